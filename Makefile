@@ -1,0 +1,58 @@
+# Hamyar: `make run` serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup browser migrate demo lint messages clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Browser tests drive Debian's Chromium; install it when missing and possible.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null; \
+	  else echo "chromium is missing: browser tests will be skipped (apt-get install chromium)"; fi; }
+
+migrate: setup
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo --if-empty
+
+run: demo
+	$(MANAGE) demo_logins
+	@echo "Hamyar: http://$(HOST):$(PORT)/"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(MANAGE) db_worker --queue-name default & \
+	$(MANAGE) runserver --noreload $(HOST):$(PORT)
+
+test: setup browser
+	$(MANAGE) check --fail-level WARNING --settings hamyar.settings.test
+	$(MANAGE) makemigrations --check --dry-run --settings hamyar.settings.test
+	$(VENV)/bin/pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check hamyar bench
+
+# Re-extract translatable strings for every app (needs GNU gettext), then compile.
+messages: setup
+	for app in core directory accounts web; do \
+	  (cd hamyar/$$app && ../../$(PY) ../../manage.py makemessages -l fa --no-obsolete >/dev/null); done
+	$(MANAGE) compilemessages >/dev/null
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles test-output

@@ -1,0 +1,81 @@
+"""The one scoping function every selector starts from.
+
+An organization-wide role sees its whole tenant; a municipality user only what
+its municipality reaches; a provider-bound user only what its provider reaches.
+A model says how in `scope_paths` (see `TenantModel`).
+"""
+
+from django.db.models import Model, QuerySet
+
+from hamyar.directory.models import Organization
+
+from .choices import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
+from .models import Membership
+
+
+def membership_of(user) -> Membership | None:
+    """The acting user's membership, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_hamyar_membership"):
+        user._hamyar_membership = (
+            Membership.objects.select_related("organization", "municipality", "provider")
+            .filter(user=user, user__is_active=True)
+            .first()
+        )
+    return user._hamyar_membership
+
+
+def role_of(user) -> Role | None:
+    membership = membership_of(user)
+    return Role(membership.role) if membership else None
+
+
+def scope(queryset: QuerySet, user) -> QuerySet:
+    """Only the rows of `queryset` that `user` may read."""
+    membership = membership_of(user)
+    if membership is None:
+        return queryset.none()
+    model: type[Model] = queryset.model
+    if model is Organization:
+        return queryset.filter(pk=membership.organization_id)
+    queryset = queryset.filter(organization_id=membership.organization_id)
+    role = Role(membership.role)
+    if role in ORGANIZATION_WIDE_ROLES:
+        return queryset
+    paths: dict = getattr(model, "scope_paths", {})
+    if role in MUNICIPALITY_ROLES:
+        path, target = paths.get("municipality"), membership.municipality_id
+    elif role in PROVIDER_ROLES:
+        path, target = paths.get("provider"), membership.provider_id
+    else:  # an unknown role sees nothing
+        return queryset.none()
+    if path is None:
+        return queryset.none()
+    if path == "*":
+        return queryset
+    return queryset.filter(**{path: target})
+
+
+def scoped_get(queryset: QuerySet, user, **lookup) -> Model:
+    """One row the user may read, or NotFound: outside the scope looks like absent."""
+    from hamyar.core.errors import NotFound
+
+    obj = scope(queryset, user).filter(**lookup).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def in_scope(obj: Model, user) -> bool:
+    return scope(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+
+
+def require_role(user, *roles: Role) -> Membership:
+    """The actor's membership if its role is one of `roles`; PermissionDenied otherwise."""
+    from hamyar.core.errors import PermissionDenied
+
+    membership = membership_of(user)
+    if membership is None or membership.role not in roles:
+        raise PermissionDenied()
+    return membership

@@ -1,0 +1,42 @@
+"""The project's errors: a service raises one, a page shows it as a form error, the API as JSON."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationError(Exception):
+    """A refused action with a message a clerk understands; never a 500."""
+
+    status = 409
+    code = "conflict"
+    default_message = _("This action is not allowed in the current state.")
+
+    def __init__(self, message=None, *, code: str | None = None, extra: dict | None = None):
+        self.message = message if message is not None else self.default_message
+        if code:
+            self.code = code
+        self.extra = extra or {}
+        super().__init__(str(self.message))
+
+
+class InvalidInput(ApplicationError):
+    """The input breaks a rule; `extra` may carry per-field messages."""
+
+    status = 422
+    code = "invalid"
+    default_message = _("The submitted data is not valid.")
+
+
+class PermissionDenied(ApplicationError):
+    """The actor's role does not allow this action on an object it can see."""
+
+    status = 403
+    code = "forbidden"
+    default_message = _("Your role does not allow this action.")
+
+
+class NotFound(ApplicationError):
+    """The object does not exist or is outside the actor's scope: both look the same."""
+
+    status = 404
+    code = "not_found"
+    default_message = _("Not found.")

@@ -1,0 +1,97 @@
+"""Tenancy base and the tamper-evident audit log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TenantModel(models.Model):
+    """A row owned by one cooperation organization (the tenant and the Citus distribution key).
+
+    `scope_paths` tells the one scoping function how a bound user reaches a row:
+    a lookup path to the user's municipality or provider, "*" for every row of
+    the organization, or None for no row at all.
+    """
+
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    scope_paths: dict[str, str | None] = {"municipality": None, "provider": None}
+
+    class Meta:
+        abstract = True
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("AuditEvent is append-only.")
+
+    def delete(self):
+        raise TypeError("AuditEvent is append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, with before/after; each event hashes its predecessor."""
+
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("organization"),
+    )
+    sequence = models.PositiveBigIntegerField(_("sequence"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=80)
+    object_type = models.CharField(_("object type"), max_length=80)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"))
+    previous_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["organization_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "sequence"], name="audit_event_unique_sequence"
+            ),
+            models.UniqueConstraint(
+                fields=["sequence"],
+                condition=models.Q(organization__isnull=True),
+                name="audit_event_unique_global_sequence",
+            ),
+        ]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_event_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("AuditEvent is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("AuditEvent is append-only.")

@@ -1,0 +1,29 @@
+"""Money is integer Rial everywhere; these only format it at the edge."""
+
+from .text import to_persian_digits
+
+RIAL_PER_TOMAN = 10
+
+
+def group_thousands(amount: int, *, persian_digits: bool = True) -> str:
+    """1234567 → ۱٬۲۳۴٬۵۶۷ (Persian thousands separator) or 1,234,567."""
+    text = f"{int(amount):,}"
+    if persian_digits:
+        return to_persian_digits(text.replace(",", "٬"))
+    return text
+
+
+def format_rial(amount: int | None, *, persian_digits: bool = True) -> str:
+    if amount is None:
+        return ""
+    unit = "ریال" if persian_digits else "Rial"
+    return f"{group_thousands(amount, persian_digits=persian_digits)} {unit}"
+
+
+def format_toman(amount: int | None, *, persian_digits: bool = True) -> str:
+    """Toman is a tenth of a Rial's count; a remainder below one Toman is dropped from view only."""
+    if amount is None:
+        return ""
+    unit = "تومان" if persian_digits else "Toman"
+    toman = int(amount) // RIAL_PER_TOMAN if amount >= 0 else -(-int(amount) // RIAL_PER_TOMAN)
+    return f"{group_thousands(toman, persian_digits=persian_digits)} {unit}"
