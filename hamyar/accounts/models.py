@@ -48,6 +48,8 @@ class Membership(TenantModel):
     )
     title = models.CharField(_("job title"), max_length=150, blank=True)
 
+    scope_paths = {"municipality": None, "provider": None}
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -74,6 +76,8 @@ class Membership(TenantModel):
 
 class ApiToken(TenantModel):
     """A bearer token for machines; only its SHA-256 is stored, the secret is shown once."""
+
+    scope_paths = {"municipality": None, "provider": None}
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")

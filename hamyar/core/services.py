@@ -3,7 +3,6 @@
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
-
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record, snapshot
@@ -48,5 +47,7 @@ def save_audited(
             )
     except IntegrityError:
         # A concurrent write took the same unique value between the check and the save.
-        raise InvalidInput(_("A record with the same name or number already exists."), code="duplicate") from None
+        raise InvalidInput(
+            _("A record with the same name or number already exists."), code="duplicate"
+        ) from None
     return obj

@@ -205,7 +205,7 @@ class Provider(TenantModel):
 
 
 class Capability(TenantModel):
-    """What a provider can do in a domain: level 1 (can try) to 5 (the best there is), and how much a month."""
+    """What a provider can do in a domain: level 1 (can try) to 5 (the best), and how much a month."""
 
     provider = models.ForeignKey(
         Provider, on_delete=models.CASCADE, related_name="capabilities", verbose_name=_("provider")

@@ -1,0 +1,154 @@
+"""Every write to users, memberships and API tokens, each audited."""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hamyar.core.audit import audit_record, snapshot
+from hamyar.core.errors import InvalidInput, NotFound
+from hamyar.core.services import invalid_from
+
+from .choices import MUNICIPALITY_ROLES, PROVIDER_ROLES, Role
+from .models import ApiToken, Membership, User
+from .scoping import in_scope, membership_of, require_role
+
+TOKEN_PREFIX = "hmy_"
+
+
+def _check_binding(*, role: str, municipality, provider) -> None:
+    if role not in Role.values:
+        raise InvalidInput(_("Unknown role."))
+    if role in MUNICIPALITY_ROLES and municipality is None:
+        raise InvalidInput(_("A municipality user must belong to a municipality."))
+    if role in PROVIDER_ROLES and provider is None:
+        raise InvalidInput(_("A project manager or supplier user must belong to a provider."))
+    if role not in MUNICIPALITY_ROLES and municipality is not None:
+        raise InvalidInput(_("Only municipality users belong to a municipality."))
+    if role not in PROVIDER_ROLES and provider is not None:
+        raise InvalidInput(_("Only project managers and supplier users belong to a provider."))
+
+
+@transaction.atomic
+def user_create(
+    *,
+    acting_user,
+    organization=None,
+    username: str,
+    password: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    municipality=None,
+    provider=None,
+    title: str = "",
+) -> User:
+    """A new user with their membership.
+
+    An org admin adds users to their own organization; with no acting user (the
+    command line, the demo loader) `organization` must be given.
+    """
+    if acting_user is not None:
+        organization = require_role(acting_user, Role.ORG_ADMIN).organization
+        for obj in (municipality, provider):
+            if obj is not None and not in_scope(obj, acting_user):
+                raise NotFound()
+    if organization is None:
+        raise InvalidInput(_("Choose the organization of the user."))
+    for obj in (municipality, provider):
+        if obj is not None and obj.organization_id != organization.pk:
+            raise NotFound()
+    _check_binding(role=role, municipality=municipality, provider=provider)
+    username = username.strip()
+    if not username or User.objects.filter(username__iexact=username).exists():
+        raise InvalidInput(_("This username is empty or already taken."), code="duplicate")
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as error:
+        raise invalid_from(error) from None
+    user.set_password(password)
+    user.save()
+    membership = Membership.objects.create(
+        organization=organization, user=user, role=role,
+        municipality=municipality, provider=provider, title=title,
+    )
+    audit_record(actor=acting_user, action="user.create", obj=membership,
+                 after={**snapshot(user), **snapshot(membership)})
+    return user
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, acting_user, role: str,
+                           municipality=None, provider=None) -> Membership:
+    require_role(acting_user, Role.ORG_ADMIN)
+    if not in_scope(membership, acting_user):
+        raise NotFound()
+    _check_binding(role=role, municipality=municipality, provider=provider)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    before = snapshot(membership)
+    membership.role, membership.municipality, membership.provider = role, municipality, provider
+    membership.save()
+    audit_record(actor=acting_user, action="membership.change_role", obj=membership,
+                 before=before, after=snapshot(membership))
+    return membership
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, acting_user, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    """A new bearer token for the acting user; the secret is returned once and never stored."""
+    membership = membership_of(acting_user)
+    if membership is None:
+        raise NotFound()
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidInput(_("Give the token a name of at most 100 characters."))
+    if expires_at is not None and expires_at <= timezone.now():
+        raise InvalidInput(_("The expiry must be in the future."))
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        organization=membership.organization, user=acting_user, name=name,
+        prefix=secret[:12], key_hash=_hash(secret), expires_at=expires_at,
+    )
+    audit_record(actor=acting_user, action="api_token.create", obj=token,
+                 after=snapshot(token, ["name", "prefix", "expires_at"]))
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, acting_user) -> ApiToken:
+    if token.user_id != acting_user.pk:
+        require_role(acting_user, Role.ORG_ADMIN)
+        if not in_scope(token, acting_user):
+            raise NotFound()
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(actor=acting_user, action="api_token.revoke", obj=token,
+                     after={"revoked_at": token.revoked_at.isoformat()})
+    return token
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    """The active user behind a bearer secret, or None; compares hashes, never secrets."""
+    if not secret or not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(secret)).first()
+    if token is None or not token.is_usable or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # Record use at most once a minute: a busy machine client should not write on every call.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
