@@ -182,6 +182,11 @@ class Provider(TenantModel):
     city = models.CharField(_("city"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The average of the municipalities' ratings (1-5), kept by the rating service so
+    # search and matching can rank by it without aggregating every rating.
+    rating = models.DecimalField(
+        _("rating"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
 
     scope_paths = {"municipality": "*", "provider": "pk"}
 

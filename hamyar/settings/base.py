@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "hamyar.core",
     "hamyar.directory",
     "hamyar.accounts",
+    "hamyar.catalog",
     "hamyar.web",
 ]
 
