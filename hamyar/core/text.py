@@ -5,29 +5,37 @@ import unicodedata
 
 ZWNJ = "\u200c"
 
+# Letters typed from Arabic keyboards (or pasted from Arabic text) that Persian
+# writes with its own code points: the stored form uses the Persian one.
 _LETTERS = str.maketrans(
     {
         "ي": "ی",  # Arabic yeh
-        "ى": "ی",  # Alef maksura
-        "ئ": "ی",
+        "ى": "ی",  # alef maksura
         "ك": "ک",  # Arabic kaf
-        "ة": "ه",
-        "ۀ": "ه",
-        "أ": "ا",
-        "إ": "ا",
-        "ٱ": "ا",
-        "ؤ": "و",
+        "ھ": "ه",  # heh doachashmee (Urdu keyboards)
+        "ۀ": "ه",  # the ezafe hamza is optional; typed as a mark it goes with the diacritics too
         "ـ": None,  # tatweel (kashida)
     }
 )
+# Hamza forms and teh marbuta are correct Persian spelling (مسئول، مؤسسه، تأمین،
+# دایرةالمعارف), so they are kept in stored text; only the search key folds them, so
+# that "موسسه" finds "مؤسسه".
+_SEARCH_FOLD = str.maketrans({"ئ": "ی", "أ": "ا", "إ": "ا", "ٱ": "ا", "آ": "ا", "ؤ": "و", "ة": "ه"})
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _TO_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-# Harakat, tanwin, shadda, sukun, superscript alef.
+# Harakat, tanwin, shadda, sukun, superscript alef and Quranic marks; a lone
+# hamza above/below (U+0654/U+0655) left after NFC composition goes with them.
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 # Zero-width and direction marks other than ZWNJ.
-_INVISIBLES = re.compile("[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_INVISIBLES = re.compile("[\u00ad\u200b\u200d\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+_ZWNJ_RUN = re.compile(f"{ZWNJ}+")
+# A ZWNJ joins two letters; anywhere else (beside a space, digit, punctuation or
+# at either end) it is noise.
+_LETTER = r"[^\W\d_]"
+_STRAY_ZWNJ = re.compile(f"(?<!{_LETTER}){ZWNJ}|{ZWNJ}(?!{_LETTER})")
 _SPACES = re.compile(r"\s+")
-_ZWNJ_RUN = re.compile(f"\\s*{ZWNJ}[\\s{ZWNJ}]*")
+_LINE_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def to_latin_digits(value: str) -> str:
@@ -40,26 +48,33 @@ def to_persian_digits(value: object) -> str:
     return str(value).translate(_TO_PERSIAN_DIGITS)
 
 
-def normalize(value: str | None) -> str:
+def normalize(value: str | None, *, multiline: bool = False) -> str:
     """The canonical stored form of Persian text.
 
     Arabic letter variants become Persian, all digits become Latin, diacritics and
     tatweel go, runs of spaces become one, and ZWNJ stays only between two letters.
+    With `multiline` (descriptions, notes) line breaks are kept, at most one blank
+    line in a row; otherwise every run of whitespace, newlines included, is one space.
     """
-    if not value:
+    if value is None:
         return ""
     text = unicodedata.normalize("NFC", str(value))
     text = _INVISIBLES.sub("", text)
     text = _DIACRITICS.sub("", text).translate(_LETTERS).translate(_DIGITS)
     text = _ZWNJ_RUN.sub(ZWNJ, text)
-    text = _SPACES.sub(" ", text).strip(" " + ZWNJ)
-    return text
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _LINE_SPACES.sub(" ", _STRAY_ZWNJ.sub("", text))
+        text = "\n".join(line.strip(" ") for line in text.split("\n"))
+        text = _BLANK_LINES.sub("\n\n", text)
+        return text.strip("\n")
+    return _SPACES.sub(" ", _STRAY_ZWNJ.sub("", text)).strip(" ")
 
 
 def search_key(value: str | None) -> str:
-    """A form for matching what a clerk types: normalized, case-folded, ZWNJ dropped.
+    """A form for matching what a clerk types: normalized, case-folded, ZWNJ and hamza forms folded.
 
-    "می‌شود" and "میشود" get one key; a search that must also match "می شود"
-    compares keys with spaces removed as well.
+    "می‌شود" and "میشود" get one key, as do "مؤسسه" and "موسسه"; a search that
+    must also match "می شود" compares keys with spaces removed as well.
     """
-    return normalize(value).replace(ZWNJ, "").casefold()
+    return normalize(value).replace(ZWNJ, "").translate(_SEARCH_FOLD).casefold()
