@@ -13,7 +13,13 @@ MONTHS_FA = (
     "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
 )
 
-_DATE = re.compile(r"^\s*(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*$")
+MONTHS_EN = (
+    "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
+    "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
+)
+
+_DATE = re.compile(r"^\s*(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*$", re.ASCII)
+_MARKS = re.compile("[\u200c-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 class JalaliDateError(ValueError):
@@ -22,13 +28,15 @@ class JalaliDateError(ValueError):
 
 def parse_jalali_date(value: str) -> date:
     """۱۴۰۵/۰۹/۰۳, 1405-09-03 or 1405.9.3 → the Gregorian date; impossible dates raise."""
-    match = _DATE.match(to_latin_digits(str(value or "")))
+    # Direction marks that a right-to-left input or a paste slips in are not part of the date.
+    text = _MARKS.sub("", to_latin_digits(str(value or "")))
+    match = _DATE.match(text)
     if not match:
         raise JalaliDateError("format")
     year, month, day = (int(part) for part in match.groups())
     try:
         return jdatetime.date(year, month, day).togregorian()
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise JalaliDateError("impossible") from error
 
 
@@ -42,11 +50,12 @@ def to_jalali(value: date | datetime) -> jdatetime.date | jdatetime.datetime:
 
 def format_jalali_date(value: date | datetime | None, *, persian_digits: bool = True,
                        long: bool = False) -> str:
-    """1405/09/03 (or ۳ آذر ۱۴۰۵ when long), in Tehran time for datetimes."""
+    """۱۴۰۵/۰۹/۰۳ (or ۳ آذر ۱۴۰۵ when long; 1405/09/03 and 3 Azar 1405 in Latin digits), in Tehran time."""
     if value is None:
         return ""
     j = to_jalali(value)
-    text = f"{j.day} {MONTHS_FA[j.month - 1]} {j.year}" if long else f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
+    months = MONTHS_FA if persian_digits else MONTHS_EN
+    text = f"{j.day} {months[j.month - 1]} {j.year}" if long else f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
     return to_persian_digits(text) if persian_digits else text
 
 

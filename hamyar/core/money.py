@@ -13,7 +13,14 @@ def group_thousands(amount: int, *, persian_digits: bool = True) -> str:
     return text
 
 
+def rial_to_toman(amount: int) -> int:
+    """Whole Toman, rounded toward zero: the remainder below one Toman is dropped from view only."""
+    amount = int(amount)
+    return amount // RIAL_PER_TOMAN if amount >= 0 else -(-amount // RIAL_PER_TOMAN)
+
+
 def format_rial(amount: int | None, *, persian_digits: bool = True) -> str:
+    """۱٬۲۳۴٬۵۰۰ ریال or 1,234,500 Rial."""
     if amount is None:
         return ""
     unit = "ریال" if persian_digits else "Rial"
@@ -21,9 +28,8 @@ def format_rial(amount: int | None, *, persian_digits: bool = True) -> str:
 
 
 def format_toman(amount: int | None, *, persian_digits: bool = True) -> str:
-    """Toman is a tenth of a Rial's count; a remainder below one Toman is dropped from view only."""
+    """The Rial amount in Toman: ۱۲۳٬۴۵۰ تومان or 123,450 Toman."""
     if amount is None:
         return ""
     unit = "تومان" if persian_digits else "Toman"
-    toman = int(amount) // RIAL_PER_TOMAN if amount >= 0 else -(-int(amount) // RIAL_PER_TOMAN)
-    return f"{group_thousands(toman, persian_digits=persian_digits)} {unit}"
+    return f"{group_thousands(rial_to_toman(amount), persian_digits=persian_digits)} {unit}"

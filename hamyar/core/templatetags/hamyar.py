@@ -1,4 +1,11 @@
-"""Display filters for every template: Jalali dates, Persian digits, Rial with Toman."""
+"""Display filters for every template: Jalali dates, Persian digits, Rial with Toman.
+
+A filter given something it cannot format shows it unchanged rather than
+breaking the page.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.html import format_html
@@ -9,6 +16,8 @@ from hamyar.core.text import to_persian_digits
 
 register = template.Library()
 
+EMPTY = "—"
+
 
 def _persian() -> bool:
     return (get_language() or "fa").startswith("fa")
@@ -17,35 +26,53 @@ def _persian() -> bool:
 @register.filter
 def jdate(value):
     """A date or datetime as a Jalali date: ۱۴۰۵/۰۹/۰۳."""
+    if not isinstance(value, date):
+        return value if value not in (None, "") else ""
     return jalali.format_jalali_date(value, persian_digits=_persian())
 
 
 @register.filter
 def jdate_long(value):
     """۳ آذر ۱۴۰۵."""
+    if not isinstance(value, date):
+        return value if value not in (None, "") else ""
     return jalali.format_jalali_date(value, persian_digits=_persian(), long=True)
 
 
 @register.filter
 def jdatetime(value):
-    """A datetime in Tehran time as Jalali: ۱۴۰۵/۰۹/۰۳ ۱۴:۳۰."""
-    return jalali.format_jalali_datetime(value, persian_digits=_persian())
+    """A datetime in Tehran time as Jalali: ۱۴۰۵/۰۹/۰۳ ۱۴:۳۰; a bare date as jdate."""
+    if isinstance(value, datetime):
+        return jalali.format_jalali_datetime(value, persian_digits=_persian())
+    return jdate(value)
 
 
-@register.filter
+@register.filter(is_safe=True)
 def fa_digits(value):
+    """Latin digits as Persian digits on a Persian page; unchanged otherwise."""
     if value is None or value == "":
         return value
     return to_persian_digits(value) if _persian() else value
 
 
-@register.filter
+@register.filter(is_safe=True)
 def num(value):
-    """A number with thousands separators, in Persian digits when the page is Persian."""
+    """A number with thousands separators; Persian digits (and ٫ as decimal point) on a Persian page."""
     if value is None or value == "":
-        return "—"
+        return EMPTY
+    persian = _persian()
+    if isinstance(value, bool):
+        return fa_digits(int(value))
     if isinstance(value, int):
-        return money.group_thousands(value, persian_digits=_persian())
+        return money.group_thousands(value, persian_digits=persian)
+    if isinstance(value, float | Decimal):
+        try:
+            text = f"{Decimal(str(value)).normalize():,f}"
+        except InvalidOperation:  # NaN, infinity
+            return str(value)
+        if persian:
+            text = to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+        return text
     return fa_digits(value)
 
 
@@ -53,10 +80,14 @@ def num(value):
 def rial(value):
     """An amount in Rial with the Toman figure beside it."""
     if value is None or value == "":
-        return "—"
+        return EMPTY
+    try:
+        amount = int(value)
+    except (TypeError, ValueError):
+        return value
     persian = _persian()
     return format_html(
         '<span class="money">{}</span> <small class="text-body-secondary">({})</small>',
-        money.format_rial(value, persian_digits=persian),
-        money.format_toman(value, persian_digits=persian),
+        money.format_rial(amount, persian_digits=persian),
+        money.format_toman(amount, persian_digits=persian),
     )
