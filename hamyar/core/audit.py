@@ -9,16 +9,19 @@ event, so an edited, removed or reordered event breaks the chain from there on.
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import AuditEvent
 
 GENESIS = "0" * 64
+# An arbitrary advisory-lock key for the chain of events that belong to no organization.
+GLOBAL_CHAIN_LOCK = 0x68616D796172
 
 
 def _json_default(value: Any) -> Any:
@@ -46,6 +49,22 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     return json.loads(json.dumps(data, default=_json_default))
 
 
+def _canonical(value: Any) -> Any:
+    """JSON as both databases give it back: PostgreSQL's jsonb returns 1e+20 as 100000000000000000000."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def _utc(value: datetime) -> str:
+    """One spelling of an instant, whatever time zone the database connection hands it back in."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def _digest(event: AuditEvent) -> str:
     body = {
         "organization": event.organization_id,
@@ -56,9 +75,9 @@ def _digest(event: AuditEvent) -> str:
         "object_type": event.object_type,
         "object_id": event.object_id,
         "object_repr": event.object_repr,
-        "before": event.before,
-        "after": event.after,
-        "created_at": event.created_at.isoformat(),
+        "before": _canonical(event.before),
+        "after": _canonical(event.after),
+        "created_at": _utc(event.created_at),
         "previous_hash": event.previous_hash,
     }
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -83,6 +102,10 @@ def audit_record(
             # Serialize writers of one organization's chain (a row lock on PostgreSQL;
             # SQLite's IMMEDIATE transactions already serialize writers).
             type(organization).objects.select_for_update().filter(pk=org_id).exists()
+        elif connection.vendor == "postgresql":
+            # The chain of events with no organization has no row to lock.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GLOBAL_CHAIN_LOCK])
         last = (
             AuditEvent.objects.filter(organization_id=org_id)
             .order_by("-sequence")
@@ -115,30 +138,53 @@ def audit_record(
 
 @dataclass
 class ChainProblem:
+    """The first break in one organization's chain: which event, and whether it was changed or is missing."""
+
     organization_id: int | None
     sequence: int
     kind: str  # "changed" or "missing"
+    detail: str = ""
 
     def __str__(self) -> str:
-        org = self.organization_id if self.organization_id is not None else "-"
+        values = {"org": self.organization_id if self.organization_id is not None else "-",
+                  "seq": self.sequence}
         if self.kind == "missing":
-            return f"organization {org}: event #{self.sequence} is missing"
-        return f"organization {org}: event #{self.sequence} was changed"
+            text = _("organization %(org)s: event #%(seq)s is missing") % values
+        else:
+            text = _("organization %(org)s: event #%(seq)s was changed") % values
+        return f"{text} ({self.detail})" if self.detail else text
 
 
 def audit_verify_chain(organization_id: int | None) -> ChainProblem | None:
-    """The first changed or missing event of one organization's chain, or None when intact."""
+    """The first changed or missing event of one organization's chain, or None when intact.
+
+    An event edited in place fails its own hash. An event edited and re-hashed
+    passes its own hash but no longer matches the next event's previous_hash, so it
+    is reported through its successor. A removed event leaves a gap in the
+    sequence. (The newest event, re-hashed or removed, has no successor to betray
+    it: compare the count and the last hash with a copy kept elsewhere.)
+    """
     previous_hash = GENESIS
     expected = 1
     events = AuditEvent.objects.filter(organization_id=organization_id).order_by("sequence")
     for event in events.iterator(chunk_size=2000):
         if event.sequence != expected:
-            return ChainProblem(organization_id, expected, "missing")
-        if event.previous_hash != previous_hash:
-            # The predecessor was replaced or dropped with renumbering.
-            return ChainProblem(organization_id, max(expected - 1, 1), "changed")
+            detail = _("the chain jumps from #%(last)s to #%(next)s") % {
+                "last": expected - 1, "next": event.sequence}
+            return ChainProblem(organization_id, expected, "missing", detail)
         if _digest(event) != event.hash:
-            return ChainProblem(organization_id, event.sequence, "changed")
+            detail = _("its content no longer matches its hash")
+            return ChainProblem(organization_id, event.sequence, "changed", detail)
+        if event.previous_hash != previous_hash:
+            # This event is intact, so its predecessor was altered and re-hashed.
+            detail = _("its hash no longer matches the one recorded by #%(next)s") % {"next": event.sequence}
+            return ChainProblem(organization_id, expected - 1, "changed", detail)
         previous_hash = event.hash
         expected += 1
     return None
+
+
+def audit_chain_ids() -> list[int | None]:
+    """Every chain that has events: organization ids, and None for events of no organization."""
+    ids = AuditEvent.objects.order_by().values_list("organization_id", flat=True).distinct()
+    return sorted(ids, key=lambda pk: (pk is not None, pk or 0))

@@ -29,10 +29,15 @@ class TenantModel(models.Model):
 
 
 class AuditEventQuerySet(models.QuerySet):
+    """Rows are only ever added: bulk changes and deletes are refused (raw SQL is caught by audit_verify)."""
+
     def update(self, **kwargs):
         raise TypeError("AuditEvent is append-only.")
 
     def delete(self):
+        raise TypeError("AuditEvent is append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
         raise TypeError("AuditEvent is append-only.")
 
 
@@ -48,9 +53,11 @@ class AuditEvent(models.Model):
         verbose_name=_("organization"),
     )
     sequence = models.PositiveBigIntegerField(_("sequence"))
+    # PROTECT, not SET_NULL: nulling the actor of old events would rewrite them
+    # and break the chain. People leave by being deactivated, never deleted.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

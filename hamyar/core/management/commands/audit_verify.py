@@ -1,0 +1,28 @@
+"""`manage.py audit_verify`: recompute every organization's audit hash chain and report the first break."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from hamyar.core.audit import audit_chain_ids, audit_verify_chain
+from hamyar.core.models import AuditEvent
+from hamyar.directory.models import Organization
+
+
+class Command(BaseCommand):
+    help = "Verify every organization's audit hash chain; exit 1 at the first changed or missing event."
+
+    def handle(self, *args, **options) -> None:
+        names = dict(Organization.objects.values_list("pk", "name"))
+        chains = audit_chain_ids()
+        broken = 0
+        for organization_id in chains:
+            problem = audit_verify_chain(organization_id)
+            if problem is not None:
+                broken += 1
+                self.stderr.write(f"{names.get(organization_id, _('no organization'))}: {problem}")
+        if broken:
+            message = _("The audit log was tampered with: %(count)s broken chain(s).") % {"count": broken}
+            raise CommandError(message)
+        summary = _("Audit log intact: %(events)s events in %(chains)s chain(s).") % {
+            "events": AuditEvent.objects.count(), "chains": len(chains)}
+        self.stdout.write(self.style.SUCCESS(summary))
