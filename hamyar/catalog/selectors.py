@@ -1,42 +1,81 @@
 """Every catalog read a user can see.
 
 An item of a represented supplier is offered to municipalities only while the
-supplier has an agency agreement in force; officers still see it, marked.
+supplier has an agency agreement in force; officers still see it, marked. The
+same holds for the supplier's price lists and prices: a municipality user never
+reads the prices of a supplier the organization does not represent today.
 """
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from hamyar.accounts.choices import MUNICIPALITY_ROLES
 from hamyar.accounts.scoping import membership_of, scope, scoped_get
 from hamyar.directory.choices import ProviderKind
-from hamyar.directory.models import AgencyAgreement
+from hamyar.directory.models import AgencyAgreement, Provider
 
 from .models import CatalogItem, Price, PriceImport, PriceList
 
 
-def _agreement_in_force():
+def _agreement_in_force(provider_ref: str = "provider"):
     today = timezone.localdate()
     return Exists(
         AgencyAgreement.objects.filter(
-            supplier=OuterRef("provider"), starts_on__lte=today, ends_on__gte=today
+            supplier=OuterRef(provider_ref), starts_on__lte=today, ends_on__gte=today
         )
     )
+
+
+def _agreement_ended_on(provider_ref: str = "provider"):
+    """The end of the supplier's latest agreement that has already ended: the date an officer is told."""
+    return Subquery(
+        AgencyAgreement.objects.filter(supplier=OuterRef(provider_ref), ends_on__lt=timezone.localdate())
+        .order_by("-ends_on")
+        .values("ends_on")[:1]
+    )
+
+
+def _offered(provider_ref: str = "provider", kind_path: str = "provider__kind") -> ExpressionWrapper:
+    """True for staff units and affiliates, and for suppliers with an agreement in force."""
+    return ExpressionWrapper(
+        ~Q(**{kind_path: ProviderKind.SUPPLIER}) | Q(_agreement_in_force(provider_ref)),
+        output_field=BooleanField(),
+    )
+
+
+def hides_unoffered(user) -> bool:
+    """Municipality users see only what the organization offers them today."""
+    membership = membership_of(user)
+    return membership is not None and membership.role in MUNICIPALITY_ROLES
 
 
 def item_base_queryset(*, user) -> QuerySet[CatalogItem]:
-    """Scoped items, each annotated `is_offered`; municipality users get only offered, active ones."""
+    """Scoped items, each annotated `is_offered` and `agreement_ended_on`.
+
+    Municipality users get only offered, active ones.
+    """
     qs = scope(CatalogItem.objects.all(), user).select_related("provider", "domain")
-    qs = qs.annotate(
-        is_offered=ExpressionWrapper(
-            ~Q(provider__kind=ProviderKind.SUPPLIER) | Q(_agreement_in_force()),
-            output_field=BooleanField(),
-        )
-    )
-    membership = membership_of(user)
-    if membership is not None and membership.role in MUNICIPALITY_ROLES:
+    qs = qs.annotate(is_offered=_offered(), agreement_ended_on=_agreement_ended_on())
+    if hides_unoffered(user):
         qs = qs.filter(is_offered=True, is_active=True)
     return qs
+
+
+def item_list(*, user, provider_id: int | None = None) -> QuerySet[CatalogItem]:
+    qs = item_base_queryset(user=user)
+    if provider_id:
+        qs = qs.filter(provider_id=provider_id)
+    return qs.order_by("name", "pk")
 
 
 def item_get(*, user, pk: int) -> CatalogItem:
@@ -47,15 +86,14 @@ def item_price_tiers(*, item: CatalogItem) -> list[Price]:
     """The tiers of the newest price list in force that prices the item."""
     from .services import current_price_lists
 
-    current = (
+    current = list(
         Price.objects.filter(item=item, price_list__in=current_price_lists())
         .select_related("price_list")
         .order_by("-price_list__valid_from", "-price_list_id", "min_quantity")
     )
-    first = current.first()
-    if first is None:
+    if not current:
         return []
-    return [p for p in current if p.price_list_id == first.price_list_id]
+    return [p for p in current if p.price_list_id == current[0].price_list_id]
 
 
 def item_price_history(*, item: CatalogItem) -> QuerySet[Price]:
@@ -66,15 +104,62 @@ def item_price_history(*, item: CatalogItem) -> QuerySet[Price]:
     )
 
 
-def price_list_list(*, user, provider_id: int | None = None) -> QuerySet[PriceList]:
+def price_list_base_queryset(*, user) -> QuerySet[PriceList]:
+    """Scoped price lists, annotated like items; municipality users get only offered providers' lists."""
     qs = scope(PriceList.objects.all(), user).select_related("provider")
+    qs = qs.annotate(is_offered=_offered(), agreement_ended_on=_agreement_ended_on())
+    if hides_unoffered(user):
+        qs = qs.filter(is_offered=True)
+    return qs
+
+
+def price_list_list(*, user, provider_id: int | None = None) -> QuerySet[PriceList]:
+    qs = price_list_base_queryset(user=user)
     if provider_id:
         qs = qs.filter(provider_id=provider_id)
-    return qs.order_by("-valid_from", "-pk")
+    return qs.annotate(price_count=Count("prices")).order_by("-valid_from", "-pk")
 
 
 def price_list_get(*, user, pk: int) -> PriceList:
-    return scoped_get(PriceList.objects.select_related("provider"), user, pk=pk)
+    return scoped_get(price_list_base_queryset(user=user), user, pk=pk)
+
+
+def price_list_prices(*, user, price_list: PriceList) -> QuerySet[Price]:
+    """The list's tiers, item by item; a municipality user does not see withdrawn items."""
+    qs = Price.objects.filter(price_list=price_list).select_related("item", "item__domain")
+    if hides_unoffered(user):
+        qs = qs.filter(item__is_active=True)
+    return qs.order_by("item__name", "item_id", "min_quantity")
+
+
+def catalog_provider_list(*, user, kind: str | None = None) -> QuerySet[Provider]:
+    """The officer's view of every provider's catalog: counts, last price list and agreement state."""
+    qs = scope(Provider.objects.all(), user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    items = CatalogItem.objects.filter(provider=OuterRef("pk")).order_by().values("provider")
+    lists = PriceList.objects.filter(provider=OuterRef("pk")).order_by().values("provider")
+    qs = qs.annotate(
+        item_count=Subquery(items.annotate(n=Count("pk")).values("n")[:1]),
+        price_list_count=Subquery(lists.annotate(n=Count("pk")).values("n")[:1]),
+        last_price_list_on=Subquery(lists.annotate(d=Max("valid_from")).values("d")[:1]),
+        is_offered=_offered("pk", "kind"),
+        agreement_ended_on=_agreement_ended_on("pk"),
+    )
+    if hides_unoffered(user):
+        qs = qs.filter(is_offered=True)
+    return qs.order_by("kind", "name", "pk")
+
+
+def catalog_provider_get(*, user, pk: int) -> Provider:
+    return scoped_get(catalog_provider_list(user=user), user, pk=pk)
+
+
+def price_import_list(*, user, provider_id: int | None = None) -> QuerySet[PriceImport]:
+    qs = scope(PriceImport.objects.all(), user).select_related("provider", "uploaded_by", "price_list")
+    if provider_id:
+        qs = qs.filter(provider_id=provider_id)
+    return qs.order_by("-created_at", "-pk")
 
 
 def price_import_get(*, user, pk: int) -> PriceImport:
