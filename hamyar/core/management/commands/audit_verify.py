@@ -15,11 +15,12 @@ class Command(BaseCommand):
         names = dict(Organization.objects.values_list("pk", "name"))
         chains = audit_chain_ids()
         broken = 0
+        unowned = _("no organization")
         for organization_id in chains:
             problem = audit_verify_chain(organization_id)
             if problem is not None:
                 broken += 1
-                self.stderr.write(f"{names.get(organization_id, _('no organization'))}: {problem}")
+                self.stderr.write(f"{names.get(organization_id, unowned)}: {problem}")
         if broken:
             message = _("The audit log was tampered with: %(count)s broken chain(s).") % {"count": broken}
             raise CommandError(message)
