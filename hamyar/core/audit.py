@@ -34,6 +34,16 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+def _as_stored(field: models.Field, value: Any) -> Any:
+    """A decimal as its column keeps it (4.5 is 4.50 in a 2-place column), so before and after agree."""
+    if isinstance(field, models.DecimalField) and value is not None:
+        try:
+            return Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
+        except (ArithmeticError, ValueError):
+            return value
+    return value
+
+
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The object's concrete field values, JSON-safe, for before/after."""
     data: dict[str, Any] = {}
@@ -42,7 +52,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
             continue
         if field.name in {"created_at", "updated_at", "password"}:
             continue
-        data[field.attname] = field.value_from_object(obj)
+        data[field.attname] = _as_stored(field, field.value_from_object(obj))
     for field in obj._meta.many_to_many:
         if (fields is None or field.name in fields) and obj.pk:
             data[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))

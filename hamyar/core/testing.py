@@ -1,0 +1,52 @@
+"""Test helpers for the rule every service keeps: one AuditEvent on success, nothing at all on failure."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import models
+
+from .models import AuditEvent
+
+
+def _fingerprint(app_labels: tuple[str, ...]) -> dict[str, list[dict]]:
+    """Every row of every model of the given apps (and the audit log), field by field."""
+    labels = {*app_labels, "core"}
+    prints: dict[str, list[dict]] = {}
+    for model in apps.get_models():
+        if model._meta.app_label in labels and not model._meta.proxy:
+            prints[model._meta.label] = list(model._default_manager.order_by("pk").values())
+            for field in model._meta.many_to_many:
+                through = field.remote_field.through
+                prints[through._meta.label] = list(through.objects.order_by("pk").values())
+    return prints
+
+
+@contextmanager
+def nothing_written(*app_labels: str) -> Iterator[None]:
+    """Assert that the block leaves every row of these apps and the audit log exactly as it found them.
+
+    Put `pytest.raises` inside it: `with nothing_written("directory"), pytest.raises(InvalidInput):`.
+    """
+    before = _fingerprint(app_labels)
+    yield
+    after = _fingerprint(app_labels)
+    changed = [label for label in before if before[label] != after.get(label)]
+    assert not changed, f"rows were written on a refused action: {changed}"
+
+
+@dataclass
+class Recorded:
+    event: AuditEvent | None = None
+
+
+@contextmanager
+def one_audit_event(action: str) -> Iterator[Recorded]:
+    """Assert that the block writes exactly one AuditEvent, with this action; the event is on `.event`."""
+    last = AuditEvent.objects.aggregate(last=models.Max("pk"))["last"] or 0
+    recorded = Recorded()
+    yield recorded
+    events = list(AuditEvent.objects.filter(pk__gt=last))
+    assert [e.action for e in events] == [action], f"expected one {action!r} event, got {events}"
+    recorded.event = events[0]
