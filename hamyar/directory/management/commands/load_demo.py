@@ -4,13 +4,22 @@ Everything goes through the services, so every row has its AuditEvent and passes
 the same validation as a clerk's input. Rows are matched by their natural keys
 (slug, name, code, number, username): a second run adds only what is missing and
 changes nothing that exists.
+
+Apps above the directory (catalog, needs, commerce…) add their own demo rows
+without the directory importing them: after the directory and the users are in
+place, every installed `hamyar.<app>` whose `demo` module defines
+`load_<app>_demo(*, organization, acting_user) -> Counter` is called, in the order
+of INSTALLED_APPS (which is the order of their dependencies), with the org admin
+acting. Each must be idempotent too.
 """
 
 import datetime as dt
+import importlib
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +40,24 @@ from hamyar.directory.models import (
 )
 
 T = TypeVar("T")
+
+
+def app_demo_loaders() -> list[Callable[..., Counter[str]]]:
+    """`load_<app>_demo` of every installed Hamyar app that has one, in INSTALLED_APPS order."""
+    loaders = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("hamyar.") or config.label == "directory":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise  # the demo module exists but one of its imports is broken
+            continue
+        loader = getattr(module, f"load_{config.label}_demo", None)
+        if callable(loader):
+            loaders.append(loader)
+    return loaders
 
 
 class DemoLoader:
@@ -65,6 +92,8 @@ class DemoLoader:
             if spec is not admin_spec:
                 self._user(org, spec, acting_user=admin, municipalities=municipalities,
                            providers=providers)
+        for load_app_demo in app_demo_loaders():
+            self.created.update(load_app_demo(organization=org, acting_user=admin))
         return self.created
 
     def _user(self, org: Organization, spec: dict[str, Any], *, acting_user: User | None,
