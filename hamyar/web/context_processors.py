@@ -1,7 +1,17 @@
-"""What the shell (navigation, user badge) needs on every page."""
+"""What the shell (navigation, user badge, today's date) needs on every page."""
+
+from django.utils import timezone
 
 from hamyar.accounts.scoping import membership_of
 
+from .navigation import nav_items
+
 
 def shell(request):
-    return {"membership": membership_of(getattr(request, "user", None))}
+    membership = membership_of(getattr(request, "user", None))
+    match = getattr(request, "resolver_match", None)
+    return {
+        "membership": membership,
+        "nav": nav_items(membership, match.view_name if match else ""),
+        "today": timezone.localdate(),
+    }

@@ -1,0 +1,18 @@
+"""Which roles may open which pages: one table shared by the views and the navigation.
+
+The scoping function already limits the rows; these sets only keep a role away
+from a page whose rows it could never see (403 instead of an empty page).
+"""
+
+from hamyar.accounts.choices import ORGANIZATION_WIDE_ROLES, Role
+
+ALL_ROLES = frozenset(Role)
+MUNICIPALITY_READERS = ORGANIZATION_WIDE_ROLES | {Role.MUNICIPALITY_USER}
+ASSET_READERS = MUNICIPALITY_READERS
+ASSET_EDITORS = frozenset({Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.MUNICIPALITY_USER})
+PROVIDER_READERS = ALL_ROLES
+AGREEMENT_READERS = frozenset(
+    {Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.FINANCE_OFFICER, Role.EXECUTIVE, Role.SUPPLIER_USER}
+)
+CAPABILITY_MAP_READERS = frozenset({Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.EXECUTIVE})
+USER_ADMINS = frozenset({Role.ORG_ADMIN})

@@ -1,0 +1,68 @@
+"""The side navigation, built from the acting user's role."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from hamyar.accounts.choices import Role
+from hamyar.accounts.models import Membership
+
+from . import access
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    icon: str
+    # A view name prefix: the item is highlighted on every page whose view name starts with it.
+    section: str
+    active: bool = False
+
+
+def _optional(label: str, view_name: str, icon: str, section: str) -> NavItem | None:
+    """An item for an app that may not be installed yet (its URLs are not in the URLconf)."""
+    try:
+        return NavItem(label, reverse(view_name), icon, section)
+    except NoReverseMatch:
+        return None
+
+
+def nav_items(membership: Membership | None, view_name: str = "") -> list[NavItem]:
+    if membership is None:
+        return []
+    role = Role(membership.role)
+    items = [NavItem(_("Home"), reverse("web:home"), "home", "web:home")]
+    if role == Role.MUNICIPALITY_USER:
+        items.append(NavItem(_("My municipality"),
+                             reverse("directory:municipality_detail", args=[membership.municipality_id]),
+                             "city", "directory:municipality"))
+        items.append(NavItem(_("Assets"), reverse("directory:asset_list"), "tree", "directory:asset"))
+    elif role in access.MUNICIPALITY_READERS:
+        items.append(NavItem(_("Municipalities"), reverse("directory:municipality_list"), "city",
+                             "directory:municipality"))
+        items.append(NavItem(_("Assets"), reverse("directory:asset_list"), "tree", "directory:asset"))
+    if role in (Role.SUPPLIER_USER, Role.PROJECT_MANAGER):
+        items.append(NavItem(_("Our profile"),
+                             reverse("directory:provider_detail", args=[membership.provider_id]),
+                             "building", "directory:provider"))
+    else:
+        items.append(NavItem(_("Providers"), reverse("directory:provider_list"), "building",
+                             "directory:provider"))
+    catalog = _optional(_("Catalog"), "catalog:item_list", "box", "catalog:")
+    if catalog:
+        items.append(catalog)
+    if role in access.AGREEMENT_READERS:
+        items.append(NavItem(_("Agency agreements"), reverse("directory:agreement_list"), "file",
+                             "directory:agreement"))
+    if role in access.CAPABILITY_MAP_READERS:
+        items.append(NavItem(_("Capability map"), reverse("directory:capability_map"), "grid",
+                             "directory:capability"))
+    if role in access.USER_ADMINS:
+        items.append(NavItem(_("Users"), reverse("accounts:user_list"), "people", "accounts:user"))
+    items.append(NavItem(_("API tokens"), reverse("accounts:token_list"), "key", "accounts:token"))
+    return [
+        NavItem(i.label, i.url, i.icon, i.section, active=bool(view_name) and view_name.startswith(i.section))
+        for i in items
+    ]

@@ -1,0 +1,66 @@
+"""What every page view shares: sign-in, role check, service errors as 4xx, and HTMX fragments."""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+from hamyar.accounts.choices import Role
+from hamyar.accounts.scoping import require_role
+from hamyar.core.errors import ApplicationError, NotFound, PermissionDenied
+
+PAGE_SIZE = 50
+
+
+def page(*, roles: Iterable[Role] | None = None, model: type[Model] | None = None) -> Callable:
+    """Decorate a page view.
+
+    Anonymous users go to the sign-in page; a role outside `roles` gets 403; a
+    service's NotFound becomes 404 and its PermissionDenied 403. `model` names the
+    model whose rows the page shows (the route tests read it from the URLconf).
+    """
+    allowed = frozenset(roles) if roles is not None else None
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            try:
+                if allowed is not None:
+                    require_role(request.user, *allowed)
+                return view(request, *args, **kwargs)
+            except NotFound:
+                raise Http404 from None
+            except PermissionDenied:
+                raise DjangoPermissionDenied from None
+            except ApplicationError as error:
+                return render(request, "web/error.html", {"error": error}, status=error.status)
+
+        wrapper.page_roles = allowed  # type: ignore[attr-defined]
+        wrapper.page_model = model  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """An HTMX request that swaps only the results, not a boosted navigation or a history restore."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render_list(request: HttpRequest, *, template: str, fragment: str, rows, context: dict | None = None,
+                per_page: int = PAGE_SIZE) -> HttpResponse:
+    """One view, two answers: the full page, or for live search only its results fragment."""
+    page_obj = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    ctx = {"page_obj": page_obj, "object_list": page_obj.object_list, "fragment": fragment, **(context or {})}
+    response = render(request, fragment if wants_fragment(request) else template, ctx)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -1,0 +1,131 @@
+"""Display helpers of the web shell: decimals, local names, days left, icons."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from hamyar.accounts.choices import Role
+from hamyar.core.jalali import format_jalali_date, to_jalali
+from hamyar.core.text import to_persian_digits
+
+register = template.Library()
+
+
+def _persian() -> bool:
+    return (get_language() or "fa").startswith("fa")
+
+
+@register.filter
+def dec(value, places: int = 1) -> str:
+    """A decimal figure with thousands separators; "—" when unknown (never a made-up zero)."""
+    if value is None or value == "":
+        return "—"
+    number = round(float(Decimal(str(value))), int(places))
+    text = f"{number:,.{int(places)}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if _persian():
+        return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+    return text
+
+
+@register.filter
+def local_name(obj) -> str:
+    """The English name on English pages when one is recorded, else the (Persian) name."""
+    english = getattr(obj, "name_en", "")
+    if english and not _persian():
+        return english
+    name = str(getattr(obj, "name", obj))
+    return to_persian_digits(name) if _persian() else name
+
+
+@register.filter
+def days_until(value: date | None) -> int | None:
+    if value is None:
+        return None
+    return (value - timezone.localdate()).days
+
+
+@register.filter
+def minutes(value: timedelta | None) -> int | None:
+    if value is None:
+        return None
+    return int(value.total_seconds() // 60)
+
+
+@register.filter
+def neg(value: int | None) -> int | None:
+    return None if value is None else -value
+
+
+# Simple line icons (24×24, stroke only), drawn for this shell.
+_ICONS = {
+    "home": '<path d="M3 11l9-7 9 7"/><path d="M5 10v10h14V10"/><path d="M10 20v-6h4v6"/>',
+    "city": '<path d="M3 21h18"/><path d="M5 21V9l5-3v15"/><path d="M10 21V4h9v17"/>'
+            '<path d="M13 8h3M13 12h3M13 16h3"/>',
+    "tree": '<path d="M12 21v-5"/><path d="M12 3l6 8h-3l4 5H5l4-5H6z"/>',
+    "building": '<rect x="4" y="3" width="16" height="18" rx="1"/><path d="M9 7h2M13 7h2M9 11h2M13 11h2'
+                'M9 15h2M13 15h2"/><path d="M10 21v-3h4v3"/>',
+    "file": '<path d="M6 3h8l4 4v14H6z"/><path d="M14 3v4h4"/><path d="M9 12h6M9 16h6"/>',
+    "grid": '<rect x="3" y="3" width="7" height="7"/><rect x="14" y="3" width="7" height="7"/>'
+            '<rect x="3" y="14" width="7" height="7"/><rect x="14" y="14" width="7" height="7"/>',
+    "people": '<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c.8-3.8 3.4-6 6.5-6s5.7 2.2 6.5 6"/>'
+              '<path d="M16 4.5a3.5 3.5 0 010 7M18 14c2 .8 3.1 3 3.5 6"/>',
+    "key": '<circle cx="8" cy="15" r="4"/><path d="M11 12l9-9M16 7l3 3M14 9l2 2"/>',
+    "calendar": '<rect x="3" y="5" width="18" height="16" rx="2"/><path d="M3 10h18M8 3v4M16 3v4"/>',
+    "logout": '<path d="M15 4h4v16h-4"/><path d="M10 8l-4 4 4 4M6 12h10"/>',
+    "globe": '<circle cx="12" cy="12" r="9"/><path d="M3 12h18"/><path d="M12 3c3 3.5 3 14.5 0 18'
+             'M12 3c-3 3.5-3 14.5 0 18"/>',
+    "search": '<circle cx="11" cy="11" r="7"/><path d="M20 20l-4-4"/>',
+    "plus": '<path d="M12 5v14M5 12h14"/>',
+    "alert": '<path d="M12 3l10 18H2z"/><path d="M12 10v5M12 18v.5"/>',
+    "check": '<path d="M5 12l5 5 9-10"/>',
+    "box": '<path d="M3 7l9-4 9 4v10l-9 4-9-4z"/><path d="M3 7l9 4 9-4M12 11v10"/>',
+}
+
+
+@register.simple_tag
+def icon(name: str, size: int = 18):
+    paths = _ICONS.get(name, "")
+    return format_html(
+        '<svg class="icon" width="{}" height="{}" viewBox="0 0 24 24" fill="none" stroke="currentColor" '
+        'stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">{}</svg>',
+        size, size, mark_safe(paths),  # noqa: S308 - the paths are the constants above
+    )
+
+
+_WEEKDAYS_FA = ("دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه")
+_MONTHS_EN = ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
+              "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand")
+
+
+@register.filter
+def jdate_full(value: date | None) -> str:
+    """The header's date: «سه‌شنبه ۴ آذر ۱۴۰۴», or «Tuesday 4 Azar 1404» on English pages."""
+    if value is None:
+        return ""
+    if _persian():
+        return f"{_WEEKDAYS_FA[value.weekday()]} {format_jalali_date(value, long=True)}"
+    j = to_jalali(value)
+    return f"{value:%A} {j.day} {_MONTHS_EN[j.month - 1]} {j.year}"
+
+
+@register.filter
+def pct(value, places: int = 1) -> str:
+    """A percentage: ۱۲٫۵٪ or 12.5%; "—" when unknown."""
+    if value is None or value == "":
+        return "—"
+    return f"{dec(value, places)}{'٪' if _persian() else '%'}"
+
+
+@register.filter
+def role_label(value: str) -> str:
+    try:
+        return Role(value).label
+    except ValueError:
+        return value
