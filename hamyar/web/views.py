@@ -1,7 +1,50 @@
-from django.contrib.auth.decorators import login_required
+"""The home page: each role lands on what it has to do today."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from hamyar.accounts import selectors as accounts
+from hamyar.accounts.choices import Role
+from hamyar.accounts.models import Membership
+from hamyar.accounts.scoping import membership_of
 
-@login_required
-def home(request):
-    return render(request, "web/home.html")
+from . import selectors
+from .pages import page
+
+
+def _municipality(user, membership: Membership) -> dict:
+    return selectors.municipality_profile(user=user, pk=membership.municipality_id)
+
+
+def _provider(user, membership: Membership) -> dict:
+    return selectors.provider_home(user=user, provider_id=membership.provider_id)
+
+
+def _admin(user, membership: Membership) -> dict:
+    return {
+        "counts": selectors.organization_counts(user=user),
+        "role_counts": accounts.membership_counts_by_role(user=user),
+        "members": list(accounts.membership_list(user=user)[:10]),
+    }
+
+
+HOME: dict[str, tuple[str, Callable[..., dict]]] = {
+    Role.ORG_ADMIN: ("web/home/org_admin.html", _admin),
+    Role.COMMERCE_OFFICER: ("web/home/commerce_officer.html", lambda u, m: selectors.commerce_home(user=u)),
+    Role.FINANCE_OFFICER: ("web/home/finance_officer.html", lambda u, m: selectors.finance_home(user=u)),
+    Role.PROJECT_MANAGER: ("web/home/provider.html", _provider),
+    Role.SUPPLIER_USER: ("web/home/provider.html", _provider),
+    Role.MUNICIPALITY_USER: ("web/home/municipality_user.html", _municipality),
+    Role.EXECUTIVE: ("web/home/executive.html", lambda u, m: selectors.executive_home(user=u)),
+}
+
+
+@page()
+def home(request: HttpRequest) -> HttpResponse:
+    membership = membership_of(request.user)
+    if membership is None:
+        return render(request, "web/home/no_membership.html")
+    template, build = HOME[membership.role]
+    return render(request, template, build(request.user, membership))
