@@ -1,0 +1,45 @@
+"""Every accounts read a user can see: the organization's members, and one's own API tokens."""
+
+from django.db.models import Count, Q, QuerySet
+
+from hamyar.core.errors import NotFound
+from hamyar.core.text import normalize
+
+from .models import ApiToken, Membership
+from .scoping import membership_of, scope
+
+
+def membership_list(*, user, q: str | None = None, role: str | None = None) -> QuerySet[Membership]:
+    """The members of the user's organization that the user may see (org-wide roles: all)."""
+    qs = scope(Membership.objects.all(), user).select_related("user", "municipality", "provider")
+    key = normalize(q or "")
+    if key:
+        qs = qs.filter(
+            Q(user__username__icontains=key) | Q(user__first_name__icontains=key)
+            | Q(user__last_name__icontains=key) | Q(title__icontains=key)
+        )
+    if role:
+        qs = qs.filter(role=role)
+    return qs.order_by("role", "user__username", "pk")
+
+
+def membership_counts_by_role(*, user) -> dict[str, int]:
+    rows = scope(Membership.objects.all(), user).values("role").annotate(n=Count("pk")).order_by()
+    return {row["role"]: row["n"] for row in rows}
+
+
+def api_token_list(*, user) -> QuerySet[ApiToken]:
+    """The user's own tokens, newest first; no one lists another person's tokens here."""
+    membership = membership_of(user)
+    if membership is None:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user, organization_id=membership.organization_id).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def api_token_get(*, user, pk: int) -> ApiToken:
+    token = api_token_list(user=user).filter(pk=pk).first()
+    if token is None:
+        raise NotFound()
+    return token
