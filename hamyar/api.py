@@ -1,5 +1,26 @@
-"""The one NinjaAPI at /api/v1/, with a router per app."""
+"""The one NinjaAPI at /api/v1/, with a router per app.
 
-from ninja import NinjaAPI
+Authentication (bearer token or browser session), JSON errors and keyset pages
+come from `hamyar.apiutils`; OpenAPI is at /api/v1/openapi.json, docs at /api/v1/docs.
+"""
 
-api = NinjaAPI(title="Hamyar API", version="1", urls_namespace="api")
+from hamyar.accounts.api import router as accounts_router
+from hamyar.apiutils import HamyarAPI
+from hamyar.catalog.api import router as catalog_router
+from hamyar.directory.api import router as directory_router
+
+api = HamyarAPI(
+    title="Hamyar API",
+    version="1",
+    urls_namespace="api",
+    description=(
+        "The API of Hamyar, the operating system of a provincial Municipalities Cooperation "
+        "Organization. Authenticate with `Authorization: Bearer hmy_…` (create a token with "
+        "`POST /tokens`) or with the browser session. Errors are `{\"detail\", \"code\"}` (and "
+        "`fields` for invalid input), in Persian unless `Accept-Language: en` is sent. Lists "
+        "are pages of `items` with a `next_cursor` to pass back as `cursor`."
+    ),
+)
+api.add_router("", accounts_router)
+api.add_router("", directory_router)
+api.add_router("/catalog/", catalog_router)

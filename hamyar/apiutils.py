@@ -1,0 +1,466 @@
+"""What every API endpoint shares: authentication, JSON errors, keyset pages and input types.
+
+Errors always leave as `{"detail": ..., "code": ...}` (plus `fields` for invalid
+input) in the request's language, so nothing a client sends can come back as an
+HTML page.
+"""
+
+import json
+import logging
+import operator
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from functools import reduce, wraps
+from typing import Annotated, Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F, Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import re_path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
+from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
+from ninja.security import HttpBearer, SessionAuth
+from pydantic import AfterValidator, BeforeValidator, StrictInt, create_model
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+
+from hamyar.accounts.services import api_token_authenticate
+from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
+from hamyar.core.services import invalid_from
+
+logger = logging.getLogger(__name__)
+
+# The largest id a 64-bit primary key holds; a larger one is bad input, not a database error.
+MAX_ID = 2**63 - 1
+# Unbounded text fields (descriptions, notes) are still bounded at the API.
+MAX_TEXT = 10_000
+
+INVALID_REFERENCE = _("Select a valid choice. That choice is not one of the available choices.")
+
+
+# ---------------------------------------------------------------- input types
+
+
+def _no_null_characters(value: str) -> str:
+    # PostgreSQL refuses NUL in text; refuse it here, with a message, instead of a 500.
+    if "\x00" in value:
+        raise PydanticCustomError("null_characters", "Null characters are not allowed.")
+    return value
+
+
+def text(max_length: int) -> Any:
+    """A string of at most `max_length` characters, without NUL."""
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_null_characters)]
+
+
+def text_of(model: type[Model], field: str) -> Any:
+    """A string bounded like the model field it is written to."""
+    return text(model._meta.get_field(field).max_length or MAX_TEXT)
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise PydanticCustomError("date_format", "Enter a Gregorian date as YYYY-MM-DD.")
+    if int(value[:4]) < 1900:
+        # 1405-09-04 is a Jalali date sent where a Gregorian one belongs.
+        raise PydanticCustomError("date_jalali", "This looks like a Jalali date.")
+    return value
+
+
+# Gregorian ISO dates only, never a timestamp or a Jalali date read as a year of the Middle Ages.
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+# An id in a request body: a JSON integer (not "5", not true) that fits a 64-bit key.
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+
+
+class InputSchema(Schema):
+    """A request body: unknown fields are refused so a typo is not silently ignored."""
+
+    model_config = {"extra": "forbid"}
+
+
+def partial(schema: type[InputSchema]) -> type[InputSchema]:
+    """The PATCH form of a create schema: every field optional, with the same rules when sent.
+
+    An omitted field is left alone (read it with `model_dump(exclude_unset=True)`);
+    null is accepted only where the field itself is nullable.
+    """
+    fields = {
+        name: (field.annotation, FieldInfo.merge_field_infos(field, default=None, default_factory=None))
+        for name, field in schema.model_fields.items()
+    }
+    name = schema.__name__.removesuffix("In") + "Patch"
+    return create_model(name, __base__=InputSchema, **fields)
+
+
+# ---------------------------------------------------------------- errors
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+    fields: dict[str, list[str]] | None = None
+
+
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _validation_message(error: dict[str, Any]) -> str:
+    """A pydantic error as a sentence a clerk understands, in the active language."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "missing":
+        return str(_("This field is required."))
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return str(_("Enter a whole number."))
+    if kind in {"float_type", "float_parsing", "decimal_type", "decimal_parsing", "finite_number"}:
+        return str(_("Enter a number."))
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        limit = next(iter(ctx.values()), "")
+        message = {
+            "greater_than_equal": _("Ensure this value is greater than or equal to %(limit_value)s."),
+            "less_than_equal": _("Ensure this value is less than or equal to %(limit_value)s."),
+            "greater_than": _("Ensure this value is greater than %(limit_value)s."),
+            "less_than": _("Ensure this value is less than %(limit_value)s."),
+        }[kind]
+        return str(message) % {"limit_value": limit}
+    if kind == "string_too_long":
+        limit, length = ctx.get("max_length", 0), len(error.get("input") or "")
+        return ngettext(
+            "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+            "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+            limit,
+        ) % {"limit_value": limit, "show_value": length}
+    if kind == "too_long":
+        return str(_("Send at most %(limit_value)s items.")) % {"limit_value": ctx.get("max_length")}
+    if kind == "string_type":
+        return str(_("Enter text."))
+    if kind in {"bool_type", "bool_parsing"}:
+        return str(_("Enter true or false."))
+    if kind in {"enum", "literal_error"}:
+        return str(_("Select a valid choice. %(value)s is not one of the available choices.")) % {
+            "value": error.get("input")
+        }
+    if kind == "date_jalali":
+        return str(_("Enter a Gregorian date as YYYY-MM-DD; this looks like a Jalali date."))
+    if kind.startswith("date_"):
+        return str(_("Enter a Gregorian date as YYYY-MM-DD, for example 2026-11-25."))
+    if kind == "timezone_aware":
+        return str(_("Give the time with its offset, for example 2026-11-25T10:00:00+03:30."))
+    if kind.startswith("datetime_"):
+        return str(_("Enter a valid date/time."))
+    if kind in {"list_type", "set_type"}:
+        return str(_("Enter a list of values."))
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return str(_("Send a JSON object."))
+    if kind == "extra_forbidden":
+        return str(_("This field is not accepted here."))
+    if kind == "null_characters":
+        return str(_("Null characters are not allowed."))
+    if kind in {"decimal_max_digits", "decimal_max_places", "decimal_whole_digits"}:
+        limit = next(iter(ctx.values()), 0)
+        singular, plural = {
+            "decimal_max_digits": (
+                "Ensure that there are no more than %(max)s digit in total.",
+                "Ensure that there are no more than %(max)s digits in total.",
+            ),
+            "decimal_max_places": (
+                "Ensure that there are no more than %(max)s decimal place.",
+                "Ensure that there are no more than %(max)s decimal places.",
+            ),
+            "decimal_whole_digits": (
+                "Ensure that there are no more than %(max)s digit before the decimal point.",
+                "Ensure that there are no more than %(max)s digits before the decimal point.",
+            ),
+        }[kind]
+        return ngettext(singular, plural, limit) % {"max": limit}
+    return str(_("Enter a valid value."))
+
+
+def _field_name(error: dict[str, Any]) -> str:
+    source, *path = error["loc"]
+    if source == "body":
+        path = path[1:]  # drop the name of the view's body argument
+    return ".".join(str(part) for part in path) or "__all__"
+
+
+class HamyarAPI(NinjaAPI):
+    """The NinjaAPI with the project's authentication, JSON errors and JSON-only URLs."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("auth", [BearerTokenAuth(), BrowserSessionAuth()])
+        kwargs.setdefault("renderer", PersianJSONRenderer())
+        kwargs.setdefault("parser", StrictJSONParser())
+        super().__init__(**kwargs)
+
+    def set_default_exception_handlers(self) -> None:
+        handlers: list[tuple[type[Exception], Callable]] = [
+            (Exception, self._unexpected),
+            (ApplicationError, self._application_error),
+            (ValidationError, self._invalid_input),
+            (DjangoValidationError, lambda r, e: self._application_error(r, invalid_from(e))),
+            (HttpError, self._http_error),
+            (Http404, lambda r, e: self._application_error(r, NotFound())),
+            (ObjectDoesNotExist, lambda r, e: self._application_error(r, NotFound())),
+            (DjangoPermissionDenied, lambda r, e: self._application_error(r, PermissionDenied())),
+        ]
+        for exc_class, handler in handlers:
+            self.add_exception_handler(exc_class, handler)
+
+    def error(self, request: HttpRequest, status: int, detail: Any, code: str,
+              fields: dict[str, list[Any]] | None = None) -> HttpResponse:
+        body: dict[str, Any] = {"detail": str(detail), "code": code}
+        if fields:
+            body["fields"] = {name: [str(m) for m in messages] for name, messages in fields.items()}
+        return self.create_response(request, body, status=status)
+
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> ValidationError:
+        # Ninja drops each error's input; keep it, a message may quote the value or its length.
+        errors = []
+        for context in error_contexts:
+            model = context.model
+            for item in context.pydantic_validation_error.errors(include_url=False):
+                loc = model.__ninja_flatten_map_reverse__.get(item["loc"], item["loc"])
+                errors.append({**item, "loc": (model.__ninja_param_source__, *loc)})
+        return ValidationError(errors)
+
+    def _application_error(self, request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+        fields = exc.extra.get("fields") if isinstance(exc.extra, dict) else None
+        return self.error(request, exc.status, exc.message, exc.code, fields)
+
+    def _invalid_input(self, request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        fields: dict[str, list[Any]] = {}
+        for error in exc.errors:
+            fields.setdefault(_field_name(error), []).append(_validation_message(error))
+        return self.error(request, 422, InvalidInput.default_message, InvalidInput.code, fields)
+
+    def _http_error(self, request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc, AuthenticationError):
+            response = self.error(
+                request, 401, _("Sign in, or send a valid API token as “Authorization: Bearer …”."),
+                "not_authenticated",
+            )
+            response["WWW-Authenticate"] = 'Bearer realm="api"'
+            return response
+        if exc.status_code == 403:  # the only 403 ninja raises itself is the CSRF check
+            return self.error(request, 403, _("The CSRF check failed; reload the page and try again."),
+                              "csrf_failed")
+        if exc.status_code == 400 and isinstance(exc.__cause__, RequestDataTooBig):
+            return self.error(request, 413, _("The request body is too large."), "too_large")
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # Ninja raises HttpError(400) from the parser's error: the body is not JSON.
+            return self.error(request, 422, _("The request body is not valid JSON."), "malformed_json")
+        return self.error(request, exc.status_code, exc.message, "error")
+
+    def _unexpected(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("Unexpected error in %s %s", request.method, request.path, exc_info=exc)
+        return self.error(request, 500, _("Something went wrong on our side; the error has been logged."),
+                          "server_error")
+
+    @property
+    def urls(self) -> tuple[list, str, str]:
+        """Every URL answers JSON: 405 and unknown paths under the API included."""
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            pattern.callback = self._json_only(pattern.callback)
+        patterns.append(re_path(r"", self._json_only(csrf_exempt(self._unknown_path)), name="unknown"))
+        return patterns, app_name, namespace
+
+    def _unknown_path(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        raise Http404
+
+    def _json_only(self, view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404:
+                return self._application_error(request, NotFound())
+            if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
+                allow = response.get("Allow", "")
+                response = self.error(request, 405, _("This method is not allowed here."),
+                                      "method_not_allowed")
+                response["Allow"] = allow
+            return response
+
+        return wrapper
+
+
+class PersianJSONRenderer(JSONRenderer):
+    """JSON with Persian letters as they are, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+class StrictJSONParser(Parser):
+    """Standard JSON only: NaN and Infinity are not numbers a ledger can hold."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json.loads(request.body, parse_constant=_refuse_constant)
+
+
+# ---------------------------------------------------------------- authentication
+
+
+class BearerTokenAuth(HttpBearer):
+    """Machines: `Authorization: Bearer hmy_…`, checked against the token's stored hash."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class BrowserSessionAuth(SessionAuth):
+    """The browser's session, with Django's CSRF check on unsafe methods."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        # A client that sends a token means the token: a wrong one is a 401, never a
+        # fall-back to a cookie. Without a signed-in session there is nothing to
+        # protect from CSRF, so the answer is 401 rather than a CSRF 403.
+        if "Authorization" in request.headers or not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+# ---------------------------------------------------------------- keyset pages
+
+
+class PageQuery(Schema):
+    cursor: text(1000) | None = Field(None, description="`next_cursor` of the previous page.")
+    limit: int = Field(settings.HAMYAR_API_PAGE_SIZE, ge=1, le=settings.HAMYAR_API_MAX_PAGE_SIZE)
+
+
+def page_of(item: type[Schema]) -> type[Schema]:
+    """The response of a list: one page of `item`s and the cursor of the next page, if any."""
+    name = item.__name__.removesuffix("Out") + "Page"
+    return create_model(name, __base__=Schema, items=(list[item], ...), next_cursor=(str | None, None))
+
+
+def _ordering(queryset: QuerySet) -> list[tuple[str, bool, bool]]:
+    """(lookup path, descending, nullable) of the queryset's ordering, ending in the primary key."""
+    names = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    keys = []
+    for name in names:
+        if not isinstance(name, str) or name.startswith("?"):
+            raise TypeError(f"Keyset pages need plain field orderings, not {name!r}.")
+        path = name.lstrip("-")
+        model, nullable = queryset.model, False
+        for part in path.split("__"):
+            field = model._meta.pk if part == "pk" else model._meta.get_field(part)
+            nullable = nullable or field.null
+            if field.is_relation:
+                model = field.related_model
+        if field.is_relation:
+            raise TypeError(f"Order by a column of the related model, not by {path!r} itself.")
+        keys.append((path, name.startswith("-"), nullable))
+    if keys[-1][0] not in {"pk", queryset.model._meta.pk.name}:
+        keys.append(("pk", False, False))
+    return keys
+
+
+def _position(obj: Model, path: str) -> Any:
+    value: Any = obj
+    for part in path.split("__"):
+        value = getattr(value, part) if value is not None else None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _after(keys: list[tuple[str, bool, bool]], values: list[Any]) -> Q:
+    """Rows strictly after the position `values` in the ordering `keys` (NULLs last)."""
+    terms, equal = [], Q()
+    for (path, descending, nullable), value in zip(keys, values, strict=True):
+        if value is None:  # nothing follows NULL on this column but more NULLs
+            equal &= Q(**{f"{path}__isnull": True})
+            continue
+        step = Q(**{f"{path}__{'lt' if descending else 'gt'}": value})
+        if nullable:
+            step |= Q(**{f"{path}__isnull": True})
+        terms.append(equal & step)
+        equal &= Q(**{path: value})
+    return reduce(operator.or_, terms)
+
+
+def paginate(queryset: QuerySet, page: PageQuery) -> dict[str, Any]:
+    """One page of a selector's queryset, in its own order, after the opaque `page.cursor`.
+
+    Keyset, not offset: a page is found by the last row's sort values, so rows added
+    or removed meanwhile neither repeat nor skip rows, and deep pages cost the same.
+    """
+    keys = _ordering(queryset)
+    salt = "hamyar.api.cursor:" + queryset.model._meta.label_lower + ":" + ",".join(
+        f"{'-' if d else ''}{p}" for p, d, _n in keys
+    )
+    rows = queryset.order_by(*[
+        (F(p).desc(nulls_last=True) if d else F(p).asc(nulls_last=True)) if n else f"{'-' if d else ''}{p}"
+        for p, d, n in keys
+    ])
+    if page.cursor:
+        try:
+            values = signing.loads(page.cursor, salt=salt)
+        except signing.BadSignature:
+            values = None
+        if not isinstance(values, list) or len(values) != len(keys):
+            message = _("This page cursor is not valid; start again from the first page.")
+            raise InvalidInput(message, code="invalid_cursor", extra={"fields": {"cursor": [message]}})
+        rows = rows.filter(_after(keys, values))
+    items = list(rows[: page.limit + 1])
+    next_cursor = None
+    if len(items) > page.limit:
+        items = items[: page.limit]
+        next_cursor = signing.dumps([_position(items[-1], p) for p, _d, _n in keys], salt=salt)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+# ---------------------------------------------------------------- references and roles
+
+
+def describe(model: type[Model]) -> dict[str, str]:
+    """OpenAPI extra naming the model a route serves; the scope tests find routes by it."""
+    return {"x-hamyar-model": model._meta.label_lower}
+
+
+def resolve_refs(user: Any, data: dict[str, Any], **getters: Callable[..., Any]) -> dict[str, Any]:
+    """Replace ids in `data` by the objects the user may see, through the scoped selectors.
+
+    An id outside the user's scope (or of another tenant) is the same as a missing
+    one: the field is invalid, and nothing is written.
+    """
+    resolved, fields = dict(data), {}
+    for name, get in getters.items():
+        value = data.get(name)
+        if value is None:
+            continue
+        try:
+            if isinstance(value, list):
+                resolved[name] = [get(user=user, pk=pk) for pk in dict.fromkeys(value)]
+            else:
+                resolved[name] = get(user=user, pk=value)
+        except NotFound:
+            fields[name] = [INVALID_REFERENCE]
+    if fields:
+        raise InvalidInput(next(iter(fields.values()))[0], extra={"fields": fields})
+    return resolved
