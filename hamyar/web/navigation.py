@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamyar.accounts.choices import Role
 from hamyar.accounts.models import Membership
@@ -33,7 +34,7 @@ def nav_items(membership: Membership | None, view_name: str = "") -> list[NavIte
     if membership is None:
         return []
     role = Role(membership.role)
-    items = [NavItem(_("Home"), reverse("web:home"), "home", "web:home")]
+    items = [NavItem(pgettext_lazy("navigation", "Home"), reverse("web:home"), "home", "web:home")]
     if role == Role.MUNICIPALITY_USER:
         items.append(NavItem(_("My municipality"),
                              reverse("directory:municipality_detail", args=[membership.municipality_id]),
