@@ -273,6 +273,9 @@ class RawSheet:
 
     columns: dict[str, int]  # column key -> 0-based position
     rows: list[tuple[int, dict[str, Any]]]  # (Excel row number, {key: cell value})
+    # Rows below the header as the file declares its size (None if it does not): an estimate
+    # available without reading every row, to choose between the request and the task worker.
+    declared_rows: int | None = None
 
 
 def _match_header(cells: tuple) -> tuple[dict[str, int], SheetFileError | None]:
@@ -316,8 +319,9 @@ def read_sheet(source, *, header_only: bool = False) -> RawSheet:
 def _read_workbook(workbook, *, header_only: bool) -> RawSheet:
     first_problem: SheetFileError | None = None
     for worksheet in workbook.worksheets:
+        declared = getattr(worksheet, "max_row", None)
         if hasattr(worksheet, "reset_dimensions"):
-            worksheet.reset_dimensions()  # some writers record a wrong sheet size
+            worksheet.reset_dimensions()  # some writers record a wrong sheet size, so read to the end
         columns: dict[str, int] | None = None
         problem: SheetFileError | None = None
         data: list[tuple[int, dict[str, Any]]] = []
@@ -344,7 +348,9 @@ def _read_workbook(workbook, *, header_only: bool) -> RawSheet:
         if problem is not None:
             first_problem = first_problem or problem
             continue
-        return RawSheet(columns=columns, rows=data)
+        header_row = data[0][0] - 1 if data else 1
+        declared_rows = max(declared - header_row, len(data)) if isinstance(declared, int) else None
+        return RawSheet(columns=columns, rows=data, declared_rows=declared_rows)
     raise first_problem or SheetFileError("empty")
 
 
