@@ -12,7 +12,14 @@ from django.db.models import ProtectedError
 from django.utils.translation import override
 
 from hamyar.accounts.models import User
-from hamyar.core.audit import GENESIS, _digest, audit_record, audit_verify_chain, snapshot
+from hamyar.core.audit import (
+    GENESIS,
+    _digest,
+    audit_record,
+    audit_record_many,
+    audit_verify_chain,
+    snapshot,
+)
 from hamyar.core.models import AuditEvent
 
 TABLE = connection.ops.quote_name(AuditEvent._meta.db_table)
@@ -88,6 +95,21 @@ def test_each_organization_has_its_own_chain(tenant, other_tenant):
     assert first.previous_hash == GENESIS == other.previous_hash
     assert second.previous_hash == first.hash
     assert first.hash != other.hash
+
+
+def test_a_batch_of_events_continues_the_same_chain(tenant):
+    record_events(tenant, 1)
+    batch = audit_record_many(actor=tenant.users["commerce"], organization=tenant.org, entries=[
+        ("provider.update", tenant.supplier, {"name": "a"}, {"name": "b"}),
+        ("provider.update", tenant.affiliate, None, {"name": "c"}),
+    ])
+    assert [e.sequence for e in batch] == [2, 3]
+    assert all(e.pk for e in batch)
+    assert batch[1].previous_hash == batch[0].hash
+    record_events(tenant, 1)
+    assert AuditEvent.objects.filter(organization=tenant.org).count() == 4
+    assert audit_verify_chain(tenant.org.pk) is None
+    assert audit_record_many(actor=None, organization=tenant.org, entries=[]) == []
 
 
 def test_an_event_records_actor_action_object_before_and_after(tenant):
