@@ -1,0 +1,215 @@
+"""Catalog page forms: search filters, the item form and the price-sheet upload.
+
+The forms check the shape of the input (numbers, Jalali dates, the file); the
+services check the rules again and have the last word.
+"""
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from hamyar.core.errors import InvalidInput
+from hamyar.core.forms import JalaliDateField, PersianCharField
+from hamyar.core.text import normalize, to_latin_digits
+from hamyar.directory.models import Provider, ServiceDomain
+
+from . import sheets
+from .choices import Unit
+
+XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx file is a zip archive
+MAX_PRICE = 10**15  # Rial; a bigint holds more, but no catalog price comes near this
+
+_TEXT = {"class": "form-control"}
+_SELECT = {"class": "form-select"}
+_NUMBER = {"class": "form-control", "inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
+
+
+class PersianIntegerField(forms.IntegerField):
+    """A whole number as a clerk types it: ۱۲۰٬۰۰۰, 120,000 or 120000."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = to_latin_digits(value).replace("٬", "").replace(",", "").replace("،", "").strip()
+        return super().to_python(value)
+
+
+class DomainChoiceField(forms.ModelChoiceField):
+    """A service domain shown under its parent: «فضای سبز › آبیاری»."""
+
+    def label_from_instance(self, obj: ServiceDomain) -> str:
+        return f"{obj.parent.name} › {obj.name}" if obj.parent_id else obj.name
+
+
+class ServiceErrorsMixin:
+    """Puts a service's InvalidInput on the form: per-field messages on their fields, the rest on top."""
+
+    def add_service_error(self, error: InvalidInput) -> None:
+        fields: dict = (error.extra or {}).get("fields") or {}
+        placed = False
+        for name, messages in fields.items():
+            target = name if name in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+                placed = True
+        if not placed:
+            self.add_error(None, str(error.message))
+
+
+class CatalogSearchForm(forms.Form):
+    """What a clerk searches by; `domain` includes its sub-domains."""
+
+    q = PersianCharField(
+        label=_("Search"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={
+            "type": "search", "class": "form-control form-control-lg", "autocomplete": "off",
+            "placeholder": _("Search goods and services: bench, LED light, asphalt…"),
+        }),
+    )
+    domain = DomainChoiceField(label=_("Service domain"), queryset=ServiceDomain.objects.none(),
+                               required=False, empty_label=_("All domains"), widget=forms.Select(_SELECT))
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.none(), required=False,
+                                      empty_label=_("All providers"), widget=forms.Select(_SELECT))
+    price_min = PersianIntegerField(label=_("Price from (Rial)"), required=False, min_value=0,
+                                    max_value=MAX_PRICE, widget=forms.TextInput(_NUMBER))
+    price_max = PersianIntegerField(label=_("Price up to (Rial)"), required=False, min_value=0,
+                                    max_value=MAX_PRICE, widget=forms.TextInput(_NUMBER))
+    max_lead_time = PersianIntegerField(label=_("Delivered within (days)"), required=False, min_value=0,
+                                        max_value=3650, widget=forms.TextInput(_NUMBER))
+    in_stock = forms.BooleanField(label=_("In stock only"), required=False,
+                                  widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+
+    def __init__(self, data=None, *, domains, providers, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["domain"].queryset = domains
+        self.fields["provider"].queryset = providers
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("price_min"), cleaned.get("price_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("price_max", _("The upper price must not be below the lower price."))
+        return cleaned
+
+    def search_arguments(self) -> dict:
+        """The arguments of `item_search`, from a valid form."""
+        data = self.cleaned_data
+        return {
+            "query": data.get("q") or "",
+            "domain_id": data["domain"].pk if data.get("domain") else None,
+            "provider_id": data["provider"].pk if data.get("provider") else None,
+            "price_min": data.get("price_min"),
+            "price_max": data.get("price_max"),
+            "max_lead_time": data.get("max_lead_time"),
+            "in_stock": bool(data.get("in_stock")) or None,
+        }
+
+
+def parse_attributes(text: str) -> dict[str, str]:
+    """«name: value» lines (or «name = value») as a dict; a line without a value is an error."""
+    attributes: dict[str, str] = {}
+    for number, line in enumerate(normalize(text, multiline=True).split("\n"), start=1):
+        if not line.strip():
+            continue
+        for separator in (":", "：", "="):
+            if separator in line:
+                key, value = (part.strip() for part in line.split(separator, 1))
+                break
+        else:
+            key, value = line.strip(), ""
+        if not key or not value:
+            raise forms.ValidationError(
+                _("Line %(line)s: write the attribute as «name: value»."), params={"line": number},
+                code="attribute",
+            )
+        attributes[key] = value
+    return attributes
+
+
+def format_attributes(attributes: dict | None) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in (attributes or {}).items())
+
+
+class ItemForm(ServiceErrorsMixin, forms.Form):
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.none(), empty_label="—",
+                                      widget=forms.Select(_SELECT))
+    domain = DomainChoiceField(label=_("Service domain"), queryset=ServiceDomain.objects.none(),
+                               empty_label="—", widget=forms.Select(_SELECT))
+    code = PersianCharField(label=_("Item code"), max_length=40,
+                            widget=forms.TextInput({**_TEXT, "dir": "ltr"}))
+    name = PersianCharField(label=_("Name"), max_length=200, widget=forms.TextInput(_TEXT))
+    description = PersianCharField(label=_("Description"), required=False, multiline=True, max_length=5000,
+                                   widget=forms.Textarea({**_TEXT, "rows": 3}))
+    unit = forms.ChoiceField(label=_("Unit of measure"), choices=[("", "—"), *Unit.choices],
+                             widget=forms.Select(_SELECT))
+    lead_time_days = PersianIntegerField(label=_("Lead time (days)"), min_value=0, max_value=3650,
+                                         initial=0, widget=forms.TextInput(_NUMBER))
+    attributes = forms.CharField(
+        label=_("Attributes"), required=False, max_length=5000,
+        widget=forms.Textarea({**_TEXT, "rows": 3}),
+        help_text=_("One per line, as «name: value», e.g. «length: 200 cm»."),
+    )
+    in_stock = forms.BooleanField(label=_("In stock"), required=False, initial=True,
+                                  widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    is_active = forms.BooleanField(label=_("Offered (active)"), required=False, initial=True,
+                                   widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+
+    def __init__(self, data=None, *, providers, domains, fixed_provider: bool = False, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["provider"].queryset = providers
+        self.fields["domain"].queryset = domains
+        if fixed_provider:
+            del self.fields["provider"]
+
+    def clean_attributes(self) -> dict[str, str]:
+        return parse_attributes(self.cleaned_data.get("attributes") or "")
+
+
+class PriceImportForm(ServiceErrorsMixin, forms.Form):
+    """The upload of a price sheet: the file is checked here, its rows by the import."""
+
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.none(), empty_label="—",
+                                      widget=forms.Select(_SELECT))
+    title = PersianCharField(label=_("Price list title"), max_length=200, widget=forms.TextInput(_TEXT))
+    valid_from = JalaliDateField(label=_("Valid from"))
+    valid_until = JalaliDateField(label=_("Valid until"), required=False,
+                                  help_text=_("Leave empty for a list valid until the next one."))
+    file = forms.FileField(
+        label=_("Price sheet (xlsx)"),
+        widget=forms.ClearableFileInput(attrs={
+            "class": "form-control",
+            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }),
+    )
+
+    def __init__(self, data=None, files=None, *, providers, fixed_provider: bool = False, **kwargs):
+        super().__init__(data, files, **kwargs)
+        self.fields["provider"].queryset = providers
+        for name in ("valid_from", "valid_until"):
+            self.fields[name].widget.attrs.setdefault("class", "form-control")
+        if fixed_provider:
+            del self.fields["provider"]
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if upload.size > sheets.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s MB); a price sheet may be at most %(limit)s MB."),
+                params={"size": round(upload.size / 2**20, 1), "limit": sheets.MAX_FILE_BYTES // 2**20},
+                code="too_large",
+            )
+        head = upload.read(4)
+        upload.seek(0)
+        if not upload.name.lower().endswith(".xlsx") or head != XLSX_MAGIC:
+            raise forms.ValidationError(
+                _("Upload an Excel workbook (.xlsx); this file is not one."), code="wrong_type"
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("The end of validity must not be before its start."))
+        return cleaned
