@@ -22,7 +22,7 @@ from django.utils import timezone
 from hamyar.accounts.choices import MUNICIPALITY_ROLES
 from hamyar.accounts.scoping import membership_of, scope, scoped_get
 from hamyar.directory.choices import ProviderKind
-from hamyar.directory.models import AgencyAgreement, Provider
+from hamyar.directory.models import AgencyAgreement, Provider, ServiceDomain
 
 from .models import CatalogItem, Price, PriceImport, PriceList
 
@@ -76,6 +76,43 @@ def item_list(*, user, provider_id: int | None = None) -> QuerySet[CatalogItem]:
     if provider_id:
         qs = qs.filter(provider_id=provider_id)
     return qs.order_by("name", "pk")
+
+
+def domain_with_descendants(*, domain_id: int) -> list[int]:
+    """The domain and every domain under it (the tree is small: one query per level)."""
+    ids, level = [domain_id], [domain_id]
+    while level:
+        level = list(ServiceDomain.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        ids.extend(level)
+    return ids
+
+
+def item_filter(
+    *, user, domain_id: int | None = None, provider_id: int | None = None, price_min: int | None = None,
+    price_max: int | None = None, max_lead_time: int | None = None, in_stock: bool | None = None,
+) -> QuerySet[CatalogItem]:
+    """The visible items that pass the search filters, by name (the API's browsing without a query)."""
+    qs = item_base_queryset(user=user)
+    if domain_id:
+        qs = qs.filter(domain_id__in=domain_with_descendants(domain_id=domain_id))
+    if provider_id:
+        qs = qs.filter(provider_id=provider_id)
+    if price_min is not None:
+        qs = qs.filter(current_price__gte=price_min)
+    if price_max is not None:
+        qs = qs.filter(current_price__lte=price_max)
+    if max_lead_time is not None:
+        qs = qs.filter(lead_time_days__lte=max_lead_time)
+    if in_stock:
+        qs = qs.filter(in_stock=True)
+    return qs.order_by("name", "pk")
+
+
+def item_provider_choices(*, user) -> QuerySet[Provider]:
+    """The providers whose items the user can see: the supplier filter of the search."""
+    return Provider.objects.filter(pk__in=item_base_queryset(user=user).values("provider_id")).order_by(
+        "kind", "name", "pk"
+    )
 
 
 def item_get(*, user, pk: int) -> CatalogItem:
