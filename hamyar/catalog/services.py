@@ -383,11 +383,15 @@ def price_import_validate(*, price_import: PriceImport) -> PriceImport:
         return price_import
     except Exception:
         _finish(price_import, status=ImportStatus.FAILED,
-                errors=[sheets.SheetError("apply_failed").as_dict()], action="price_import.validate")
+                errors=[sheets.SheetError("check_failed").as_dict()], action="price_import.validate")
         raise
     status = ImportStatus.INVALID if errors else ImportStatus.VALID
     _finish(price_import, status=status, errors=errors, action="price_import.validate", total_rows=total)
     return price_import
+
+
+class _AlreadyApplied(Exception):
+    pass
 
 
 class _Rejected(Exception):
@@ -401,8 +405,9 @@ def price_import_apply(*, price_import: PriceImport, acting_user) -> PriceList:
 
     Each row is checked again as it is applied (the catalog may have changed since
     the check): the first row of a code creates the item, or updates the existing
-    one where the sheet differs (through item_create / item_update, so each is
-    audited); every tier becomes a price of one new price list (price_list_publish).
+    one where the sheet differs (as item_create / item_update would, each with its
+    AuditEvent, in batches); every tier becomes a price of one new price list
+    (price_list_publish).
     The provider is locked from the first write to the commit, so a second import of
     the same supplier waits and cannot interleave. On any error every write is
     rolled back, the errors are stored and InvalidInput is raised.
@@ -425,6 +430,13 @@ def price_import_apply_claimed(*, price_import: PriceImport, acting_user) -> Pri
               "Correct the rows listed and upload it again."),
             code="sheet_invalid", extra={"errors": len(rejected.errors)},
         ) from None
+    except _AlreadyApplied:
+        raise ApplicationError(_("This price sheet has already been applied."), code="import_state") from None
+    except ApplicationError as error:  # a service refused the sheet as a whole; nothing was written
+        refusal = sheets.SheetError("service_refused", params={"message": str(error.message)})
+        _finish(price_import, status=ImportStatus.INVALID, errors=[refusal.as_dict()],
+                action="price_import.reject", acting_user=acting_user)
+        raise
     except OperationalError:
         _finish_quietly(price_import, acting_user)
         raise ApplicationError(_("The catalog is busy with another price sheet; try again in a minute."),
@@ -565,7 +577,7 @@ def _apply_sheet(price_import: PriceImport, acting_user) -> PriceList:
     _lock_provider(provider)
     if not PriceImport.objects.filter(pk=price_import.pk, status=ImportStatus.APPLYING,
                                       price_list__isnull=True).exists():
-        raise ApplicationError(_("This price sheet has already been applied."), code="import_state")
+        raise _AlreadyApplied()
     try:
         sheet = _read_import(price_import)
     except SheetFileError as error:

@@ -182,6 +182,7 @@ MESSAGES: dict[str, Any] = {
     # Found only when applying.
     "service_refused": _("%(message)s"),
     "apply_failed": _("The sheet could not be applied; nothing was written. Check it again and retry."),
+    "check_failed": _("The sheet could not be checked because of an internal error. Try again."),
 }
 
 
@@ -671,8 +672,13 @@ def _header_cells(worksheet, headers: list[str]) -> list[WriteOnlyCell]:
     return cells
 
 
+def _sheet_title(title: str) -> str:
+    """Excel refuses []:*?/\\ in a worksheet's name and cuts it at 31 characters."""
+    return re.sub(r"[\[\]:*?/\\]", "-", normalize(title))[:31].strip() or "Sheet"
+
+
 def _rtl_sheet(workbook, title: str, widths: list[int]):
-    worksheet = workbook.create_sheet(title)
+    worksheet = workbook.create_sheet(_sheet_title(title))
     worksheet.sheet_view.rightToLeft = True
     worksheet.freeze_panes = "A2"
     for position, width in enumerate(widths, start=1):
@@ -710,7 +716,7 @@ def write_price_sheet(
     With `domains`, a second sheet lists the domain codes and the units to choose from.
     """
     workbook = openpyxl.Workbook(write_only=True)
-    worksheet = _rtl_sheet(workbook, title[:31], [c.width for c in COLUMNS])
+    worksheet = _rtl_sheet(workbook, title, [c.width for c in COLUMNS])
     last_row = 1 + 5000
     unit_list = DataValidation(type="list", formula1='"' + ",".join(UNIT_FA.values()) + '"', allow_blank=True)
     stock_list = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
@@ -759,7 +765,7 @@ def write_table(headers: list[str], rows: Iterable[list[Any]], *, title: str, wi
                 number_columns: Iterable[int] = ()) -> bytes:
     """A plain right-to-left table (search results and other reports)."""
     workbook = openpyxl.Workbook(write_only=True)
-    worksheet = _rtl_sheet(workbook, title[:31], widths)
+    worksheet = _rtl_sheet(workbook, title, widths)
     worksheet.append(_header_cells(worksheet, headers))
     numbers = set(number_columns)
     for values in rows:

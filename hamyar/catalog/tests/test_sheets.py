@@ -275,3 +275,9 @@ def test_the_template_has_the_headers_and_no_rows():
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
     assert [c.value for c in sheet[1]] == HEADERS_FA
     assert sheet.max_row == 1
+
+
+def test_a_title_with_characters_excel_refuses_still_makes_a_sheet():
+    data = sheets.write_price_sheet([], title="فهرست بها ۱۴۰۵/۰۱ [بهار]: نیمکت‌ها و سطل‌ها و آب‌نماها")
+    title = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0].title
+    assert "/" not in title and "[" not in title and len(title) <= 31
