@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import InvalidInput, NotFound
 from hamyar.core.services import invalid_from
+from hamyar.core.text import normalize
 
 from .choices import MUNICIPALITY_ROLES, PROVIDER_ROLES, Role
 from .models import ApiToken, Membership, User
@@ -68,7 +69,12 @@ def user_create(
     username = username.strip()
     if not username or User.objects.filter(username__iexact=username).exists():
         raise InvalidInput(_("This username is empty or already taken."), code="duplicate")
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user = User(username=username, first_name=normalize(first_name), last_name=normalize(last_name),
+                email=email.strip().lower())
+    try:
+        user.full_clean(exclude=["password"])
+    except DjangoValidationError as error:
+        raise invalid_from(error) from None
     try:
         validate_password(password, user)
     except DjangoValidationError as error:
@@ -77,7 +83,7 @@ def user_create(
     user.save()
     membership = Membership.objects.create(
         organization=organization, user=user, role=role,
-        municipality=municipality, provider=provider, title=title,
+        municipality=municipality, provider=provider, title=normalize(title),
     )
     audit_record(actor=acting_user, action="user.create", obj=membership,
                  after={**snapshot(user), **snapshot(membership)})
@@ -88,8 +94,9 @@ def user_create(
 def membership_change_role(*, membership: Membership, acting_user, role: str,
                            municipality=None, provider=None) -> Membership:
     require_role(acting_user, Role.ORG_ADMIN)
-    if not in_scope(membership, acting_user):
-        raise NotFound()
+    for obj in (membership, municipality, provider):
+        if obj is not None and not in_scope(obj, acting_user):
+            raise NotFound()
     _check_binding(role=role, municipality=municipality, provider=provider)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     before = snapshot(membership)

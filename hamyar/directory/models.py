@@ -73,15 +73,18 @@ class Municipality(TenantModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "name"], name="municipality_unique_name_per_org"
+                fields=["organization", "name"], name="municipality_unique_name_per_org",
+                violation_error_message=_("A municipality with this name already exists."),
             ),
             models.CheckConstraint(
                 condition=Q(area_ha__isnull=True) | Q(area_ha__gt=0),
                 name="municipality_area_positive",
+                violation_error_message=_("The area must be greater than zero."),
             ),
             models.CheckConstraint(
                 condition=Q(grade__isnull=True) | Q(grade__gte=1, grade__lte=12),
                 name="municipality_grade_range",
+                violation_error_message=_("The grade must be between 1 and 12."),
             ),
         ]
 
@@ -117,10 +120,12 @@ class MunicipalAsset(TenantModel):
         ordering = ["municipality__name", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality", "name"], name="asset_unique_name_per_municipality"
+                fields=["municipality", "name"], name="asset_unique_name_per_municipality",
+                violation_error_message=_("This municipality already has an asset with this name."),
             ),
             models.CheckConstraint(
-                condition=Q(area_ha__isnull=True) | Q(area_ha__gt=0), name="asset_area_positive"
+                condition=Q(area_ha__isnull=True) | Q(area_ha__gt=0), name="asset_area_positive",
+                violation_error_message=_("The area must be greater than zero."),
             ),
         ]
 
@@ -150,7 +155,8 @@ class ServiceDomain(TenantModel):
         verbose_name_plural = _("service domains")
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "code"], name="domain_unique_code"),
+            models.UniqueConstraint(fields=["organization", "code"], name="domain_unique_code",
+                violation_error_message=_("A service domain with this code already exists."),),
         ]
 
     def __str__(self) -> str:
@@ -196,12 +202,14 @@ class Provider(TenantModel):
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "name"], name="provider_unique_name_per_org"
+                fields=["organization", "name"], name="provider_unique_name_per_org",
+                violation_error_message=_("A provider with this name already exists."),
             ),
             models.UniqueConstraint(
                 fields=["organization", "legal_id"],
                 condition=~Q(legal_id=""),
                 name="provider_unique_legal_id_per_org",
+                violation_error_message=_("A provider with this national legal ID already exists."),
             ),
         ]
 
@@ -235,9 +243,11 @@ class Capability(TenantModel):
         verbose_name_plural = _("capabilities")
         ordering = ["provider__name", "domain__code"]
         constraints = [
-            models.UniqueConstraint(fields=["provider", "domain"], name="capability_unique_pair"),
+            models.UniqueConstraint(fields=["provider", "domain"], name="capability_unique_pair",
+                violation_error_message=_("This provider already has a capability in this domain."),),
             models.CheckConstraint(
-                condition=Q(level__gte=1, level__lte=5), name="capability_level_range"
+                condition=Q(level__gte=1, level__lte=5), name="capability_level_range",
+                violation_error_message=_("The level must be between 1 and 5."),
             ),
         ]
 
@@ -273,14 +283,17 @@ class AgencyAgreement(TenantModel):
         ordering = ["-ends_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "number"], name="agreement_unique_number"
+                fields=["organization", "number"], name="agreement_unique_number",
+                violation_error_message=_("An agreement with this number already exists."),
             ),
             models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="agreement_ends_after_start"
+                condition=Q(ends_on__gte=models.F("starts_on")), name="agreement_ends_after_start",
+                violation_error_message=_("The end date of the agreement must not be before its start date."),
             ),
             models.CheckConstraint(
                 condition=Q(commission_percent__gte=0, commission_percent__lte=100),
                 name="agreement_commission_range",
+                violation_error_message=_("The commission must be between 0 and 100 percent."),
             ),
         ]
 

@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from hamyar.accounts.scoping import scope, scoped_get
-from hamyar.core.text import normalize
+from hamyar.core.text import search_key
 
 from .models import (
     AgencyAgreement,
@@ -17,7 +17,7 @@ from .models import (
 
 
 def _search(queryset: QuerySet, q: str | None, *fields: str) -> QuerySet:
-    key = normalize(q or "").casefold()
+    key = search_key(q)
     if not key:
         return queryset
     condition = Q()

@@ -14,7 +14,7 @@ from hamyar.accounts.scoping import in_scope, require_role
 from hamyar.core.audit import snapshot
 from hamyar.core.errors import InvalidInput, NotFound
 from hamyar.core.services import save_audited
-from hamyar.core.text import normalize
+from hamyar.core.text import normalize, search_key
 from hamyar.core.validators import clean_digits, normalize_mobile
 
 from .choices import ProviderKind
@@ -30,8 +30,9 @@ from .models import (
 DIRECTORY_EDITORS = (Role.ORG_ADMIN, Role.COMMERCE_OFFICER)
 ASSET_EDITORS = (Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.MUNICIPALITY_USER)
 
-_TEXT_FIELDS = {"name", "name_en", "county", "description", "contact_name", "address", "city", "notes",
+_TEXT_FIELDS = {"name", "name_en", "county", "contact_name", "address", "city",
                 "number", "capacity_unit", "population_source"}
+_MULTILINE_FIELDS = {"description", "notes"}
 _DIGIT_FIELDS = {"legal_id", "postal_code", "phone"}
 
 
@@ -41,6 +42,8 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     for key, value in data.items():
         if key in _TEXT_FIELDS and isinstance(value, str):
             value = normalize(value)
+        elif key in _MULTILINE_FIELDS and isinstance(value, str):
+            value = normalize(value, multiline=True)
         elif key in _DIGIT_FIELDS and isinstance(value, str):
             value = clean_digits(value)
         elif key == "mobile" and isinstance(value, str):
@@ -62,7 +65,7 @@ def _apply(obj, data: dict[str, Any]) -> None:
     for key, value in _clean(data).items():
         setattr(obj, key, value)
     if hasattr(obj, "search_name"):
-        obj.search_name = normalize(obj.name).casefold()
+        obj.search_name = search_key(obj.name)
 
 
 def municipality_create(*, acting_user, data: dict[str, Any]) -> Municipality:
@@ -78,8 +81,11 @@ def municipality_update(*, municipality: Municipality, acting_user, data: dict[s
     _require_visible(municipality, acting_user)
     parent = data.get("parent")
     _require_visible(parent, acting_user)
-    if parent is not None and parent.pk == municipality.pk:
-        raise InvalidInput(_("A municipality cannot be its own parent."))
+    node = parent
+    while node is not None:
+        if node.pk == municipality.pk:
+            raise InvalidInput(_("A municipality cannot be placed under itself or one of its districts."))
+        node = node.parent
     before = snapshot(municipality)
     _apply(municipality, data)
     return save_audited(municipality, acting_user=acting_user, action="municipality.update", before=before)
@@ -224,13 +230,21 @@ def _check_agreement_dates(agreement: AgencyAgreement) -> None:
 @transaction.atomic
 def organization_create(*, name: str, slug: str, province: str, name_en: str = ""):
     """Set up a new tenant (from the command line or the demo loader)."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
     from hamyar.core.audit import audit_record
+    from hamyar.core.services import invalid_from
 
     from .models import Organization
 
-    organization = Organization.objects.create(
+    organization = Organization(
         name=normalize(name), slug=slug, province=normalize(province), name_en=name_en
     )
+    try:
+        organization.full_clean()
+    except DjangoValidationError as error:
+        raise invalid_from(error) from None
+    organization.save()
     audit_record(actor=None, action="organization.create", obj=organization,
                  organization=organization, after=snapshot(organization))
     return organization

@@ -135,14 +135,14 @@ def test_a_weak_password_is_refused(tenant, password):
                              role=Role.EXECUTIVE)
 
 
-@pytest.mark.xfail(strict=True, reason="user_create stores first/last name and title without normalizing")
+
 def test_a_users_name_in_arabic_letters_is_stored_in_persian(tenant):
     user = services.user_create(acting_user=tenant.users["admin"], username="ali", password=NEW_PASSWORD,
                                 role=Role.EXECUTIVE, first_name="علي", last_name="كريمي ")
     assert (user.first_name, user.last_name) == ("علی", "کریمی")
 
 
-@pytest.mark.xfail(strict=True, reason="user_create validates neither the e-mail nor the username")
+
 @pytest.mark.parametrize(("username", "email"), [("newcomer", "not-an-email"), ("bad name!", "")])
 def test_a_malformed_username_or_email_is_refused(tenant, username, email):
     with refused(InvalidInput):
@@ -203,7 +203,7 @@ def test_a_role_change_must_bring_its_binding(tenant):
                                         acting_user=tenant.users["admin"], role=Role.MUNICIPALITY_USER)
 
 
-@pytest.mark.xfail(strict=True, reason="membership_change_role does not check the scope of the new binding")
+
 def test_a_role_change_cannot_bind_to_another_organizations_municipality(tenant, other_tenant):
     with refused(NotFound):
         services.membership_change_role(membership=tenant.users["commerce"].membership,
