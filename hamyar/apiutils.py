@@ -148,7 +148,7 @@ def _validation_message(error: dict[str, Any]) -> str:
     if kind == "string_type":
         return str(_("Enter text."))
     if kind in {"bool_type", "bool_parsing"}:
-        return str(_("Enter true or false."))
+        return str(_("“%(value)s” value must be either True or False.")) % {"value": error.get("input")}
     if kind in {"enum", "literal_error"}:
         return str(_("Select a valid choice. %(value)s is not one of the available choices.")) % {
             "value": error.get("input")
@@ -156,7 +156,12 @@ def _validation_message(error: dict[str, Any]) -> str:
     if kind == "date_jalali":
         return str(_("Enter a Gregorian date as YYYY-MM-DD; this looks like a Jalali date."))
     if kind.startswith("date_"):
-        return str(_("Enter a Gregorian date as YYYY-MM-DD, for example 2026-11-25."))
+        value = error.get("input")
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            message = _("“%(value)s” value has the correct format (YYYY-MM-DD) but it is an invalid date.")
+        else:
+            message = _("“%(value)s” value has an invalid date format. It must be in YYYY-MM-DD format.")
+        return str(message) % {"value": value}
     if kind == "timezone_aware":
         return str(_("Give the time with its offset, for example 2026-11-25T10:00:00+03:30."))
     if kind.startswith("datetime_"):
