@@ -217,6 +217,8 @@ class HamyarAPI(NinjaAPI):
             (ValidationError, self._invalid_input),
             (DjangoValidationError, lambda r, e: self._application_error(r, invalid_from(e))),
             (HttpError, self._http_error),
+            (RequestDataTooBig, lambda r, e: self.error(r, 413, _("The request body is too large."),
+                                                        "too_large")),
             (Http404, lambda r, e: self._application_error(r, NotFound())),
             (ObjectDoesNotExist, lambda r, e: self._application_error(r, NotFound())),
             (DjangoPermissionDenied, lambda r, e: self._application_error(r, PermissionDenied())),
@@ -261,11 +263,11 @@ class HamyarAPI(NinjaAPI):
             )
             response["WWW-Authenticate"] = 'Bearer realm="api"'
             return response
-        if exc.status_code == 403:  # the only 403 ninja raises itself is the CSRF check
+        if exc.status_code == 403 and "CSRF" in exc.message:
             return self.error(request, 403, _("The CSRF check failed; reload the page and try again."),
                               "csrf_failed")
-        if exc.status_code == 400 and isinstance(exc.__cause__, RequestDataTooBig):
-            return self.error(request, 413, _("The request body is too large."), "too_large")
+        if exc.status_code == 403:
+            return self._application_error(request, PermissionDenied())
         if exc.status_code == 400 and exc.__cause__ is not None:
             # Ninja raises HttpError(400) from the parser's error: the body is not JSON.
             return self.error(request, 422, _("The request body is not valid JSON."), "malformed_json")

@@ -99,7 +99,8 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     token, secret = services.api_token_create(
         acting_user=request.auth, name=payload.name, expires_at=payload.expires_at
     )
-    return Status(201, {**TokenOut.from_orm(token).model_dump(), "secret": secret})
+    token.secret = secret  # on this response only; the database has its hash
+    return Status(201, token)
 
 
 @router.delete("/tokens/{id}", response={204: None, **ERRORS}, openapi_extra=describe(ApiToken))

@@ -354,6 +354,24 @@ def test_the_openapi_schema_and_the_docs_are_served(db):
     assert client.get("/api/v1/docs").status_code == 200
 
 
+def test_an_unexpected_error_is_a_json_500_not_an_html_page(rf, caplog):
+    request = rf.get("/api/v1/anything")
+    response = api.on_exception(request, RuntimeError("a bug"))
+    assert response.status_code == 500
+    assert json.loads(response.content)["code"] == "server_error"
+    assert "a bug" not in response.content.decode()  # the cause goes to the log, not to the client
+    assert "a bug" in caplog.text
+
+
+def test_an_oversized_body_is_refused_as_json(tenant):
+    client = session(tenant.users["admin"])
+    body = json.dumps({"code": "x", "name": "ی" * 2_000_000})
+    response = client.post("/api/v1/domains", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+    assert not AuditEvent.objects.exists()
+
+
 def _errors(tenant):
     """One request for each kind of refusal, with the code it must carry."""
     admin = session(tenant.users["admin"])
