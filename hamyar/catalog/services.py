@@ -1,7 +1,6 @@
 """Every write to the catalog: items, price lists published whole (never edited in place), price sheets."""
 
 import io
-import json
 import logging
 import os
 import re
@@ -20,10 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.choices import PROVIDER_ROLES, Role
 from hamyar.accounts.scoping import in_scope, require_role
-from hamyar.core.audit import GENESIS, _digest, _json_default, audit_record, snapshot
+from hamyar.core.audit import audit_record, audit_record_many, snapshot
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound
 from hamyar.core.jalali import JalaliDateError, parse_jalali_date
-from hamyar.core.models import AuditEvent
 from hamyar.core.services import invalid_from, save_audited
 from hamyar.core.text import normalize, search_key, to_latin_digits
 from hamyar.directory.models import Organization, Provider, ServiceDomain
@@ -470,38 +468,6 @@ def _refusal(error: InvalidInput, row: int) -> list[sheets.SheetError]:
     ]
 
 
-def _audit_many(*, actor, organization: Organization, entries: list[tuple[str, Any, dict | None, dict]]):
-    """Append many events to the organization's chain in one insert, chained exactly as audit_record does.
-
-    (action, object, before, after) per event. An import of 50,000 items cannot
-    afford a round of queries per event; the chain and its verification are the same.
-    """
-    if not entries:
-        return
-    Organization.objects.select_for_update().filter(pk=organization.pk).exists()
-    last = (
-        AuditEvent.objects.filter(organization_id=organization.pk)
-        .order_by("-sequence").values_list("sequence", "hash").first()
-    )
-    sequence, previous_hash = last if last else (0, GENESIS)
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    label = actor_obj.get_username() if actor_obj else "system"
-    now = timezone.now()
-    events = []
-    for action, obj, before, after in entries:
-        sequence += 1
-        event = AuditEvent(
-            organization_id=organization.pk, sequence=sequence, actor=actor_obj, actor_label=label,
-            action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk),
-            object_repr=str(obj)[:255], created_at=now, previous_hash=previous_hash,
-            before=json.loads(json.dumps(before, default=_json_default)) if before else before,
-            after=json.loads(json.dumps(after, default=_json_default)) if after else after,
-        )
-        event.hash = previous_hash = _digest(event)
-        events.append(event)
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
-
-
 class _ItemWriter:
     """Creates and updates one provider's items in batches, as item_create / item_update would.
 
@@ -568,7 +534,7 @@ class _ItemWriter:
             CatalogItem.objects.bulk_update([item for item, _, _ in self.changed], sorted(fields),
                                             batch_size=self.batch_size)
             self.updated += len(self.changed)
-        _audit_many(actor=self.acting_user, organization=self.provider.organization, entries=entries)
+        audit_record_many(actor=self.acting_user, organization=self.provider.organization, entries=entries)
         self.new, self.changed = [], []
 
 
