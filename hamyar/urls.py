@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("hamyar.web.urls")),
     path("accounts/", include("hamyar.accounts.urls")),
     path("directory/", include("hamyar.directory.urls")),
+    path("catalog/", include("hamyar.catalog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
