@@ -6,6 +6,7 @@ come from `hamyar.apiutils`; OpenAPI is at /api/v1/openapi.json, docs at /api/v1
 
 from hamyar.accounts.api import router as accounts_router
 from hamyar.apiutils import HamyarAPI
+from hamyar.catalog.api import router as catalog_router
 from hamyar.directory.api import router as directory_router
 
 api = HamyarAPI(
@@ -22,3 +23,4 @@ api = HamyarAPI(
 )
 api.add_router("", accounts_router)
 api.add_router("", directory_router)
+api.add_router("/catalog/", catalog_router)
