@@ -10,10 +10,13 @@ class PersianFirstLocaleMiddleware(LocaleMiddleware):
 
     Many clerks in Iran run browsers set to English; they should still get the
     Persian interface until they pick English with the language switch (the
-    set_language cookie).
+    set_language cookie). Machines calling the API state their language on purpose,
+    so Accept-Language is honoured there.
     """
 
     def process_request(self, request):
+        if request.path_info.startswith("/api/"):
+            return super().process_request(request)
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
