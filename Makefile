@@ -50,8 +50,11 @@ lint: setup
 
 # Re-extract translatable strings for every app (needs GNU gettext), then compile.
 messages: setup
-	for app in core directory accounts web; do \
+	for app in core directory accounts catalog web; do \
 	  (cd hamyar/$$app && ../../$(PY) ../../manage.py makemessages -l fa --no-obsolete >/dev/null); done
+	# The project catalog holds only the API glue outside any app.
+	cd hamyar && ../$(PY) ../manage.py makemessages -l fa --no-obsolete \
+	  -i "core/*" -i "directory/*" -i "accounts/*" -i "catalog/*" -i "web/*" -i "settings/*" >/dev/null
 	$(MANAGE) compilemessages >/dev/null
 
 clean:
