@@ -56,15 +56,15 @@ class Membership(TenantModel):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in MUNICIPALITY_ROLES], municipality__isnull=False)
-                    | ~Q(role__in=[r.value for r in MUNICIPALITY_ROLES])
+                    Q(role__in=sorted(r.value for r in MUNICIPALITY_ROLES), municipality__isnull=False)
+                    | ~Q(role__in=sorted(r.value for r in MUNICIPALITY_ROLES))
                 ),
                 name="membership_municipality_role_has_municipality",
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in PROVIDER_ROLES], provider__isnull=False)
-                    | ~Q(role__in=[r.value for r in PROVIDER_ROLES])
+                    Q(role__in=sorted(r.value for r in PROVIDER_ROLES), provider__isnull=False)
+                    | ~Q(role__in=sorted(r.value for r in PROVIDER_ROLES))
                 ),
                 name="membership_provider_role_has_provider",
             ),

@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'membership',
                 'verbose_name_plural': 'memberships',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('municipality__isnull', False), ('role__in', ['municipality_user'])), models.Q(('role__in', ['municipality_user']), _negated=True), _connector='OR'), name='membership_municipality_role_has_municipality'), models.CheckConstraint(condition=models.Q(models.Q(('provider__isnull', False), ('role__in', ['supplier_user', 'project_manager'])), models.Q(('role__in', ['supplier_user', 'project_manager']), _negated=True), _connector='OR'), name='membership_provider_role_has_provider')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('municipality__isnull', False), ('role__in', ['municipality_user'])), models.Q(('role__in', ['municipality_user']), _negated=True), _connector='OR'), name='membership_municipality_role_has_municipality'), models.CheckConstraint(condition=models.Q(models.Q(('provider__isnull', False), ('role__in', ['project_manager', 'supplier_user'])), models.Q(('role__in', ['project_manager', 'supplier_user']), _negated=True), _connector='OR'), name='membership_provider_role_has_provider')],
             },
         ),
     ]
