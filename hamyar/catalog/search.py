@@ -18,36 +18,47 @@ The contract, on both engines:
   are lower bounds (`total_is_exact` is False) and the page is ranked among them, the
   exact-name and name-prefix matches always included.
 
-PostgreSQL finds the words with a pg_trgm GIN index over the search text without
-spaces (substring, prefix and infix) and, for a broad query, first with a full-text
-GIN index ('simple' configuration), whose plain word look-ups are cheaper than
-trigram intersections. SQLite uses an FTS5 trigram table kept by triggers. Typo
-candidates come from a vocabulary of catalog words (a table kept by a trigger on
-PostgreSQL, an FTS5 vocabulary on SQLite): trigram similarity cannot tell one typo
-from noise in three- to five-letter Persian words, an exact one-edit look-up can.
+PostgreSQL answers with one pg_trgm GIN index over the search text without spaces,
+which also holds the domain and the provider (btree_gin), so a domain, supplier or
+visibility filter narrows inside the index. PostgreSQL's planner cannot know how a
+filter correlates with the words ("آسفالت" among benches): a small sample of the
+catalog, kept in memory, tells whether matches are dense (a scan stops after a few
+thousand rows) or sparse (only the index, with the rarest words, is read). SQLite
+uses an FTS5 trigram table kept by triggers. Typo candidates come from a vocabulary
+of catalog words (a table kept by a trigger on PostgreSQL, an FTS5 vocabulary on
+SQLite): trigram similarity cannot tell one typo from noise in three- to five-letter
+Persian words (0.1-0.3), an exact one-edit look-up can.
+
+Full-text search (tsvector) is not used: its words would not match across ZWNJ and
+spaces ("آتش نشانی" must find "آتش‌نشانی"), its prefix look-ups union whole posting
+lists (200 ms for a typed name at 1,000,000 items) and its LIMIT plans parse every row.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
-from hamyar.accounts.scoping import scope
+from hamyar.accounts.choices import MUNICIPALITY_ROLES
+from hamyar.accounts.scoping import membership_of, scope
 from hamyar.core.text import search_key
-from hamyar.directory.models import ServiceDomain
+from hamyar.directory.choices import ProviderKind
+from hamyar.directory.models import AgencyAgreement, Provider, ServiceDomain
 
 from .models import CatalogItem
 from .selectors import item_base_queryset
 
-# Matches read per query; enough to count and rank any query a clerk refines, small
-# enough that a query matching a third of a million-item catalog stays fast.
-POOL = 500
+# Matches read per query: enough to count and rank what a clerk refines, few enough
+# that a word found in a hundredth of a million-item catalog costs ten thousand rows.
+POOL = 100
 # Words shorter than this are not in the trigram indexes: they are looked up joined to
 # their neighbours, or filtered among the rows the longer words found.
 MIN_INDEXED = 3
@@ -109,6 +120,84 @@ def parse(query: str | None) -> Terms:
     return Terms(tuple((w,) for w in _WORD.findall(search_key(query or ""))))
 
 
+# --------------------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows the matches besides the words; the sample estimates them the same way."""
+
+    domains: frozenset[int] | None = None
+    providers: frozenset[int] | None = None
+    price_min: int | None = None
+    price_max: int | None = None
+    max_lead_time: int | None = None
+    in_stock: bool | None = None
+
+    def apply(self, qs: QuerySet) -> QuerySet:
+        if self.domains is not None:
+            qs = qs.filter(domain_id__in=sorted(self.domains))
+        if self.providers is not None:
+            qs = qs.filter(provider_id__in=sorted(self.providers))
+        if self.price_min is not None:
+            qs = qs.filter(current_price__gte=self.price_min)
+        if self.price_max is not None:
+            qs = qs.filter(current_price__lte=self.price_max)
+        if self.max_lead_time is not None:
+            qs = qs.filter(lead_time_days__lte=self.max_lead_time)
+        if self.in_stock is not None:
+            qs = qs.filter(in_stock=self.in_stock)
+        return qs
+
+    def narrowed(self, providers: frozenset[int]) -> Filters:
+        return replace(self, providers=providers if self.providers is None else self.providers & providers)
+
+    def admits(self, domain: int, provider: int, price: int | None, lead: int, stock: bool) -> bool:
+        return (
+            (self.domains is None or domain in self.domains)
+            and (self.providers is None or provider in self.providers)
+            and (self.price_min is None or (price is not None and price >= self.price_min))
+            and (self.price_max is None or (price is not None and price <= self.price_max))
+            and (self.max_lead_time is None or lead <= self.max_lead_time)
+            and (self.in_stock is None or stock == self.in_stock)
+        )
+
+
+def _subtree(user, domain_id: int) -> frozenset[int]:
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in scope(ServiceDomain.objects.all(), user).values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found, todo = set(), [domain_id]
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.add(pk)
+            todo.extend(children.get(pk, []))
+    return frozenset(found)
+
+
+def _offered_providers(user) -> frozenset[int] | None:
+    """For a municipality user, the providers whose items may be offered to it, else None.
+
+    Only narrows what `item_base_queryset` already lets through (the same rule, at the
+    provider): it lets the index skip a lapsed supplier's items instead of reading them.
+    """
+    membership = membership_of(user)
+    if membership is None or membership.role not in MUNICIPALITY_ROLES:
+        return None
+    today = timezone.localdate()
+    cached = getattr(user, "_hamyar_offered_providers", None)
+    if cached is not None and cached[0] == today:
+        return cached[1]
+    in_force = AgencyAgreement.objects.filter(
+        supplier=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today)
+    offered = scope(Provider.objects.all(), user).filter(
+        ~Q(kind=ProviderKind.SUPPLIER) | Q(Exists(in_force)))
+    providers = frozenset(offered.values_list("pk", flat=True))
+    user._hamyar_offered_providers = (today, providers)  # like membership_of: for this request's user
+    return providers
+
+
 # --------------------------------------------------------------------------- matching
 
 
@@ -120,18 +209,29 @@ def _where(qs: QuerySet, sql: str, params: list) -> QuerySet:
     return qs.filter(RawSQL(sql, params, output_field=BooleanField()))
 
 
-def _any_in_text(words: tuple[str, ...], *, indexed: bool) -> tuple[str, list[str]]:
-    """SQL true when the search text without spaces contains any of `words`.
+def _contains(column: str, words: tuple[str, ...], *, indexed: bool = False) -> tuple[str, list[str]]:
+    """SQL true when `column` contains any of `words`.
 
-    LIKE '%word%' is what the PostgreSQL trigram index answers; words too short for it
-    are checked with strpos/instr, which no planner sends to that index.
+    LIKE '%word%' is what the PostgreSQL trigram index answers; strpos/instr, three times
+    cheaper per row, is what no planner sends to it.
     """
     if indexed:
-        clause = " OR ".join(f"{_TEXT} LIKE %s ESCAPE '\\'" for _ in words)
+        clause = " OR ".join(f"{column} LIKE %s ESCAPE '\\'" for _ in words)
         return f"({clause})", [f"%{_like(w)}%" for w in words]
     find = "instr({}, %s)" if connection.vendor == "sqlite" else "strpos({}, %s)"
-    clause = " OR ".join(find.format(_TEXT) + " > 0" for _ in words)
+    clause = " OR ".join(find.format(column) + " > 0" for _ in words)
     return f"({clause})", list(words)
+
+
+def _all(qs: QuerySet, clauses: list[tuple[str, list[str]]]) -> QuerySet:
+    """`qs` filtered by every (sql, params) clause, as one condition."""
+    if not clauses:
+        return qs
+    return _where(qs, " AND ".join(sql for sql, _ in clauses), [p for _, params in clauses for p in params])
+
+
+def _checked(qs: QuerySet, groups: tuple[tuple[str, ...], ...], column: str) -> QuerySet:
+    return _all(qs, [_contains(column, group) for group in groups])
 
 
 def _name_is(qs: QuerySet, compact: str) -> QuerySet:
@@ -149,42 +249,195 @@ def _fts5_phrase(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def _match(qs: QuerySet, terms: Terms) -> QuerySet:
-    """Items whose search text (without spaces) contains every group of `terms`."""
-    indexed = terms.indexed
-    if not indexed:  # one or two letters: names that start with them
+def _match(qs: QuerySet, terms: Terms, *, patterns: tuple[tuple[str, ...], ...] | None = None) -> QuerySet:
+    """Items whose search text (without spaces) contains every group of `terms`: the contract.
+
+    SQLite finds them in its FTS5 trigram table. On PostgreSQL the trigram index looks up
+    `patterns` (by default every group it can take) and every group is checked on the
+    rows it finds.
+    """
+    if not terms.indexed:  # one or two letters: names that start with them
         return _name_starts(qs, terms.compact)
     if connection.vendor == "sqlite":
-        query = " AND ".join("(" + " OR ".join(_fts5_phrase(w) for w in group) + ")" for group in indexed)
+        query = " AND ".join("(" + " OR ".join(_fts5_phrase(w) for w in g) + ")" for g in terms.indexed)
         qs = _where(
             qs,
             f'"{_TABLE}"."id" IN (SELECT rowid FROM catalog_item_search WHERE catalog_item_search MATCH %s)',
             [query],
         )
-    else:
-        for group in indexed:
-            qs = _where(qs, *_any_in_text(group, indexed=True))
-    for group in terms.filtered:
-        qs = _where(qs, *_any_in_text(group, indexed=False))
-    return qs
+        return _checked(qs, terms.filtered, _TEXT)
+    looked_up = [_contains(_TEXT, group, indexed=True) for group in (patterns or terms.indexed)]
+    checked = terms.filtered if patterns is None else terms.indexed + terms.filtered
+    return _all(qs, looked_up + [_contains(_TEXT, group) for group in checked])
 
 
-def _word_match(qs: QuerySet, terms: Terms) -> QuerySet | None:
-    """PostgreSQL full text: items having a word that starts with each word of the query.
+# --------------------------------------------------------------------------- planning (PostgreSQL)
 
-    A subset of `_match`: used to fill the pool of a broad query from plain word
-    look-ups, which cost less than trigram intersections.
+# Words found in at least this share of the catalog are read by a plain scan, which stops
+# after about POOL / share rows; rarer ones through the index. A scan checks a row about
+# three times faster when the words are in it as typed than when the spaces must go first.
+DENSE_AS_TYPED = 0.01
+DENSE = 0.03
+# Groups the index intersects for a sparse query: more only add posting lists to walk.
+INDEX_GROUPS = 3
+_SAMPLE_ROWS = 1000
+_SAMPLE_SECONDS = 600.0
+_PLAIN = f'"{_TABLE}"."search_text"'
+
+
+@dataclass
+class _Sample:
+    """About a thousand rows of the catalog (every tenant's), to see how common words are.
+
+    PostgreSQL's planner cannot: it estimates a word's rows from a hundred whole texts,
+    and a filter as if it were independent of the words ("آسفالت" among benches).
     """
-    if connection.vendor != "postgresql" or not terms.groups:
-        return None
-    words = [g[0] for g in terms.groups if len(g) == 1]
-    if len(words) != len(terms.groups) or any(len(w) < MIN_INDEXED for w in words):
-        return None
-    tsquery = " & ".join(f"'{w}':*" for w in words)
-    return _where(
-        qs, f"to_tsvector('simple'::regconfig, \"{_TABLE}\".\"search_text\") @@ to_tsquery('simple', %s)",
-        [tsquery],
-    )
+
+    taken: float
+    rows: list[tuple[int, int, int | None, int, bool, str, str]]
+    having: dict[tuple[str, bool], frozenset[int]] = field(default_factory=dict)
+    admitted: dict[Filters, frozenset[int]] = field(default_factory=dict)
+
+    def _having(self, word: str, *, typed: bool = False) -> frozenset[int]:
+        """Indexes of the rows whose text (without spaces, or as typed) contains `word`."""
+        key = (word, typed)
+        if key not in self.having:
+            column = 5 if typed else 6
+            self.having[key] = frozenset(i for i, row in enumerate(self.rows) if word in row[column])
+        return self.having[key]
+
+    def share(self, text: str) -> float:
+        """Share of the rows whose text without spaces contains `text`."""
+        return len(self._having(text)) / len(self.rows) if self.rows else 0.0
+
+    def group_share(self, group: tuple[str, ...]) -> float:
+        return min(1.0, sum(self.share(w) for w in group))
+
+    def _matching(self, terms: Terms, *, typed: bool) -> frozenset[int]:
+        found: frozenset[int] | None = None
+        for group in sorted(terms.groups, key=self.group_share):
+            rows = frozenset().union(*(self._having(w, typed=typed) for w in group))
+            found = rows if found is None else found & rows
+            if not found:
+                break
+        return found or frozenset()
+
+    def _admitted(self, filters: Filters) -> frozenset[int]:
+        if filters not in self.admitted:
+            self.admitted[filters] = frozenset(
+                i for i, row in enumerate(self.rows) if filters.admits(*row[:5]))
+        return self.admitted[filters]
+
+    def densities(self, terms: Terms, filters: Filters) -> tuple[float, float]:
+        """Shares of the rows matching the words and the filters: without spaces, and as typed."""
+        if not self.rows:
+            return 0.0, 0.0
+        admitted = self._admitted(filters)
+        matched = self._matching(terms, typed=False) & admitted
+        typed = self._matching(terms, typed=True) & matched if matched else frozenset()
+        return len(matched) / len(self.rows), len(typed) / len(self.rows)
+
+    def patterns(self, terms: Terms) -> tuple[tuple[str, ...], ...]:
+        """What the index looks up for a sparse query: the rarest groups, a word by its rarest
+        trigram when that is nearly as rare (one posting list to walk instead of one a trigram)."""
+        groups = sorted(terms.indexed, key=lambda g: (self.group_share(g), -len(g[0])))[:INDEX_GROUPS]
+        slack = 1 / max(1, len(self.rows))
+        patterns = []
+        for group in groups:
+            word = group[0]
+            if len(group) == 1 and len(word) > 3:
+                rarest = min((word[i:i + 3] for i in range(len(word) - 2)), key=self.share)
+                if self.share(rarest) <= 2 * self.share(word) + slack:
+                    group = (rarest,)
+            patterns.append(group)
+        return tuple(patterns)
+
+
+_sampled: _Sample | None = None
+
+
+def _sample() -> _Sample:
+    global _sampled
+    if _sampled is None or time.monotonic() - _sampled.taken > _SAMPLE_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [_TABLE])
+            estimate = (cursor.fetchone() or [0])[0]
+            percent = 100.0 if estimate < _SAMPLE_ROWS * 20 else 100.0 * _SAMPLE_ROWS / estimate
+            cursor.execute(
+                f"SELECT domain_id, provider_id, current_price, lead_time_days, in_stock, search_text, "
+                f"replace(search_text, ' ', '') FROM {_TABLE} TABLESAMPLE SYSTEM (%s)", [percent],
+            )
+            _sampled = _Sample(time.monotonic(), cursor.fetchall())
+    return _sampled
+
+
+def _fetch_sparse(qs: QuerySet, limit: int) -> list[tuple]:
+    """`_fetch` through bitmap index scans only: a planner expecting dense matches would scan the table."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
+        try:
+            return _fetch(qs, limit)
+        finally:
+            cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+
+
+# --------------------------------------------------------------------------- the pool
+
+_COLUMNS = ("id", "domain_id", "search_name", "provider__rating")
+
+
+def _fetch(qs: QuerySet, limit: int) -> list[tuple]:
+    """(id, domain, search name, rating) of up to `limit` rows, unordered, straight from the cursor."""
+    try:
+        sql, params = qs.order_by().values_list(*_COLUMNS)[:limit].query.sql_with_params()
+    except EmptyResultSet:  # e.g. a provider filter outside what the user may see
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _matches(qs: QuerySet, terms: Terms, filters: Filters, offered: frozenset[int] | None,
+             limit: int) -> list[tuple]:
+    """Up to `limit` matching rows, read the way the sample says is cheap (PostgreSQL)."""
+    if connection.vendor != "postgresql" or not terms.indexed:
+        return _fetch(_match(filters.apply(qs), terms), limit)
+    sample = _sample()
+    density, typed = sample.densities(terms, filters)
+    if offered is not None:
+        # When most matches are of providers not offered to the user, the index skips them.
+        narrowed = filters.narrowed(offered)
+        if (narrowed_densities := sample.densities(terms, narrowed))[0] < density / 2:
+            filters, (density, typed) = narrowed, narrowed_densities
+    qs = filters.apply(qs)
+    if typed >= DENSE_AS_TYPED or density >= DENSE:
+        # Should the scan find fewer than `limit` (only as typed), the table was small and the
+        # look-up below is cheap.
+        column = _PLAIN if typed >= DENSE_AS_TYPED else _TEXT
+        rows = _fetch(_checked(qs, terms.indexed + terms.filtered, column), limit)
+        if len(rows) >= limit or column == _TEXT:
+            return rows
+    return _fetch_sparse(_match(qs, terms, patterns=sample.patterns(terms)), limit)
+
+
+def _pool(qs: QuerySet, terms: Terms, filters: Filters, *, offered: frozenset[int] | None = None,
+          page_end: int) -> tuple[list[tuple], bool]:
+    """Up to POOL matching rows, and whether that is all of them.
+
+    A capped pool also holds every exact-name match and enough names starting with the
+    query to fill the page, wherever they are in the table.
+    """
+    rows = _matches(qs, terms, filters, offered, POOL + 1)
+    if len(rows) <= POOL:
+        return rows, True
+    rows = rows[:POOL]
+    seen = {row[0] for row in rows}
+    qs = filters.apply(qs)
+    for row in _fetch(_name_is(qs, terms.compact), POOL) + _fetch(_name_starts(qs, terms.compact), page_end):
+        if row[0] not in seen:
+            seen.add(row[0])
+            rows.append(row)
+    return rows, False
 
 
 # --------------------------------------------------------------------------- ranking
@@ -209,8 +462,7 @@ def _text_rank(name: str, terms: Terms) -> int:
 
 def _rank_key(row: tuple, terms: Terms) -> tuple:
     pk, _domain_id, name, rating = row
-    rating = rating if isinstance(rating, Decimal) or rating is None else Decimal(str(rating))
-    return (_text_rank(name, terms), rating is None, -(rating or 0), pk)
+    return (_text_rank(name, terms), rating is None, -float(rating or 0), pk)
 
 
 # --------------------------------------------------------------------------- typos
@@ -257,14 +509,35 @@ def _closeness(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb)
 
 
-def _correct(qs: QuerySet, terms: Terms) -> Terms | None:
-    """`terms` with each word that matches nothing replaced by the catalog words one typo away."""
+def _occurs(word: str) -> bool:
+    """Whether `word` occurs in any item's search text (without spaces), whoever may see the item.
+
+    Only decides whether a word is a typo; what the user sees is still scoped.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT 1 FROM catalog_item_search WHERE catalog_item_search MATCH %s LIMIT 1",
+                           [_fts5_phrase(word)])
+            return cursor.fetchone() is not None
+        pattern = f"%{_like(word)}%"
+        cursor.execute("SELECT 1 FROM catalog_search_word WHERE word LIKE %s LIMIT 1", [pattern])
+        if cursor.fetchone() is not None:
+            return True
+        # Across two words ("سطلزباله" in "سطل زباله"): no LIMIT, so the planner takes the trigram
+        # index rather than a scan that would stop at the first row — there is none for a typo.
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {_TABLE} WHERE {_TEXT} LIKE %s) found",
+                       [pattern])
+        return cursor.fetchone()[0] > 0
+
+
+def _correct(terms: Terms) -> Terms | None:
+    """`terms` with each word found nowhere replaced by the catalog words one typo away."""
     groups: list[tuple[str, ...]] = []
     changed = False
     for group in terms.groups:
         word = group[0]
         if len(group) == 1 and len(word) >= MIN_INDEXED and not any(c.isdigit() for c in word) \
-                and not _match(qs, Terms((group,))).exists():
+                and not _occurs(word):
             candidates = sorted(_known(_edits(word)), key=lambda c: (-_closeness(word, c), c))
             if candidates:
                 groups.append(tuple(candidates))
@@ -277,57 +550,16 @@ def _correct(qs: QuerySet, terms: Terms) -> Terms | None:
 # --------------------------------------------------------------------------- the search
 
 
-def _subtree(user, domain_id: int) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in scope(ServiceDomain.objects.all(), user).values_list("pk", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-    found, todo = set(), [domain_id]
-    while todo:
-        pk = todo.pop()
-        if pk not in found:
-            found.add(pk)
-            todo.extend(children.get(pk, []))
-    return found
-
-
-def _pool(qs: QuerySet, terms: Terms) -> tuple[list[tuple], bool]:
-    """Up to POOL matching rows (id, domain, search name, rating), and whether that is all of them."""
-    columns = ("id", "domain_id", "search_name", "provider__rating")
-    qs = qs.order_by()
-    broad = _word_match(qs, terms)
-    if broad is not None:
-        rows = list(broad.values_list(*columns)[:POOL + 1])
-        if len(rows) > POOL:  # the word matches alone exceed the pool: the query is broad
-            return _with_best_names(qs, terms, rows[:POOL], columns), False
-    rows = list(_match(qs, terms).values_list(*columns)[:POOL + 1])
-    if len(rows) > POOL:
-        return _with_best_names(qs, terms, rows[:POOL], columns), False
-    return rows, True
-
-
-def _with_best_names(qs: QuerySet, terms: Terms, rows: list[tuple], columns) -> list[tuple]:
-    """A capped pool always holds the exact-name matches and the names starting with the query."""
-    if not terms.compact:
-        return rows
-    seen = {row[0] for row in rows}
-    for extra in (_name_is(qs, terms.compact), _name_starts(qs, terms.compact)):
-        for row in extra.values_list(*columns)[:POOL]:
-            if row[0] not in seen:
-                seen.add(row[0])
-                rows.append(row)
-    return rows
-
-
 def _domain_counts(counts: Counter) -> list[tuple[ServiceDomain, int]]:
-    domains = ServiceDomain.objects.in_bulk(list(counts))
+    domains = ServiceDomain.objects.in_bulk(list(counts)) if counts else {}
     return sorted(
         ((domains[pk], n) for pk, n in counts.items() if pk in domains),
         key=lambda pair: (-pair[1], pair[0].name),
     )
 
 
-def _page(user, ids: list[int]) -> list[CatalogItem]:
-    items = item_base_queryset(user=user).filter(pk__in=ids).in_bulk()
+def _page(qs: QuerySet, ids: list[int]) -> list[CatalogItem]:
+    items = {item.pk: item for item in qs.filter(pk__in=ids)} if ids else {}
     return [items[pk] for pk in ids if pk in items]
 
 
@@ -346,25 +578,21 @@ def item_search(
 ) -> SearchResult:
     """The items `user` may see that match `query` and the filters, ranked; see the module docstring."""
     qs = item_base_queryset(user=user)
-    if provider_id is not None:
-        qs = qs.filter(provider_id=provider_id)
-    if price_min is not None:
-        qs = qs.filter(current_price__gte=price_min)
-    if price_max is not None:
-        qs = qs.filter(current_price__lte=price_max)
-    if max_lead_time is not None:
-        qs = qs.filter(lead_time_days__lte=max_lead_time)
-    if in_stock is not None:
-        qs = qs.filter(in_stock=in_stock)
+    filters = Filters(
+        providers=None if provider_id is None else frozenset({provider_id}), price_min=price_min,
+        price_max=price_max, max_lead_time=max_lead_time, in_stock=in_stock,
+    )
+    offered = _offered_providers(user)
     limit, offset = max(0, limit), max(0, offset)
     terms = parse(query)
     if not terms.groups:
-        return _browse(user, qs, domain_id, limit, offset)
+        return _browse(user, filters.apply(qs), domain_id, limit, offset)
 
-    rows, exact = _pool(qs, terms)
+    page_end = offset + limit
+    rows, exact = _pool(qs, terms, filters, offered=offered, page_end=page_end)
     corrected = None
-    if not rows and (fixed := _correct(qs, terms)) is not None:
-        rows, exact = _pool(qs, fixed)
+    if not rows and (fixed := _correct(terms)) is not None:
+        rows, exact = _pool(qs, fixed, filters, offered=offered, page_end=page_end)
         if rows:
             terms, corrected = fixed, str(fixed)
     counts = Counter(row[1] for row in rows)
@@ -373,11 +601,12 @@ def item_search(
         if exact:
             rows = [row for row in rows if row[1] in subtree]
         else:
-            rows, exact = _pool(qs.filter(domain_id__in=subtree), terms)
+            rows, exact = _pool(qs, terms, replace(filters, domains=subtree), offered=offered,
+                                page_end=page_end)
     rows.sort(key=lambda row: _rank_key(row, terms))
     ids = [row[0] for row in rows[offset:offset + limit]]
     return SearchResult(
-        items=_page(user, ids), total=len(rows), domain_counts=_domain_counts(counts),
+        items=_page(qs, ids), total=len(rows), domain_counts=_domain_counts(counts),
         total_is_exact=exact, corrected_query=corrected,
     )
 
@@ -392,7 +621,5 @@ def _browse(user, qs: QuerySet, domain_id: int | None, limit: int, offset: int) 
         pool = list(qs.order_by().values_list("domain_id", flat=True)[:POOL + 1])
         exact = len(pool) <= POOL
     items = list(qs.order_by("name", "pk")[offset:offset + limit])
-    return SearchResult(items=items, total=min(len(pool), POOL), domain_counts=_domain_counts(counts),
-                        total_is_exact=exact)
-
-
+    return SearchResult(items=items, total=min(len(pool), POOL),
+                        domain_counts=_domain_counts(counts), total_is_exact=exact)

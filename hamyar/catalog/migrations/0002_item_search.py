@@ -1,10 +1,10 @@
 """Search structures for hamyar.catalog.search, per engine (nothing in the model state).
 
-PostgreSQL: pg_trgm; a trigram GIN index over the search text without spaces (every
-query word is a LIKE '%word%' on it), a full-text GIN index ('simple') over the search
-text for broad queries, a pattern index over the name without spaces (exact name and
-name prefix), a vocabulary of catalog words for typo correction kept by a trigger, and
-an index for browsing by name.
+PostgreSQL: pg_trgm and btree_gin; one GIN index over the domain, the provider and the
+search text without spaces (every query word is a LIKE '%word%' on it, and a domain or
+provider filter narrows inside the index), a pattern index over the name without
+spaces (exact name and name prefix), a vocabulary of catalog words for typo correction
+kept by a trigger, and an index for browsing by name.
 
 SQLite: an FTS5 trigram table over the search text without spaces, an FTS5 word table
 whose fts5vocab is the vocabulary, both kept by triggers, and the same two indexes.
@@ -18,14 +18,15 @@ from django.db import migrations
 
 POSTGRESQL_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    """CREATE INDEX catalog_item_text_trgm ON catalog_catalogitem
-       USING gin (replace(search_text, ' ', '') gin_trgm_ops)""",
-    """CREATE INDEX catalog_item_text_fts ON catalog_catalogitem
-       USING gin (to_tsvector('simple'::regconfig, search_text))""",
+    "CREATE EXTENSION IF NOT EXISTS btree_gin",
+    "SET LOCAL maintenance_work_mem = '256MB'",  # index builds over an existing catalog
+    """CREATE INDEX catalog_item_search ON catalog_catalogitem
+       USING gin (domain_id, provider_id, replace(search_text, ' ', '') gin_trgm_ops)""",
     """CREATE INDEX catalog_item_compact_name ON catalog_catalogitem
        (replace(search_name, ' ', '') text_pattern_ops)""",
     "CREATE INDEX catalog_item_org_name ON catalog_catalogitem (organization_id, name, id)",
     "CREATE TABLE catalog_search_word (word varchar(60) PRIMARY KEY)",
+    "CREATE INDEX catalog_search_word_trgm ON catalog_search_word USING gin (word gin_trgm_ops)",
     """CREATE FUNCTION catalog_search_word_add() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
            INSERT INTO catalog_search_word (word)
@@ -52,8 +53,7 @@ POSTGRESQL_BACKWARD = [
     "DROP TABLE IF EXISTS catalog_search_word",
     "DROP INDEX IF EXISTS catalog_item_org_name",
     "DROP INDEX IF EXISTS catalog_item_compact_name",
-    "DROP INDEX IF EXISTS catalog_item_text_fts",
-    "DROP INDEX IF EXISTS catalog_item_text_trgm",
+    "DROP INDEX IF EXISTS catalog_item_search",
 ]
 
 # The rows each FTS table holds for an item; a contentless table is told the old values on delete.

@@ -211,6 +211,7 @@ def test_municipality_user_never_gets_items_of_a_supplier_whose_agreement_expire
         found = find(district9, query)
         assert all(item.provider_id != tenant.other_supplier.pk for item in found.items), query
         assert all(domain.pk != tenant.lighting.pk for domain, _ in found.domain_counts), query
+    assert find(district9, "چراغ", provider_id=tenant.other_supplier.pk).items == []
     officer = find(tenant.users["commerce"], "چراغ")
     assert {item.pk for item in officer.items} == {catalog["led"].pk, catalog["led_spaced"].pk}
     assert not any(item.is_offered for item in officer.items)
