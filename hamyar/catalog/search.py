@@ -134,11 +134,15 @@ class Filters:
     max_lead_time: int | None = None
     in_stock: bool | None = None
 
-    def apply(self, qs: QuerySet) -> QuerySet:
-        if self.domains is not None:
-            qs = qs.filter(domain_id__in=sorted(self.domains))
-        if self.providers is not None:
-            qs = qs.filter(provider_id__in=sorted(self.providers))
+    def apply(self, qs: QuerySet, *, in_index: bool = True) -> QuerySet:
+        """`qs` filtered; `in_index=False` keeps the domain and provider out of the index (PostgreSQL)."""
+        for column, ids in (("domain_id", self.domains), ("provider_id", self.providers)):
+            if ids is None:
+                continue
+            if in_index:
+                qs = qs.filter(**{f"{column}__in": sorted(ids)})
+            else:  # "+ 0": the same test, which no planner sends to the index
+                qs = _where(qs, f'"{_TABLE}"."{column}" + 0 = ANY(%s)', [sorted(ids)])
         if self.price_min is not None:
             qs = qs.filter(current_price__gte=self.price_min)
         if self.price_max is not None:
@@ -273,16 +277,29 @@ def _match(qs: QuerySet, terms: Terms, *, patterns: tuple[tuple[str, ...], ...] 
 
 # --------------------------------------------------------------------------- planning (PostgreSQL)
 
-# Words found in at least this share of the catalog are read by a plain scan, which stops
-# after about POOL / share rows; rarer ones through the index. A scan checks a row about
-# three times faster when the words are in it as typed than when the spaces must go first.
-DENSE_AS_TYPED = 0.01
-DENSE = 0.03
-# Groups the index intersects for a sparse query: more only add posting lists to walk.
+# Rough costs (µs), measured at 1,000,000 items with the table in the OS cache: a scan
+# checks a row as typed, or with the spaces taken out first; the trigram index walks an
+# entry of its rarest posting list, once for each key it intersects; a bitmap heap scan
+# fetches and checks a candidate row.
+SCAN_ROW_AS_TYPED = 1.3
+SCAN_ROW = 3.0
+INDEX_ENTRY = 0.4
+INDEX_ROW = 15.0
+# Groups the index intersects at most.
 INDEX_GROUPS = 3
 _SAMPLE_ROWS = 1000
 _SAMPLE_SECONDS = 600.0
 _PLAIN = f'"{_TABLE}"."search_text"'
+
+
+@dataclass
+class _Plan:
+    """How to read the matches: a scan (as typed or without spaces), or the index looking up
+    `patterns` (with the domain and provider filters too when `filters_in_index`)."""
+
+    scan: str | None
+    patterns: tuple[tuple[str, ...], ...] = ()
+    filters_in_index: bool = True
 
 
 @dataclass
@@ -294,9 +311,10 @@ class _Sample:
     """
 
     taken: float
+    total: float
     rows: list[tuple[int, int, int | None, int, bool, str, str]]
     having: dict[tuple[str, bool], frozenset[int]] = field(default_factory=dict)
-    admitted: dict[Filters, frozenset[int]] = field(default_factory=dict)
+    admitted: dict[tuple[Filters, bool], frozenset[int]] = field(default_factory=dict)
 
     def _having(self, word: str, *, typed: bool = False) -> frozenset[int]:
         """Indexes of the rows whose text (without spaces, or as typed) contains `word`."""
@@ -306,51 +324,81 @@ class _Sample:
             self.having[key] = frozenset(i for i, row in enumerate(self.rows) if word in row[column])
         return self.having[key]
 
-    def share(self, text: str) -> float:
-        """Share of the rows whose text without spaces contains `text`."""
-        return len(self._having(text)) / len(self.rows) if self.rows else 0.0
+    def _group(self, group: tuple[str, ...], *, typed: bool = False) -> frozenset[int]:
+        return frozenset().union(*(self._having(w, typed=typed) for w in group))
 
-    def group_share(self, group: tuple[str, ...]) -> float:
-        return min(1.0, sum(self.share(w) for w in group))
-
-    def _matching(self, terms: Terms, *, typed: bool) -> frozenset[int]:
-        found: frozenset[int] | None = None
-        for group in sorted(terms.groups, key=self.group_share):
-            rows = frozenset().union(*(self._having(w, typed=typed) for w in group))
-            found = rows if found is None else found & rows
+    def _matching(self, groups, *, typed: bool = False) -> frozenset[int]:
+        found = frozenset(range(len(self.rows)))
+        for group in sorted(groups, key=lambda g: len(self._group(g))):
+            found &= self._group(group, typed=typed)
             if not found:
                 break
-        return found or frozenset()
+        return found
 
-    def _admitted(self, filters: Filters) -> frozenset[int]:
-        if filters not in self.admitted:
-            self.admitted[filters] = frozenset(
+    def _admitted(self, filters: Filters, *, index_only: bool = False) -> frozenset[int]:
+        """Rows the filters admit (`index_only`: the domain and provider filters alone)."""
+        if index_only:
+            filters = Filters(domains=filters.domains, providers=filters.providers)
+        if (filters, index_only) not in self.admitted:
+            self.admitted[filters, index_only] = frozenset(
                 i for i, row in enumerate(self.rows) if filters.admits(*row[:5]))
-        return self.admitted[filters]
+        return self.admitted[filters, index_only]
 
-    def densities(self, terms: Terms, filters: Filters) -> tuple[float, float]:
-        """Shares of the rows matching the words and the filters: without spaces, and as typed."""
+    def density(self, terms: Terms, filters: Filters) -> float:
+        """Share of the rows matching the words and the filters."""
         if not self.rows:
-            return 0.0, 0.0
-        admitted = self._admitted(filters)
-        matched = self._matching(terms, typed=False) & admitted
-        typed = self._matching(terms, typed=True) & matched if matched else frozenset()
-        return len(matched) / len(self.rows), len(typed) / len(self.rows)
+            return 0.0
+        return len(self._matching(terms.groups) & self._admitted(filters)) / len(self.rows)
 
-    def patterns(self, terms: Terms) -> tuple[tuple[str, ...], ...]:
-        """What the index looks up for a sparse query: the rarest groups, a word by its rarest
-        trigram when that is nearly as rare (one posting list to walk instead of one a trigram)."""
-        groups = sorted(terms.indexed, key=lambda g: (self.group_share(g), -len(g[0])))[:INDEX_GROUPS]
-        slack = 1 / max(1, len(self.rows))
-        patterns = []
-        for group in groups:
-            word = group[0]
-            if len(group) == 1 and len(word) > 3:
-                rarest = min((word[i:i + 3] for i in range(len(word) - 2)), key=self.share)
-                if self.share(rarest) <= 2 * self.share(word) + slack:
-                    group = (rarest,)
-            patterns.append(group)
-        return tuple(patterns)
+    def plan(self, terms: Terms, filters: Filters) -> _Plan:
+        """The cheapest way to read POOL + 1 matches, by the costs above."""
+        n = len(self.rows)
+        if not n:
+            return _Plan(None, terms.indexed)
+        scale = self.total / n
+        matched = self._matching(terms.groups) & self._admitted(filters)
+        typed = self._matching(terms.groups, typed=True) & matched
+        needed = POOL + 1
+        # A scan stops once it has `needed` rows; a share never seen in the sample is taken
+        # as half a row of it, a guess only a small table (a short scan) can afford.
+        costs: dict[str, tuple[float, _Plan]] = {
+            "typed": (SCAN_ROW_AS_TYPED * min(self.total, needed * n / max(len(typed), 0.5)), _Plan("typed")),
+            "compact": (SCAN_ROW * min(self.total, needed * n / max(len(matched), 0.5)), _Plan("compact")),
+        }
+        for in_index in (True, False) if filters.domains or filters.providers else (True,):
+            scope = self._admitted(filters, index_only=True) if in_index else frozenset(range(n))
+            keys = [len(scope)] if in_index and len(scope) < n else []
+            cost, patterns = self._index_cost(terms, matched, scope, keys, scale, needed)
+            costs[f"index {in_index}"] = (cost, _Plan(None, patterns, in_index))
+        return min(costs.values(), key=lambda pair: pair[0])[1]
+
+    def _index_cost(self, terms: Terms, matched: frozenset[int], scope: frozenset[int], keys: list[int],
+                    scale: float, needed: int) -> tuple[float, tuple[tuple[str, ...], ...]]:
+        """The cheapest index look-up: each group by the rarest trigram of each of its words,
+        groups added while they cut more candidate rows than the extra posting list costs."""
+        options = [tuple(min((w[i:i + 3] for i in range(len(w) - 2)), key=lambda t: len(self._having(t)))
+                         for w in group) for group in terms.indexed]
+
+        def cost(chosen: list[tuple[str, ...]]) -> float:
+            candidates = scope
+            lists = list(keys)
+            for pattern in chosen:
+                candidates = candidates & self._group(pattern)
+                lists.append(len(self._group(pattern)))
+            found = max(len(candidates), 0.5) * scale
+            visited = min(found, needed * len(candidates) / len(matched)) if matched else found
+            return INDEX_ENTRY * min(lists) * scale * len(lists) + INDEX_ROW * visited
+
+        chosen: list[tuple[str, ...]] = []
+        best = float("inf")
+        while options and len(chosen) < INDEX_GROUPS:
+            option = min(options, key=lambda o: cost([*chosen, o]))
+            if cost([*chosen, option]) >= best:
+                break
+            best = cost([*chosen, option])
+            chosen.append(option)
+            options.remove(option)
+        return best, tuple(chosen)
 
 
 _sampled: _Sample | None = None
@@ -361,13 +409,14 @@ def _sample() -> _Sample:
     if _sampled is None or time.monotonic() - _sampled.taken > _SAMPLE_SECONDS:
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [_TABLE])
-            estimate = (cursor.fetchone() or [0])[0]
+            estimate = float((cursor.fetchone() or [0])[0])
             percent = 100.0 if estimate < _SAMPLE_ROWS * 20 else 100.0 * _SAMPLE_ROWS / estimate
             cursor.execute(
                 f"SELECT domain_id, provider_id, current_price, lead_time_days, in_stock, search_text, "
                 f"replace(search_text, ' ', '') FROM {_TABLE} TABLESAMPLE SYSTEM (%s)", [percent],
             )
-            _sampled = _Sample(time.monotonic(), cursor.fetchall())
+            rows = cursor.fetchall()
+            _sampled = _Sample(time.monotonic(), max(estimate, len(rows)), rows)
     return _sampled
 
 
@@ -403,21 +452,21 @@ def _matches(qs: QuerySet, terms: Terms, filters: Filters, offered: frozenset[in
     if connection.vendor != "postgresql" or not terms.indexed:
         return _fetch(_match(filters.apply(qs), terms), limit)
     sample = _sample()
-    density, typed = sample.densities(terms, filters)
     if offered is not None:
         # When most matches are of providers not offered to the user, the index skips them.
         narrowed = filters.narrowed(offered)
-        if (narrowed_densities := sample.densities(terms, narrowed))[0] < density / 2:
-            filters, (density, typed) = narrowed, narrowed_densities
-    qs = filters.apply(qs)
-    if typed >= DENSE_AS_TYPED or density >= DENSE:
-        # Should the scan find fewer than `limit` (only as typed), the table was small and the
-        # look-up below is cheap.
-        column = _PLAIN if typed >= DENSE_AS_TYPED else _TEXT
+        if sample.density(terms, narrowed) < sample.density(terms, filters) / 2:
+            filters = narrowed
+    plan = sample.plan(terms, filters)
+    qs = filters.apply(qs, in_index=plan.filters_in_index)
+    if plan.scan is not None:
+        # As typed, the scan finds a subset of the matches: enough for a capped pool. Should
+        # it find fewer than `limit`, the table was small and the index below is cheap.
+        column = _PLAIN if plan.scan == "typed" else _TEXT
         rows = _fetch(_checked(qs, terms.indexed + terms.filtered, column), limit)
         if len(rows) >= limit or column == _TEXT:
             return rows
-    return _fetch_sparse(_match(qs, terms, patterns=sample.patterns(terms)), limit)
+    return _fetch_sparse(_match(qs, terms, patterns=plan.patterns), limit)
 
 
 def _pool(qs: QuerySet, terms: Terms, filters: Filters, *, offered: frozenset[int] | None = None,
@@ -509,42 +558,28 @@ def _closeness(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb)
 
 
-def _occurs(word: str) -> bool:
-    """Whether `word` occurs in any item's search text (without spaces), whoever may see the item.
-
-    Only decides whether a word is a typo; what the user sees is still scoped.
-    """
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT 1 FROM catalog_item_search WHERE catalog_item_search MATCH %s LIMIT 1",
-                           [_fts5_phrase(word)])
-            return cursor.fetchone() is not None
-        pattern = f"%{_like(word)}%"
-        cursor.execute("SELECT 1 FROM catalog_search_word WHERE word LIKE %s LIMIT 1", [pattern])
-        if cursor.fetchone() is not None:
-            return True
-        # Across two words ("سطلزباله" in "سطل زباله"): no LIMIT, so the planner takes the trigram
-        # index rather than a scan that would stop at the first row — there is none for a typo.
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {_TABLE} WHERE {_TEXT} LIKE %s) found",
-                       [pattern])
-        return cursor.fetchone()[0] > 0
-
-
 def _correct(terms: Terms) -> Terms | None:
-    """`terms` with each word found nowhere replaced by the catalog words one typo away."""
+    """`terms` with the catalog words one typo away from each word that is not a catalog word.
+
+    Each such word keeps itself as the last alternative: a word that is only part of a
+    catalog word, or spans two, is no typo, and its matches stay found.
+    """
+    words = {g[0] for g in terms.groups
+             if len(g) == 1 and len(g[0]) >= MIN_INDEXED and not any(c.isdigit() for c in g[0])}
+    edits = {word: _edits(word) for word in words - _known(words)}
+    if not edits:
+        return None
+    known = _known(set().union(*edits.values()))
     groups: list[tuple[str, ...]] = []
-    changed = False
     for group in terms.groups:
         word = group[0]
-        if len(group) == 1 and len(word) >= MIN_INDEXED and not any(c.isdigit() for c in word) \
-                and not _occurs(word):
-            candidates = sorted(_known(_edits(word)), key=lambda c: (-_closeness(word, c), c))
+        if word in edits:
+            candidates = sorted(edits[word] & known, key=lambda c: (-_closeness(word, c), c))
             if candidates:
-                groups.append(tuple(candidates))
-                changed = True
-                continue
+                group = (*candidates, word)
         groups.append(group)
-    return Terms(tuple(groups)) if changed else None
+    corrected = Terms(tuple(groups))
+    return corrected if corrected != terms else None
 
 
 # --------------------------------------------------------------------------- the search
