@@ -43,18 +43,16 @@ from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from hamyar.accounts.choices import MUNICIPALITY_ROLES
-from hamyar.accounts.scoping import membership_of, scope
+from hamyar.accounts.scoping import scope
 from hamyar.core.text import search_key
-from hamyar.directory.choices import ProviderKind
-from hamyar.directory.models import AgencyAgreement, Provider, ServiceDomain
+from hamyar.directory.models import Provider, ServiceDomain
 
 from .models import CatalogItem
-from .selectors import item_base_queryset
+from .selectors import _offered, hides_unoffered, item_base_queryset
 
 # Matches read per query: enough to count and rank what a clerk refines, few enough
 # that a word found in a hundredth of a million-item catalog costs ten thousand rows.
@@ -181,23 +179,19 @@ def _subtree(user, domain_id: int) -> frozenset[int]:
 
 
 def _offered_providers(user) -> frozenset[int] | None:
-    """For a municipality user, the providers whose items may be offered to it, else None.
+    """For a user who sees only offered items, the providers whose items are offered, else None.
 
-    Only narrows what `item_base_queryset` already lets through (the same rule, at the
-    provider): it lets the index skip a lapsed supplier's items instead of reading them.
+    Only narrows what `item_base_queryset` already lets through (by the selectors' own rule,
+    at the provider): it lets the index skip a lapsed supplier's items instead of reading them.
     """
-    membership = membership_of(user)
-    if membership is None or membership.role not in MUNICIPALITY_ROLES:
+    if not hides_unoffered(user):
         return None
     today = timezone.localdate()
     cached = getattr(user, "_hamyar_offered_providers", None)
     if cached is not None and cached[0] == today:
         return cached[1]
-    in_force = AgencyAgreement.objects.filter(
-        supplier=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today)
-    offered = scope(Provider.objects.all(), user).filter(
-        ~Q(kind=ProviderKind.SUPPLIER) | Q(Exists(in_force)))
-    providers = frozenset(offered.values_list("pk", flat=True))
+    offered = scope(Provider.objects.all(), user).annotate(offered=_offered("pk", "kind"))
+    providers = frozenset(offered.filter(offered=True).values_list("pk", flat=True))
     user._hamyar_offered_providers = (today, providers)  # like membership_of: for this request's user
     return providers
 
@@ -279,11 +273,11 @@ def _match(qs: QuerySet, terms: Terms, *, patterns: tuple[tuple[str, ...], ...] 
 
 # Rough costs (µs), measured at 1,000,000 items with the table in the OS cache: a scan
 # checks a row as typed, or with the spaces taken out first; the trigram index walks an
-# entry of its rarest posting list, once for each key it intersects; a bitmap heap scan
-# fetches and checks a candidate row.
+# entry of its rarest posting list (skipping through the others, a tenth more for each);
+# a bitmap heap scan fetches and checks a candidate row.
 SCAN_ROW_AS_TYPED = 1.3
 SCAN_ROW = 3.0
-INDEX_ENTRY = 0.4
+INDEX_ENTRY = 0.2
 INDEX_ROW = 15.0
 # Groups the index intersects at most.
 INDEX_GROUPS = 3
@@ -327,14 +321,6 @@ class _Sample:
     def _group(self, group: tuple[str, ...], *, typed: bool = False) -> frozenset[int]:
         return frozenset().union(*(self._having(w, typed=typed) for w in group))
 
-    def _matching(self, groups, *, typed: bool = False) -> frozenset[int]:
-        found = frozenset(range(len(self.rows)))
-        for group in sorted(groups, key=lambda g: len(self._group(g))):
-            found &= self._group(group, typed=typed)
-            if not found:
-                break
-        return found
-
     def _admitted(self, filters: Filters, *, index_only: bool = False) -> frozenset[int]:
         """Rows the filters admit (`index_only`: the domain and provider filters alone)."""
         if index_only:
@@ -348,7 +334,18 @@ class _Sample:
         """Share of the rows matching the words and the filters."""
         if not self.rows:
             return 0.0
-        return len(self._matching(terms.groups) & self._admitted(filters)) / len(self.rows)
+        matched = self._estimate([self._group(g) for g in terms.groups], self._admitted(filters))
+        return matched / len(self.rows)
+
+    def _estimate(self, row_sets: list[frozenset[int]], within: frozenset[int]) -> float:
+        """Rows of the sample in all of `row_sets` (and `within`): counted, or, when too few to
+        count, estimated as if independent (so a rarer combination is not taken for none)."""
+        n = len(self.rows)
+        found = within.intersection(*row_sets) if row_sets else within
+        guess = len(within)
+        for rows in row_sets:
+            guess *= max(len(rows), 0.5) / n
+        return max(len(found), min(guess, 3.0), 0.05)
 
     def plan(self, terms: Terms, filters: Filters) -> _Plan:
         """The cheapest way to read POOL + 1 matches, by the costs above."""
@@ -356,14 +353,14 @@ class _Sample:
         if not n:
             return _Plan(None, terms.indexed)
         scale = self.total / n
-        matched = self._matching(terms.groups) & self._admitted(filters)
-        typed = self._matching(terms.groups, typed=True) & matched
         needed = POOL + 1
-        # A scan stops once it has `needed` rows; a share never seen in the sample is taken
-        # as half a row of it, a guess only a small table (a short scan) can afford.
+        admitted = self._admitted(filters)
+        matched = self._estimate([self._group(g) for g in terms.groups], admitted)
+        typed = self._estimate([self._group(g, typed=True) for g in terms.groups], admitted)
+        # A scan stops once it has `needed` rows.
         costs: dict[str, tuple[float, _Plan]] = {
-            "typed": (SCAN_ROW_AS_TYPED * min(self.total, needed * n / max(len(typed), 0.5)), _Plan("typed")),
-            "compact": (SCAN_ROW * min(self.total, needed * n / max(len(matched), 0.5)), _Plan("compact")),
+            "typed": (SCAN_ROW_AS_TYPED * min(self.total, needed * n / typed), _Plan("typed")),
+            "compact": (SCAN_ROW * min(self.total, needed * n / matched), _Plan("compact")),
         }
         for in_index in (True, False) if filters.domains or filters.providers else (True,):
             scope = self._admitted(filters, index_only=True) if in_index else frozenset(range(n))
@@ -372,7 +369,7 @@ class _Sample:
             costs[f"index {in_index}"] = (cost, _Plan(None, patterns, in_index))
         return min(costs.values(), key=lambda pair: pair[0])[1]
 
-    def _index_cost(self, terms: Terms, matched: frozenset[int], scope: frozenset[int], keys: list[int],
+    def _index_cost(self, terms: Terms, matched: float, scope: frozenset[int], keys: list[int],
                     scale: float, needed: int) -> tuple[float, tuple[tuple[str, ...], ...]]:
         """The cheapest index look-up: each group by the rarest trigram of each of its words,
         groups added while they cut more candidate rows than the extra posting list costs."""
@@ -380,14 +377,12 @@ class _Sample:
                          for w in group) for group in terms.indexed]
 
         def cost(chosen: list[tuple[str, ...]]) -> float:
-            candidates = scope
-            lists = list(keys)
-            for pattern in chosen:
-                candidates = candidates & self._group(pattern)
-                lists.append(len(self._group(pattern)))
-            found = max(len(candidates), 0.5) * scale
-            visited = min(found, needed * len(candidates) / len(matched)) if matched else found
-            return INDEX_ENTRY * min(lists) * scale * len(lists) + INDEX_ROW * visited
+            row_sets = [self._group(pattern) for pattern in chosen]
+            lists = keys + [len(rows) for rows in row_sets]
+            candidates = self._estimate(row_sets, scope) * scale
+            visited = min(candidates, needed * candidates / max(matched * scale, needed))
+            walked = INDEX_ENTRY * max(min(lists), 0.5) * scale * (1 + 0.1 * (len(lists) - 1))
+            return walked + INDEX_ROW * visited
 
         chosen: list[tuple[str, ...]] = []
         best = float("inf")
@@ -413,7 +408,8 @@ def _sample() -> _Sample:
             percent = 100.0 if estimate < _SAMPLE_ROWS * 20 else 100.0 * _SAMPLE_ROWS / estimate
             cursor.execute(
                 f"SELECT domain_id, provider_id, current_price, lead_time_days, in_stock, search_text, "
-                f"replace(search_text, ' ', '') FROM {_TABLE} TABLESAMPLE SYSTEM (%s)", [percent],
+                f"replace(search_text, ' ', '') FROM {_TABLE} TABLESAMPLE SYSTEM (%s) REPEATABLE (1405)",
+                [percent],
             )
             rows = cursor.fetchall()
             _sampled = _Sample(time.monotonic(), max(estimate, len(rows)), rows)
