@@ -246,3 +246,45 @@ def test_search_text_covers_supplier_domain_and_attributes(tenant, catalog):
     # The domain's name and its parent's: "نیمکت و مبلمان پارکی" under "مبلمان شهری".
     assert set(ids(find(commerce, "مبلمان پارکی"))) == {
         catalog[key].pk for key in ("bench_model", "bench", "wooden", "bin")}
+
+
+# ---------------------------------------------------------------- the plan never changes the results
+
+
+@pytest.mark.parametrize("forced", ["typed", "compact", "index"])
+def test_every_plan_finds_the_same_items(tenant, catalog, monkeypatch, forced):
+    """PostgreSQL picks a scan or an index look-up from a sample; on SQLite FTS5 always answers."""
+    commerce, district9 = tenant.users["commerce"], tenant.users["district9"]
+    cases = [("نیمکت پارک", {}), ("سطلزباله", {}), ("ال ای دی", {"domain_id": tenant.lighting.pk}),
+             ("پارک", {"in_stock": True, "max_lead_time": 14}), ("نیکمت چوبی", {}), ("مبلمان", {})]
+    expected = {(user.pk, query): find(user, query, **filters)
+                for user in (commerce, district9) for query, filters in cases}
+    monkeypatch.setattr(search, "_sampled", None)
+    slow = 1e9
+    costs = {"typed": ("SCAN_ROW", "INDEX_ENTRY", "INDEX_ROW"), "compact": ("SCAN_ROW_AS_TYPED", "INDEX_ROW"),
+             "index": ("SCAN_ROW_AS_TYPED", "SCAN_ROW")}
+    for name in costs[forced]:
+        monkeypatch.setattr(search, name, slow)
+    for user in (commerce, district9):
+        for query, filters in cases:
+            got = find(user, query, **filters)
+            want = expected[user.pk, query]
+            assert (ids(got), got.total, got.corrected_query) == (ids(want), want.total, want.corrected_query)
+    # A pool of one: whichever match a plan reads first, it is a match, and the count says "at least".
+    monkeypatch.setattr(search, "POOL", 1)
+    for user in (commerce, district9):
+        for query, filters in cases:
+            got, want = find(user, query, **filters), expected[user.pk, query]
+            assert set(ids(got)) <= set(ids(want))
+            assert got.total_is_exact == (want.total <= 1)
+
+
+def test_offered_providers_are_those_whose_items_a_municipality_sees(tenant, catalog):
+    from hamyar.catalog.search import _offered_providers
+    from hamyar.catalog.selectors import item_base_queryset
+
+    district9 = tenant.users["district9"]
+    seen = set(item_base_queryset(user=district9).values_list("provider_id", flat=True))
+    assert seen and seen <= _offered_providers(district9)
+    assert tenant.other_supplier.pk not in _offered_providers(district9)
+    assert _offered_providers(tenant.users["commerce"]) is None
