@@ -8,28 +8,31 @@ The contract, on both engines:
   search text with the spaces taken out (so "می شود", "می‌شود" and "میشود" find the
   same items, whichever way the supplier wrote the name). Words shorter than three
   letters are looked up together ("ال ای دی" → "الایدی").
-- When nothing matches, each query word that occurs nowhere is replaced by the words
-  of the catalog one typo away (a letter substituted, dropped, added or two swapped),
-  and `corrected_query` says so.
+- When nothing matches, each query word that is not a catalog word also accepts the
+  catalog words one typo away (a letter substituted, dropped, added or two swapped),
+  and `corrected_query` says what was searched.
 - Ranking: the exact name first, then text rank (name starting with the query, name
   containing it, name containing every word, some words, other fields only), then the
   supplier's rating (unrated last), then id.
-- At most `POOL` matches are read per query: beyond that `total` and the domain counts
-  are lower bounds (`total_is_exact` is False) and the page is ranked among them, the
+- At most `POOL` matches (or offset + limit, for a later page or an export) are read
+  per query: beyond that `total` and the domain counts are lower bounds
+  (`total_is_exact` is False) and the page is ranked among the matches read, the
   exact-name and name-prefix matches always included.
 
-PostgreSQL answers with one pg_trgm GIN index over the search text without spaces,
-which also holds the domain and the provider (btree_gin), so a domain, supplier or
-visibility filter narrows inside the index. PostgreSQL's planner cannot know how a
-filter correlates with the words ("آسفالت" among benches): a small sample of the
-catalog, kept in memory, tells whether matches are dense (a scan stops after a few
-thousand rows) or sparse (only the index, with the rarest words, is read). SQLite
-uses an FTS5 trigram table kept by triggers. Typo candidates come from a vocabulary
-of catalog words (a table kept by a trigger on PostgreSQL, an FTS5 vocabulary on
-SQLite): trigram similarity cannot tell one typo from noise in three- to five-letter
-Persian words (0.1-0.3), an exact one-edit look-up can.
+PostgreSQL: one pg_trgm GIN index over the search text without spaces, which also
+holds the domain and the provider (btree_gin), so a domain, supplier or visibility
+filter can narrow inside the index. PostgreSQL's planner cannot see how common a word
+is inside a text, nor how a filter correlates with the words ("آسفالت" among benches),
+and with a LIMIT it bets on the wrong plan (a full scan for a word nobody has). So a
+sample of the catalog, kept in memory, prices the ways to read POOL matches (a scan
+that stops early, or the index looking up the rarest trigram of the rarest words) and
+the cheapest is forced. SQLite: an FTS5 trigram table kept by triggers, which reads its
+matches lazily. Typo candidates come from a vocabulary of catalog words (a table kept
+by a trigger on PostgreSQL, an FTS5 vocabulary on SQLite): trigram similarity cannot
+tell one typo from noise in three- to five-letter Persian words (0.1-0.3), an exact
+one-edit look-up can.
 
-Full-text search (tsvector) is not used: its words would not match across ZWNJ and
+Full-text search (tsvector) is not used: its words do not match across ZWNJ and
 spaces ("آتش نشانی" must find "آتش‌نشانی"), its prefix look-ups union whole posting
 lists (200 ms for a typed name at 1,000,000 items) and its LIMIT plans parse every row.
 """
@@ -76,7 +79,7 @@ class SearchResult:
     total: int
     # (domain, count) of the matches before the domain filter, most first.
     domain_counts: list[tuple[ServiceDomain, int]]
-    # False when more than POOL items match: `total` and the counts are then lower bounds.
+    # False when more items match than were read: `total` and the counts are then lower bounds.
     total_is_exact: bool = True
     # The query with its typos corrected, when the results are for it.
     corrected_query: str | None = None
@@ -258,10 +261,12 @@ def _match(qs: QuerySet, terms: Terms, *, patterns: tuple[tuple[str, ...], ...] 
         return _name_starts(qs, terms.compact)
     if connection.vendor == "sqlite":
         query = " AND ".join("(" + " OR ".join(_fts5_phrase(w) for w in g) + ")" for g in terms.indexed)
-        qs = _where(
-            qs,
-            f'"{_TABLE}"."id" IN (SELECT rowid FROM catalog_item_search WHERE catalog_item_search MATCH %s)',
-            [query],
+        # A join, not "id IN (…)": SQLite would first list every match of the subquery, where
+        # the FTS table driving the join stops at the LIMIT.
+        qs = qs.extra(
+            tables=["catalog_item_search"],
+            where=[f'catalog_item_search.rowid = "{_TABLE}"."id"', "catalog_item_search MATCH %s"],
+            params=[query],
         )
         return _checked(qs, terms.filtered, _TEXT)
     looked_up = [_contains(_TEXT, group, indexed=True) for group in (patterns or terms.indexed)]
@@ -347,13 +352,12 @@ class _Sample:
             guess *= max(len(rows), 0.5) / n
         return max(len(found), min(guess, 3.0), 0.05)
 
-    def plan(self, terms: Terms, filters: Filters) -> _Plan:
-        """The cheapest way to read POOL + 1 matches, by the costs above."""
+    def plan(self, terms: Terms, filters: Filters, needed: int) -> _Plan:
+        """The cheapest way to read `needed` matches, by the costs above."""
         n = len(self.rows)
         if not n:
             return _Plan(None, terms.indexed)
         scale = self.total / n
-        needed = POOL + 1
         admitted = self._admitted(filters)
         matched = self._estimate([self._group(g) for g in terms.groups], admitted)
         typed = self._estimate([self._group(g, typed=True) for g in terms.groups], admitted)
@@ -453,7 +457,7 @@ def _matches(qs: QuerySet, terms: Terms, filters: Filters, offered: frozenset[in
         narrowed = filters.narrowed(offered)
         if sample.density(terms, narrowed) < sample.density(terms, filters) / 2:
             filters = narrowed
-    plan = sample.plan(terms, filters)
+    plan = sample.plan(terms, filters, limit)
     qs = filters.apply(qs, in_index=plan.filters_in_index)
     if plan.scan is not None:
         # As typed, the scan finds a subset of the matches: enough for a capped pool. Should
@@ -466,16 +470,15 @@ def _matches(qs: QuerySet, terms: Terms, filters: Filters, offered: frozenset[in
 
 
 def _pool(qs: QuerySet, terms: Terms, filters: Filters, *, offered: frozenset[int] | None = None,
-          page_end: int) -> tuple[list[tuple], bool]:
-    """Up to POOL matching rows, and whether that is all of them.
+          size: int, page_end: int) -> tuple[list[tuple], bool]:
+    """Up to `size` + 1 matching rows, and whether that is all of them.
 
     A capped pool also holds every exact-name match and enough names starting with the
     query to fill the page, wherever they are in the table.
     """
-    rows = _matches(qs, terms, filters, offered, POOL + 1)
-    if len(rows) <= POOL:
+    rows = _matches(qs, terms, filters, offered, size + 1)
+    if len(rows) <= size:
         return rows, True
-    rows = rows[:POOL]
     seen = {row[0] for row in rows}
     qs = filters.apply(qs)
     for row in _fetch(_name_is(qs, terms.compact), POOL) + _fetch(_name_starts(qs, terms.compact), page_end):
@@ -620,10 +623,11 @@ def item_search(
         return _browse(user, filters.apply(qs), domain_id, limit, offset)
 
     page_end = offset + limit
-    rows, exact = _pool(qs, terms, filters, offered=offered, page_end=page_end)
+    size = max(POOL, page_end)
+    rows, exact = _pool(qs, terms, filters, offered=offered, size=size, page_end=page_end)
     corrected = None
     if not rows and (fixed := _correct(terms)) is not None:
-        rows, exact = _pool(qs, fixed, filters, offered=offered, page_end=page_end)
+        rows, exact = _pool(qs, fixed, filters, offered=offered, size=size, page_end=page_end)
         if rows:
             terms, corrected = fixed, str(fixed)
     counts = Counter(row[1] for row in rows)
@@ -633,7 +637,7 @@ def item_search(
             rows = [row for row in rows if row[1] in subtree]
         else:
             rows, exact = _pool(qs, terms, replace(filters, domains=subtree), offered=offered,
-                                page_end=page_end)
+                                size=size, page_end=page_end)
     rows.sort(key=lambda row: _rank_key(row, terms))
     ids = [row[0] for row in rows[offset:offset + limit]]
     return SearchResult(
@@ -644,13 +648,14 @@ def item_search(
 
 def _browse(user, qs: QuerySet, domain_id: int | None, limit: int, offset: int) -> SearchResult:
     """No query: every item the filters let through, by name."""
-    pool = list(qs.order_by().values_list("domain_id", flat=True)[:POOL + 1])
-    exact = len(pool) <= POOL
-    counts = Counter(pool[:POOL])
+    size = max(POOL, offset + limit)
+    pool = list(qs.order_by().values_list("domain_id", flat=True)[:size + 1])
+    exact = len(pool) <= size
+    counts = Counter(pool)
     if domain_id is not None:
         qs = qs.filter(domain_id__in=_subtree(user, domain_id))
-        pool = list(qs.order_by().values_list("domain_id", flat=True)[:POOL + 1])
-        exact = len(pool) <= POOL
+        pool = list(qs.order_by().values_list("domain_id", flat=True)[:size + 1])
+        exact = len(pool) <= size
     items = list(qs.order_by("name", "pk")[offset:offset + limit])
-    return SearchResult(items=items, total=min(len(pool), POOL),
+    return SearchResult(items=items, total=len(pool),
                         domain_counts=_domain_counts(counts), total_is_exact=exact)
