@@ -345,17 +345,14 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def naive_search(user, query: str, filters: dict, limit: int = 20):
-    """The naive way: icontains on name or description, unnormalized, the same filters and page."""
+    """The naive way: the query as typed, icontains on name or description, the same filters and page."""
     from django.db.models import Q
 
-    from hamyar.catalog.search import _subtree
-    from hamyar.catalog.selectors import item_base_queryset
+    from hamyar.catalog.selectors import domain_with_descendants, item_base_queryset
 
-    qs = item_base_queryset(user=user)
-    for word in query.split():
-        qs = qs.filter(Q(name__icontains=word) | Q(description__icontains=word))
+    qs = item_base_queryset(user=user).filter(Q(name__icontains=query) | Q(description__icontains=query))
     if filters.get("domain_id") is not None:
-        qs = qs.filter(domain_id__in=_subtree(user, filters["domain_id"]))
+        qs = qs.filter(domain_id__in=domain_with_descendants(domain_id=filters["domain_id"]))
     if filters.get("provider_id") is not None:
         qs = qs.filter(provider_id=filters["provider_id"])
     if filters.get("price_min") is not None:

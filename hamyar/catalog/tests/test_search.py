@@ -6,8 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from hamyar.catalog import search
-from hamyar.catalog.search import item_search, parse
+from hamyar.catalog.search import item_search, parse, planner, service
 from hamyar.catalog.services import PriceRow, item_create, item_update, price_list_publish
 from hamyar.directory.models import Provider
 from hamyar.directory.services import domain_create
@@ -195,7 +194,7 @@ def test_empty_query_lists_every_item_by_name(tenant, catalog):
 
 def test_beyond_the_pool_counts_are_lower_bounds_and_the_exact_name_still_leads(
         tenant, catalog, monkeypatch):
-    monkeypatch.setattr(search, "POOL", 1)
+    monkeypatch.setattr(service, "POOL", 1)
     result = find(tenant.users["commerce"], "نیمکت پارک فلزی", limit=1)
     assert not result.total_is_exact and result.total >= 2
     assert ids(result) == [catalog["bench"].pk]
@@ -259,19 +258,19 @@ def test_every_plan_finds_the_same_items(tenant, catalog, monkeypatch, forced):
              ("پارک", {"in_stock": True, "max_lead_time": 14}), ("نیکمت چوبی", {}), ("مبلمان", {})]
     expected = {(user.pk, query): find(user, query, **filters)
                 for user in (commerce, district9) for query, filters in cases}
-    monkeypatch.setattr(search, "_sampled", None)
+    monkeypatch.setattr(planner, "_sampled", None)
     slow = 1e9
     costs = {"typed": ("SCAN_ROW", "INDEX_ENTRY", "INDEX_ROW"), "compact": ("SCAN_ROW_AS_TYPED", "INDEX_ROW"),
              "index": ("SCAN_ROW_AS_TYPED", "SCAN_ROW")}
     for name in costs[forced]:
-        monkeypatch.setattr(search, name, slow)
+        monkeypatch.setattr(planner, name, slow)
     for user in (commerce, district9):
         for query, filters in cases:
             got = find(user, query, **filters)
             want = expected[user.pk, query]
             assert (ids(got), got.total, got.corrected_query) == (ids(want), want.total, want.corrected_query)
     # A pool of one: whichever match a plan reads first, it is a match, and the count says "at least".
-    monkeypatch.setattr(search, "POOL", 1)
+    monkeypatch.setattr(service, "POOL", 1)
     for user in (commerce, district9):
         for query, filters in cases:
             got, want = find(user, query, limit=1, **filters), expected[user.pk, query]
@@ -280,7 +279,7 @@ def test_every_plan_finds_the_same_items(tenant, catalog, monkeypatch, forced):
 
 
 def test_offered_providers_are_those_whose_items_a_municipality_sees(tenant, catalog):
-    from hamyar.catalog.search import _offered_providers
+    from hamyar.catalog.search.service import _offered_providers
     from hamyar.catalog.selectors import item_base_queryset
 
     district9 = tenant.users["district9"]
@@ -291,7 +290,7 @@ def test_offered_providers_are_those_whose_items_a_municipality_sees(tenant, cat
 
 
 def test_later_pages_and_exports_read_as_far_as_they_need(tenant, catalog, monkeypatch):
-    monkeypatch.setattr(search, "POOL", 2)
+    monkeypatch.setattr(service, "POOL", 2)
     commerce = tenant.users["commerce"]
     first = find(commerce, "نیمکت", limit=2)
     assert not first.total_is_exact and first.total >= 3 and len(first.items) == 2
