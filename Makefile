@@ -20,11 +20,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Browser tests drive Debian's Chromium; install it when missing and possible.
+# Browser tests drive Debian's Chromium; PDFs need Pango (WeasyPrint). Install them when missing and possible.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && ldconfig -p | grep -q libpangoft2-1.0; } || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver \
+	      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0) >/dev/null; \
 	  else echo "chromium is missing: browser tests will be skipped (apt-get install chromium)"; fi; }
 
 migrate: setup
@@ -38,6 +39,7 @@ run: demo
 	@echo "Hamyar: http://$(HOST):$(PORT)/"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(MANAGE) db_worker --queue-name default & \
+	while true; do $(MANAGE) periodic >/dev/null; sleep 300; done & \
 	$(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 test: setup browser
@@ -50,11 +52,11 @@ lint: setup
 
 # Re-extract translatable strings for every app (needs GNU gettext), then compile.
 messages: setup
-	for app in core directory accounts catalog web; do \
+	for app in core directory accounts catalog needs commerce web; do \
 	  (cd hamyar/$$app && ../../$(PY) ../../manage.py makemessages -l fa --no-obsolete >/dev/null); done
 	# The project catalog holds only the API glue outside any app.
 	cd hamyar && ../$(PY) ../manage.py makemessages -l fa --no-obsolete \
-	  -i "core/*" -i "directory/*" -i "accounts/*" -i "catalog/*" -i "web/*" -i "settings/*" >/dev/null
+	  -i "core/*" -i "directory/*" -i "accounts/*" -i "catalog/*" -i "needs/*" -i "commerce/*" -i "web/*" -i "settings/*" >/dev/null
 	$(MANAGE) compilemessages >/dev/null
 
 clean:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.utils import timezone
 
-from hamyar.accounts.choices import Role
+from hamyar.accounts.choices import MunicipalPost, Role
 from hamyar.accounts.models import Membership, User
 from hamyar.directory.choices import AssetKind, MunicipalityKind, ProviderKind
 from hamyar.directory.models import (
@@ -46,12 +46,14 @@ class Tenant:
     agreement: AgencyAgreement
     expired_agreement: AgencyAgreement
     users: dict[str, User] = field(default_factory=dict)
+    district9_mayor: User | None = None
 
 
-def make_user(tenant_org, username, role, *, municipality=None, provider=None) -> User:
+def make_user(tenant_org, username, role, *, municipality=None, provider=None, post="") -> User:
     user = User.objects.create_user(username=username, password=PASSWORD)
     Membership.objects.create(
-        organization=tenant_org, user=user, role=role, municipality=municipality, provider=provider
+        organization=tenant_org, user=user, role=role, municipality=municipality, provider=provider,
+        post=post,
     )
     return user
 
@@ -119,10 +121,14 @@ def make_tenant(prefix: str, slug: str) -> Tenant:
         "executive": make_user(org, f"{slug}-ceo", Role.EXECUTIVE),
         "project_manager": make_user(org, f"{slug}-pm", Role.PROJECT_MANAGER, provider=affiliate),
         "supplier": make_user(org, f"{slug}-supplier", Role.SUPPLIER_USER, provider=supplier),
-        "district9": make_user(org, f"{slug}-d9", Role.MUNICIPALITY_USER, municipality=district9),
+        "district9": make_user(org, f"{slug}-d9", Role.MUNICIPALITY_USER, municipality=district9,
+                               post=MunicipalPost.PROCUREMENT),
         "district10": make_user(org, f"{slug}-d10", Role.MUNICIPALITY_USER,
                                 municipality=district10),
     }
+    # Outside `users`: the scoping tests walk that dict; the mayor only matters to approval chains.
+    tenant.district9_mayor = make_user(org, f"{slug}-d9-mayor", Role.MUNICIPALITY_USER,
+                                       municipality=district9, post=MunicipalPost.MAYOR)
     return tenant
 
 

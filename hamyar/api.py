@@ -7,7 +7,9 @@ come from `hamyar.apiutils`; OpenAPI is at /api/v1/openapi.json, docs at /api/v1
 from hamyar.accounts.api import router as accounts_router
 from hamyar.apiutils import HamyarAPI
 from hamyar.catalog.api import router as catalog_router
+from hamyar.commerce.api import router as commerce_router
 from hamyar.directory.api import router as directory_router
+from hamyar.needs.api import router as needs_router
 
 api = HamyarAPI(
     title="Hamyar API",
@@ -24,3 +26,5 @@ api = HamyarAPI(
 api.add_router("", accounts_router)
 api.add_router("", directory_router)
 api.add_router("/catalog/", catalog_router)
+api.add_router("/needs/", needs_router)
+api.add_router("/commerce/", commerce_router)

@@ -37,6 +37,7 @@ from pydantic_core import PydanticCustomError
 
 from hamyar.accounts.services import api_token_authenticate
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
+from hamyar.core.idempotency import run_once
 from hamyar.core.services import invalid_from
 
 logger = logging.getLogger(__name__)
@@ -294,9 +295,11 @@ class HamyarAPI(NinjaAPI):
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
-                response = view(request, *args, **kwargs)
+                response = run_once(request, lambda: view(request, *args, **kwargs))
             except Http404:
                 return self._application_error(request, NotFound())
+            except ApplicationError as exc:  # raised by the Idempotency-Key check itself
+                return self._application_error(request, exc)
             if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
                 allow = response.get("Allow", "")
                 response = self.error(request, 405, _("This method is not allowed here."),

@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("hamyar.accounts.urls")),
     path("directory/", include("hamyar.directory.urls")),
     path("catalog/", include("hamyar.catalog.urls")),
+    path("needs/", include("hamyar.needs.urls")),
+    path("commerce/", include("hamyar.commerce.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -3,12 +3,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import ApiToken, Membership, User
+from .models import ApiToken, Membership, Notification, User
 
 
 class MembershipInline(admin.StackedInline):
     model = Membership
-    fields = ("organization", "role", "municipality", "provider", "title")
+    fields = ("organization", "role", "municipality", "provider", "title", "post")
     autocomplete_fields = ("municipality", "provider")
     extra = 0
     max_num = 1
@@ -52,3 +52,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("subject", "recipient", "created_at", "read_at")
+    list_filter = ("organization",)
+    search_fields = ("subject", "recipient__username")
+    raw_id_fields = ("recipient",)

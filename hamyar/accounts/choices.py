@@ -20,3 +20,11 @@ ORGANIZATION_WIDE_ROLES = frozenset(
 PROVIDER_ROLES = frozenset({Role.PROJECT_MANAGER, Role.SUPPLIER_USER})
 # Roles bound to one municipality.
 MUNICIPALITY_ROLES = frozenset({Role.MUNICIPALITY_USER})
+
+
+class MunicipalPost(models.TextChoices):
+    """Who a municipality user is in its municipality's approval chain."""
+
+    PROCUREMENT = "procurement", _("Procurement clerk")
+    FINANCE = "finance", _("Finance officer")
+    MAYOR = "mayor", _("Mayor")

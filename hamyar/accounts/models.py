@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.models import TenantModel
 
-from .choices import MUNICIPALITY_ROLES, PROVIDER_ROLES, Role
+from .choices import MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
 
 
 class User(AbstractUser):
@@ -47,6 +47,8 @@ class Membership(TenantModel):
         verbose_name=_("provider"),
     )
     title = models.CharField(_("job title"), max_length=150, blank=True)
+    # A municipality user's post: above a threshold the mayor approves after the procurement clerk.
+    post = models.CharField(_("post"), max_length=12, choices=MunicipalPost.choices, blank=True)
 
     scope_paths = {"municipality": None, "provider": None}
 
@@ -101,3 +103,27 @@ class ApiToken(TenantModel):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class Notification(TenantModel):
+    """An in-app message to one user about a step that waits for them (also sent by e-mail)."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    # Only the recipient reads it; selectors filter by recipient, scoping keeps the tenant.
+    scope_paths = {"municipality": "*", "provider": "*"}
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx")]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -159,3 +159,50 @@ def api_token_authenticate(secret: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def notification_recipients(
+    *, organization_id: int, roles=(), municipality_id: int | None = None, provider_id: int | None = None,
+    posts=(),
+) -> list[User]:
+    """Active members of the organization to tell: by role, and for bound roles by their municipality or
+    provider (and, for municipality users, optionally only some posts, such as the mayor)."""
+    memberships = Membership.objects.filter(organization_id=organization_id, user__is_active=True)
+    if roles:
+        memberships = memberships.filter(role__in=list(roles))
+    if municipality_id is not None:
+        memberships = memberships.filter(municipality_id=municipality_id)
+    if provider_id is not None:
+        memberships = memberships.filter(provider_id=provider_id)
+    if posts:
+        memberships = memberships.filter(post__in=list(posts))
+    return [m.user for m in memberships.select_related("user").order_by("pk")]
+
+
+def notify(*, organization_id: int, recipients, subject: str, body: str = "", url: str = "") -> list:
+    """Tell each recipient in the in-app inbox, and by e-mail once the caller's transaction commits.
+
+    Called by the transitions that leave something waiting for someone. Strings are rendered
+    in the recipient-independent site language (Persian) when stored.
+    """
+    from .models import Notification
+    from .tasks import notification_email_task
+
+    rows = Notification.objects.bulk_create(
+        Notification(organization_id=organization_id, recipient=user, subject=str(subject)[:200],
+                     body=str(body), url=url)
+        for user in {u.pk: u for u in recipients}.values()
+    )
+    ids = [row.pk for row in rows]  # bulk_create returns keys on PostgreSQL and SQLite ≥ 3.35
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: notification_email_task.enqueue(pk))
+    return rows
+
+
+def notification_mark_read(*, notification, acting_user) -> None:
+    """Mark one of the actor's own notifications read (not audited: it changes nothing of record)."""
+    from .models import Notification
+
+    if notification.recipient_id != acting_user.pk:
+        raise NotFound()
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())

@@ -102,3 +102,48 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("AuditEvent is append-only.")
+
+
+class IdempotencyKey(models.Model):
+    """A creating POST's Idempotency-Key and its first answer: a retry gets the same answer back.
+
+    `owner` is who sent it (a user, or a token's hash), so one client's key never answers another's.
+    A row without a status is a request still running.
+    """
+
+    owner = models.CharField(_("owner"), max_length=80)
+    key = models.CharField(_("key"), max_length=200)
+    request_hash = models.CharField(_("request hash"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    body = models.BinaryField(_("body"), blank=True, default=b"")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="idempotency_unique_key")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class NumberSequence(models.Model):
+    """The last number given out per organization, kind and Jalali year (needs, quotations, orders…)."""
+
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("organization")
+    )
+    prefix = models.CharField(_("prefix"), max_length=4)
+    year = models.PositiveSmallIntegerField(_("Jalali year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "prefix", "year"], name="number_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

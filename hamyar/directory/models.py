@@ -193,6 +193,11 @@ class Provider(TenantModel):
     rating = models.DecimalField(
         _("rating"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
     )
+    # Kept with the rating: how many orders were rated, and the share delivered in full on time (0–1).
+    rated_orders = models.PositiveIntegerField(_("rated orders"), default=0, editable=False)
+    on_time_rate = models.DecimalField(
+        _("on-time rate"), max_digits=4, decimal_places=3, null=True, blank=True, editable=False
+    )
 
     scope_paths = {"municipality": "*", "provider": "pk"}
 

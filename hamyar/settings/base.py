@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "hamyar.directory",
     "hamyar.accounts",
     "hamyar.catalog",
+    "hamyar.needs",
+    "hamyar.commerce",
     "hamyar.web",
 ]
 
@@ -162,3 +164,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Files attached to needs: the largest accepted size and the kinds accepted (checked by content too).
+HAMYAR_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+HAMYAR_ATTACHMENT_TYPES = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+}
+# Where links in e-mails point.
+HAMYAR_SITE_URL = os.environ.get("HAMYAR_SITE_URL", "http://127.0.0.1:8000")

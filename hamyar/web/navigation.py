@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from hamyar.accounts.choices import Role
+from hamyar.accounts.choices import PROVIDER_ROLES, Role
 from hamyar.accounts.models import Membership
 
 from . import access
@@ -28,6 +28,29 @@ def _optional(label: str, view_name: str, icon: str, section: str) -> NavItem | 
         return NavItem(label, reverse(view_name), icon, section)
     except NoReverseMatch:
         return None
+
+
+def _work_items(role: Role) -> list[NavItem | None]:
+    """Needs, quotations and orders: what each role works on, under the names it knows them by."""
+    if role == Role.MUNICIPALITY_USER:
+        return [
+            _optional(_("Our needs"), "needs:need_list", "inbox", "needs:"),
+            _optional(_("Quotations"), "commerce:quotation_list", "receipt", "commerce:quotation"),
+            _optional(_("Orders and receipts"), "commerce:order_list", "truck", "commerce:order"),
+        ]
+    if role in PROVIDER_ROLES:
+        return [
+            _optional(_("Work queue"), "needs:work_queue", "inbox", "needs:"),
+            _optional(_("Quotations"), "commerce:quotation_list", "receipt", "commerce:quotation"),
+            _optional(_("Orders to fulfil"), "commerce:order_list", "truck", "commerce:order"),
+        ]
+    return [
+        _optional(_("Triage queue"), "needs:triage_queue", "inbox", "needs:triage"),
+        _optional(_("Needs board"), "needs:board", "grid", "needs:board"),
+        _optional(_("Overdue"), "needs:overdue", "clock", "needs:overdue"),
+        _optional(_("Quotations"), "commerce:quotation_list", "receipt", "commerce:quotation"),
+        _optional(_("Orders"), "commerce:order_list", "truck", "commerce:order"),
+    ]
 
 
 def nav_items(membership: Membership | None, view_name: str = "") -> list[NavItem]:
@@ -54,6 +77,7 @@ def nav_items(membership: Membership | None, view_name: str = "") -> list[NavIte
     catalog = _optional(_("Catalog"), "catalog:item_list", "box", "catalog:")
     if catalog:
         items.append(catalog)
+    items.extend(i for i in _work_items(role) if i is not None)
     if role in access.AGREEMENT_READERS:
         items.append(NavItem(_("Agency agreements"), reverse("directory:agreement_list"), "file",
                              "directory:agreement"))

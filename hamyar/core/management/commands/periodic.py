@@ -1,0 +1,34 @@
+"""Queue every app's periodic tasks (quotation expiry, service-level reminders, …).
+
+An app lists them as `PERIODIC` in its `tasks` module; `make run` calls this every few
+minutes (cron or a systemd timer does in production). Each task must be safe to run again.
+"""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+
+
+def periodic_tasks() -> list:
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("hamyar."):
+            continue
+        try:
+            module = import_module(f"{config.name}.tasks")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.tasks":
+                raise
+            continue
+        found.extend(getattr(module, "PERIODIC", []))
+    return found
+
+
+class Command(BaseCommand):
+    help = "Queue the periodic tasks of every app."
+
+    def handle(self, *args, **options):
+        for task in periodic_tasks():
+            task.enqueue()
+            self.stdout.write(f"queued {task.name}")
