@@ -64,6 +64,8 @@ class Quotation(TenantModel):
         verbose_name=_("agency agreement"),
     )
     valid_until = models.DateField(_("valid until"))
+    # Days from the order to delivery, as the provider promises (compared side by side when competing).
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), null=True, blank=True)
     vat_percent = models.DecimalField(_("VAT (%)"), max_digits=5, decimal_places=2)
     subtotal = models.BigIntegerField(_("subtotal (Rial)"), default=0)
     vat_amount = models.BigIntegerField(_("VAT (Rial)"), default=0)
@@ -108,7 +110,12 @@ class Quotation(TenantModel):
                 condition=Q(subtotal__gte=0) & Q(vat_amount__gte=0) & Q(total__gte=0),
                 name="quotation_amounts_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(lead_time_days__isnull=True) | Q(lead_time_days__lte=3650),
+                name="quotation_lead_time_sane",
+            ),
         ]
+        indexes = [models.Index(fields=["organization", "status"], name="quotation_org_status_idx")]
 
     def __str__(self) -> str:
         return self.number
@@ -124,6 +131,11 @@ class QuotationLine(TenantModel):
 
     quotation = models.ForeignKey(
         Quotation, on_delete=models.CASCADE, related_name="lines", verbose_name=_("quotation")
+    )
+    # The need's line it prices: competing quotations are compared line by line through it.
+    need_line = models.ForeignKey(
+        "needs.NeedLine", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("need line"),
     )
     item = models.ForeignKey(
         "catalog.CatalogItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
