@@ -147,7 +147,7 @@ def sample() -> Sample:
             percent = 100.0 if estimate < _SAMPLE_ROWS * 20 else 100.0 * _SAMPLE_ROWS / estimate
             cursor.execute(
                 f"SELECT domain_id, provider_id, current_price, lead_time_days, in_stock, search_text, "
-                f"replace(search_text, ' ', '') FROM {TABLE} TABLESAMPLE SYSTEM (%s) REPEATABLE (1405)",
+                f"search_compact FROM {TABLE} TABLESAMPLE SYSTEM (%s) REPEATABLE (1405)",
                 [percent],
             )
             rows = cursor.fetchall()

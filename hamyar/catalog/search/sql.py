@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from .terms import Terms
 
 TABLE = CatalogItem._meta.db_table
-TEXT = f'replace("{TABLE}"."search_text", \' \', \'\')'
+# The search text without spaces: stored on PostgreSQL (migration 0003), computed on SQLite.
+TEXT = f'"{TABLE}"."search_compact"'
+SQLITE_TEXT = f'replace("{TABLE}"."search_text", \' \', \'\')'
 NAME = f'replace("{TABLE}"."search_name", \' \', \'\')'
 PLAIN = f'"{TABLE}"."search_text"'
 COLUMNS = ("id", "domain_id", "search_name", "provider__rating")
@@ -87,7 +89,7 @@ def match(qs: QuerySet, terms: Terms, *, patterns: tuple[tuple[str, ...], ...] |
             where=[f'catalog_item_search.rowid = "{TABLE}"."id"', "catalog_item_search MATCH %s"],
             params=[query],
         )
-        return checked(qs, terms.filtered, TEXT)
+        return checked(qs, terms.filtered, SQLITE_TEXT)
     looked_up = [contains(TEXT, group, indexed=True) for group in (patterns or terms.indexed)]
     rest = terms.filtered if patterns is None else terms.indexed + terms.filtered
     return all_of(qs, looked_up + [contains(TEXT, group) for group in rest])
