@@ -20,7 +20,13 @@ api = HamyarAPI(
         "Organization. Authenticate with `Authorization: Bearer hmy_…` (create a token with "
         "`POST /tokens`) or with the browser session. Errors are `{\"detail\", \"code\"}` (and "
         "`fields` for invalid input), in Persian unless `Accept-Language: en` is sent. Lists "
-        "are pages of `items` with a `next_cursor` to pass back as `cursor`."
+        "are pages of `items` with a `next_cursor` to pass back as `cursor`. Any POST may carry an "
+        "`Idempotency-Key` header (1–200 printable ASCII characters, such as a UUID): a retry with "
+        "the same key and the same request within a day creates nothing and gets the first answer "
+        "again, marked `Idempotent-Replayed: true`; the same key with a different request is refused "
+        "(422, `idempotency_key_reused`), and a retry while the first is still running gets 409 "
+        "(`idempotency_in_progress`). Keys belong to the user, or to the token, that sent them; only "
+        "a successful answer is kept, so after an error the corrected request may reuse its key."
     ),
 )
 api.add_router("", accounts_router)

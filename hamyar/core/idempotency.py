@@ -6,9 +6,11 @@ success is kept: an error leaves nothing behind, so the client may correct and r
 """
 
 import hashlib
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -21,6 +23,8 @@ HEADER = "Idempotency-Key"
 # A claim older than this belongs to a request that died; it may be taken over.
 ABANDONED_AFTER = timedelta(minutes=5)
 KEEP_FOR = timedelta(days=1)
+# Printable ASCII, as the IETF draft has it: a UUID, a ULID or the client's own request id.
+VALID_KEY = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]{0,198}[\x21-\x7e])?")
 
 
 class KeyInUse(ApplicationError):
@@ -40,12 +44,13 @@ def _owner(request: HttpRequest) -> str | None:
 
 
 def _request_hash(request: HttpRequest) -> str:
-    digest = hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n")
+    # The query string is part of the request: the same key on another URL is another request.
+    digest = hashlib.sha256(request.method.encode() + b" " + request.get_full_path().encode() + b"\n")
     digest.update(request.body)
     return digest.hexdigest()
 
 
-def run_once(request: HttpRequest, view: Callable[[], HttpResponse]) -> HttpResponse:
+def run_once(request: HttpRequest, view: Callable[[], HttpResponse], *, _retried: bool = False) -> HttpResponse:
     """Run `view` for a POST carrying Idempotency-Key at most once per owner and key."""
     key = request.headers.get(HEADER, "").strip()
     owner = _owner(request)
@@ -54,7 +59,14 @@ def run_once(request: HttpRequest, view: Callable[[], HttpResponse]) -> HttpResp
     if len(key) > 200:
         raise InvalidInput(_("The Idempotency-Key is too long (200 characters at most)."),
                            code="idempotency_key_invalid")
-    fingerprint = _request_hash(request)
+    if not VALID_KEY.fullmatch(key):
+        # A NUL or other control character would be a database error, not an answer.
+        raise InvalidInput(_("The Idempotency-Key may hold only printable ASCII characters."),
+                           code="idempotency_key_invalid")
+    try:
+        fingerprint = _request_hash(request)
+    except RequestDataTooBig:
+        return view()  # refused as too large by the view itself; nothing to remember
     now = timezone.now()
     IdempotencyKey.objects.filter(created_at__lt=now - KEEP_FOR).delete()
     IdempotencyKey.objects.filter(
@@ -66,7 +78,9 @@ def run_once(request: HttpRequest, view: Callable[[], HttpResponse]) -> HttpResp
     except IntegrityError:
         earlier = IdempotencyKey.objects.filter(owner=owner, key=key).first()
         if earlier is None:  # finished with an error and released between our insert and read
-            return run_once(request, view)
+            if _retried:
+                raise KeyInUse() from None
+            return run_once(request, view, _retried=True)
         if earlier.request_hash != fingerprint:
             raise InvalidInput(
                 _("This Idempotency-Key was already used for a different request."),

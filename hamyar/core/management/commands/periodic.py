@@ -22,7 +22,8 @@ def periodic_tasks() -> list:
                 raise
             continue
         found.extend(getattr(module, "PERIODIC", []))
-    return found
+    # A task listed twice (or re-exported by another app) is still queued once.
+    return list({task.module_path: task for task in found}.values())
 
 
 class Command(BaseCommand):
