@@ -16,14 +16,14 @@ from django.db import connection
 from .sql import TABLE
 from .terms import Filters, Terms
 
-# Rough costs (µs), measured at 1,000,000 items with the table in the OS cache: a scan
-# checks a row as typed, or with the spaces taken out first; the trigram index walks an
-# entry of its rarest posting list (skipping through the others, a tenth more for each);
-# a bitmap heap scan fetches and checks a candidate row.
-SCAN_ROW_AS_TYPED = 1.3
-SCAN_ROW = 3.0
-INDEX_ENTRY = 0.2
-INDEX_ROW = 15.0
+# Rough costs (µs), measured at 1,000,000 items with the table in the OS cache (not in
+# PostgreSQL's buffers): a scan checks a row, as typed or without spaces (a stored column,
+# so alike); the trigram index walks an entry of its rarest posting list (skipping through
+# the others, a tenth more for each); a bitmap heap scan fetches and checks a candidate row.
+SCAN_ROW_AS_TYPED = 1.0
+SCAN_ROW = 1.05
+INDEX_ENTRY = 0.35
+INDEX_ROW = 9.0
 # Groups the index intersects at most.
 INDEX_GROUPS = 3
 _SAMPLE_ROWS = 1000

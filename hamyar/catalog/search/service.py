@@ -10,12 +10,24 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from hamyar.accounts.scoping import scope
-from hamyar.directory.models import Provider, ServiceDomain
+from hamyar.directory.models import ServiceDomain
 
 from ..models import CatalogItem
-from ..selectors import _offered, hides_unoffered, item_base_queryset
+from ..selectors import item_base_queryset, offered_provider_ids
 from . import planner
-from .sql import PLAIN, TEXT, checked, fetch, fetch_sparse, match, name_is, name_starts
+from .sql import (
+    PLAIN,
+    TEXT,
+    Base,
+    checked,
+    fetch,
+    fetch_sparse,
+    fetch_union,
+    match,
+    name_is,
+    name_order,
+    name_starts,
+)
 from .terms import Filters, Terms, parse, rank_key
 from .typos import correct
 
@@ -52,59 +64,66 @@ def _subtree(user, domain_id: int) -> frozenset[int]:
 
 
 def _offered_providers(user) -> frozenset[int] | None:
-    """For a user who sees only offered items, the providers whose items are offered, else None.
-
-    Only narrows what `item_base_queryset` already lets through (by the selectors' own rule,
-    at the provider): it lets the index skip a lapsed supplier's items instead of reading them.
-    """
-    if not hides_unoffered(user):
-        return None
+    """`offered_provider_ids`, kept on the user object for the request (like membership_of)."""
     today = timezone.localdate()
     cached = getattr(user, "_hamyar_offered_providers", None)
-    if cached is not None and cached[0] == today:
-        return cached[1]
-    offered = scope(Provider.objects.all(), user).annotate(offered=_offered("pk", "kind"))
-    providers = frozenset(offered.filter(offered=True).values_list("pk", flat=True))
-    user._hamyar_offered_providers = (today, providers)  # like membership_of: for this request's user
-    return providers
+    if cached is None or cached[0] != today:
+        cached = (today, offered_provider_ids(user=user))
+        user._hamyar_offered_providers = cached
+    return cached[1]
 
 
-def _matches(qs: QuerySet, terms: Terms, filters: Filters, offered: frozenset[int] | None,
-             limit: int) -> list[tuple]:
+class _Reader:
+    """The rows a search may read: the user's scoped items, compiled once into the base of each statement.
+
+    No annotations: a municipality user's visibility is the providers filter (the offered
+    providers, from the selectors' rule) and `is_active`, so the indexes can use it too.
+    """
+
+    def __init__(self, qs: QuerySet) -> None:
+        self.qs = qs
+        self._bases: dict[bool, Base | None] = {}
+
+    def base(self, *, fts: bool = False) -> Base | None:
+        if fts not in self._bases:
+            self._bases[fts] = Base.of(self.qs, fts=fts)
+        return self._bases[fts]
+
+
+def _matches(reader: _Reader, terms: Terms, filters: Filters, limit: int) -> list[tuple]:
     """Up to `limit` matching rows, read the way the sample says is cheap (PostgreSQL)."""
     if connection.vendor != "postgresql" or not terms.indexed:
-        return fetch(match(filters.apply(qs), terms), limit)
-    sample = planner.sample()
-    if offered is not None:
-        # When most matches are of providers not offered to the user, the index skips them.
-        narrowed = filters.narrowed(offered)
-        if sample.density(terms, narrowed) < sample.density(terms, filters) / 2:
-            filters = narrowed
-    plan = sample.plan(terms, filters, limit)
-    qs = filters.apply(qs, in_index=plan.filters_in_index)
+        if not terms.indexed:
+            clauses = match(terms) + filters.clauses(in_index=False)
+            return fetch(reader.base(), clauses, limit, order=name_order())
+        return fetch(reader.base(fts=True), match(terms) + filters.clauses(), limit)
+    plan = planner.sample().plan(terms, filters, limit)
+    clauses = filters.clauses(in_index=plan.filters_in_index)
     if plan.scan is not None:
         # As typed, the scan finds a subset of the matches: enough for a capped pool. Should
         # it find fewer than `limit`, the table was small and the index below is cheap.
         column = PLAIN if plan.scan == "typed" else TEXT
-        rows = fetch(checked(qs, terms.indexed + terms.filtered, column), limit)
+        rows = fetch(reader.base(), checked(terms.indexed + terms.filtered, column) + clauses, limit)
         if len(rows) >= limit or column == TEXT:
             return rows
-    return fetch_sparse(match(qs, terms, patterns=plan.patterns), limit)
+    return fetch_sparse(reader.base(), match(terms, patterns=plan.patterns) + clauses, limit)
 
 
-def _pool(qs: QuerySet, terms: Terms, filters: Filters, *, offered: frozenset[int] | None = None,
-          size: int, page_end: int) -> tuple[list[tuple], bool]:
+def _pool(reader: _Reader, terms: Terms, filters: Filters, *, size: int,
+          page_end: int) -> tuple[list[tuple], bool]:
     """Up to `size` + 1 matching rows, and whether that is all of them.
 
     A capped pool also holds every exact-name match and enough names starting with the
     query to fill the page, wherever they are in the table.
     """
-    rows = _matches(qs, terms, filters, offered, size + 1)
+    rows = _matches(reader, terms, filters, size + 1)
     if len(rows) <= size:
         return rows, True
     seen = {row[0] for row in rows}
-    qs = filters.apply(qs)
-    for row in fetch(name_is(qs, terms.compact), POOL) + fetch(name_starts(qs, terms.compact), page_end):
+    clauses = filters.clauses(in_index=False)  # the names' own index answers
+    base = reader.base()
+    for row in fetch_union([(base, [name_is(terms.compact), *clauses], POOL, ""),
+                            (base, [name_starts(terms.compact), *clauses], page_end, name_order())]):
         if row[0] not in seen:
             seen.add(row[0])
             rows.append(row)
@@ -138,23 +157,27 @@ def item_search(
     offset: int = 0,
 ) -> SearchResult:
     """The items `user` may see that match `query` and the filters, ranked; see the module docstring."""
-    qs = item_base_queryset(user=user)
     filters = Filters(
         providers=None if provider_id is None else frozenset({provider_id}), price_min=price_min,
         price_max=price_max, max_lead_time=max_lead_time, in_stock=in_stock,
     )
-    offered = _offered_providers(user)
     limit, offset = max(0, limit), max(0, offset)
     terms = parse(query)
     if not terms.groups:
-        return _browse(user, filters.apply(qs), domain_id, limit, offset)
+        return _browse(user, filters.apply(item_base_queryset(user=user)), domain_id, limit, offset)
 
+    qs = scope(CatalogItem.objects.all(), user)
+    offered = _offered_providers(user)
+    if offered is not None:  # what item_base_queryset lets a municipality user see
+        qs = qs.filter(is_active=True)
+        filters = filters.narrowed(offered)
+    reader = _Reader(qs)
     page_end = offset + limit
     size = max(POOL, page_end)
-    rows, exact = _pool(qs, terms, filters, offered=offered, size=size, page_end=page_end)
+    rows, exact = _pool(reader, terms, filters, size=size, page_end=page_end)
     corrected = None
     if not rows and (fixed := correct(terms)) is not None:
-        rows, exact = _pool(qs, fixed, filters, offered=offered, size=size, page_end=page_end)
+        rows, exact = _pool(reader, fixed, filters, size=size, page_end=page_end)
         if rows:
             terms, corrected = fixed, str(fixed)
     counts = Counter(row[1] for row in rows)
@@ -163,13 +186,13 @@ def item_search(
         if exact:
             rows = [row for row in rows if row[1] in subtree]
         else:
-            rows, exact = _pool(qs, terms, replace(filters, domains=subtree), offered=offered,
-                                size=size, page_end=page_end)
+            narrowed = replace(filters, domains=subtree)
+            rows, exact = _pool(reader, terms, narrowed, size=size, page_end=page_end)
     rows.sort(key=lambda row: rank_key(row, terms))
     ids = [row[0] for row in rows[offset:offset + limit]]
     return SearchResult(
-        items=_page(qs, ids), total=len(rows), domain_counts=_domain_counts(counts),
-        total_is_exact=exact, corrected_query=corrected,
+        items=_page(item_base_queryset(user=user), ids), total=len(rows),
+        domain_counts=_domain_counts(counts), total_is_exact=exact, corrected_query=corrected,
     )
 
 

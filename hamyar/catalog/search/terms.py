@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from hamyar.core.text import search_key
 
-from .sql import TABLE, where
+from .sql import TABLE, Clause, one_of
 
 # Words shorter than this are not in the trigram indexes: they are looked up joined to
 # their neighbours, or filtered among the rows the longer words found.
@@ -64,15 +64,12 @@ class Filters:
     max_lead_time: int | None = None
     in_stock: bool | None = None
 
-    def apply(self, qs: QuerySet, *, in_index: bool = True) -> QuerySet:
-        """`qs` filtered; `in_index=False` keeps the domain and provider out of the index (PostgreSQL)."""
-        for column, ids in (("domain_id", self.domains), ("provider_id", self.providers)):
-            if ids is None:
-                continue
-            if in_index:
-                qs = qs.filter(**{f"{column}__in": sorted(ids)})
-            else:  # "+ 0": the same test, which no planner sends to the index
-                qs = where(qs, f'"{TABLE}"."{column}" + 0 = ANY(%s)', [sorted(ids)])
+    def apply(self, qs: QuerySet) -> QuerySet:
+        """`qs` filtered (browsing without a query)."""
+        if self.domains is not None:
+            qs = qs.filter(domain_id__in=sorted(self.domains))
+        if self.providers is not None:
+            qs = qs.filter(provider_id__in=sorted(self.providers))
         if self.price_min is not None:
             qs = qs.filter(current_price__gte=self.price_min)
         if self.price_max is not None:
@@ -82,6 +79,19 @@ class Filters:
         if self.in_stock is not None:
             qs = qs.filter(in_stock=self.in_stock)
         return qs
+
+    def clauses(self, *, in_index: bool = True) -> list[Clause]:
+        """The filters as SQL; `in_index=False` keeps the domain and provider out of the indexes."""
+        found: list[Clause] = []
+        for column, ids in (("domain_id", self.domains), ("provider_id", self.providers)):
+            if ids is not None:
+                found.append(one_of(column, ids, in_index=in_index))
+        bounds = (("current_price", ">=", self.price_min), ("current_price", "<=", self.price_max),
+                  ("lead_time_days", "<=", self.max_lead_time), ("in_stock", "=", self.in_stock))
+        for column, test, value in bounds:
+            if value is not None:
+                found.append((f'"{TABLE}"."{column}" {test} %s', [value]))
+        return found
 
     def narrowed(self, providers: frozenset[int]) -> Filters:
         return replace(self, providers=providers if self.providers is None else self.providers & providers)
