@@ -94,6 +94,8 @@ class Quotation(TenantModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # Why it was rejected, or (for a competing quotation) why it was chosen over the others.
     reason = models.TextField(_("reason"), blank=True)
+    # A competing quotation: why the officer chose it (kept when the municipality later rejects it).
+    choice_reason = models.TextField(_("reason for the choice"), blank=True)
 
     scope_paths = {"municipality": NEED_MUNICIPALITY, "provider": "provider"}
 
