@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.text import to_latin_digits
 
-from .choices import Role
+from .choices import MunicipalPost, Role
 
 
 class LoginForm(AuthenticationForm):
@@ -60,3 +60,59 @@ class MemberFilterForm(forms.Form):
         label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+
+
+class MemberForm(forms.Form):
+    """A user's role, binding and (for a municipality user) municipal post; the password only when new."""
+
+    username = forms.CharField(label=_("Username"), max_length=150,
+                               widget=forms.TextInput(attrs={"class": "form-control", "dir": "ltr",
+                                                             "autocomplete": "off"}))
+    password = forms.CharField(label=_("Password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"class": "form-control", "dir": "ltr",
+                                                                 "autocomplete": "new-password"}))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False,
+                                 widget=forms.TextInput(attrs={"class": "form-control"}))
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False,
+                                widget=forms.TextInput(attrs={"class": "form-control"}))
+    email = forms.EmailField(label=_("E-mail"), required=False,
+                             widget=forms.EmailInput(attrs={"class": "form-control", "dir": "ltr"}))
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices],
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), required=False, queryset=None,
+        help_text=_("For municipality users only."), widget=forms.Select(attrs={"class": "form-select"}))
+    post = forms.ChoiceField(
+        label=_("Municipal post"), required=False, choices=[("", "—"), *MunicipalPost.choices],
+        help_text=_("For municipality users only; empty means the procurement clerk. Above the set amount "
+                    "the mayor approves after the clerk."),
+        widget=forms.Select(attrs={"class": "form-select"}))
+    provider = forms.ModelChoiceField(
+        label=_("Provider"), required=False, queryset=None,
+        help_text=_("For project managers and supplier users only."),
+        widget=forms.Select(attrs={"class": "form-select"}))
+    title = forms.CharField(label=_("Job title"), max_length=150, required=False,
+                            widget=forms.TextInput(attrs={"class": "form-control"}))
+
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from hamyar.directory.models import Municipality, Provider
+
+        from .scoping import scope
+
+        self.fields["municipality"].queryset = scope(Municipality.objects.all(), user).order_by("name")
+        self.fields["provider"].queryset = scope(Provider.objects.all(), user).order_by("name")
+        if editing:
+            # Name, password and e-mail are the person's own; an admin here changes only their place.
+            for name in ("username", "password", "first_name", "last_name", "email"):
+                del self.fields[name]
+
+    def add_service_error(self, error) -> None:
+        fields: dict = (error.extra or {}).get("fields") or {}
+        placed = False
+        for name, messages in fields.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+                placed = True
+        if not placed:
+            self.add_error(None, str(error.message))

@@ -5,7 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from hamyar.core.errors import NotFound
 from hamyar.core.text import normalize
 
-from .models import ApiToken, Membership
+from .models import ApiToken, Membership, Notification
 from .scoping import membership_of, scope
 
 
@@ -21,6 +21,13 @@ def membership_list(*, user, q: str | None = None, role: str | None = None) -> Q
     if role:
         qs = qs.filter(role=role)
     return qs.order_by("role", "user__username", "pk")
+
+
+def membership_get(*, user, pk: int) -> Membership:
+    membership = membership_list(user=user).filter(pk=pk).first()
+    if membership is None:
+        raise NotFound()
+    return membership
 
 
 def membership_counts_by_role(*, user) -> dict[str, int]:
@@ -43,3 +50,27 @@ def api_token_get(*, user, pk: int) -> ApiToken:
     if token is None:
         raise NotFound()
     return token
+
+
+def notification_list(*, user, unread: bool | None = None) -> QuerySet[Notification]:
+    """The user's own notifications, newest first; no one reads another person's inbox, even a colleague's."""
+    qs = scope(Notification.objects.all(), user).filter(recipient_id=user.pk)
+    if unread is True:
+        qs = qs.filter(read_at__isnull=True)
+    elif unread is False:
+        qs = qs.filter(read_at__isnull=False)
+    return qs.order_by("-created_at", "-pk")
+
+
+def notification_get(*, user, pk: int) -> Notification:
+    notification = notification_list(user=user).filter(pk=pk).first()
+    if notification is None:
+        raise NotFound()
+    return notification
+
+
+def notification_unread_count(*, user) -> int:
+    """How many of the user's notifications wait to be read (one query: the bell on every page)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()

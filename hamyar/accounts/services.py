@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.audit import audit_record, snapshot
@@ -15,7 +16,7 @@ from hamyar.core.errors import InvalidInput, NotFound
 from hamyar.core.services import invalid_from
 from hamyar.core.text import normalize
 
-from .choices import MUNICIPALITY_ROLES, PROVIDER_ROLES, Role
+from .choices import MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
 from .models import ApiToken, Membership, User
 from .scoping import in_scope, membership_of, require_role
 
@@ -35,6 +36,24 @@ def _check_binding(*, role: str, municipality, provider) -> None:
         raise InvalidInput(_("Only project managers and supplier users belong to a provider."))
 
 
+def _post_for(*, role: str, post: str | None) -> str:
+    """The municipal post to store: a municipality user's (procurement clerk unless told), nobody else's."""
+    post = (post or "").strip()
+    if role not in MUNICIPALITY_ROLES:
+        if post:
+            raise InvalidInput(
+                _("Only municipality users have a municipal post; leave the post empty for this role."),
+                extra={"fields": {"post": [str(_("Only municipality users have a municipal post."))]}},
+            )
+        return ""
+    if not post:
+        return MunicipalPost.PROCUREMENT
+    if post not in MunicipalPost.values:
+        raise InvalidInput(_("Unknown municipal post."),
+                           extra={"fields": {"post": [str(_("Unknown municipal post."))]}})
+    return post
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -49,6 +68,7 @@ def user_create(
     municipality=None,
     provider=None,
     title: str = "",
+    post: str = "",
 ) -> User:
     """A new user with their membership.
 
@@ -66,6 +86,7 @@ def user_create(
         if obj is not None and obj.organization_id != organization.pk:
             raise NotFound()
     _check_binding(role=role, municipality=municipality, provider=provider)
+    post = _post_for(role=role, post=post)
     username = username.strip()
     if not username or User.objects.filter(username__iexact=username).exists():
         raise InvalidInput(_("This username is empty or already taken."), code="duplicate")
@@ -83,7 +104,7 @@ def user_create(
     user.save()
     membership = Membership.objects.create(
         organization=organization, user=user, role=role,
-        municipality=municipality, provider=provider, title=normalize(title),
+        municipality=municipality, provider=provider, title=normalize(title), post=post,
     )
     audit_record(actor=acting_user, action="user.create", obj=membership,
                  after={**snapshot(user), **snapshot(membership)})
@@ -92,15 +113,26 @@ def user_create(
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, acting_user, role: str,
-                           municipality=None, provider=None) -> Membership:
+                           municipality=None, provider=None, post: str | None = None,
+                           title: str | None = None) -> Membership:
+    """A member's role and binding (and for a municipality user its post); `None` keeps post and title.
+
+    A municipality user who stays one keeps its post unless a new one is given; any other role has none.
+    """
     require_role(acting_user, Role.ORG_ADMIN)
     for obj in (membership, municipality, provider):
         if obj is not None and not in_scope(obj, acting_user):
             raise NotFound()
     _check_binding(role=role, municipality=municipality, provider=provider)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if post is None:
+        post = membership.post if role in MUNICIPALITY_ROLES else ""
+    post = _post_for(role=role, post=post)
     before = snapshot(membership)
     membership.role, membership.municipality, membership.provider = role, municipality, provider
+    membership.post = post
+    if title is not None:
+        membership.title = normalize(title)
     membership.save()
     audit_record(actor=acting_user, action="membership.change_role", obj=membership,
                  before=before, after=snapshot(membership))
@@ -161,12 +193,24 @@ def api_token_authenticate(secret: str) -> User | None:
     return token.user
 
 
+def is_local_path(url: str) -> bool:
+    """A path on this site ("/needs/12/"), never another host: a notification's link is no open redirect."""
+    if not url or not url.startswith("/") or url.startswith(("//", "/\\")):
+        return False
+    if any(ch in url for ch in "\\\r\n\t") or any(ord(ch) < 32 for ch in url):
+        return False
+    return url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+
+
 def notification_recipients(
     *, organization_id: int, roles=(), municipality_id: int | None = None, provider_id: int | None = None,
     posts=(),
 ) -> list[User]:
     """Active members of the organization to tell: by role, and for bound roles by their municipality or
-    provider (and, for municipality users, optionally only some posts, such as the mayor)."""
+    provider (and, for municipality users, optionally only some posts, such as the mayor).
+
+    A municipality user without a post counts as its procurement clerk.
+    """
     memberships = Membership.objects.filter(organization_id=organization_id, user__is_active=True)
     if roles:
         memberships = memberships.filter(role__in=list(roles))
@@ -175,7 +219,10 @@ def notification_recipients(
     if provider_id is not None:
         memberships = memberships.filter(provider_id=provider_id)
     if posts:
-        memberships = memberships.filter(post__in=list(posts))
+        posts = list(posts)
+        if MunicipalPost.PROCUREMENT in posts:
+            posts.append("")
+        memberships = memberships.filter(role__in=sorted(MUNICIPALITY_ROLES), post__in=posts)
     return [m.user for m in memberships.select_related("user").order_by("pk")]
 
 
@@ -183,15 +230,23 @@ def notify(*, organization_id: int, recipients, subject: str, body: str = "", ur
     """Tell each recipient in the in-app inbox, and by e-mail once the caller's transaction commits.
 
     Called by the transitions that leave something waiting for someone. Strings are rendered
-    in the recipient-independent site language (Persian) when stored.
+    in the recipient-independent site language (Persian) when stored. A recipient who is not an
+    active member of the organization is left out (a message never crosses tenants), and a link
+    that is not a path of this site is dropped.
     """
     from .models import Notification
     from .tasks import notification_email_task
 
+    wanted = {u.pk: u for u in recipients}
+    members = set(
+        Membership.objects.filter(organization_id=organization_id, user_id__in=list(wanted),
+                                  user__is_active=True).values_list("user_id", flat=True)
+    ) if wanted else set()
+    url = str(url or "")
     rows = Notification.objects.bulk_create(
         Notification(organization_id=organization_id, recipient=user, subject=str(subject)[:200],
-                     body=str(body), url=url)
-        for user in {u.pk: u for u in recipients}.values()
+                     body=str(body), url=url if is_local_path(url) and len(url) <= 300 else "")
+        for pk, user in wanted.items() if pk in members
     )
     ids = [row.pk for row in rows]  # bulk_create returns keys on PostgreSQL and SQLite ≥ 3.35
     for pk in ids:
@@ -206,3 +261,15 @@ def notification_mark_read(*, notification, acting_user) -> None:
     if notification.recipient_id != acting_user.pk:
         raise NotFound()
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    if notification.read_at is None:
+        notification.read_at = Notification.objects.values_list("read_at", flat=True).get(pk=notification.pk)
+
+
+def notification_mark_all_read(*, acting_user) -> int:
+    """Mark every unread notification of the actor read; returns how many were."""
+    from .models import Notification
+
+    if acting_user is None or not acting_user.is_authenticated:
+        raise NotFound()
+    return Notification.objects.filter(recipient_id=acting_user.pk, read_at__isnull=True).update(
+        read_at=timezone.now())

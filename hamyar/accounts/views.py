@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,11 +15,11 @@ from django.views.decorators.http import require_POST
 from hamyar.core.errors import InvalidInput
 from hamyar.web import access
 from hamyar.web.access import ALL_ROLES
-from hamyar.web.pages import page, render_list
+from hamyar.web.pages import page, render_list, wants_fragment
 
 from . import selectors, services
-from .forms import ApiTokenForm, LoginForm, MemberFilterForm
-from .models import ApiToken, Membership
+from .forms import ApiTokenForm, LoginForm, MemberFilterForm, MemberForm
+from .models import ApiToken, Membership, Notification
 
 
 class LoginView(auth_views.LoginView):
@@ -43,6 +44,87 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render_list(request, template="accounts/user_list.html",
                        fragment="accounts/partials/user_results.html", rows=rows,
                        context={"filter_form": form})
+
+
+@page(roles=access.USER_ADMINS, model=Membership)
+def user_create(request: HttpRequest) -> HttpResponse:
+    """A new user of the organization; bad input answers 422 with the form and writes nothing."""
+    form = MemberForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.user_create(acting_user=request.user, **form.cleaned_data)
+            except InvalidInput as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("The user was added."))
+                return redirect("accounts:user_list")
+        return render(request, "accounts/user_form.html", {"form": form}, status=422)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@page(roles=access.USER_ADMINS, model=Membership)
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member's role, municipality or provider, municipal post and job title."""
+    membership = selectors.membership_get(user=request.user, pk=pk)
+    initial = {"role": membership.role, "municipality": membership.municipality,
+               "provider": membership.provider, "post": membership.post, "title": membership.title}
+    form = MemberForm(request.POST or None, user=request.user, editing=True, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.membership_change_role(membership=membership, acting_user=request.user,
+                                                **form.cleaned_data)
+            except InvalidInput as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("The user's role was saved."))
+                return redirect("accounts:user_list")
+        return render(request, "accounts/user_form.html", {"form": form, "member": membership}, status=422)
+    return render(request, "accounts/user_form.html", {"form": form, "member": membership})
+
+
+@page(roles=ALL_ROLES, model=Notification)
+def inbox(request: HttpRequest) -> HttpResponse:
+    """One's own notifications, newest first; `?unread=1` shows only the unread ones."""
+    unread_only = request.GET.get("unread") == "1"
+    rows = selectors.notification_list(user=request.user, unread=True if unread_only else None)
+    return render_list(request, template="accounts/inbox.html", fragment="accounts/partials/inbox_results.html",
+                       rows=rows, context={"unread_only": unread_only,
+                                           "unread_count": selectors.notification_unread_count(user=request.user)})
+
+
+@page(roles=ALL_ROLES, model=Notification)
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notification's link, marking it read; only a path of this site is ever followed.
+
+    A plain link (GET) so that it opens like any other link; marking one's own message read is
+    the only thing it changes.
+    """
+    notification = selectors.notification_get(user=request.user, pk=pk)
+    services.notification_mark_read(notification=notification, acting_user=request.user)
+    if services.is_local_path(notification.url):
+        return redirect(notification.url)
+    return redirect("accounts:inbox")
+
+
+@page(roles=ALL_ROLES, model=Notification)
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = selectors.notification_get(user=request.user, pk=pk)
+    services.notification_mark_read(notification=notification, acting_user=request.user)
+    if wants_fragment(request):
+        return render(request, "accounts/partials/notification_row.html", {"n": notification})
+    return redirect("accounts:inbox")
+
+
+@page(roles=ALL_ROLES, model=Notification)
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notification_mark_all_read(acting_user=request.user)
+    if count:
+        messages.success(request, _("All notifications were marked read."))
+    return redirect(reverse("accounts:inbox"))
 
 
 @page(roles=ALL_ROLES, model=ApiToken)

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from hamyar.accounts.scoping import membership_of
+from hamyar.accounts.selectors import notification_unread_count
 
 from .navigation import nav_items
 
@@ -14,4 +15,6 @@ def shell(request):
         "membership": membership,
         "nav": nav_items(membership, match.view_name if match else ""),
         "today": timezone.localdate(),
+        # The bell's number: one COUNT on the inbox index, only for a signed-in member.
+        "unread_notifications": notification_unread_count(user=request.user) if membership else 0,
     }

@@ -14,9 +14,9 @@ from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 
-from hamyar.accounts.models import ApiToken
+from hamyar.accounts.models import ApiToken, Notification
 from hamyar.accounts.scoping import scope
-from hamyar.accounts.services import api_token_create, api_token_revoke
+from hamyar.accounts.services import api_token_create, api_token_revoke, notify
 from hamyar.api import api
 from hamyar.core.models import AuditEvent
 
@@ -70,10 +70,12 @@ def walk(client: Client, path: str, *, limit: int = 2, headers: dict | None = No
 
 
 def in_scope(label: str, user) -> set[int]:
-    """The rows of a model the scoping function lets the user see; a token only its owner."""
+    """The rows of a model the scoping function lets the user see; a token or a notification only its owner."""
     model = apps.get_model(label)
     if model is ApiToken:
         return set(ApiToken.objects.filter(user=user).values_list("pk", flat=True))
+    if model is Notification:
+        return set(Notification.objects.filter(recipient=user).values_list("pk", flat=True))
     return set(scope(model.objects.all(), user).values_list("pk", flat=True))
 
 
@@ -81,15 +83,18 @@ def in_scope(label: str, user) -> set[int]:
 # catalog hides what is not offered today), never more.
 WHOLE_SCOPE = {"directory.municipality", "directory.municipalasset", "directory.provider",
                "directory.servicedomain", "directory.capability", "directory.agencyagreement",
-               "accounts.apitoken"}
+               "accounts.apitoken", "accounts.notification"}
 
 
 @pytest.fixture
 def tokens(tenant, other_tenant):
-    """A token for several users of both tenants, so token routes have rows to hide."""
+    """A token and a notification for several users of both tenants, so their routes have rows to hide."""
     for user in [tenant.users["admin"], tenant.users["district9"], tenant.users["supplier"],
                  other_tenant.users["admin"], other_tenant.users["district9"]]:
         api_token_create(acting_user=user, name=f"{user.username} robot")
+        org = user.membership.organization_id
+        notify(organization_id=org, recipients=[user], subject="پیش‌فاکتور در انتظار تأیید شماست",
+               url="/")
 
 
 def test_every_route_declares_its_model_for_these_tests():
