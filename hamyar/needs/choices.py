@@ -30,3 +30,37 @@ CLOSED_STATUSES = frozenset({NeedStatus.FULFILLED, NeedStatus.REJECTED, NeedStat
 class AssignmentKind(models.TextChoices):
     PRIMARY = "primary", _("Assigned provider")
     COMPETING = "competing", _("Asked for a competing quotation")
+
+
+# Needs an assigned provider is still working on: its open load, and the provider's work queue.
+IN_HAND_STATUSES = frozenset({NeedStatus.ASSIGNED, NeedStatus.QUOTED, NeedStatus.APPROVED})
+
+
+class Transition(models.TextChoices):
+    """The need's transitions: each is one service function, `need_<value>`."""
+
+    SUBMIT = "submit", _("Submit")
+    TRIAGE = "triage", _("Triage")
+    ASSIGN = "assign", _("Assign")
+    REQUEST_COMPETING = "request_competing", _("Ask for competing quotations")
+    REJECT = "reject", _("Reject")
+    CANCEL = "cancel", _("Cancel")
+    MARK_GAP = "mark_gap", _("Mark as a capability gap")
+
+
+# The allowed transitions: (states it may start from, state it leads to). Any other move is
+# refused (409). Quoted / approved / fulfilled are driven by commerce (need_record_commerce_step).
+# A draft is the municipality's own until it is submitted: it cancels it, an officer cannot reject it.
+# Asking for competing quotations from an assigned need adds competitors and keeps it assigned.
+TRANSITIONS: dict[str, tuple[frozenset, NeedStatus]] = {
+    Transition.SUBMIT: (frozenset({NeedStatus.DRAFT}), NeedStatus.SUBMITTED),
+    Transition.TRIAGE: (frozenset({NeedStatus.SUBMITTED}), NeedStatus.TRIAGED),
+    Transition.ASSIGN: (frozenset({NeedStatus.TRIAGED}), NeedStatus.ASSIGNED),
+    Transition.REQUEST_COMPETING: (frozenset({NeedStatus.TRIAGED, NeedStatus.ASSIGNED}), NeedStatus.ASSIGNED),
+    Transition.REJECT: (
+        frozenset({NeedStatus.SUBMITTED, NeedStatus.TRIAGED, NeedStatus.ASSIGNED, NeedStatus.QUOTED}),
+        NeedStatus.REJECTED,
+    ),
+    Transition.CANCEL: (OPEN_STATUSES, NeedStatus.CANCELLED),
+    Transition.MARK_GAP: (frozenset({NeedStatus.TRIAGED}), NeedStatus.REJECTED),
+}
