@@ -10,6 +10,7 @@ from hamyar.catalog.api import router as catalog_router
 from hamyar.commerce.api import router as commerce_router
 from hamyar.directory.api import router as directory_router
 from hamyar.needs.api import router as needs_router
+from hamyar.projects.api import router as projects_router
 
 api = HamyarAPI(
     title="Hamyar API",
@@ -34,3 +35,4 @@ api.add_router("", directory_router)
 api.add_router("/catalog/", catalog_router)
 api.add_router("/needs/", needs_router)
 api.add_router("/commerce/", commerce_router)
+api.add_router("/projects/", projects_router)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("catalog/", include("hamyar.catalog.urls")),
     path("needs/", include("hamyar.needs.urls")),
     path("commerce/", include("hamyar.commerce.urls")),
+    path("projects/", include("hamyar.projects.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "hamyar.catalog",
     "hamyar.needs",
     "hamyar.commerce",
+    "hamyar.projects",
     "hamyar.web",
 ]
 

@@ -37,12 +37,14 @@ def _work_items(role: Role) -> list[NavItem | None]:
             _optional(_("Our needs"), "needs:need_list", "inbox", "needs:"),
             _optional(_("Quotations"), "commerce:quotation_list", "receipt", "commerce:quotation"),
             _optional(_("Orders and receipts"), "commerce:order_list", "truck", "commerce:order"),
+            _optional(_("Our projects"), "projects:project_list", "flag", "projects:"),
         ]
     if role in PROVIDER_ROLES:
         return [
             _optional(_("Work queue"), "needs:work_queue", "inbox", "needs:"),
             _optional(_("Quotations"), "commerce:quotation_list", "receipt", "commerce:quotation"),
             _optional(_("Orders to fulfil"), "commerce:order_list", "truck", "commerce:order"),
+            _optional(_("Our projects"), "projects:project_list", "flag", "projects:"),
         ]
     return [
         _optional(_("Triage queue"), "needs:triage_queue", "inbox", "needs:triage"),
@@ -50,6 +52,7 @@ def _work_items(role: Role) -> list[NavItem | None]:
         _optional(_("Overdue"), "needs:overdue", "clock", "needs:overdue"),
         _optional(_("Quotations"), "commerce:quotation_list", "receipt", "commerce:quotation"),
         _optional(_("Orders"), "commerce:order_list", "truck", "commerce:order"),
+        _optional(_("Project portfolio"), "projects:project_list", "flag", "projects:"),
     ]
 
 

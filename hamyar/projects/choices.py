@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNING = "planning", _("Planning")
+    CONTRACTED = "contracted", _("Contracted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUSPENDED = "suspended", _("Suspended")
+    COMPLETED = "completed", _("Completed")
+    HANDED_OVER = "handed_over", _("Handed over")
+    TERMINATED = "terminated", _("Terminated")
+
+
+# The lifecycle: planning → contracted → in progress ⇄ suspended → completed → handed over; or terminated.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    ProjectStatus.PLANNING: frozenset({ProjectStatus.CONTRACTED, ProjectStatus.TERMINATED}),
+    ProjectStatus.CONTRACTED: frozenset({ProjectStatus.IN_PROGRESS, ProjectStatus.TERMINATED}),
+    ProjectStatus.IN_PROGRESS: frozenset(
+        {ProjectStatus.SUSPENDED, ProjectStatus.COMPLETED, ProjectStatus.TERMINATED}
+    ),
+    ProjectStatus.SUSPENDED: frozenset({ProjectStatus.IN_PROGRESS, ProjectStatus.TERMINATED}),
+    ProjectStatus.COMPLETED: frozenset({ProjectStatus.HANDED_OVER}),
+    ProjectStatus.HANDED_OVER: frozenset(),
+    ProjectStatus.TERMINATED: frozenset(),
+}
+
+
+class ConstraintKind(models.TextChoices):
+    LEGAL_PERMIT = "legal_permit", _("Legal permit")
+    URBAN_PLANNING = "urban_planning", _("Urban planning approval")
+    TRAFFIC = "traffic", _("Traffic")
+    ENVIRONMENTAL = "environmental", _("Environmental")
+    HERITAGE = "heritage", _("Cultural heritage")
+    LAND_OWNERSHIP = "land_ownership", _("Land ownership")
+
+
+class ConstraintStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    BLOCKING = "blocking", _("Blocking")
+
+
+class MilestoneStatus(models.TextChoices):
+    PENDING = "pending", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+
+
+class ChangeOrderStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PaymentRequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    INVOICED = "invoiced", _("Invoiced")
+    CANCELLED = "cancelled", _("Cancelled")
