@@ -1,4 +1,6 @@
-"""Money is integer Rial everywhere; these only format it at the edge."""
+"""Money is integer Rial everywhere; these only format it at the edge, and round VAT once."""
+
+from decimal import ROUND_HALF_UP, Decimal
 
 from .text import to_persian_digits
 
@@ -33,3 +35,12 @@ def format_toman(amount: int | None, *, persian_digits: bool = True) -> str:
         return ""
     unit = "تومان" if persian_digits else "Toman"
     return f"{group_thousands(rial_to_toman(amount), persian_digits=persian_digits)} {unit}"
+
+
+def vat_amount(amount: int, percent: Decimal | int | str) -> int:
+    """VAT in whole Rial: amount × percent / 100, rounded half up (half a Rial and above goes up).
+
+    The one rounding rule of the project: quotations and invoices both call this.
+    """
+    exact = Decimal(int(amount)) * Decimal(str(percent)) / Decimal(100)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))

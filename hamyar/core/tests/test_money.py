@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.utils.safestring import mark_safe
 from django.utils.translation import override
 
-from hamyar.core.money import format_rial, format_toman, group_thousands, rial_to_toman
+from hamyar.core.money import format_rial, format_toman, group_thousands, rial_to_toman, vat_amount
 
 
 def test_thousands_are_grouped_with_the_persian_separator():
@@ -111,3 +111,18 @@ def test_filters_given_the_wrong_kind_of_value_do_not_break_the_page():
 def test_digit_filters_escape_unsafe_text_and_keep_safe_html():
     assert render("{{ v|fa_digits }}", "fa", v="<b>1</b>") == "&lt;b&gt;۱&lt;/b&gt;"
     assert render("{{ v|fa_digits }}", "fa", v=mark_safe("<b>1</b>")) == "<b>۱</b>"
+
+
+@pytest.mark.parametrize(("amount", "percent", "expected"), [
+    (1_000_000, 10, 100_000),
+    (15, 10, 2),          # 1.5 Rial: half goes up
+    (14, 10, 1),          # 1.4 Rial: down
+    (25, "9", 2),         # 2.25 Rial
+    (5, "10", 1),         # 0.5 Rial: up
+    (4, "10", 0),
+    (0, 10, 0),
+    (7_800_000_000, 10, 780_000_000),
+    (333, "9.5", 32),     # 31.635
+])
+def test_vat_is_rounded_half_up_to_whole_rial(amount, percent, expected):
+    assert vat_amount(amount, percent) == expected
