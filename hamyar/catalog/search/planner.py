@@ -37,7 +37,8 @@ class Plan:
 
     scan: str | None
     patterns: tuple[tuple[str, ...], ...] = ()
-    filters_in_index: bool = True
+    # (domain, provider): whether each filter is tested in the index.
+    filters_in_index: tuple[bool, bool] = (True, True)
 
 
 @dataclass
@@ -78,14 +79,25 @@ class Sample:
         return matched / len(self.rows)
 
     def _estimate(self, row_sets: list[frozenset[int]], within: frozenset[int]) -> float:
-        """Rows of the sample in all of `row_sets` (and `within`): counted, or, when too few to
-        count, estimated as if independent (so a rarer combination is not taken for none)."""
+        """Rows of the sample in all of `row_sets` (and `within`): counted, or, when none are,
+        estimated (so a rarer combination is not taken for none).
+
+        Words and filters correlate ("تابلو" is a sign, and a lapsed supplier's): where the
+        count runs out, what was not found is taken as rarer than one in what was found, and
+        the sets left as independent.
+        """
         n = len(self.rows)
-        found = within.intersection(*row_sets) if row_sets else within
-        guess = len(within)
-        for rows in row_sets:
-            guess *= max(len(rows), 0.5) / n
-        return max(len(found), min(guess, 3.0), 0.05)
+        found = within
+        ordered = sorted(row_sets, key=len)
+        for i, rows in enumerate(ordered):
+            narrowed = found & rows
+            if not narrowed:
+                guess = 0.5
+                for rest in ordered[i + 1:]:
+                    guess *= max(len(rest), 0.5) / n
+                return max(guess, 0.05)
+            found = narrowed
+        return max(len(found), 0.05)
 
     def plan(self, terms: Terms, filters: Filters, needed: int) -> Plan:
         """The cheapest way to read `needed` matches, by the costs above."""
@@ -101,26 +113,35 @@ class Sample:
             "typed": (SCAN_ROW_AS_TYPED * min(self.total, needed * n / typed), Plan("typed")),
             "compact": (SCAN_ROW * min(self.total, needed * n / matched), Plan("compact")),
         }
-        for in_index in (True, False) if filters.domains or filters.providers else (True,):
-            scope = self._admitted(filters, index_only=True) if in_index else frozenset(range(n))
-            keys = [len(scope)] if in_index and len(scope) < n else []
-            cost, patterns = self._index_cost(terms, matched, scope, keys, scale, needed)
+        options = [(d, p) for d in ((True, False) if filters.domains is not None else (True,))
+                   for p in ((True, False) if filters.providers is not None else (True,))]
+        for in_index in options:
+            # PostgreSQL scans the index once for each domain and provider it tests there.
+            tested = Filters(domains=filters.domains if in_index[0] else None,
+                             providers=filters.providers if in_index[1] else None)
+            scans = len(tested.domains or (0,)) * len(tested.providers or (0,))
+            scope = self._admitted(tested, index_only=True)
+            cost, patterns = self._index_cost(terms, matched, scope, scans, scale, needed)
             costs[f"index {in_index}"] = (cost, Plan(None, patterns, in_index))
         return min(costs.values(), key=lambda pair: pair[0])[1]
 
-    def _index_cost(self, terms: Terms, matched: float, scope: frozenset[int], keys: list[int],
+    def _index_cost(self, terms: Terms, matched: float, scope: frozenset[int], scans: int,
                     scale: float, needed: int) -> tuple[float, tuple[tuple[str, ...], ...]]:
         """The cheapest index look-up: each group by the rarest trigram of each of its words,
-        groups added while they cut more candidate rows than the extra posting list costs."""
+        groups added while they cut more candidate rows than the extra posting list costs.
+        Each of `scans` look-ups walks the rarest of its lists: a filter's (`scope` is what
+        the filters in the index admit) or a trigram's."""
         options = [tuple(min((w[i:i + 3] for i in range(len(w) - 2)), key=lambda t: len(self._having(t)))
                          for w in group) for group in terms.indexed]
+        n = len(self.rows)
 
         def cost(chosen: list[tuple[str, ...]]) -> float:
             row_sets = [self._group(pattern) for pattern in chosen]
-            lists = keys + [len(rows) for rows in row_sets]
+            lists = [len(rows) for rows in row_sets] + ([len(scope)] if len(scope) < n else [])
             candidates = self._estimate(row_sets, scope) * scale
             visited = min(candidates, needed * candidates / max(matched * scale, needed))
-            walked = INDEX_ENTRY * max(min(lists), 0.5) * scale * (1 + 0.1 * (len(lists) - 1))
+            rarest = min(len(scope), scans * max(min(len(rows) for rows in row_sets), 0.5))
+            walked = INDEX_ENTRY * max(rarest, 0.5) * scale * (1 + 0.1 * (len(lists) - 1))
             return walked + INDEX_ROW * visited
 
         chosen: list[tuple[str, ...]] = []

@@ -27,6 +27,7 @@ from .sql import (
     name_is,
     name_order,
     name_starts,
+    providers_with,
 )
 from .terms import Filters, Terms, parse, rank_key
 from .typos import correct
@@ -80,9 +81,17 @@ class _Reader:
     providers, from the selectors' rule) and `is_active`, so the indexes can use it too.
     """
 
-    def __init__(self, qs: QuerySet) -> None:
+    def __init__(self, qs: QuerySet, offered: frozenset[int] | None) -> None:
         self.qs = qs
+        self.offered = offered
+        self._providers: dict[frozenset[str], frozenset[int] | None] = {}
         self._bases: dict[bool, Base | None] = {}
+
+    def providers_with(self, terms: Terms) -> frozenset[int] | None:
+        words = frozenset(g[0] for g in terms.indexed if len(g) == 1)  # a typo's alternatives: any
+        if words not in self._providers:
+            self._providers[words] = providers_with(set(words))
+        return self._providers[words]
 
     def base(self, *, fts: bool = False) -> Base | None:
         if fts not in self._bases:
@@ -94,7 +103,7 @@ def _matches(reader: _Reader, terms: Terms, filters: Filters, limit: int) -> lis
     """Up to `limit` matching rows, read the way the sample says is cheap (PostgreSQL)."""
     if connection.vendor != "postgresql" or not terms.indexed:
         if not terms.indexed:
-            clauses = match(terms) + filters.clauses(in_index=False)
+            clauses = match(terms) + filters.clauses(in_index=(False, False))
             return fetch(reader.base(), clauses, limit, order=name_order())
         return fetch(reader.base(fts=True), match(terms) + filters.clauses(), limit)
     plan = planner.sample().plan(terms, filters, limit)
@@ -116,11 +125,19 @@ def _pool(reader: _Reader, terms: Terms, filters: Filters, *, size: int,
     A capped pool also holds every exact-name match and enough names starting with the
     query to fill the page, wherever they are in the table.
     """
+    if reader.offered is not None:
+        # Only the offered providers whose items can match: when the words are a lapsed
+        # supplier's, there is none to look for.
+        possible = reader.providers_with(terms)
+        if possible is not None:
+            filters = filters.narrowed(possible)
+    if filters.providers is not None and not filters.providers:
+        return [], True
     rows = _matches(reader, terms, filters, size + 1)
     if len(rows) <= size:
         return rows, True
     seen = {row[0] for row in rows}
-    clauses = filters.clauses(in_index=False)  # the names' own index answers
+    clauses = filters.clauses(in_index=(False, False))  # the names' own index answers
     base = reader.base()
     for row in fetch_union([(base, [name_is(terms.compact), *clauses], POOL, ""),
                             (base, [name_starts(terms.compact), *clauses], page_end, name_order())]):
@@ -171,7 +188,7 @@ def item_search(
     if offered is not None:  # what item_base_queryset lets a municipality user see
         qs = qs.filter(is_active=True)
         filters = filters.narrowed(offered)
-    reader = _Reader(qs)
+    reader = _Reader(qs, offered)
     page_end = offset + limit
     size = max(POOL, page_end)
     rows, exact = _pool(reader, terms, filters, size=size, page_end=page_end)

@@ -130,6 +130,18 @@ def match(terms: Terms, *, patterns: tuple[tuple[str, ...], ...] | None = None) 
     return looked_up + checked(rest, TEXT)
 
 
+def providers_with(words: set[str]) -> frozenset[int] | None:
+    """The providers with an item holding every one of `words` (PostgreSQL; None: not known).
+
+    A superset: the providers with every trigram of the words (migration 0004)."""
+    trigrams = sorted({w[i:i + 3] for w in words for i in range(len(w) - 2)})
+    if connection.vendor != "postgresql" or not trigrams:
+        return None
+    return frozenset(row[0] for row in run((
+        "SELECT provider_id FROM catalog_search_provider_trigram WHERE trigram = ANY(%s) "
+        "GROUP BY provider_id HAVING count(*) = %s", [trigrams, len(trigrams)])))
+
+
 def run(statement: Clause) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(*statement)

@@ -80,12 +80,13 @@ class Filters:
             qs = qs.filter(in_stock=self.in_stock)
         return qs
 
-    def clauses(self, *, in_index: bool = True) -> list[Clause]:
-        """The filters as SQL; `in_index=False` keeps the domain and provider out of the indexes."""
+    def clauses(self, *, in_index: tuple[bool, bool] = (True, True)) -> list[Clause]:
+        """The filters as SQL; `in_index` (domain, provider): False keeps that filter out of the indexes."""
         found: list[Clause] = []
-        for column, ids in (("domain_id", self.domains), ("provider_id", self.providers)):
+        for column, ids, indexed in (("domain_id", self.domains, in_index[0]),
+                                     ("provider_id", self.providers, in_index[1])):
             if ids is not None:
-                found.append(one_of(column, ids, in_index=in_index))
+                found.append(one_of(column, ids, in_index=indexed))
         bounds = (("current_price", ">=", self.price_min), ("current_price", "<=", self.price_max),
                   ("lead_time_days", "<=", self.max_lead_time), ("in_stock", "=", self.in_stock))
         for column, test, value in bounds:

@@ -238,6 +238,23 @@ def test_search_follows_item_changes(tenant, catalog):
     assert find(commerce, "کامپوزیب").corrected_query == "کامپوزیت"
 
 
+def test_a_municipality_finds_items_as_they_are_added_renamed_and_moved(tenant, catalog):
+    """On PostgreSQL the search first asks which providers can have the words at all."""
+    commerce, district9 = tenant.users["commerce"], tenant.users["district9"]
+    hose = item_create(acting_user=commerce, data={
+        "provider": tenant.supplier, "domain": tenant.furniture, "code": "FS-9", "unit": "piece",
+        "name": "شیلنگ آتش‌نشانی برزنتی"})
+    assert ids(find(district9, "شیلنگ برزنتی")) == [hose.pk]
+    item_update(item=hose, acting_user=commerce, data={"name": "قرقره شیلنگ کتانی"})
+    assert ids(find(district9, "قرقره کتانی")) == [hose.pk]
+    assert find(district9, "برزنتی").items == []
+    item_update(item=catalog["pipe"], acting_user=commerce, data={"name": "لوله پلی‌اتیلن کتانی پوش"})
+    assert set(ids(find(district9, "کتانی"))) == {hose.pk, catalog["pipe"].pk}
+    # The lapsed supplier's words find nothing for a municipality, and everything for an officer.
+    assert find(district9, "ال ای دی").items == [] and find(district9, "چراغ خیابانی").total == 0
+    assert ids(find(commerce, "چراغ خیابانی")) == [catalog["led"].pk]
+
+
 def test_search_text_covers_supplier_domain_and_attributes(tenant, catalog):
     commerce = tenant.users["commerce"]
     assert catalog["bench_model"].pk in ids(find(commerce, "گالوانیزه"))
@@ -279,14 +296,14 @@ def test_every_plan_finds_the_same_items(tenant, catalog, monkeypatch, forced):
 
 
 def test_offered_providers_are_those_whose_items_a_municipality_sees(tenant, catalog):
-    from hamyar.catalog.search.service import _offered_providers
-    from hamyar.catalog.selectors import item_base_queryset
+    from hamyar.catalog.selectors import item_base_queryset, offered_provider_ids
 
     district9 = tenant.users["district9"]
     seen = set(item_base_queryset(user=district9).values_list("provider_id", flat=True))
-    assert seen and seen <= _offered_providers(district9)
-    assert tenant.other_supplier.pk not in _offered_providers(district9)
-    assert _offered_providers(tenant.users["commerce"]) is None
+    assert seen and seen <= offered_provider_ids(user=district9)
+    assert tenant.other_supplier.pk not in offered_provider_ids(user=district9)
+    assert offered_provider_ids(user=tenant.users["commerce"]) is None
+    assert offered_provider_ids(user=tenant.users["supplier"]) is None
 
 
 def test_later_pages_and_exports_read_as_far_as_they_need(tenant, catalog, monkeypatch):
