@@ -9,6 +9,7 @@ from hamyar.apiutils import HamyarAPI
 from hamyar.catalog.api import router as catalog_router
 from hamyar.commerce.api import router as commerce_router
 from hamyar.directory.api import router as directory_router
+from hamyar.finance.api import router as finance_router
 from hamyar.needs.api import router as needs_router
 from hamyar.projects.api import router as projects_router
 
@@ -36,3 +37,4 @@ api.add_router("/catalog/", catalog_router)
 api.add_router("/needs/", needs_router)
 api.add_router("/commerce/", commerce_router)
 api.add_router("/projects/", projects_router)
+api.add_router("/finance/", finance_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("needs/", include("hamyar.needs.urls")),
     path("commerce/", include("hamyar.commerce.urls")),
     path("projects/", include("hamyar.projects.urls")),
+    path("finance/", include("hamyar.finance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

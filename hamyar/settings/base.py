@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "hamyar.needs",
     "hamyar.commerce",
     "hamyar.projects",
+    "hamyar.finance",
     "hamyar.web",
 ]
 

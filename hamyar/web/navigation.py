@@ -56,6 +56,24 @@ def _work_items(role: Role) -> list[NavItem | None]:
     ]
 
 
+def _finance_items(role: Role) -> list[NavItem | None]:
+    """Billing: a municipality sees its own invoices and statement; finance, admins and executives all."""
+    if role == Role.MUNICIPALITY_USER:
+        return [
+            _optional(_("Invoices"), "finance:invoice_list", "receipt", "finance:invoice"),
+            _optional(_("Our statement"), "finance:statement_mine", "file", "finance:statement"),
+        ]
+    if role == Role.SUPPLIER_USER:
+        return [_optional(_("Commissions"), "finance:commission_list", "percent", "finance:commission")]
+    if role in (Role.ORG_ADMIN, Role.FINANCE_OFFICER, Role.EXECUTIVE):
+        return [
+            _optional(_("Invoices"), "finance:invoice_list", "receipt", "finance:invoice"),
+            _optional(_("Statements"), "finance:statement_list", "file", "finance:statement"),
+            _optional(_("Commissions"), "finance:commission_list", "percent", "finance:commission"),
+        ]
+    return []
+
+
 def nav_items(membership: Membership | None, view_name: str = "") -> list[NavItem]:
     if membership is None:
         return []
@@ -81,6 +99,7 @@ def nav_items(membership: Membership | None, view_name: str = "") -> list[NavIte
     if catalog:
         items.append(catalog)
     items.extend(i for i in _work_items(role) if i is not None)
+    items.extend(i for i in _finance_items(role) if i is not None)
     if role in access.AGREEMENT_READERS:
         items.append(NavItem(_("Agency agreements"), reverse("directory:agreement_list"), "file",
                              "directory:agreement"))
