@@ -319,6 +319,9 @@ def project_history(*, project: Project) -> QuerySet[AuditEvent]:
         ids = [str(pk) for pk in model.objects.filter(project=project).values_list("pk", flat=True)]
         if ids:
             condition |= Q(object_type=model._meta.label_lower, object_id__in=ids)
+    # A removed milestone is gone, but its removal names the project in the event's "before".
+    condition |= Q(object_type=Milestone._meta.label_lower, action="milestone.remove",
+                   before__project_id=project.pk)
     return (
         AuditEvent.objects.filter(organization_id=project.organization_id)
         .filter(condition)
