@@ -32,7 +32,7 @@ def project_need(tenant, **extra) -> Need:
 
 
 def submitted(tenant, need: Need) -> Need:
-    return services.need_submit(need=need, acting_user=tenant.users["district9"])
+    return services.need_submit(need=need, acting_user=need.created_by)
 
 
 def triaged(tenant, need: Need) -> Need:

@@ -42,7 +42,8 @@ def test_district9_writes_a_goods_need_as_a_draft(tenant, catalog):
     assert need.municipality == tenant.district9
     assert need.domain == tenant.furniture  # taken from the bench's domain
     assert need.number.startswith("N-")
-    assert [(line.item, line.quantity, line.unit) for line in need.lines.all()] == [(catalog.bench, 40, "piece")]
+    assert [(line.item, line.quantity, line.unit) for line in need.lines.all()] == [(catalog.bench, 40,
+                                                                                     "piece")]
     assert recorded.event.after["lines"] == [
         {"item": catalog.bench.pk, "description": catalog.bench.name, "quantity": 40, "unit": "piece"}]
 
@@ -198,7 +199,8 @@ def test_assigning_twice_is_refused_and_keeps_one_assignment(tenant, catalog):
 
 
 def test_a_supplier_without_an_agreement_in_force_cannot_be_assigned_goods(tenant, catalog):
-    Capability.objects.create(organization=tenant.org, provider=tenant.other_supplier, domain=tenant.furniture,
+    Capability.objects.create(organization=tenant.org, provider=tenant.other_supplier,
+                              domain=tenant.furniture,
                               level=5, monthly_capacity=100)
     need = triaged(tenant, goods_need(tenant, catalog))
     with nothing_written("needs"), pytest.raises(InvalidInput) as error:
@@ -290,7 +292,8 @@ def test_a_need_a_provider_can_serve_is_not_a_gap(tenant, catalog):
 
 def test_every_step_of_a_need_writes_exactly_one_event_in_order(tenant, catalog):
     need = assigned(tenant, goods_need(tenant, catalog))
-    services.need_record_commerce_step(need=need, status=NeedStatus.QUOTED, acting_user=tenant.users["supplier"])
+    services.need_record_commerce_step(need=need, status=NeedStatus.QUOTED,
+                                       acting_user=tenant.users["supplier"])
     assert _actions(need) == ["need.create", "need.submit", "need.triage", "need.assign", "need.quoted"]
 
 
