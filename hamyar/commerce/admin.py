@@ -44,12 +44,26 @@ class QuotationLineInline(admin.TabularInline):
 
 @admin.register(CommercePolicy)
 class CommercePolicyAdmin(ReadOnlyAdmin):
-    list_display = ("organization", "deputy_approval_above", "mayor_approval_above", "quotation_validity_days")
+    list_display = (
+        "organization",
+        "deputy_approval_above",
+        "mayor_approval_above",
+        "quotation_validity_days",
+    )
 
 
 @admin.register(Quotation)
 class QuotationAdmin(ReadOnlyAdmin):
-    list_display = ("number", "revision", "need", "provider", "status", "total", "valid_until", "organization")
+    list_display = (
+        "number",
+        "revision",
+        "need",
+        "provider",
+        "status",
+        "total",
+        "valid_until",
+        "organization",
+    )
     list_filter = ("status", "is_competing", "organization")
     search_fields = ("number", "need__number", "need__title", "provider__name")
     inlines = [QuotationLineInline]

@@ -167,6 +167,20 @@ class QuotationLine(TenantModel):
     def __str__(self) -> str:
         return f"{self.description} × {self.quantity}"
 
+    @property
+    def unit_label(self) -> str:
+        return unit_label(self.unit)
+
+
+def unit_label(code: str) -> str:
+    """A unit of measure as people read it (the catalog's units), or the code as written."""
+    from hamyar.catalog.choices import Unit
+
+    try:
+        return str(Unit(code).label)
+    except ValueError:
+        return code
+
 
 class Order(TenantModel):
     """What an approved quotation becomes: one order per quotation, lines delivered and received."""

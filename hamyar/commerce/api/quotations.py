@@ -154,10 +154,15 @@ def agency_statement(quotation: Quotation) -> str | None:
     if quotation.agreement_id is None:
         return None
     agreement = quotation.agreement
-    return _("Supplied by %(supplier)s through the agency of %(organization)s, agency agreement no. "
-             "%(number)s, valid until %(until)s.") % {
-        "supplier": quotation.provider.name, "organization": quotation.organization.name,
-        "number": agreement.number, "until": format_jalali_date(agreement.ends_on, long=True)}
+    return _(
+        "Supplied by %(supplier)s through the agency of %(organization)s, agency agreement no. "
+        "%(number)s, valid until %(until)s."
+    ) % {
+        "supplier": quotation.provider.name,
+        "organization": quotation.organization.name,
+        "number": agreement.number,
+        "until": format_jalali_date(agreement.ends_on, long=True),
+    }
 
 
 class LineIn(InputSchema):
@@ -173,8 +178,12 @@ class LineIn(InputSchema):
 
 class QuotationIn(InputSchema):
     need: Id
-    provider: Id | None = Field(None, description="Officers: the provider priced (default: the assigned one).")
-    lines: list[LineIn] | None = Field(None, max_length=500, description="Default: the need's lines at list prices.")
+    provider: Id | None = Field(
+        None, description="Officers: the provider priced (default: the assigned one)."
+    )
+    lines: list[LineIn] | None = Field(
+        None, max_length=500, description="Default: the need's lines at list prices."
+    )
     valid_until: IsoDate | None = None
     lead_time_days: StrictInt | None = Field(None, ge=0, le=3650)
     note: text(5000) = ""
@@ -212,8 +221,16 @@ def _lines(need: Need, given: list[LineIn] | None) -> list[LineInput] | None:
             if need_line is None:
                 message = str(_("This line is not one of the need's lines."))
                 raise InvalidInput(message, extra={"fields": {f"lines.{index}.need_line": [message]}})
-        result.append(LineInput(need_line=need_line, description=line.description, quantity=line.quantity,
-                                unit=line.unit, unit_price=line.unit_price, price_reason=line.price_reason))
+        result.append(
+            LineInput(
+                need_line=need_line,
+                description=line.description,
+                quantity=line.quantity,
+                unit=line.unit,
+                unit_price=line.unit_price,
+                price_reason=line.price_reason,
+            )
+        )
     return result
 
 
@@ -228,7 +245,8 @@ def _detail(request: HttpRequest, pk: int) -> Quotation:
     quotation.actions = sorted(selectors.quotation_actions(quotation=quotation, user=request.auth))
     # Why one competing quotation was chosen over the others is the organization's business.
     quotation.visible_choice_reason = (
-        quotation.choice_reason if role_of(request.auth) in ORGANIZATION_WIDE_ROLES else "")
+        quotation.choice_reason if role_of(request.auth) in ORGANIZATION_WIDE_ROLES else ""
+    )
     return quotation
 
 
@@ -244,8 +262,13 @@ class _DetailOut(QuotationDetailOut):
 
 @router.get("/quotations", response={200: page_of(QuotationOut), **ERRORS}, openapi_extra=describe(Quotation))
 def list_quotations(request: HttpRequest, filters: Query[QuotationQuery]) -> Any:
-    rows = selectors.quotation_list(user=request.auth, status=filters.status, need_id=filters.need,
-                                    provider_id=filters.provider, waiting=filters.waiting)
+    rows = selectors.quotation_list(
+        user=request.auth,
+        status=filters.status,
+        need_id=filters.need,
+        provider_id=filters.provider,
+        waiting=filters.waiting,
+    )
     return paginate(rows, filters)
 
 
@@ -256,12 +279,22 @@ def get_quotation(request: HttpRequest, id: int = PathId) -> Any:
 
 @router.post("/quotations", response={201: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation))
 def create_quotation(request: HttpRequest, payload: QuotationIn) -> Any:
-    refs = resolve_refs(request.auth, {"need": payload.need, "provider": payload.provider},
-                        need=selectors.quotation_need_get, provider=provider_get)
+    refs = resolve_refs(
+        request.auth,
+        {"need": payload.need, "provider": payload.provider},
+        need=selectors.quotation_need_get,
+        provider=provider_get,
+    )
     need, provider = refs["need"], refs["provider"]
     quotation = services.quotation_create(
-        need=need, acting_user=request.auth, provider=provider, lines=_lines(need, payload.lines),
-        valid_until=payload.valid_until, lead_time_days=payload.lead_time_days, note=payload.note)
+        need=need,
+        acting_user=request.auth,
+        provider=provider,
+        lines=_lines(need, payload.lines),
+        valid_until=payload.valid_until,
+        lead_time_days=payload.lead_time_days,
+        note=payload.note,
+    )
     return Status(201, _detail(request, quotation.pk))
 
 
@@ -270,9 +303,13 @@ def update_quotation(request: HttpRequest, payload: QuotationPatch, id: int = Pa
     quotation = selectors.quotation_get(user=request.auth, pk=id)
     data = payload.model_dump(exclude_unset=True)
     services.quotation_update(
-        quotation=quotation, acting_user=request.auth,
+        quotation=quotation,
+        acting_user=request.auth,
         lines=_lines(quotation.need, payload.lines) if "lines" in data else None,
-        valid_until=data.get("valid_until"), lead_time_days=data.get("lead_time_days"), note=data.get("note"))
+        valid_until=data.get("valid_until"),
+        lead_time_days=data.get("lead_time_days"),
+        note=data.get("note"),
+    )
     return _detail(request, id)
 
 
@@ -288,37 +325,54 @@ def send_quotation(request: HttpRequest, id: int = PathId) -> Any:
     return _transition(request, id, lambda q: services.quotation_send(quotation=q, acting_user=request.auth))
 
 
-@router.post("/quotations/{id}/offer", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation))
+@router.post(
+    "/quotations/{id}/offer", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation)
+)
 def offer_quotation(request: HttpRequest, id: int = PathId) -> Any:
     """A competing quotation handed to the officer for the comparison."""
     return _transition(request, id, lambda q: services.quotation_offer(quotation=q, acting_user=request.auth))
 
 
-@router.post("/quotations/{id}/choose", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation))
+@router.post(
+    "/quotations/{id}/choose", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation)
+)
 def choose_quotation(request: HttpRequest, payload: ReasonIn, id: int = PathId) -> Any:
     """The officer picks one competing quotation (reason required); the others are not chosen."""
-    return _transition(request, id, lambda q: services.quotation_choose(
-        quotation=q, acting_user=request.auth, reason=payload.reason))
+    return _transition(
+        request,
+        id,
+        lambda q: services.quotation_choose(quotation=q, acting_user=request.auth, reason=payload.reason),
+    )
 
 
-@router.post("/quotations/{id}/deputy-approve", response={200: _DetailOut, **ERRORS},
-             openapi_extra=describe(Quotation))
+@router.post(
+    "/quotations/{id}/deputy-approve", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation)
+)
 def deputy_approve_quotation(request: HttpRequest, id: int = PathId) -> Any:
-    return _transition(request, id, lambda q: services.quotation_deputy_approve(
-        quotation=q, acting_user=request.auth))
+    return _transition(
+        request, id, lambda q: services.quotation_deputy_approve(quotation=q, acting_user=request.auth)
+    )
 
 
-@router.post("/quotations/{id}/approve", response={200: _DetailOut, **ERRORS},
-             openapi_extra=describe(Quotation))
+@router.post(
+    "/quotations/{id}/approve", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation)
+)
 def approve_quotation(request: HttpRequest, id: int = PathId) -> Any:
-    """The municipality's approval, once: the clerk's (then the mayor's above the threshold); places the order."""
-    return _transition(request, id, lambda q: services.quotation_approve(quotation=q, acting_user=request.auth))
+    """The municipality approves once: the clerk, then above the threshold the mayor; it places the order."""
+    return _transition(
+        request, id, lambda q: services.quotation_approve(quotation=q, acting_user=request.auth)
+    )
 
 
-@router.post("/quotations/{id}/reject", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation))
+@router.post(
+    "/quotations/{id}/reject", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation)
+)
 def reject_quotation(request: HttpRequest, payload: ReasonIn, id: int = PathId) -> Any:
-    return _transition(request, id, lambda q: services.quotation_reject(
-        quotation=q, acting_user=request.auth, reason=payload.reason))
+    return _transition(
+        request,
+        id,
+        lambda q: services.quotation_reject(quotation=q, acting_user=request.auth, reason=payload.reason),
+    )
 
 
 @router.get("/quotations/{id}/pdf", response={200: None, **ERRORS}, openapi_extra=describe(Quotation))
@@ -372,20 +426,36 @@ class ComparisonOut(Schema):
     fastest: int | None = None
 
 
-@router.get("/needs/{id}/quotation-comparison", response={200: ComparisonOut, **ERRORS},
-            openapi_extra=describe(Need))
+@router.get(
+    "/needs/{id}/quotation-comparison", response={200: ComparisonOut, **ERRORS}, openapi_extra=describe(Need)
+)
 def compare_quotations(request: HttpRequest, id: int = PathId) -> Any:
     """Competing quotations of a need side by side (officers and executives)."""
     need = selectors.quotation_need_get(user=request.auth, pk=id)
     comparison = selectors.quotation_comparison(user=request.auth, need=need)
     rows = [
-        {"description": label, "quantity": quantity, "unit": unit, "cells": [
-            {"quotation": q.pk, "unit_price": cell.unit_price if cell else None,
-             "amount": cell.amount if cell else None, "price_reason": cell.price_reason if cell else ""}
-            for q, cell in zip(comparison.quotations, cells, strict=True)]}
+        {
+            "description": label,
+            "quantity": quantity,
+            "unit": unit,
+            "cells": [
+                {
+                    "quotation": q.pk,
+                    "unit_price": cell.unit_price if cell else None,
+                    "amount": cell.amount if cell else None,
+                    "price_reason": cell.price_reason if cell else "",
+                }
+                for q, cell in zip(comparison.quotations, cells, strict=True)
+            ],
+        }
         for label, quantity, unit, cells in comparison.rows
     ]
     for q in comparison.quotations:
         q.need = need
-    return {"need": need, "quotations": comparison.quotations, "rows": rows,
-            "cheapest": comparison.cheapest_id, "fastest": comparison.fastest_id}
+    return {
+        "need": need,
+        "quotations": comparison.quotations,
+        "rows": rows,
+        "cheapest": comparison.cheapest_id,
+        "fastest": comparison.fastest_id,
+    }

@@ -17,7 +17,7 @@ from hamyar.needs.choices import AssignmentKind, NeedStatus
 from hamyar.needs.models import Assignment, Need
 
 from ..choices import QuotationStatus
-from ..models import CommercePolicy, Quotation, QuotationLine
+from ..models import CommercePolicy, Quotation, QuotationLine, unit_label
 
 __all__ = [
     "ApprovalStep",
@@ -216,11 +216,12 @@ def quotation_comparison(*, user, need: Need) -> Comparison:
     for need_line in need.lines.select_related("item").order_by("pk"):
         cells = by_need_line.get(need_line.pk, {})
         label = need_line.description or (need_line.item.name if need_line.item else "")
-        comparison.rows.append((label, need_line.quantity, need_line.unit,
+        comparison.rows.append((label, need_line.quantity, unit_label(need_line.unit),
                                 [cells.get(q.pk) for q in quotations]))
     for label, cells in extra.items():
         first = next(iter(cells.values()))
-        comparison.rows.append((label, first.quantity, first.unit, [cells.get(q.pk) for q in quotations]))
+        comparison.rows.append((label, first.quantity, unit_label(first.unit),
+                                [cells.get(q.pk) for q in quotations]))
     open_ones = [q for q in quotations if q.status == S.OFFERED]
     if open_ones:
         comparison.cheapest_id = min(open_ones, key=lambda q: (q.total, q.pk)).pk

@@ -24,8 +24,9 @@ def catalog(tenant):
 @pytest.fixture
 def need(tenant, catalog):
     policy = services.commerce_policy_get(organization_id=tenant.org.pk)
-    CommercePolicy.objects.filter(pk=policy.pk).update(deputy_approval_above=5_000_000_000,
-                                                       mayor_approval_above=10**13)
+    CommercePolicy.objects.filter(pk=policy.pk).update(
+        deputy_approval_above=5_000_000_000, mayor_approval_above=10**13
+    )
     return assigned_need(tenant, catalog)
 
 
@@ -50,8 +51,9 @@ def test_the_whole_chain_over_the_api(tenant, need):
     assert "نمایندگی" in body["agency_statement"] and tenant.agreement.number in body["agency_statement"]
     assert body["actions"] == ["edit", "send"]
 
-    patched = supplier.patch(f"{BASE}/quotations/{qid}", json.dumps({"note": "تحویل در دو نوبت"}),
-                             content_type="application/json")
+    patched = supplier.patch(
+        f"{BASE}/quotations/{qid}", json.dumps({"note": "تحویل در دو نوبت"}), content_type="application/json"
+    )
     assert patched.status_code == 200 and patched.json()["note"] == "تحویل در دو نوبت"
 
     sent = post(supplier, f"{BASE}/quotations/{qid}/send").json()
@@ -64,11 +66,18 @@ def test_the_whole_chain_over_the_api(tenant, need):
         refused = post(d9, f"{BASE}/quotations/{qid}/approve")
     assert refused.status_code == 404
     with nothing_written("commerce", "needs"):
-        assert post(client_of(tenant.users["commerce"]), f"{BASE}/quotations/{qid}/deputy-approve").status_code == 403
+        assert (
+            post(client_of(tenant.users["commerce"]), f"{BASE}/quotations/{qid}/deputy-approve").status_code
+            == 403
+        )
 
     deputy = post(client_of(tenant.users["executive"]), f"{BASE}/quotations/{qid}/deputy-approve")
     assert deputy.status_code == 200 and deputy.json()["status"] == "sent"
-    assert [s["key"] for s in deputy.json()["chain"] if s["state"] == "done"] == ["prepared", "deputy", "sent"]
+    assert [s["key"] for s in deputy.json()["chain"] if s["state"] == "done"] == [
+        "prepared",
+        "deputy",
+        "sent",
+    ]
 
     assert [q["id"] for q in d9.get(f"{BASE}/quotations", {"waiting": True}).json()["items"]] == [qid]
     approved = post(d9, f"{BASE}/quotations/{qid}/approve")
@@ -109,8 +118,7 @@ def test_bad_input_is_a_422_in_persian_and_writes_nothing(tenant, need):
 
 
 def test_reject_needs_a_reason_and_happens_once(tenant, need):
-    quotation = services.quotation_create(need=need, acting_user=tenant.users["commerce"],
-                                          lines=None)
+    quotation = services.quotation_create(need=need, acting_user=tenant.users["commerce"], lines=None)
     CommercePolicy.objects.update(deputy_approval_above=10**13)
     services.quotation_send(quotation=quotation, acting_user=tenant.users["commerce"])
     d9 = client_of(tenant.users["district9"])
@@ -125,16 +133,23 @@ def test_reject_needs_a_reason_and_happens_once(tenant, need):
 
 def test_lists_and_details_keep_to_the_callers_scope(tenant, other_tenant, need, catalog):
     CommercePolicy.objects.update(deputy_approval_above=10**13)
-    ours = services.quotation_send(quotation=services.quotation_create(
-        need=need, acting_user=tenant.users["supplier"]), acting_user=tenant.users["supplier"])
+    ours = services.quotation_send(
+        quotation=services.quotation_create(need=need, acting_user=tenant.users["supplier"]),
+        acting_user=tenant.users["supplier"],
+    )
     d10_need = assigned_need(tenant, catalog, municipality=tenant.district10)
-    theirs = services.quotation_send(quotation=services.quotation_create(
-        need=d10_need, acting_user=tenant.users["supplier"]), acting_user=tenant.users["supplier"])
-    a_draft = services.quotation_create(need=assigned_need(tenant, catalog), acting_user=tenant.users["supplier"])
+    theirs = services.quotation_send(
+        quotation=services.quotation_create(need=d10_need, acting_user=tenant.users["supplier"]),
+        acting_user=tenant.users["supplier"],
+    )
+    a_draft = services.quotation_create(
+        need=assigned_need(tenant, catalog), acting_user=tenant.users["supplier"]
+    )
 
     def ids(user):
         return {q["id"] for q in client_of(user).get(f"{BASE}/quotations", {"limit": 1}).json()["items"]} | {
-            q["id"] for q in walk(client_of(user))}
+            q["id"] for q in walk(client_of(user))
+        }
 
     assert ids(tenant.users["district9"]) == {ours.pk}  # not District 10's, not a draft
     assert ids(tenant.users["district10"]) == {theirs.pk}
@@ -143,9 +158,13 @@ def test_lists_and_details_keep_to_the_callers_scope(tenant, other_tenant, need,
     assert ids(tenant.users["project_manager"]) == set()
     for user in other_tenant.users.values():
         assert ids(user) == set()
-    for user, pk in [(tenant.users["district10"], ours.pk), (tenant.users["district9"], a_draft.pk),
-                     (tenant.users["project_manager"], ours.pk), (other_tenant.users["admin"], ours.pk),
-                     (other_tenant.users["district9"], ours.pk)]:
+    for user, pk in [
+        (tenant.users["district10"], ours.pk),
+        (tenant.users["district9"], a_draft.pk),
+        (tenant.users["project_manager"], ours.pk),
+        (other_tenant.users["admin"], ours.pk),
+        (other_tenant.users["district9"], ours.pk),
+    ]:
         client = client_of(user)
         for path in (f"{BASE}/quotations/{pk}", f"{BASE}/quotations/{pk}/pdf"):
             assert client.get(path).status_code == 404, (user, path)
@@ -154,8 +173,12 @@ def test_lists_and_details_keep_to_the_callers_scope(tenant, other_tenant, need,
             response = post(client, f"{BASE}/quotations/{pk}/{action}", {})
             assert response.status_code == 404, (user, action, response.content)
         assert AuditEvent.objects.count() == before
-    assert client_of(other_tenant.users["commerce"]).get(
-        f"{BASE}/needs/{need.pk}/quotation-comparison").status_code == 404
+    assert (
+        client_of(other_tenant.users["commerce"])
+        .get(f"{BASE}/needs/{need.pk}/quotation-comparison")
+        .status_code
+        == 404
+    )
 
 
 def walk(client) -> list[dict]:
@@ -171,30 +194,47 @@ def walk(client) -> list[dict]:
 
 def test_wrong_roles_get_403(tenant, need):
     quotation = services.quotation_create(need=need, acting_user=tenant.users["supplier"])
-    for who, action in [("district9", "send"), ("executive", "send"), ("finance", "send"),
-                        ("supplier", "choose"), ("finance", "deputy-approve")]:
+    for who, action in [
+        ("district9", "send"),
+        ("executive", "send"),
+        ("finance", "send"),
+        ("supplier", "choose"),
+        ("finance", "deputy-approve"),
+    ]:
         with nothing_written("commerce", "needs"):
-            response = post(client_of(tenant.users[who]), f"{BASE}/quotations/{quotation.pk}/{action}",
-                            {"reason": "x"})
+            response = post(
+                client_of(tenant.users[who]), f"{BASE}/quotations/{quotation.pk}/{action}", {"reason": "x"}
+            )
         assert response.status_code in (403, 404), (who, action)
         if who != "district9":  # a draft is not the municipality's to see at all
             assert response.status_code == 403, (who, action, response.content)
-    assert client_of(tenant.users["district9"]).get(
-        f"{BASE}/needs/{need.pk}/quotation-comparison").status_code == 403
+    assert (
+        client_of(tenant.users["district9"]).get(f"{BASE}/needs/{need.pk}/quotation-comparison").status_code
+        == 403
+    )
 
 
 def test_the_comparison_of_a_competing_need(tenant, need):
     from hamyar.needs.choices import AssignmentKind
     from hamyar.needs.models import Assignment
 
-    Assignment.objects.create(organization=tenant.org, need=need, provider=tenant.affiliate,
-                              kind=AssignmentKind.COMPETING, rank=2, assigned_by=tenant.users["commerce"])
+    Assignment.objects.create(
+        organization=tenant.org,
+        need=need,
+        provider=tenant.affiliate,
+        kind=AssignmentKind.COMPETING,
+        rank=2,
+        assigned_by=tenant.users["commerce"],
+    )
     ours = services.quotation_create(need=need, acting_user=tenant.users["supplier"])
     services.quotation_offer(quotation=ours, acting_user=tenant.users["supplier"])
     pm = client_of(tenant.users["project_manager"])
     line = need.lines.get()
-    theirs = post(pm, f"{BASE}/quotations", {"need": need.pk, "lines": [
-        {"need_line": line.pk, "unit_price": 170_000_000}], "lead_time_days": 30}).json()
+    theirs = post(
+        pm,
+        f"{BASE}/quotations",
+        {"need": need.pk, "lines": [{"need_line": line.pk, "unit_price": 170_000_000}], "lead_time_days": 30},
+    ).json()
     assert post(pm, f"{BASE}/quotations/{theirs['id']}/offer").json()["status"] == "offered"
     officer = client_of(tenant.users["commerce"])
     comparison = officer.get(f"{BASE}/needs/{need.pk}/quotation-comparison").json()

@@ -1,4 +1,4 @@
-"""Quotation pages: what each role sees and may do, refusals that write nothing, scope on every route, the PDF."""
+"""Quotation pages: what each role sees and may do, refusals that write nothing, scope, the PDF."""
 
 import io
 
@@ -26,7 +26,9 @@ def catalog(tenant):
 @pytest.fixture
 def sent_quotation(tenant, catalog):
     policy = services.commerce_policy_get(organization_id=tenant.org.pk)
-    CommercePolicy.objects.filter(pk=policy.pk).update(deputy_approval_above=10**13, mayor_approval_above=10**13)
+    CommercePolicy.objects.filter(pk=policy.pk).update(
+        deputy_approval_above=10**13, mayor_approval_above=10**13
+    )
     need = assigned_need(tenant, catalog)
     quotation = services.quotation_create(need=need, acting_user=tenant.users["supplier"])
     return services.quotation_send(quotation=quotation, acting_user=tenant.users["supplier"])
@@ -43,8 +45,9 @@ def test_every_route_declares_its_model_and_roles():
         assert pattern.callback.page_roles, pattern.name
 
 
-def test_the_municipality_sees_the_quotation_with_its_agency_statement_and_approves_it(client, tenant,
-                                                                                         sent_quotation):
+def test_the_municipality_sees_the_quotation_with_its_agency_statement_and_approves_it(
+    client, tenant, sent_quotation
+):
     login(client, tenant.users["district9"])
     listing = client.get(reverse("commerce:quotation_list"))
     assert listing.status_code == 200
@@ -52,11 +55,13 @@ def test_the_municipality_sees_the_quotation_with_its_agency_statement_and_appro
     page = client.get(reverse("commerce:quotation_detail", args=[sent_quotation.pk]))
     html = page.content.decode()
     assert page.status_code == 200
-    assert "نمایندگی" in html and "id=\"agency-statement\"" in html
-    assert "تومان" in html and "id=\"approve\"" in html and "id=\"send\"" not in html
+    assert "نمایندگی" in html and 'id="agency-statement"' in html
+    assert "تومان" in html and 'id="approve"' in html and 'id="send"' not in html
     # Rejecting without a reason: 422, nothing written.
     with nothing_written("commerce", "needs"):
-        refused = client.post(reverse("commerce:quotation_reject", args=[sent_quotation.pk]), {"reject-reason": ""})
+        refused = client.post(
+            reverse("commerce:quotation_reject", args=[sent_quotation.pk]), {"reject-reason": ""}
+        )
     assert refused.status_code == 422
     approved = client.post(reverse("commerce:quotation_approve", args=[sent_quotation.pk]))
     assert approved.status_code == 302
@@ -79,8 +84,16 @@ def test_the_supplier_prices_a_need_on_the_form(client, tenant, catalog):
         refused = client.post(url, {f"price_{line.pk}": "۱۸۰٬۰۰۰٬۰۰۰", f"reason_{line.pk}": ""})
     assert refused.status_code == 422
     assert "دلیل" in refused.content.decode()
-    created = client.post(url, {f"price_{line.pk}": "۱۸۰٬۰۰۰٬۰۰۰", f"reason_{line.pk}": "تخفیف حجمی",
-                                "valid_until": "", "lead_time_days": "۲۱", "note": ""})
+    created = client.post(
+        url,
+        {
+            f"price_{line.pk}": "۱۸۰٬۰۰۰٬۰۰۰",
+            f"reason_{line.pk}": "تخفیف حجمی",
+            "valid_until": "",
+            "lead_time_days": "۲۱",
+            "note": "",
+        },
+    )
     assert created.status_code == 302
     quotation = Quotation.objects.get()
     assert quotation.lines.get().unit_price == 180_000_000 and quotation.lead_time_days == 21
@@ -97,7 +110,8 @@ def test_the_deputy_sees_what_waits_for_it_and_approves(client, tenant, catalog)
     need = assigned_need(tenant, catalog)
     quotation = services.quotation_send(
         quotation=services.quotation_create(need=need, acting_user=tenant.users["commerce"]),
-        acting_user=tenant.users["commerce"])  # default threshold: 5 billion < 8.2 billion
+        acting_user=tenant.users["commerce"],
+    )  # default threshold: 5 billion < 8.2 billion
     assert quotation.status == S.AWAITING_DEPUTY
     login(client, tenant.users["district9"])
     assert client.get(reverse("commerce:quotation_detail", args=[quotation.pk])).status_code == 404
@@ -105,7 +119,9 @@ def test_the_deputy_sees_what_waits_for_it_and_approves(client, tenant, catalog)
         assert client.post(reverse("commerce:quotation_approve", args=[quotation.pk])).status_code == 404
     login(client, tenant.users["commerce"])
     with nothing_written("commerce", "needs"):
-        assert client.post(reverse("commerce:quotation_deputy_approve", args=[quotation.pk])).status_code == 403
+        assert (
+            client.post(reverse("commerce:quotation_deputy_approve", args=[quotation.pk])).status_code == 403
+        )
     login(client, tenant.users["executive"])
     listing = client.get(reverse("commerce:quotation_list"))
     assert [q.pk for q in listing.context["waiting"]] == [quotation.pk]
@@ -114,14 +130,27 @@ def test_the_deputy_sees_what_waits_for_it_and_approves(client, tenant, catalog)
 
 
 ROUTES = ["quotation_detail", "quotation_pdf", "quotation_edit"]
-POSTS = ["quotation_send", "quotation_offer", "quotation_choose", "quotation_deputy_approve",
-         "quotation_approve", "quotation_reject"]
+POSTS = [
+    "quotation_send",
+    "quotation_offer",
+    "quotation_choose",
+    "quotation_deputy_approve",
+    "quotation_approve",
+    "quotation_reject",
+]
 
 
-def test_other_municipalities_other_providers_and_other_tenants_get_404(client, tenant, other_tenant,
-                                                                       sent_quotation):
-    outsiders = [tenant.users["district10"], tenant.users["project_manager"], other_tenant.users["admin"],
-                 other_tenant.users["commerce"], other_tenant.users["district9"], other_tenant.users["supplier"]]
+def test_other_municipalities_other_providers_and_other_tenants_get_404(
+    client, tenant, other_tenant, sent_quotation
+):
+    outsiders = [
+        tenant.users["district10"],
+        tenant.users["project_manager"],
+        other_tenant.users["admin"],
+        other_tenant.users["commerce"],
+        other_tenant.users["district9"],
+        other_tenant.users["supplier"],
+    ]
     for user in outsiders:
         login(client, user)
         for name in ROUTES:
@@ -131,7 +160,9 @@ def test_other_municipalities_other_providers_and_other_tenants_get_404(client, 
                 assert response.status_code == 404 or name == "quotation_edit", (user, name)
         before = AuditEvent.objects.count()
         for name in POSTS:
-            response = client.post(reverse(f"commerce:{name}", args=[sent_quotation.pk]), {"reject-reason": "x"})
+            response = client.post(
+                reverse(f"commerce:{name}", args=[sent_quotation.pk]), {"reject-reason": "x"}
+            )
             assert response.status_code in (403, 404), (user, name)
         assert AuditEvent.objects.count() == before
         listing = client.get(reverse("commerce:quotation_list"))
@@ -142,13 +173,21 @@ def test_other_municipalities_other_providers_and_other_tenants_get_404(client, 
 
 
 def test_wrong_roles_get_403(client, tenant, sent_quotation):
-    cases = [("district9", "quotation_send"), ("supplier", "quotation_approve"), ("executive", "quotation_approve"),
-             ("supplier", "quotation_choose"), ("district9", "quotation_deputy_approve"),
-             ("finance", "quotation_send")]
+    cases = [
+        ("district9", "quotation_send"),
+        ("supplier", "quotation_approve"),
+        ("executive", "quotation_approve"),
+        ("supplier", "quotation_choose"),
+        ("district9", "quotation_deputy_approve"),
+        ("finance", "quotation_send"),
+    ]
     for who, name in cases:
         login(client, tenant.users[who])
         with nothing_written("commerce", "needs"):
-            assert client.post(reverse(f"commerce:{name}", args=[sent_quotation.pk])).status_code == 403, (who, name)
+            assert client.post(reverse(f"commerce:{name}", args=[sent_quotation.pk])).status_code == 403, (
+                who,
+                name,
+            )
     login(client, tenant.users["district9"])
     assert client.get(reverse("commerce:quotation_compare", args=[sent_quotation.need_id])).status_code == 403
     assert client.get(reverse("commerce:quotation_create", args=[sent_quotation.need_id])).status_code == 403
@@ -163,12 +202,19 @@ def test_the_policy_page_is_the_admins_to_change(client, tenant):
     assert client.get(reverse("commerce:policy")).status_code == 403
     login(client, tenant.users["admin"])
     with nothing_written("commerce"):
-        bad = client.post(reverse("commerce:policy"), {"deputy_approval_above": "-1", "mayor_approval_above": "1",
-                                                       "quotation_validity_days": "10"})
+        bad = client.post(
+            reverse("commerce:policy"),
+            {"deputy_approval_above": "-1", "mayor_approval_above": "1", "quotation_validity_days": "10"},
+        )
     assert bad.status_code == 422
-    saved = client.post(reverse("commerce:policy"), {"deputy_approval_above": "۳٬۰۰۰٬۰۰۰٬۰۰۰",
-                                                     "mayor_approval_above": "8000000000",
-                                                     "quotation_validity_days": "10"})
+    saved = client.post(
+        reverse("commerce:policy"),
+        {
+            "deputy_approval_above": "۳٬۰۰۰٬۰۰۰٬۰۰۰",
+            "mayor_approval_above": "8000000000",
+            "quotation_validity_days": "10",
+        },
+    )
     assert saved.status_code == 302
     policy = CommercePolicy.objects.get(organization=tenant.org)
     assert (policy.deputy_approval_above, policy.quotation_validity_days) == (3_000_000_000, 10)
@@ -181,12 +227,23 @@ def test_the_comparison_page_shows_the_competitors_side_by_side(client, tenant, 
     from hamyar.needs.models import Assignment
 
     need = assigned_need(tenant, catalog)
-    Assignment.objects.create(organization=tenant.org, need=need, provider=tenant.affiliate,
-                              kind=AssignmentKind.COMPETING, rank=2, assigned_by=tenant.users["commerce"])
-    ours = services.quotation_offer(quotation=services.quotation_create(need=need, acting_user=tenant.users["supplier"]),
-                                    acting_user=tenant.users["supplier"])
-    theirs = services.quotation_create(need=need, acting_user=tenant.users["project_manager"],
-                                       lines=[LineInput(need_line=need.lines.get(), unit_price=170_000_000)])
+    Assignment.objects.create(
+        organization=tenant.org,
+        need=need,
+        provider=tenant.affiliate,
+        kind=AssignmentKind.COMPETING,
+        rank=2,
+        assigned_by=tenant.users["commerce"],
+    )
+    ours = services.quotation_offer(
+        quotation=services.quotation_create(need=need, acting_user=tenant.users["supplier"]),
+        acting_user=tenant.users["supplier"],
+    )
+    theirs = services.quotation_create(
+        need=need,
+        acting_user=tenant.users["project_manager"],
+        lines=[LineInput(need_line=need.lines.get(), unit_price=170_000_000)],
+    )
     services.quotation_offer(quotation=theirs, acting_user=tenant.users["project_manager"])
     login(client, tenant.users["commerce"])
     page = client.get(reverse("commerce:quotation_compare", args=[need.pk]))
@@ -194,8 +251,15 @@ def test_the_comparison_page_shows_the_competitors_side_by_side(client, tenant, 
     assert page.status_code == 200
     assert tenant.supplier.name in html and tenant.affiliate.name in html and "۱۷۰٬۰۰۰٬۰۰۰" in html
     with nothing_written("commerce", "needs"):
-        assert client.post(reverse("commerce:quotation_choose", args=[ours.pk]), {"choose-reason": ""}).status_code == 422
-    chosen = client.post(reverse("commerce:quotation_choose", args=[ours.pk]), {"choose-reason": "نماینده رسمی"})
+        assert (
+            client.post(
+                reverse("commerce:quotation_choose", args=[ours.pk]), {"choose-reason": ""}
+            ).status_code
+            == 422
+        )
+    chosen = client.post(
+        reverse("commerce:quotation_choose", args=[ours.pk]), {"choose-reason": "نماینده رسمی"}
+    )
     assert chosen.status_code == 302
     assert Quotation.objects.get(pk=theirs.pk).status == S.NOT_CHOSEN
 
@@ -248,11 +312,15 @@ def _count(client, url) -> int:
 
 @pytest.mark.parametrize("who", ["commerce", "district9", "supplier"])
 def test_the_list_runs_the_same_number_of_queries_as_rows_grow(client, tenant, catalog, who):
-    CommercePolicy.objects.update_or_create(organization=tenant.org, defaults={"deputy_approval_above": 10**13})
+    CommercePolicy.objects.update_or_create(
+        organization=tenant.org, defaults={"deputy_approval_above": 10**13}
+    )
 
     def add(n):
         for _ in range(n):
-            q = services.quotation_create(need=assigned_need(tenant, catalog), acting_user=tenant.users["supplier"])
+            q = services.quotation_create(
+                need=assigned_need(tenant, catalog), acting_user=tenant.users["supplier"]
+            )
             services.quotation_send(quotation=q, acting_user=tenant.users["supplier"])
 
     add(2)

@@ -35,8 +35,9 @@ def need(tenant, catalog):
 
 def policy(tenant, *, deputy=10**13, mayor=10**13, days=15) -> CommercePolicy:
     row = services.commerce_policy_get(organization_id=tenant.org.pk)
-    CommercePolicy.objects.filter(pk=row.pk).update(deputy_approval_above=deputy, mayor_approval_above=mayor,
-                                                    quotation_validity_days=days)
+    CommercePolicy.objects.filter(pk=row.pk).update(
+        deputy_approval_above=deputy, mayor_approval_above=mayor, quotation_validity_days=days
+    )
     return row
 
 
@@ -48,8 +49,9 @@ class Actions:
         return self
 
     def __exit__(self, *exc):
-        self.actions = list(AuditEvent.objects.filter(pk__gt=self.last).order_by("pk")
-                            .values_list("action", flat=True))
+        self.actions = list(
+            AuditEvent.objects.filter(pk__gt=self.last).order_by("pk").values_list("action", flat=True)
+        )
 
 
 def draft(tenant, need, **kwargs) -> Quotation:
@@ -57,7 +59,9 @@ def draft(tenant, need, **kwargs) -> Quotation:
 
 
 def sent(tenant, need, **kwargs) -> Quotation:
-    return services.quotation_send(quotation=draft(tenant, need, **kwargs), acting_user=tenant.users["supplier"])
+    return services.quotation_send(
+        quotation=draft(tenant, need, **kwargs), acting_user=tenant.users["supplier"]
+    )
 
 
 def fresh(quotation: Quotation) -> Quotation:
@@ -67,26 +71,36 @@ def fresh(quotation: Quotation) -> Quotation:
 # ---------------------------------------------------------------- money rules
 
 
-@pytest.mark.parametrize(("subtotal", "percent", "vat"), [
-    (5, 10, 1),  # 0.5 Rial goes up
-    (4, 10, 0),
-    (15, 10, 2),  # 1.5 → 2 (half up, not to even)
-    (25, 10, 3),  # 2.5 → 3
-    (25, 9, 2),  # 2.25 → 2
-    (1_000_005, 9, 90_000),  # 90000.45 → 90000
-    (1_000_006, 9, 90_001),  # 90000.54 → 90001
-    (BENCH_40, 10, VAT_40),
-    (1_000_000, Decimal("9.5"), 95_000),
-    (0, 10, 0),
-])
+@pytest.mark.parametrize(
+    ("subtotal", "percent", "vat"),
+    [
+        (5, 10, 1),  # 0.5 Rial goes up
+        (4, 10, 0),
+        (15, 10, 2),  # 1.5 → 2 (half up, not to even)
+        (25, 10, 3),  # 2.5 → 3
+        (25, 9, 2),  # 2.25 → 2
+        (1_000_005, 9, 90_000),  # 90000.45 → 90000
+        (1_000_006, 9, 90_001),  # 90000.54 → 90001
+        (BENCH_40, 10, VAT_40),
+        (1_000_000, Decimal("9.5"), 95_000),
+        (0, 10, 0),
+    ],
+)
 def test_vat_is_whole_rial_rounded_half_up(subtotal, percent, vat):
     assert services.vat_amount(subtotal, percent) == vat
 
 
-@pytest.mark.parametrize(("quantity", "price"), [
-    (1, 195_000_000), (9, 195_000_000), (10, 187_200_000), (49, 187_200_000), (50, 179_400_000),
-    (500, 179_400_000),
-])
+@pytest.mark.parametrize(
+    ("quantity", "price"),
+    [
+        (1, 195_000_000),
+        (9, 195_000_000),
+        (10, 187_200_000),
+        (49, 187_200_000),
+        (50, 179_400_000),
+        (500, 179_400_000),
+    ],
+)
 def test_the_tier_is_the_highest_minimum_quantity_not_above_the_quantity(tenant, catalog, quantity, price):
     assert services.line_price(item=catalog.bench, provider=tenant.supplier, quantity=quantity) == price
 
@@ -98,8 +112,9 @@ def test_an_item_of_another_provider_has_no_list_price(tenant, catalog):
 def test_the_quotation_rounds_its_vat_once_on_the_subtotal(tenant, catalog, need, settings):
     settings.HAMYAR_VAT_PERCENT = 9
     line = need.lines.get()
-    quotation = draft(tenant, need, lines=[LineInput(need_line=line, unit_price=187_200_001,
-                                                     price_reason="هزینه حمل")])
+    quotation = draft(
+        tenant, need, lines=[LineInput(need_line=line, unit_price=187_200_001, price_reason="هزینه حمل")]
+    )
     assert quotation.subtotal == 40 * 187_200_001
     assert quotation.vat_percent == 9
     # 7,488,000,040 × 9% = 673,920,003.6 → 673,920,004
@@ -119,9 +134,18 @@ def test_the_supplier_prices_the_need_from_its_price_list_in_force(tenant, catal
     assert quotation.provider == tenant.supplier
     [line] = quotation.lines.all()
     assert (line.item, line.quantity, line.list_price, line.unit_price, line.amount) == (
-        catalog.bench, 40, 187_200_000, 187_200_000, BENCH_40)
+        catalog.bench,
+        40,
+        187_200_000,
+        187_200_000,
+        BENCH_40,
+    )
     assert line.need_line == need.lines.get()
-    assert (quotation.subtotal, quotation.vat_amount, quotation.total) == (BENCH_40, VAT_40, BENCH_40 + VAT_40)
+    assert (quotation.subtotal, quotation.vat_amount, quotation.total) == (
+        BENCH_40,
+        VAT_40,
+        BENCH_40 + VAT_40,
+    )
     assert quotation.valid_until == timezone.localdate() + dt.timedelta(days=20)
     assert quotation.lead_time_days == 21
     # A represented supplier: the agreement in force is recorded for the municipality to see.
@@ -133,11 +157,17 @@ def test_a_price_other_than_the_list_price_needs_a_reason(tenant, catalog, need)
     with nothing_written("commerce", "needs"), pytest.raises(InvalidInput) as refused:
         draft(tenant, need, lines=[LineInput(need_line=line, unit_price=180_000_000)])
     assert "lines.0" in refused.value.extra["fields"]
-    quotation = draft(tenant, need, lines=[LineInput(need_line=line, unit_price=180_000_000,
-                                                     price_reason="تخفیف حجمی توافق‌شده")])
+    quotation = draft(
+        tenant,
+        need,
+        lines=[LineInput(need_line=line, unit_price=180_000_000, price_reason="تخفیف حجمی توافق‌شده")],
+    )
     [priced] = quotation.lines.all()
     assert (priced.list_price, priced.unit_price, priced.price_reason) == (
-        187_200_000, 180_000_000, "تخفیف حجمی توافق‌شده")
+        187_200_000,
+        180_000_000,
+        "تخفیف حجمی توافق‌شده",
+    )
 
 
 def test_a_negative_price_or_a_past_validity_is_refused(tenant, catalog, need):
@@ -155,10 +185,15 @@ def test_an_officer_prices_for_the_assigned_provider(tenant, catalog, need):
     assert quotation.prepared_by == tenant.users["commerce"]
 
 
-@pytest.mark.parametrize(("who", "error"), [
-    ("district9", PermissionDenied), ("finance", PermissionDenied), ("executive", PermissionDenied),
-    ("project_manager", NotFound),  # another provider: the need is not theirs to see
-])
+@pytest.mark.parametrize(
+    ("who", "error"),
+    [
+        ("district9", PermissionDenied),
+        ("finance", PermissionDenied),
+        ("executive", PermissionDenied),
+        ("project_manager", NotFound),  # another provider: the need is not theirs to see
+    ],
+)
 def test_only_the_provider_or_an_officer_prices_a_need(tenant, catalog, need, who, error):
     with nothing_written("commerce", "needs"), pytest.raises(error):
         services.quotation_create(need=need, acting_user=tenant.users[who])
@@ -179,8 +214,11 @@ def test_a_need_not_yet_triaged_cannot_be_priced(tenant, catalog):
 def test_a_supplier_without_an_agreement_in_force_cannot_quote(tenant, catalog):
     need = assigned_need(tenant, catalog, provider=tenant.other_supplier)
     with nothing_written("commerce", "needs"), pytest.raises(ApplicationError) as refused:
-        services.quotation_create(need=need, acting_user=tenant.users["commerce"],
-                                  lines=[LineInput(need_line=need.lines.get(), unit_price=1000)])
+        services.quotation_create(
+            need=need,
+            acting_user=tenant.users["commerce"],
+            lines=[LineInput(need_line=need.lines.get(), unit_price=1000)],
+        )
     assert refused.value.code == "no_agreement"
 
 
@@ -195,8 +233,11 @@ def test_a_draft_is_updated_and_repriced(tenant, catalog, need):
     line = need.lines.get()
     with one_audit_event("quotation.update"):
         updated = services.quotation_update(
-            quotation=quotation, acting_user=tenant.users["supplier"], note="تحویل در دو نوبت",
-            lines=[LineInput(need_line=line, unit_price=185_000_000, price_reason="تخفیف")])
+            quotation=quotation,
+            acting_user=tenant.users["supplier"],
+            note="تحویل در دو نوبت",
+            lines=[LineInput(need_line=line, unit_price=185_000_000, price_reason="تخفیف")],
+        )
     assert updated.subtotal == 40 * 185_000_000
     assert updated.note == "تحویل در دو نوبت"
     assert updated.lines.get().unit_price == 185_000_000
@@ -246,8 +287,9 @@ def test_only_an_executive_gives_the_deputys_approval(tenant, catalog, need):
         with nothing_written("commerce", "needs"), pytest.raises(PermissionDenied):
             services.quotation_deputy_approve(quotation=fresh(quotation), acting_user=tenant.users[who])
     with one_audit_event("quotation.deputy_approve"):
-        approved = services.quotation_deputy_approve(quotation=fresh(quotation),
-                                                     acting_user=tenant.users["executive"])
+        approved = services.quotation_deputy_approve(
+            quotation=fresh(quotation), acting_user=tenant.users["executive"]
+        )
     assert approved.status == S.SENT and approved.deputy_approved_by == tenant.users["executive"]
     assert approved.sent_at is not None
     with nothing_written("commerce", "needs"), pytest.raises(ApplicationError) as again:
@@ -305,7 +347,9 @@ def test_above_the_mayor_threshold_the_clerk_alone_does_not_approve(tenant, cata
     quotation = sent(tenant, need)
     Notification.objects.all().delete()
     with one_audit_event("quotation.clerk_approve"):
-        waiting = services.quotation_approve(quotation=fresh(quotation), acting_user=tenant.users["district9"])
+        waiting = services.quotation_approve(
+            quotation=fresh(quotation), acting_user=tenant.users["district9"]
+        )
     assert waiting.status == S.AWAITING_MAYOR
     assert not Order.objects.exists()
     assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"kr-d9-mayor"}
@@ -327,10 +371,16 @@ def test_the_mayor_cannot_approve_before_the_clerk(tenant, catalog, need):
     assert refused.value.code == "chain_order"
 
 
-@pytest.mark.parametrize(("who", "error"), [
-    ("district10", NotFound), ("supplier", PermissionDenied), ("commerce", PermissionDenied),
-    ("executive", PermissionDenied), ("project_manager", NotFound),
-])
+@pytest.mark.parametrize(
+    ("who", "error"),
+    [
+        ("district10", NotFound),
+        ("supplier", PermissionDenied),
+        ("commerce", PermissionDenied),
+        ("executive", PermissionDenied),
+        ("project_manager", NotFound),
+    ],
+)
 def test_only_the_municipality_approves(tenant, catalog, need, who, error):
     policy(tenant)
     quotation = sent(tenant, need)
@@ -349,15 +399,21 @@ def test_the_municipality_rejects_once_with_a_reason(tenant, catalog, need):
     policy(tenant)
     quotation = sent(tenant, need)
     with nothing_written("commerce", "needs"), pytest.raises(InvalidInput):
-        services.quotation_reject(quotation=fresh(quotation), acting_user=tenant.users["district9"], reason=" ")
+        services.quotation_reject(
+            quotation=fresh(quotation), acting_user=tenant.users["district9"], reason=" "
+        )
     with one_audit_event("quotation.reject"):
-        rejected = services.quotation_reject(quotation=fresh(quotation), acting_user=tenant.users["district9"],
-                                             reason="قیمت بالاتر از برآورد است")
+        rejected = services.quotation_reject(
+            quotation=fresh(quotation),
+            acting_user=tenant.users["district9"],
+            reason="قیمت بالاتر از برآورد است",
+        )
     assert rejected.status == S.REJECTED and rejected.reason == "قیمت بالاتر از برآورد است"
     with nothing_written("commerce", "needs"):
         with pytest.raises(ApplicationError):
-            services.quotation_reject(quotation=fresh(quotation), acting_user=tenant.users["district9"],
-                                      reason="باز هم")
+            services.quotation_reject(
+                quotation=fresh(quotation), acting_user=tenant.users["district9"], reason="باز هم"
+            )
         with pytest.raises(ApplicationError):
             services.quotation_approve(quotation=fresh(quotation), acting_user=tenant.users["district9"])
 
@@ -368,8 +424,11 @@ def test_the_municipality_rejects_once_with_a_reason(tenant, catalog, need):
 def test_a_sent_revision_supersedes_the_earlier_one(tenant, catalog, need):
     policy(tenant)
     first = sent(tenant, need)
-    second = draft(tenant, need, lines=[LineInput(need_line=need.lines.get(), unit_price=185_000_000,
-                                                  price_reason="تخفیف")])
+    second = draft(
+        tenant,
+        need,
+        lines=[LineInput(need_line=need.lines.get(), unit_price=185_000_000, price_reason="تخفیف")],
+    )
     assert second.revision == 2 and second.number != first.number
     assert fresh(first).status == S.SENT  # a draft revision replaces nothing yet
     with Actions() as recorded:
@@ -412,8 +471,14 @@ def test_a_quotation_still_valid_today_does_not_expire(tenant, catalog, need):
 
 def competing_need(tenant, catalog):
     need = assigned_need(tenant, catalog)
-    Assignment.objects.create(organization=tenant.org, need=need, provider=tenant.affiliate,
-                              kind=AssignmentKind.COMPETING, rank=2, assigned_by=tenant.users["commerce"])
+    Assignment.objects.create(
+        organization=tenant.org,
+        need=need,
+        provider=tenant.affiliate,
+        kind=AssignmentKind.COMPETING,
+        rank=2,
+        assigned_by=tenant.users["commerce"],
+    )
     return need
 
 
@@ -429,9 +494,12 @@ def test_competing_providers_offer_and_the_officer_chooses_one(tenant, catalog):
     with one_audit_event("quotation.offer"):
         services.quotation_offer(quotation=ours, acting_user=tenant.users["supplier"])
     # The affiliate has no price for the supplier's bench: it gives its own.
-    theirs = services.quotation_create(need=need, acting_user=tenant.users["project_manager"],
-                                       lines=[LineInput(need_line=line, unit_price=170_000_000)],
-                                       lead_time_days=35)
+    theirs = services.quotation_create(
+        need=need,
+        acting_user=tenant.users["project_manager"],
+        lines=[LineInput(need_line=line, unit_price=170_000_000)],
+        lead_time_days=35,
+    )
     services.quotation_offer(quotation=theirs, acting_user=tenant.users["project_manager"])
     comparison = services_comparison(tenant, need)
     assert [q.pk for q in comparison.quotations] == [theirs.pk, ours.pk]  # cheapest first
@@ -445,15 +513,21 @@ def test_competing_providers_offer_and_the_officer_chooses_one(tenant, catalog):
         with pytest.raises(PermissionDenied):
             services.quotation_choose(quotation=fresh(ours), acting_user=tenant.users["supplier"], reason="x")
     with Actions() as recorded:
-        chosen = services.quotation_choose(quotation=fresh(ours), acting_user=tenant.users["commerce"],
-                                           reason="نماینده رسمی با سابقه تحویل به‌موقع")
+        chosen = services.quotation_choose(
+            quotation=fresh(ours),
+            acting_user=tenant.users["commerce"],
+            reason="نماینده رسمی با سابقه تحویل به‌موقع",
+        )
     assert recorded.actions == ["quotation.choose", "quotation.not_chosen", "need.quoted"]
     assert chosen.status == S.SENT and chosen.choice_reason == "نماینده رسمی با سابقه تحویل به‌موقع"
     assert fresh(theirs).status == S.NOT_CHOSEN
     # The loser cannot come back with a revision.
     with nothing_written("commerce", "needs"), pytest.raises(ApplicationError):
-        services.quotation_create(need=need, acting_user=tenant.users["project_manager"],
-                                  lines=[LineInput(need_line=line, unit_price=160_000_000)])
+        services.quotation_create(
+            need=need,
+            acting_user=tenant.users["project_manager"],
+            lines=[LineInput(need_line=line, unit_price=160_000_000)],
+        )
     # The chosen provider's revision goes the ordinary way.
     assert not draft(tenant, need).is_competing
 
@@ -462,8 +536,11 @@ def test_a_not_chosen_quotation_cannot_be_chosen_later(tenant, catalog):
     policy(tenant)
     need = competing_need(tenant, catalog)
     ours = services.quotation_offer(quotation=draft(tenant, need), acting_user=tenant.users["supplier"])
-    theirs = services.quotation_create(need=need, acting_user=tenant.users["project_manager"],
-                                       lines=[LineInput(need_line=need.lines.get(), unit_price=170_000_000)])
+    theirs = services.quotation_create(
+        need=need,
+        acting_user=tenant.users["project_manager"],
+        lines=[LineInput(need_line=need.lines.get(), unit_price=170_000_000)],
+    )
     services.quotation_offer(quotation=theirs, acting_user=tenant.users["project_manager"])
     services.quotation_choose(quotation=fresh(ours), acting_user=tenant.users["commerce"], reason="کیفیت")
     with nothing_written("commerce", "needs"), pytest.raises(ApplicationError):
@@ -484,22 +561,30 @@ def test_the_policy_is_created_with_defaults_on_first_read(tenant):
     first = services.commerce_policy_get(organization_id=tenant.org.pk)
     assert services.commerce_policy_get(organization_id=tenant.org.pk) == first
     assert (first.deputy_approval_above, first.mayor_approval_above, first.quotation_validity_days) == (
-        5_000_000_000, 10_000_000_000, 15)
+        5_000_000_000,
+        10_000_000_000,
+        15,
+    )
 
 
 def test_only_the_org_admin_changes_the_thresholds_and_it_is_audited(tenant):
     services.commerce_policy_get(organization_id=tenant.org.pk)
-    data = {"deputy_approval_above": 3_000_000_000, "mayor_approval_above": 8_000_000_000,
-            "quotation_validity_days": 10}
+    data = {
+        "deputy_approval_above": 3_000_000_000,
+        "mayor_approval_above": 8_000_000_000,
+        "quotation_validity_days": 10,
+    }
     with nothing_written("commerce"):
         with pytest.raises(PermissionDenied):
             services.commerce_policy_update(acting_user=tenant.users["commerce"], data=data)
         with pytest.raises(InvalidInput):
-            services.commerce_policy_update(acting_user=tenant.users["admin"],
-                                            data={**data, "quotation_validity_days": 0})
+            services.commerce_policy_update(
+                acting_user=tenant.users["admin"], data={**data, "quotation_validity_days": 0}
+            )
         with pytest.raises(InvalidInput):
-            services.commerce_policy_update(acting_user=tenant.users["admin"],
-                                            data={**data, "deputy_approval_above": -1})
+            services.commerce_policy_update(
+                acting_user=tenant.users["admin"], data={**data, "deputy_approval_above": -1}
+            )
     with one_audit_event("commerce_policy.update") as recorded:
         updated = services.commerce_policy_update(acting_user=tenant.users["admin"], data=data)
     assert updated.deputy_approval_above == 3_000_000_000 and updated.quotation_validity_days == 10

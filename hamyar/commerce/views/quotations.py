@@ -33,6 +33,16 @@ OFFICERS = frozenset(services.OFFICER_ROLES)
 COMPARISON_READERS = frozenset({*services.OFFICER_ROLES, Role.EXECUTIVE})
 POLICY_READERS = ORGANIZATION_WIDE_ROLES
 MUNICIPALITY = frozenset(MUNICIPALITY_ROLES)
+MUNICIPALITY_STATUSES = frozenset(
+    {
+        QuotationStatus.SENT,
+        QuotationStatus.AWAITING_MAYOR,
+        QuotationStatus.APPROVED,
+        QuotationStatus.REJECTED,
+        QuotationStatus.EXPIRED,
+        QuotationStatus.SUPERSEDED,
+    }
+)
 
 
 # ---------------------------------------------------------------- lists
@@ -48,12 +58,23 @@ def quotation_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.quotation_list(user=user, status=status or None)
     waiting = list(selectors.quotation_list(user=user, waiting=True)[:20])
     role = role_of(user)
-    return render_list(request, template="commerce/quotation_list.html",
-                       fragment="commerce/partials/quotation_rows.html", rows=rows, context={
-                           "status": status, "statuses": QuotationStatus.choices, "waiting": waiting,
-                           "role": role, "is_municipality": role in MUNICIPALITY,
-                           "is_executive": role == Role.EXECUTIVE,
-                       })
+    statuses = QuotationStatus.choices
+    if role in MUNICIPALITY:  # what never reaches a municipality is not offered as a filter
+        statuses = [(v, label) for v, label in statuses if v in MUNICIPALITY_STATUSES]
+    return render_list(
+        request,
+        template="commerce/quotation_list.html",
+        fragment="commerce/partials/quotation_rows.html",
+        rows=rows,
+        context={
+            "status": status,
+            "statuses": statuses,
+            "waiting": waiting,
+            "role": role,
+            "is_municipality": role in MUNICIPALITY,
+            "is_executive": role == Role.EXECUTIVE,
+        },
+    )
 
 
 # ---------------------------------------------------------------- one quotation
@@ -96,14 +117,18 @@ def quotation_pdf_html(quotation: Quotation) -> str:
     policy = selectors.quotation_policy(organization_id=quotation.organization_id)
     font_dir = settings.NODE_MODULES / "vazirmatn" / "fonts" / "ttf"
     with translation.override("fa"):
-        return render_to_string("commerce/pdf/quotation.html", {
-            "quotation": quotation, "lines": selectors.quotation_lines(quotation=quotation),
-            "steps": selectors.quotation_approval_steps(quotation=quotation, policy=policy),
-            "font_regular": (font_dir / "Vazirmatn-Regular.ttf").as_uri(),
-            "font_bold": (font_dir / "Vazirmatn-Bold.ttf").as_uri(),
-            "organization": quotation.organization,
-            "total_toman": format_toman(quotation.total),
-        })
+        return render_to_string(
+            "commerce/pdf/quotation.html",
+            {
+                "quotation": quotation,
+                "lines": selectors.quotation_lines(quotation=quotation),
+                "steps": selectors.quotation_approval_steps(quotation=quotation, policy=policy),
+                "font_regular": (font_dir / "Vazirmatn-Regular.ttf").as_uri(),
+                "font_bold": (font_dir / "Vazirmatn-Bold.ttf").as_uri(),
+                "organization": quotation.organization,
+                "total_toman": format_toman(quotation.total),
+            },
+        )
 
 
 @page(roles=QUOTATION_READERS, model=Quotation)
@@ -115,7 +140,9 @@ def quotation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _act(request: HttpRequest, pk: int, perform, *, success: str, form_key: str | None = None) -> HttpResponse:
+def _act(
+    request: HttpRequest, pk: int, perform, *, success: str, form_key: str | None = None
+) -> HttpResponse:
     """Run one transition; on refusal show the quotation again with the message, nothing written."""
     quotation = selectors.quotation_get(user=request.user, pk=pk)
     form = None
@@ -129,8 +156,13 @@ def _act(request: HttpRequest, pk: int, perform, *, success: str, form_key: str 
     except InvalidInput as error:
         if form is not None:
             form.add_service_error(error)
-        context = _detail_context(request, quotation, error=error, open_form=form_key,
-                                  **({f"{form_key}_form": form} if form_key else {}))
+        context = _detail_context(
+            request,
+            quotation,
+            error=error,
+            open_form=form_key,
+            **({f"{form_key}_form": form} if form_key else {}),
+        )
         return render(request, "commerce/quotation_detail.html", context, status=error.status)
     except ApplicationError as error:
         if error.status in (403, 404):
@@ -144,46 +176,69 @@ def _act(request: HttpRequest, pk: int, perform, *, success: str, form_key: str 
 @page(roles=PREPARERS, model=Quotation)
 @require_POST
 def quotation_send(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda q, _r: services.quotation_send(quotation=q, acting_user=request.user),
-                success=_("The quotation was sent."))
+    return _act(
+        request,
+        pk,
+        lambda q, _r: services.quotation_send(quotation=q, acting_user=request.user),
+        success=_("The quotation was sent."),
+    )
 
 
 @page(roles=PREPARERS, model=Quotation)
 @require_POST
 def quotation_offer(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda q, _r: services.quotation_offer(quotation=q, acting_user=request.user),
-                success=_("The quotation was offered for comparison."))
+    return _act(
+        request,
+        pk,
+        lambda q, _r: services.quotation_offer(quotation=q, acting_user=request.user),
+        success=_("The quotation was offered for comparison."),
+    )
 
 
 @page(roles=OFFICERS, model=Quotation)
 @require_POST
 def quotation_choose(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk,
-                lambda q, r: services.quotation_choose(quotation=q, acting_user=request.user, reason=r),
-                success=_("The quotation was chosen and sent on."), form_key="choose")
+    return _act(
+        request,
+        pk,
+        lambda q, r: services.quotation_choose(quotation=q, acting_user=request.user, reason=r),
+        success=_("The quotation was chosen and sent on."),
+        form_key="choose",
+    )
 
 
 @page(roles={Role.EXECUTIVE}, model=Quotation)
 @require_POST
 def quotation_deputy_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk,
-                lambda q, _r: services.quotation_deputy_approve(quotation=q, acting_user=request.user),
-                success=_("Approved: the quotation was sent to the municipality."))
+    return _act(
+        request,
+        pk,
+        lambda q, _r: services.quotation_deputy_approve(quotation=q, acting_user=request.user),
+        success=_("Approved: the quotation was sent to the municipality."),
+    )
 
 
 @page(roles=MUNICIPALITY, model=Quotation)
 @require_POST
 def quotation_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda q, _r: services.quotation_approve(quotation=q, acting_user=request.user),
-                success=_("The quotation was approved."))
+    return _act(
+        request,
+        pk,
+        lambda q, _r: services.quotation_approve(quotation=q, acting_user=request.user),
+        success=_("The quotation was approved."),
+    )
 
 
 @page(roles=MUNICIPALITY, model=Quotation)
 @require_POST
 def quotation_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk,
-                lambda q, r: services.quotation_reject(quotation=q, acting_user=request.user, reason=r),
-                success=_("The quotation was rejected."), form_key="reject")
+    return _act(
+        request,
+        pk,
+        lambda q, r: services.quotation_reject(quotation=q, acting_user=request.user, reason=r),
+        success=_("The quotation was rejected."),
+        form_key="reject",
+    )
 
 
 # ---------------------------------------------------------------- pricing form
@@ -192,14 +247,19 @@ def quotation_reject(request: HttpRequest, pk: int) -> HttpResponse:
 def _list_prices(need: Need, provider) -> dict[int, int | None]:
     if provider is None:
         return {}
-    return {line.pk: services.line_price(item=line.item, provider=provider, quantity=line.quantity)
-            for line in need.lines.select_related("item")}
+    return {
+        line.pk: services.line_price(item=line.item, provider=provider, quantity=line.quantity)
+        for line in need.lines.select_related("item")
+    }
 
 
 def _form(request: HttpRequest, need: Need, provider, initial: dict | None = None) -> QuotationForm:
-    return QuotationForm(request.POST if request.method == "POST" else None, initial=initial,
-                         need_lines=list(need.lines.select_related("item").order_by("pk")),
-                         list_prices=_list_prices(need, provider))
+    return QuotationForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        need_lines=list(need.lines.select_related("item").order_by("pk")),
+        list_prices=_list_prices(need, provider),
+    )
 
 
 def _form_provider(request: HttpRequest, need: Need):
@@ -220,16 +280,26 @@ def quotation_create(request: HttpRequest, need_pk: int) -> HttpResponse:
     need = selectors.quotation_need_get(user=request.user, pk=need_pk)
     provider = _form_provider(request, need)
     form = _form(request, need, provider)
-    context = {"form": form, "need": need, "provider": provider, "quotation": None,
-               "vat_percent": settings.HAMYAR_VAT_PERCENT}
+    context = {
+        "form": form,
+        "need": need,
+        "provider": provider,
+        "quotation": None,
+        "vat_percent": settings.HAMYAR_VAT_PERCENT,
+    }
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
                 quotation = services.quotation_create(
-                    need=need, acting_user=request.user, provider=provider, lines=form.lines(),
-                    valid_until=data.get("valid_until"), lead_time_days=data.get("lead_time_days"),
-                    note=data.get("note") or "")
+                    need=need,
+                    acting_user=request.user,
+                    provider=provider,
+                    lines=form.lines(),
+                    valid_until=data.get("valid_until"),
+                    lead_time_days=data.get("lead_time_days"),
+                    note=data.get("note") or "",
+                )
             except InvalidInput as error:
                 form.add_service_error(error)
             except ApplicationError as error:
@@ -249,25 +319,43 @@ def quotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     quotation = selectors.quotation_get(user=request.user, pk=pk)
     need = quotation.need
     lines = {line.need_line_id: line for line in quotation.lines.all() if line.need_line_id}
-    initial = {"valid_until": quotation.valid_until, "lead_time_days": quotation.lead_time_days,
-               "note": quotation.note}
+    initial = {
+        "valid_until": quotation.valid_until,
+        "lead_time_days": quotation.lead_time_days,
+        "note": quotation.note,
+    }
     for need_line_id, line in lines.items():
         initial[f"price_{need_line_id}"] = line.unit_price
         initial[f"reason_{need_line_id}"] = line.price_reason
     for i, line in enumerate(quotation.lines.filter(need_line__isnull=True).order_by("pk")):
-        initial.update({f"desc_{i}": line.description, f"qty_{i}": line.quantity, f"unit_{i}": line.unit,
-                        f"free_price_{i}": line.unit_price})
+        initial.update(
+            {
+                f"desc_{i}": line.description,
+                f"qty_{i}": line.quantity,
+                f"unit_{i}": line.unit,
+                f"free_price_{i}": line.unit_price,
+            }
+        )
     form = _form(request, need, quotation.provider, initial)
-    context = {"form": form, "need": need, "provider": quotation.provider, "quotation": quotation,
-               "vat_percent": settings.HAMYAR_VAT_PERCENT}
+    context = {
+        "form": form,
+        "need": need,
+        "provider": quotation.provider,
+        "quotation": quotation,
+        "vat_percent": settings.HAMYAR_VAT_PERCENT,
+    }
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
                 services.quotation_update(
-                    quotation=quotation, acting_user=request.user, lines=form.lines(),
-                    valid_until=data.get("valid_until"), lead_time_days=data.get("lead_time_days"),
-                    note=data.get("note") or "")
+                    quotation=quotation,
+                    acting_user=request.user,
+                    lines=form.lines(),
+                    valid_until=data.get("valid_until"),
+                    lead_time_days=data.get("lead_time_days"),
+                    note=data.get("note") or "",
+                )
             except InvalidInput as error:
                 form.add_service_error(error)
             except ApplicationError as error:
@@ -291,10 +379,16 @@ def quotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def quotation_compare(request: HttpRequest, need_pk: int) -> HttpResponse:
     need = selectors.quotation_need_get(user=request.user, pk=need_pk)
     comparison = selectors.quotation_comparison(user=request.user, need=need)
-    return render(request, "commerce/quotation_compare.html", {
-        "need": need, "comparison": comparison, "can_choose": role_of(request.user) in OFFICERS,
-        "choose_form": ReasonForm(prefix="choose"),
-    })
+    return render(
+        request,
+        "commerce/quotation_compare.html",
+        {
+            "need": need,
+            "comparison": comparison,
+            "can_choose": role_of(request.user) in OFFICERS,
+            "choose_form": ReasonForm(prefix="choose"),
+        },
+    )
 
 
 # ---------------------------------------------------------------- policy
@@ -306,9 +400,11 @@ def commerce_policy(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
     policy = selectors.quotation_policy(organization_id=membership.organization_id)
     can_edit = membership.role == Role.ORG_ADMIN
-    initial = {"deputy_approval_above": policy.deputy_approval_above,
-               "mayor_approval_above": policy.mayor_approval_above,
-               "quotation_validity_days": policy.quotation_validity_days}
+    initial = {
+        "deputy_approval_above": policy.deputy_approval_above,
+        "mayor_approval_above": policy.mayor_approval_above,
+        "quotation_validity_days": policy.quotation_validity_days,
+    }
     form = PolicyForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if not can_edit:
@@ -321,9 +417,15 @@ def commerce_policy(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The thresholds were saved."))
                 return redirect("commerce:policy")
-        return render(request, "commerce/quotation_policy.html",
-                      {"form": form, "policy": policy, "can_edit": can_edit}, status=422)
-    return render(request, "commerce/quotation_policy.html", {"form": form, "policy": policy, "can_edit": can_edit})
+        return render(
+            request,
+            "commerce/quotation_policy.html",
+            {"form": form, "policy": policy, "can_edit": can_edit},
+            status=422,
+        )
+    return render(
+        request, "commerce/quotation_policy.html", {"form": form, "policy": policy, "can_edit": can_edit}
+    )
 
 
 urlpatterns = [
