@@ -23,7 +23,8 @@ from hamyar.projects.choices import MilestoneStatus, PaymentRequestStatus, Proje
 from hamyar.projects.models import Milestone, PaymentRequest
 from hamyar.projects.tests.project_data import vakilabad_project
 
-__all__ = ["BENCH_PRICE", "open_order", "received_delivery", "requested_payment", "tenant_catalog"]
+__all__ = ["BENCH_PRICE", "issued_invoice", "open_order", "received_delivery", "requested_payment",
+           "tenant_catalog"]
 
 
 def _municipality_user(tenant, municipality):
@@ -88,3 +89,17 @@ def requested_payment(tenant, *, milestone: int = 0, project=None, municipality=
         organization=tenant.org, project=project, milestone=stage,
         amount=stage.amount if amount is None else amount, status=PaymentRequestStatus.REQUESTED,
     )
+
+
+def issued_invoice(tenant, *, source=None, issue_date: dt.date | None = None, due_date: dt.date | None = None):
+    """An issued invoice (through the finance services) of `source`: a received delivery, a payment
+    request, or a new received delivery of 40 benches for District 9 when left out."""
+    from hamyar.finance.services import invoice_from_delivery, invoice_from_payment_request, invoice_issue
+
+    officer = tenant.users["finance"]
+    source = source if source is not None else received_delivery(tenant)
+    if isinstance(source, PaymentRequest):
+        invoice = invoice_from_payment_request(payment_request=source, acting_user=officer)
+    else:
+        invoice = invoice_from_delivery(delivery=source, acting_user=officer)
+    return invoice_issue(invoice=invoice, acting_user=officer, issue_date=issue_date, due_date=due_date)

@@ -1,0 +1,221 @@
+"""Every finance read a user can see, each starting from the scoped queryset.
+
+A municipality user sees its own municipality's invoices, payments and statement; a supplier user
+its own commission settlements (and no invoice: billing is between the organization and the
+municipality); the organization's roles everything of their organization. Outside the scope is
+NotFound, never a hint that the row exists.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from hamyar.accounts.scoping import scope, scoped_get
+from hamyar.commerce.choices import DeliveryStatus
+from hamyar.commerce.models import Delivery
+from hamyar.directory.models import AgencyAgreement, Municipality
+from hamyar.projects.choices import PaymentRequestStatus
+from hamyar.projects.models import PaymentRequest
+
+from .choices import OWED_STATUSES, InvoiceStatus
+from .models import CommissionSettlement, Invoice, InvoiceLine, Payment
+from .statement import Statement, statement_build
+
+__all__ = [
+    "Totals",
+    "agreement_get",
+    "billable_deliveries",
+    "billable_payment_requests",
+    "delivery_get",
+    "finance_totals",
+    "invoice_get",
+    "invoice_lines",
+    "invoice_list",
+    "invoice_payments",
+    "municipality_balances",
+    "payment_get",
+    "payment_list",
+    "payment_request_get",
+    "settlement_get",
+    "settlement_list",
+    "statement_get",
+    "statement_municipality_get",
+]
+
+OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
+
+
+def _invoice_rows() -> QuerySet[Invoice]:
+    return Invoice.objects.select_related("municipality", "provider", "delivery", "payment_request",
+                                          "created_by")
+
+
+def invoice_list(*, user, status: str | None = None, municipality_id: int | None = None,
+                 provider_id: int | None = None, overdue: bool = False) -> QuerySet[Invoice]:
+    """The invoices the user may see, newest issue first (drafts, which have no date, last)."""
+    rows = scope(_invoice_rows(), user)
+    if status:
+        rows = rows.filter(status=status)
+    if municipality_id:
+        rows = rows.filter(municipality_id=municipality_id)
+    if provider_id:
+        rows = rows.filter(provider_id=provider_id)
+    if overdue:
+        rows = rows.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+    return rows.order_by("-issue_date", "-pk")
+
+
+def invoice_get(*, user, pk: int) -> Invoice:
+    return scoped_get(_invoice_rows(), user, pk=pk)
+
+
+def invoice_lines(*, invoice: Invoice) -> list[InvoiceLine]:
+    """The invoice's lines (the invoice was read through a selector, so the user may see them)."""
+    return list(invoice.lines.order_by("pk"))
+
+
+def invoice_payments(*, invoice: Invoice) -> list[Payment]:
+    return list(invoice.payments.select_related("recorded_by").order_by("paid_on", "pk"))
+
+
+def _payment_rows() -> QuerySet[Payment]:
+    return Payment.objects.select_related("invoice", "invoice__municipality", "recorded_by")
+
+
+def payment_list(*, user, invoice_id: int | None = None, municipality_id: int | None = None) -> QuerySet[Payment]:
+    rows = scope(_payment_rows(), user)
+    if invoice_id:
+        rows = rows.filter(invoice_id=invoice_id)
+    if municipality_id:
+        rows = rows.filter(invoice__municipality_id=municipality_id)
+    return rows.order_by("-paid_on", "-pk")
+
+
+def payment_get(*, user, pk: int) -> Payment:
+    return scoped_get(_payment_rows(), user, pk=pk)
+
+
+def _settlement_rows() -> QuerySet[CommissionSettlement]:
+    return CommissionSettlement.objects.select_related("agreement", "supplier", "calculated_by", "settled_by")
+
+
+def settlement_list(*, user, status: str | None = None, supplier_id: int | None = None,
+                    agreement_id: int | None = None) -> QuerySet[CommissionSettlement]:
+    rows = scope(_settlement_rows(), user)
+    if status:
+        rows = rows.filter(status=status)
+    if supplier_id:
+        rows = rows.filter(supplier_id=supplier_id)
+    if agreement_id:
+        rows = rows.filter(agreement_id=agreement_id)
+    return rows.order_by("-period_end", "-pk")
+
+
+def settlement_get(*, user, pk: int) -> CommissionSettlement:
+    return scoped_get(_settlement_rows(), user, pk=pk)
+
+
+def agreement_get(*, user, pk: int) -> AgencyAgreement:
+    return scoped_get(AgencyAgreement.objects.select_related("supplier"), user, pk=pk)
+
+
+# ---------------------------------------------------------------- what can be billed
+
+
+def _live_invoice_of(**lookup) -> Exists:
+    return Exists(Invoice.objects.filter(**lookup).exclude(status=InvoiceStatus.VOID))
+
+
+def billable_deliveries(*, user, municipality_id: int | None = None) -> QuerySet[Delivery]:
+    """Received deliveries with no live invoice yet, the oldest first."""
+    rows = scope(Delivery.objects.select_related("order", "order__municipality", "order__provider"), user)
+    rows = rows.filter(status=DeliveryStatus.RECEIVED).filter(~_live_invoice_of(delivery=OuterRef("pk")))
+    if municipality_id:
+        rows = rows.filter(order__municipality_id=municipality_id)
+    return rows.order_by("delivered_on", "pk")
+
+
+def billable_payment_requests(*, user, municipality_id: int | None = None) -> QuerySet[PaymentRequest]:
+    """Payment requests of completed milestones still waiting to be billed, the oldest first."""
+    rows = scope(PaymentRequest.objects.select_related("project", "project__municipality", "milestone"), user)
+    rows = rows.filter(status=PaymentRequestStatus.REQUESTED).filter(
+        ~_live_invoice_of(payment_request=OuterRef("pk")))
+    if municipality_id:
+        rows = rows.filter(project__municipality_id=municipality_id)
+    return rows.order_by("created_at", "pk")
+
+
+def delivery_get(*, user, pk: int) -> Delivery:
+    return scoped_get(Delivery.objects.select_related("order"), user, pk=pk)
+
+
+def payment_request_get(*, user, pk: int) -> PaymentRequest:
+    return scoped_get(PaymentRequest.objects.select_related("project", "milestone"), user, pk=pk)
+
+
+# ---------------------------------------------------------------- statements and totals
+
+
+def statement_municipality_get(*, user, pk: int) -> Municipality:
+    """The municipality whose statement the user asks for: its own for a municipality user (else 404)."""
+    return scoped_get(Municipality.objects.all(), user, pk=pk)
+
+
+def statement_get(*, user, municipality_id: int, start: dt.date, end: dt.date) -> Statement:
+    municipality = statement_municipality_get(user=user, pk=municipality_id)
+    return statement_build(municipality=municipality, start=start, end=end)
+
+
+def _sum(expression, condition: Q) -> Coalesce:
+    return Coalesce(Sum(expression, filter=condition), Value(0), output_field=BigIntegerField())
+
+
+def municipality_balances(*, user) -> QuerySet[Municipality]:
+    """The municipalities the user may see, each with `invoiced`, `paid`, `outstanding` and `overdue`.
+
+    Invoiced counts issued invoices (partly paid and paid included); void and draft ones never count.
+    """
+    owed = Q(invoices__status__in=sorted(OWED_STATUSES))
+    late = Q(invoices__status__in=OPEN_STATUSES, invoices__due_date__lt=timezone.localdate())
+    return (
+        scope(Municipality.objects.all(), user)
+        .annotate(
+            invoiced=_sum("invoices__total", owed),
+            paid=_sum("invoices__paid_amount", owed),
+            overdue=_sum(F("invoices__total") - F("invoices__paid_amount"), late),
+        )
+        .annotate(outstanding=F("invoiced") - F("paid"))
+        .order_by("name", "pk")
+    )
+
+
+@dataclass
+class Totals:
+    invoiced: int
+    paid: int
+    outstanding: int
+    overdue: int
+    draft: int
+    invoices: int
+
+
+def finance_totals(*, user) -> Totals:
+    """The organization's figures the user may see: what was billed, received, is owed and is late."""
+    rows = scope(Invoice.objects.all(), user)
+    owed = Q(status__in=sorted(OWED_STATUSES))
+    late = Q(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+    figures = rows.aggregate(
+        invoiced=Coalesce(Sum("total", filter=owed), Value(0), output_field=BigIntegerField()),
+        paid=Coalesce(Sum("paid_amount", filter=owed), Value(0), output_field=BigIntegerField()),
+        overdue=Coalesce(Sum(F("total") - F("paid_amount"), filter=late), Value(0),
+                         output_field=BigIntegerField()),
+        draft=Coalesce(Sum("total", filter=Q(status=InvoiceStatus.DRAFT)), Value(0),
+                       output_field=BigIntegerField()),
+    )
+    count = rows.filter(owed).count()
+    return Totals(invoiced=figures["invoiced"], paid=figures["paid"],
+                  outstanding=figures["invoiced"] - figures["paid"], overdue=figures["overdue"],
+                  draft=figures["draft"], invoices=count)
