@@ -99,7 +99,8 @@ class Timeline:
     width: int = WIDTH
     axis_y: float = 0
     label_x: float = 0
-    label_anchor: str = "start"
+    # The labels are anchored at their start: the right edge on a right-to-left page.
+    label_direction: str = "ltr"
     bars_left: float = 0
     bars_right: float = WIDTH
     start: dt.date | None = None
@@ -140,7 +141,7 @@ def timeline(project: Project, milestones: list[Milestone], *, rtl: bool, persia
     today_x = scale.x(today) if start <= today <= end else None
     return Timeline(rows, scale.month_ticks(persian=persian), today_x,
                     height=AXIS_HEIGHT + len(milestones) * ROW_HEIGHT + 4, axis_y=AXIS_HEIGHT - 8,
-                    label_x=WIDTH - 4 if rtl else 4, label_anchor="end" if rtl else "start",
+                    label_x=WIDTH - 4 if rtl else 4, label_direction="rtl" if rtl else "ltr",
                     bars_left=x0, bars_right=x1, start=start, end=end)
 
 

@@ -74,6 +74,7 @@ DONE_MESSAGES = {
     "hand-over": gettext_lazy("The handover is signed off: the project is handed over to the municipality."),
     "terminate": gettext_lazy("The project is terminated."),
 }
+FINISHED_STATUSES = {ProjectStatus.COMPLETED, ProjectStatus.HANDED_OVER, ProjectStatus.TERMINATED}
 # The history's words for the services' audit actions.
 HISTORY_LABELS = {
     "project.create": gettext_lazy("Project created"),
@@ -225,12 +226,18 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _progress_figures(project: Project, milestones: list[Milestone], reports: list) -> dict:
     """Planned vs actual today, the schedule variance, and the chart's series (from progress.py)."""
     today = timezone.localdate()
-    planned_today = progress.planned_progress(milestones, on=today)
+    # A finished project is measured on the day it finished, not today.
+    stamp = project.completed_at if project.status in FINISHED_STATUSES else None
+    if project.status == ProjectStatus.TERMINATED:
+        stamp = project.updated_at
+    on = min(today, timezone.localtime(stamp).date()) if stamp else today
+    planned_today = progress.planned_progress(milestones, on)
     ordered = sorted(reports, key=lambda r: (r.reported_on, r.pk))
     actual = [(r.reported_on, r.physical_progress) for r in ordered]
     planned = progress.planned_curve(project, milestones)
     return {
         "planned_today": planned_today,
+        "measured_on": on if on != today else None,
         "variance_today": progress.schedule_variance(project.physical_progress, planned_today),
         "chart": charts.progress_chart(start=project.start_date, end=project.end_date, planned=planned,
                                        actual=actual, rtl=get_language_bidi(), persian=_persian(),
@@ -269,6 +276,7 @@ def _project_context(request: HttpRequest, project: Project, **extra) -> dict:
         "reports": reports,
         "change_orders": change_orders,
         "payment_requests": list(selectors.payment_request_list(user=user, project=project)),
+        "repr_types": ("projects.milestone", "projects.projectconstraint"),
         "history": [(event, HISTORY_LABELS.get(event.action, event.action))
                     for event in selectors.project_history(project=project)],
         "timeline": charts.timeline(project, milestones, rtl=get_language_bidi(), persian=_persian(),
