@@ -16,6 +16,7 @@ p50/p95/p99 are printed for both, with the ratio. A benchmark, not a test.
 from __future__ import annotations
 
 import argparse
+import copy
 import functools
 import json
 import os
@@ -366,6 +367,14 @@ def naive_search(user, query: str, filters: dict, limit: int = 20):
     return qs.count(), list(qs.order_by("name", "pk")[:limit])
 
 
+def request_user(user):
+    """A copy of `user` with what a request knows before the search: its membership, nothing else."""
+    fresh = copy.copy(user)
+    fresh.__dict__ = {k: v for k, v in user.__dict__.items()
+                      if k == "_hamyar_membership" or not k.startswith("_hamyar")}
+    return fresh
+
+
 class DatabaseClock:
     """Time spent in the database driver's execute (the whole round trip with psycopg)."""
 
@@ -414,6 +423,7 @@ def run(args) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
+    from hamyar.accounts.scoping import membership_of
     from hamyar.catalog.models import CatalogItem
     from hamyar.catalog.search import item_search
 
@@ -437,8 +447,12 @@ def run(args) -> None:
     for example in queries[:12]:
         print(f"    e.g. {example[0]:<7} {example[1]!r} {example[2] or ''}")
 
+    membership_of(officer), membership_of(district9)  # as the page's role check does before the search
+
     def search(user):
-        return lambda query, filters: item_search(user=user, query=query, **filters)
+        # Each query gets the user as its own request would (membership loaded, nothing the
+        # search kept on it for an earlier request): the visibility look-ups are paid every time.
+        return lambda query, filters: item_search(user=request_user(user), query=query, **filters)
 
     timed(search(officer), queries[:50])  # warm the caches
     print("item_search (end to end: Python, Django and the database):")

@@ -19,18 +19,24 @@ The contract, on both engines:
   (`total_is_exact` is False) and the page is ranked among the matches read, the
   exact-name and name-prefix matches always included.
 
-PostgreSQL: one pg_trgm GIN index over the search text without spaces, which also
-holds the domain and the provider (btree_gin), so a domain, supplier or visibility
-filter can narrow inside the index. PostgreSQL's planner cannot see how common a word
-is inside a text, nor how a filter correlates with the words ("آسفالت" among benches),
-and with a LIMIT it bets on the wrong plan (a full scan for a word nobody has). So a
-sample of the catalog, kept in memory, prices the ways to read POOL matches (a scan
-that stops early, or the index looking up the rarest trigram of the rarest words) and
-the cheapest is forced. SQLite: an FTS5 trigram table kept by triggers, which reads its
-matches lazily. Typo candidates come from a vocabulary of catalog words (a table kept
-by a trigger on PostgreSQL, an FTS5 vocabulary on SQLite): trigram similarity cannot
-tell one typo from noise in three- to five-letter Persian words (0.1-0.3), an exact
-one-edit look-up can.
+PostgreSQL: one pg_trgm GIN index over the search text without spaces (a stored
+generated column, so no row computes it again per word), which also holds the domain
+and the provider (btree_gin), so a domain, supplier or visibility filter can narrow
+inside the index. A municipality user's visibility is the list of offered providers
+(`offered_provider_ids`, the selectors' rule), narrowed first to those whose items hold
+every trigram of the query (a small table kept by a trigger): the words of a lapsed
+supplier's products then cost nothing instead of a walk over all its items.
+
+PostgreSQL's planner cannot see how common a word is inside a text, nor how a filter
+correlates with the words ("آسفالت" among benches), and with a LIMIT it bets on the
+wrong plan (a full scan for a word nobody has). So a sample of the catalog, kept in
+memory, prices the ways to read POOL matches (a scan that stops early, or the index
+looking up the rarest trigram of the rarest words) and the cheapest is forced. SQLite:
+an FTS5 trigram table kept by triggers, which reads its matches lazily. Typo
+candidates come from a vocabulary of catalog words (a table kept by a trigger on
+PostgreSQL, an FTS5 vocabulary on SQLite): trigram similarity cannot tell one typo
+from noise in three- to five-letter Persian words (0.1-0.3), an exact one-edit look-up
+can.
 
 Full-text search (tsvector) is not used: its words do not match across ZWNJ and
 spaces ("آتش نشانی" must find "آتش‌نشانی"), its prefix look-ups union whole posting

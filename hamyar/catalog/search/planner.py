@@ -83,8 +83,9 @@ class Sample:
         estimated (so a rarer combination is not taken for none).
 
         Words and filters correlate ("تابلو" is a sign, and a lapsed supplier's): where the
-        count runs out, what was not found is taken as rarer than one in what was found, and
-        the sets left as independent.
+        count runs out, the next set is taken as independent of what was found, unless three
+        or more were expected (none found then says they exclude each other), and the sets
+        left as independent.
         """
         n = len(self.rows)
         found = within
@@ -92,7 +93,10 @@ class Sample:
         for i, rows in enumerate(ordered):
             narrowed = found & rows
             if not narrowed:
-                guess = 0.5
+                # As many expected as independent, unless so many were expected that none
+                # found says they exclude each other.
+                expected = len(found) * max(len(rows), 0.5) / n
+                guess = expected if expected < 3 else 0.5
                 for rest in ordered[i + 1:]:
                     guess *= max(len(rest), 0.5) / n
                 return max(guess, 0.05)

@@ -16,6 +16,7 @@ from ..models import CatalogItem
 from ..selectors import item_base_queryset, offered_provider_ids
 from . import planner
 from .sql import (
+    ORDERED,
     PLAIN,
     TEXT,
     Base,
@@ -29,7 +30,7 @@ from .sql import (
     name_starts,
     providers_with,
 )
-from .terms import Filters, Terms, parse, rank_key
+from .terms import Filters, Terms, parse, rank_key, text_rank
 from .typos import correct
 
 # Matches read per query: enough to count and rank what a clerk refines, few enough
@@ -104,18 +105,20 @@ def _matches(reader: _Reader, terms: Terms, filters: Filters, limit: int) -> lis
     if connection.vendor != "postgresql" or not terms.indexed:
         if not terms.indexed:
             clauses = match(terms) + filters.clauses(in_index=(False, False))
-            return fetch(reader.base(), clauses, limit, order=name_order())
+            return fetch(reader.base(), clauses, limit, order=name_order(), off=ORDERED)
         return fetch(reader.base(fts=True), match(terms) + filters.clauses(), limit)
     plan = planner.sample().plan(terms, filters, limit)
-    clauses = filters.clauses(in_index=plan.filters_in_index)
     if plan.scan is not None:
         # As typed, the scan finds a subset of the matches: enough for a capped pool. Should
-        # it find fewer than `limit`, the table was small and the index below is cheap.
+        # it find fewer than `limit`, the table was small and the index below is cheap. The
+        # filters stay out of the indexes: a bitmap of a domain's items is no scan that stops.
         column = PLAIN if plan.scan == "typed" else TEXT
-        rows = fetch(reader.base(), checked(terms.indexed + terms.filtered, column) + clauses, limit)
+        clauses = checked(terms.indexed + terms.filtered, column) + filters.clauses(in_index=(False, False))
+        rows = fetch(reader.base(), clauses, limit)
         if len(rows) >= limit or column == TEXT:
             return rows
-    return fetch_sparse(reader.base(), match(terms, patterns=plan.patterns) + clauses, limit)
+    clauses = match(terms, patterns=plan.patterns) + filters.clauses(in_index=plan.filters_in_index)
+    return fetch_sparse(reader.base(), clauses, limit)
 
 
 def _pool(reader: _Reader, terms: Terms, filters: Filters, *, size: int,
@@ -139,8 +142,10 @@ def _pool(reader: _Reader, terms: Terms, filters: Filters, *, size: int,
     seen = {row[0] for row in rows}
     clauses = filters.clauses(in_index=(False, False))  # the names' own index answers
     base = reader.base()
-    for row in fetch_union([(base, [name_is(terms.compact), *clauses], POOL, ""),
-                            (base, [name_starts(terms.compact), *clauses], page_end, name_order())]):
+    parts = [(base, [name_is(terms.compact), *clauses], POOL, "")]
+    if sum(1 for row in rows if text_rank(row[2], terms) <= 1) < page_end:  # else the page is full of them
+        parts.append((base, [name_starts(terms.compact), *clauses], page_end, name_order()))
+    for row in fetch_union(parts, off=ORDERED):
         if row[0] not in seen:
             seen.add(row[0])
             rows.append(row)
