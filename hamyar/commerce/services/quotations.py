@@ -19,7 +19,7 @@ writes exactly one AuditEvent per changed quotation, and tells whoever waits nex
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +35,7 @@ from hamyar.accounts.services import notification_recipients, notify
 from hamyar.catalog.selectors import item_price_tiers
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
+from hamyar.core.money import vat_amount
 from hamyar.core.numbering import next_number
 from hamyar.core.text import normalize
 from hamyar.directory.choices import ProviderKind
@@ -65,7 +66,6 @@ __all__ = [
     "quotation_send",
     "quotation_update",
     "tier_price",
-    "vat_amount",
 ]
 
 S = QuotationStatus
@@ -93,13 +93,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-# ---------------------------------------------------------------- money rules (defined once)
-
-
-def vat_amount(subtotal: int, percent: Decimal | int | str) -> int:
-    """VAT in whole Rial: subtotal × percent / 100, rounded half up (0.5 Rial and above goes up)."""
-    exact = Decimal(int(subtotal)) * Decimal(str(percent)) / Decimal(100)
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+# ---------------------------------------------------------------- prices (VAT: hamyar.core.money)
 
 
 def tier_price(tiers, quantity: int) -> int | None:

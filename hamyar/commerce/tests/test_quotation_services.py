@@ -15,6 +15,7 @@ from hamyar.commerce.services.quotations import LineInput
 from hamyar.commerce.tests.factories import assigned_need
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.models import AuditEvent
+from hamyar.core.money import vat_amount
 from hamyar.core.testing import nothing_written, one_audit_event
 from hamyar.needs.choices import AssignmentKind, NeedStatus
 from hamyar.needs.models import Assignment
@@ -87,7 +88,7 @@ def fresh(quotation: Quotation) -> Quotation:
     ],
 )
 def test_vat_is_whole_rial_rounded_half_up(subtotal, percent, vat):
-    assert services.vat_amount(subtotal, percent) == vat
+    assert vat_amount(subtotal, percent) == vat
 
 
 @pytest.mark.parametrize(
