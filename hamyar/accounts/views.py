@@ -89,9 +89,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """One's own notifications, newest first; `?unread=1` shows only the unread ones."""
     unread_only = request.GET.get("unread") == "1"
     rows = selectors.notification_list(user=request.user, unread=True if unread_only else None)
-    return render_list(request, template="accounts/inbox.html", fragment="accounts/partials/inbox_results.html",
-                       rows=rows, context={"unread_only": unread_only,
-                                           "unread_count": selectors.notification_unread_count(user=request.user)})
+    unread_count = selectors.notification_unread_count(user=request.user)
+    return render_list(request, template="accounts/inbox.html",
+                       fragment="accounts/partials/inbox_results.html", rows=rows,
+                       context={"unread_only": unread_only, "unread_count": unread_count})
 
 
 @page(roles=ALL_ROLES, model=Notification)

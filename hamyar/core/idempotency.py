@@ -50,7 +50,8 @@ def _request_hash(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def run_once(request: HttpRequest, view: Callable[[], HttpResponse], *, _retried: bool = False) -> HttpResponse:
+def run_once(request: HttpRequest, view: Callable[[], HttpResponse], *,
+             _retried: bool = False) -> HttpResponse:
     """Run `view` for a POST carrying Idempotency-Key at most once per owner and key."""
     key = request.headers.get(HEADER, "").strip()
     owner = _owner(request)

@@ -70,7 +70,7 @@ def walk(client: Client, path: str, *, limit: int = 2, headers: dict | None = No
 
 
 def in_scope(label: str, user) -> set[int]:
-    """The rows of a model the scoping function lets the user see; a token or a notification only its owner."""
+    """The rows of a model the scoping function lets the user see; a token or a notification: its owner's."""
     model = apps.get_model(label)
     if model is ApiToken:
         return set(ApiToken.objects.filter(user=user).values_list("pk", flat=True))

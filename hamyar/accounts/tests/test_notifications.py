@@ -71,7 +71,8 @@ def test_nothing_is_sent_or_kept_when_the_transaction_rolls_back(tenant, django_
     assert not Notification.objects.exists()
 
 
-def test_a_recipient_without_an_email_gets_the_inbox_only(tenant, django_capture_on_commit_callbacks, mailoutbox):
+def test_a_recipient_without_an_email_gets_the_inbox_only(tenant, django_capture_on_commit_callbacks,
+                                                          mailoutbox):
     d9, commerce = tenant.users["district9"], tenant.users["commerce"]
     commerce.email = "commerce@hamyar.ir"
     commerce.save()
@@ -90,7 +91,8 @@ def test_notify_never_crosses_to_another_organization_or_an_inactive_user(tenant
     assert [r.recipient_id for r in rows] == [tenant.users["district9"].pk]
 
 
-@pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:x",
+@pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/x", "/\\evil.example",
+                                 "javascript:x",
                                  "/ok\nLocation: x"])
 def test_notify_drops_a_link_that_is_not_a_path_of_this_site(tenant, url):
     [row] = tell(tenant, tenant.users["district9"], url=url)
@@ -187,8 +189,9 @@ def test_the_bell_shows_the_unread_count_on_every_page(tenant):
     tell(tenant, tenant.district9_mayor)
     html = client.get(reverse("web:home")).content.decode()
     assert 'id="inbox-bell"' in html and f'href="{reverse("accounts:inbox")}"' in html
-    assert '<span class="position-absolute top-0 start-100 translate-middle badge rounded-pill text-bg-danger" ' \
-           'id="unread-count">۲</span>' in html
+    badge = ('<span class="position-absolute top-0 start-100 translate-middle badge rounded-pill '
+             'text-bg-danger" id="unread-count">۲</span>')
+    assert badge in html
 
 
 def test_the_bell_costs_one_query(tenant):
@@ -344,7 +347,8 @@ def test_the_api_marks_all_read(tenant):
     tell(tenant, d9)
     tell(tenant, d9)
     [mayors] = tell(tenant, tenant.district9_mayor)
-    response = session(d9).post("/api/v1/notifications/read-all", json.dumps({}), content_type="application/json")
+    response = session(d9).post("/api/v1/notifications/read-all", json.dumps({}),
+                                content_type="application/json")
     assert response.status_code == 200 and response.json() == {"marked": 2}
     mayors.refresh_from_db()
     assert mayors.read_at is None

@@ -1,4 +1,4 @@
-"""Idempotency-Key on the API's POSTs: a retried request creates one object and gets the first answer again."""
+"""Idempotency-Key on the API's POSTs: a retry creates one object and gets the first answer again."""
 
 import json
 import threading

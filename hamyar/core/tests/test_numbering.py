@@ -17,7 +17,8 @@ FIRST_DAY_OF_1405 = dt.date(2026, 3, 21)
 def test_numbers_follow_each_other_per_prefix(tenant):
     org = tenant.org.pk
     on = FIRST_DAY_OF_1405
-    assert [next_number(org, "N", on=on) for _ in range(3)] == ["N-1405-00001", "N-1405-00002", "N-1405-00003"]
+    numbers = [next_number(org, "N", on=on) for _ in range(3)]
+    assert numbers == ["N-1405-00001", "N-1405-00002", "N-1405-00003"]
     assert next_number(org, "Q", on=on) == "Q-1405-00001"
     assert next_number(org, "N", on=on) == "N-1405-00004"
 
