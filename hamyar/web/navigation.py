@@ -46,8 +46,10 @@ def _work_items(role: Role) -> list[NavItem | None]:
             _optional(_("Orders to fulfil"), "commerce:order_list", "truck", "commerce:order"),
             _optional(_("Our projects"), "projects:project_list", "flag", "projects:"),
         ]
+    # Triage is the commerce deputy's work; everyone organization-wide follows the board.
+    triage = role in (Role.ORG_ADMIN, Role.COMMERCE_OFFICER)
     return [
-        _optional(_("Triage queue"), "needs:triage_queue", "inbox", "needs:triage"),
+        _optional(_("Triage queue"), "needs:triage_queue", "inbox", "needs:triage") if triage else None,
         _optional(_("Needs board"), "needs:board", "grid", "needs:board"),
         _optional(_("Overdue"), "needs:overdue", "clock", "needs:overdue"),
         _optional(_("Quotations"), "commerce:quotation_list", "receipt", "commerce:quotation"),
