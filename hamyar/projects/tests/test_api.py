@@ -273,3 +273,58 @@ def test_the_late_filter(tenant):
     assert walk(client, LIST, late="true") == [late.pk]
     assert walk(client, LIST, late="false") == [on_time.pk]
     assert client.get(f"{API}/{late.pk}").json()["schedule"]["late"] is True
+
+
+# ---------------------------------------------------------------- every id route, with rows on both tenants
+
+
+def _full_project(tenant, municipality=None, provider=None) -> Project:
+    """A running project with a row of every kind: milestones, a constraint, a report with a photo, a change
+    order and a payment request."""
+    data = vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS, municipality=municipality,
+                             provider=provider)
+    Milestone.objects.filter(pk=data.design.pk).update(status=MilestoneStatus.IN_PROGRESS)
+    services.progress_report_create(project=data.project, acting_user=tenant.users["commerce"],
+                                    entries=[{"milestone": data.design.pk, "percent": 10}], photos=[jpeg()])
+    services.constraint_add(project=data.project, acting_user=tenant.users["commerce"], kind="traffic",
+                            title="طرح ترافیک", owner="پلیس راهور")
+    services.change_order_propose(project=data.project, acting_user=tenant.users["commerce"],
+                                  amount_change=1_000_000, reason="افزایش")
+    PaymentRequest.objects.create(organization=tenant.org, project=data.project, milestone=data.irrigation,
+                                  amount=data.irrigation.amount)
+    return data.project
+
+
+def _id_routes() -> list[tuple[str, str, str]]:
+    from hamyar.accounts.tests.test_api import ID_ROUTES
+
+    return [(m, p, label) for m, p, label in ID_ROUTES if p.startswith(f"{API}/")]
+
+
+@pytest.mark.parametrize(("method", "path", "label"), _id_routes())
+def test_every_projects_id_route_answers_404_outside_the_scope_and_changes_nothing(
+        tenant, other_tenant, media, method, path, label):
+    from django.apps import apps
+
+    from hamyar.accounts.tests.test_api import call, in_scope
+
+    _full_project(tenant)
+    _full_project(tenant, municipality=tenant.district10, provider=tenant.staff_unit)
+    _full_project(other_tenant)
+    model = apps.get_model(label)
+    for user in (tenant.users["district10"], tenant.users["district9"], tenant.users["supplier"],
+                 tenant.users["project_manager"], other_tenant.users["admin"]):
+        outside = list(model.objects.exclude(pk__in=in_scope(label, user)).order_by("pk"))
+        assert outside
+        before = (AuditEvent.objects.count(), sorted(model.objects.values_list("pk", "updated_at")))
+        client = session(user)
+        for obj in outside:
+            response = call(client, method, path.format(id=obj.pk))
+            assert response.status_code == 404, (user, obj, response.content)
+            assert response.json()["code"] == "not_found"
+        assert before == (AuditEvent.objects.count(), sorted(model.objects.values_list("pk", "updated_at")))
+    # Inside the scope an empty body is answered (done, refused for the role or state, invalid): never a 500.
+    admin = session(tenant.users["admin"])
+    for obj in model.objects.filter(organization=tenant.org).order_by("pk"):
+        response = call(admin, method, path.format(id=obj.pk))
+        assert response.status_code in {200, 201, 204, 403, 409, 422}, (obj, response.content)
