@@ -105,7 +105,7 @@ def _matches(reader: _Reader, terms: Terms, filters: Filters, limit: int) -> lis
     if connection.vendor != "postgresql" or not terms.indexed:
         if not terms.indexed:
             clauses = match(terms) + filters.clauses(in_index=(False, False))
-            return fetch(reader.base(), clauses, limit, order=name_order(), off=ORDERED)
+            return fetch(reader.base(), clauses, limit, order=name_order(), settings=ORDERED)
         return fetch(reader.base(fts=True), match(terms) + filters.clauses(), limit)
     plan = planner.sample().plan(terms, filters, limit)
     if plan.scan is not None:
@@ -145,7 +145,7 @@ def _pool(reader: _Reader, terms: Terms, filters: Filters, *, size: int,
     parts = [(base, [name_is(terms.compact), *clauses], POOL, "")]
     if sum(1 for row in rows if text_rank(row[2], terms) <= 1) < page_end:  # else the page is full of them
         parts.append((base, [name_starts(terms.compact), *clauses], page_end, name_order()))
-    for row in fetch_union(parts, off=ORDERED):
+    for row in fetch_union(parts, settings=ORDERED):
         if row[0] not in seen:
             seen.add(row[0])
             rows.append(row)

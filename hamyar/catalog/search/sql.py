@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from hamyar.directory.models import Provider
 
 from ..models import CatalogItem
 
@@ -27,7 +29,7 @@ TEXT = f'"{TABLE}"."search_compact"'
 SQLITE_TEXT = f'replace("{TABLE}"."search_text", \' \', \'\')'
 NAME = f'replace("{TABLE}"."search_name", \' \', \'\')'
 PLAIN = f'"{TABLE}"."search_text"'
-COLUMNS = ("id", "domain_id", "search_name", "provider__rating")
+COLUMNS = ("id", "domain_id", "search_name", "provider_rating")
 FTS_TABLE = "catalog_item_search"
 
 Clause = tuple[str, list]
@@ -43,7 +45,10 @@ class Base:
     @classmethod
     def of(cls, qs: QuerySet, *, fts: bool = False) -> Base | None:
         """`qs` compiled (None when it can match nothing); `fts`: joined to the SQLite FTS table."""
-        qs = qs.order_by()
+        # The rating in a subquery of the page's rows, not a join: a join lets the planner put
+        # the items on the inner side of a nested loop, materialized, where no LIMIT stops it.
+        rating = Provider.objects.filter(pk=OuterRef("provider_id")).values("rating")[:1]
+        qs = qs.order_by().annotate(provider_rating=Subquery(rating))
         if fts:
             # A join, not "id IN (…)": SQLite would first list every match of the subquery, where
             # the FTS table driving the join stops at the LIMIT.
@@ -143,17 +148,18 @@ def providers_with(words: set[str]) -> frozenset[int] | None:
 
 
 # PostgreSQL settings for every search statement: the planner's cost of a LIMIT query it
-# misjudges can pass jit_above_cost, and compiling then takes 50 ms for a 1 ms answer.
-SETTINGS = ("jit",)
+# misjudges can pass jit_above_cost (compiling then takes 50 ms for a 1 ms answer), and
+# parallel workers read the whole table where one scan would stop at the LIMIT.
+SETTINGS = (("jit", "off"), ("max_parallel_workers_per_gather", "0"))
 # A bitmap of every candidate, never a scan of the table (the sample chose the index).
-SPARSE = ("enable_seqscan", "enable_indexscan")
+SPARSE = (("enable_seqscan", "off"), ("enable_indexscan", "off"))
 # The names' index read in its order, stopping at the LIMIT: never a bitmap of every name
 # with a common prefix, sorted.
-ORDERED = ("enable_seqscan", "enable_bitmapscan")
+ORDERED = (("enable_seqscan", "off"), ("enable_bitmapscan", "off"))
 
 
-def run(statement: Clause, off: tuple[str, ...] = ()) -> list[tuple]:
-    """The rows of `statement`; on PostgreSQL with `off` (and SETTINGS) off for it alone.
+def run(statement: Clause, settings: tuple[tuple[str, str], ...] = ()) -> list[tuple]:
+    """The rows of `statement`; on PostgreSQL with `settings` (and SETTINGS) for it alone.
 
     One round trip: the settings and the query go together (client-side binding), in one
     implicit transaction, so an error leaves no setting behind either.
@@ -163,33 +169,33 @@ def run(statement: Clause, off: tuple[str, ...] = ()) -> list[tuple]:
         if connection.vendor != "postgresql":
             cursor.execute(sql, params)
             return cursor.fetchall()
-        names = (*SETTINGS, *off)
-        cursor.execute("".join(f"SET {name} = off; " for name in names) + sql
-                       + "".join(f"; RESET {name}" for name in names), params)
-        for _ in names:
+        pairs = (*SETTINGS, *settings)
+        cursor.execute("".join(f"SET {name} = {value}; " for name, value in pairs) + sql
+                       + "".join(f"; RESET {name}" for name, _ in pairs), params)
+        for _ in pairs:
             cursor.nextset()
         return cursor.fetchall()
 
 
 def fetch(base: Base | None, clauses: list[Clause], limit: int, *, order: str = "",
-          off: tuple[str, ...] = ()) -> list[tuple]:
+          settings: tuple[tuple[str, str], ...] = ()) -> list[tuple]:
     """(id, domain, search name, rating) of up to `limit` rows, straight from the cursor."""
     if base is None or limit <= 0:
         return []
-    return run(base.statement(clauses, limit, order=order), off)
+    return run(base.statement(clauses, limit, order=order), settings)
 
 
 def fetch_union(parts: list[tuple[Base | None, list[Clause], int, str]],
-                off: tuple[str, ...] = ()) -> list[tuple]:
+                settings: tuple[tuple[str, str], ...] = ()) -> list[tuple]:
     """`fetch` of each (base, clauses, limit, order) part, in one statement."""
     statements = [base.statement(clauses, limit, order=order) for base, clauses, limit, order in parts
                   if base is not None and limit > 0]
     if not statements:
         return []
     sql = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS part{n}" for n, (sql, _) in enumerate(statements))
-    return run((sql, [p for _, params in statements for p in params]), off)
+    return run((sql, [p for _, params in statements for p in params]), settings)
 
 
 def fetch_sparse(base: Base | None, clauses: list[Clause], limit: int) -> list[tuple]:
     """`fetch` through bitmap index scans only: a planner expecting dense matches would scan the table."""
-    return fetch(base, clauses, limit, off=SPARSE)
+    return fetch(base, clauses, limit, settings=SPARSE)
