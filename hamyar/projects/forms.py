@@ -313,7 +313,7 @@ class DecisionForm(ServiceErrorsMixin, forms.Form):
     decision_note = PersianCharField(label=_("Decision note"), required=False, multiline=True,
                                      max_length=MAX_TEXT, widget=forms.Textarea({**_TEXT, "rows": 2}))
     beyond_limit = forms.BooleanField(
-        label=_("Approve beyond the 25% limit"), required=False,
+        label=_("Approve beyond the limit of 25%"), required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
         help_text=_("Only an executive, with the reason in the decision note."),
     )
