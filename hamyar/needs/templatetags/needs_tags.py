@@ -5,7 +5,7 @@ from datetime import timedelta
 from django import template
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from hamyar.core.templatetags.hamyar import num
 
@@ -64,19 +64,19 @@ def _persian() -> bool:
 
 
 _EVENTS = {
-    "need.create": _l("Created as a draft"),
-    "need.update": _l("Draft changed"),
-    "need.submit": _l("Submitted to the organization"),
-    "need.triage": _l("Triaged"),
-    "need.assign": _l("Assigned to a provider"),
-    "need.request_competing": _l("Competing quotations asked for"),
-    "need.reject": _l("Rejected"),
-    "need.cancel": _l("Cancelled by the municipality"),
-    "need.mark_gap": _l("Recorded as a capability gap"),
-    "need.quoted": _l("Quoted"),
-    "need.approved": _l("Quotation approved"),
-    "need.fulfilled": _l("Fulfilled"),
-    "need.remind": _l("Overdue: reminder sent"),
+    "need.create": gettext_lazy("Created as a draft"),
+    "need.update": gettext_lazy("Draft changed"),
+    "need.submit": gettext_lazy("Submitted to the organization"),
+    "need.triage": gettext_lazy("Triaged"),
+    "need.assign": gettext_lazy("Assigned to a provider"),
+    "need.request_competing": gettext_lazy("Competing quotations asked for"),
+    "need.reject": gettext_lazy("Rejected"),
+    "need.cancel": gettext_lazy("Cancelled by the municipality"),
+    "need.mark_gap": gettext_lazy("Recorded as a capability gap"),
+    "need.quoted": gettext_lazy("Quoted"),
+    "need.approved": gettext_lazy("Quotation approved"),
+    "need.fulfilled": gettext_lazy("Fulfilled"),
+    "need.remind": gettext_lazy("Overdue: reminder sent"),
 }
 
 
