@@ -328,3 +328,19 @@ def test_every_projects_id_route_answers_404_outside_the_scope_and_changes_nothi
     for obj in model.objects.filter(organization=tenant.org).order_by("pk"):
         response = call(admin, method, path.format(id=obj.pk))
         assert response.status_code in {200, 201, 204, 403, 409, 422}, (obj, response.content)
+
+
+def test_the_admin_lists_every_projects_model_read_only(tenant, media):
+    from django.apps import apps
+    from django.contrib import admin
+
+    from hamyar.accounts.models import User
+
+    _full_project(tenant)
+    client = Client()
+    client.force_login(User.objects.create_superuser("root-projects", password="x"))
+    for model in apps.get_app_config("projects").get_models():
+        assert model in admin.site._registry, model
+        name = model._meta.model_name
+        assert client.get(f"/admin/projects/{name}/").status_code == 200, name
+        assert client.get(f"/admin/projects/{name}/add/").status_code == 403, name
