@@ -1,4 +1,4 @@
-"""PostgreSQL: which providers' items hold each trigram of the search text (nothing in the model state).
+"""PostgreSQL: which providers' items hold each trigram of the search text (replaced by 0005).
 
 A municipality user does not see a lapsed supplier's items. When a query's words are
 that supplier's ("تابلو", and the supplier makes the signs), every match is hidden,
@@ -43,11 +43,7 @@ POSTGRESQL_FORWARD = [
     """CREATE TRIGGER catalog_search_provider_trigram_update AFTER UPDATE ON catalog_catalogitem
        REFERENCING OLD TABLE AS old_items NEW TABLE AS new_items
        FOR EACH STATEMENT EXECUTE FUNCTION catalog_search_provider_trigram_add()""",
-    "SET LOCAL work_mem = '64MB'",
-    """INSERT INTO catalog_search_provider_trigram (trigram, provider_id)
-       SELECT DISTINCT substr(search_compact, i, 3), provider_id
-       FROM catalog_catalogitem, generate_series(1, char_length(search_compact) - 2) AS i""",
-    "ANALYZE catalog_search_provider_trigram",
+    # Filled by 0005, which replaces the table (the catalog is not read twice).
 ]
 POSTGRESQL_BACKWARD = [
     "DROP TRIGGER IF EXISTS catalog_search_provider_trigram_update ON catalog_catalogitem",

@@ -138,13 +138,24 @@ def match(terms: Terms, *, patterns: tuple[tuple[str, ...], ...] | None = None) 
 def providers_with(words: set[str]) -> frozenset[int] | None:
     """The providers with an item holding every one of `words` (PostgreSQL; None: not known).
 
-    A superset: the providers with every trigram of the words (migration 0004)."""
-    trigrams = sorted({w[i:i + 3] for w in words for i in range(len(w) - 2)})
-    if connection.vendor != "postgresql" or not trigrams:
+    A superset: the providers with every four letters of each word, or for a word of three
+    letters some four letters starting with it (migration 0005)."""
+    words = {w for w in words if len(w) >= 3}
+    if connection.vendor != "postgresql" or not words:
         return None
-    return frozenset(row[0] for row in run((
-        "SELECT provider_id FROM catalog_search_provider_trigram WHERE trigram = ANY(%s) "
-        "GROUP BY provider_id HAVING count(*) = %s", [trigrams, len(trigrams)])))
+    parts: list[str] = []
+    params: list = []
+    for word in sorted(words):
+        grams = sorted({word[i:i + 4] for i in range(len(word) - 3)})
+        if grams:
+            parts.append("SELECT provider_id FROM catalog_search_provider_gram WHERE gram = ANY(%s) "
+                         "GROUP BY provider_id HAVING count(*) = %s")
+            params += [grams, len(grams)]
+        else:
+            parts.append('SELECT provider_id FROM catalog_search_provider_gram '
+                         'WHERE gram >= %s COLLATE "C" AND gram < %s COLLATE "C"')
+            params += [word, word + "\U0010ffff"]
+    return frozenset(row[0] for row in run((" INTERSECT ".join(parts), params)))
 
 
 # PostgreSQL settings for every search statement: the planner's cost of a LIMIT query it

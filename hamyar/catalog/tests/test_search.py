@@ -250,6 +250,7 @@ def test_a_municipality_finds_items_as_they_are_added_renamed_and_moved(tenant, 
     assert find(district9, "برزنتی").items == []
     item_update(item=catalog["pipe"], acting_user=commerce, data={"name": "لوله پلی‌اتیلن کتانی پوش"})
     assert set(ids(find(district9, "کتانی"))) == {hose.pk, catalog["pipe"].pk}
+    assert set(ids(find(district9, "کتا"))) == {hose.pk, catalog["pipe"].pk}  # three letters
     # The lapsed supplier's words find nothing for a municipality, and everything for an officer.
     assert find(district9, "ال ای دی").items == [] and find(district9, "چراغ خیابانی").total == 0
     assert ids(find(commerce, "چراغ خیابانی")) == [catalog["led"].pk]
