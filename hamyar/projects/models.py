@@ -269,7 +269,7 @@ class ChangeOrder(TenantModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     # Approved by an executive beyond the ±25% limit of total change; the reason is on record.
-    beyond_limit = models.BooleanField(_("beyond the 25% limit"), default=False)
+    beyond_limit = models.BooleanField(_("approved beyond ±25%"), default=False)
 
     scope_paths = {"municipality": "project__municipality", "provider": "project__provider"}
 

@@ -1036,7 +1036,7 @@ def change_order_approve(*, change_order: ChangeOrder, acting_user, decision_not
                     code="change_limit")
             if not note:
                 raise _invalid({"decision_note": [
-                    _("Write why it is approved beyond the ±25% limit; it stays on record.")]})
+                    _("Write why it is approved beyond the ±25%% limit; it stays on record.") % {}]})
         new_amount = locked.contract_amount + total
         if new_amount < 0:
             raise ApplicationError(_("The amount in force cannot go below zero."), code="change_amount")
