@@ -451,16 +451,7 @@ def _statement(request: HttpRequest, id: int, dates: RangeQuery) -> Statement:
 def get_statement(request: HttpRequest, dates: Query[RangeQuery], id: int = PathId) -> Any:
     """The statement of municipality `id`: opening balance, movements with the running balance, closing
     balance and the aging on the last day. A municipality user reads only its own (404 otherwise)."""
-    statement = _statement(request, id, dates)
-    return {
-        "municipality": statement.municipality, "start": statement.start, "end": statement.end,
-        "start_jalali": _jalali(statement.start), "end_jalali": _jalali(statement.end),
-        "opening": statement.opening, "debits": statement.debits, "credits": statement.credits,
-        "closing": statement.closing, "movements": statement.movements,
-        "aging": {"as_of": statement.aging.as_of, "as_of_jalali": _jalali(statement.aging.as_of),
-                  "rows": statement.aging.rows, "not_due": statement.aging.not_due,
-                  "total": statement.aging.total},
-    }
+    return _statement(request, id, dates)
 
 
 @router.get("/statements/{id}/pdf", response={200: None, **RESPONSES}, openapi_extra=describe(Municipality))

@@ -65,6 +65,7 @@ __all__ = [
     "invoice_from_delivery",
     "invoice_from_payment_request",
     "invoice_issue",
+    "invoice_remind_overdue",
     "invoice_void",
     "payment_record",
 ]
@@ -551,3 +552,43 @@ def commission_settle(*, settlement: CommissionSettlement, acting_user, referenc
             url=_url("finance:commission_detail", locked.pk),
         )
     return locked
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def invoice_remind_overdue(*, today: dt.date | None = None) -> int:
+    """Tell the municipality's users and the finance officers, once, of each invoice past its due date
+    with money still owed; returns how many invoices were reminded. Safe to run again: a recipient who
+    already has this invoice's reminder is not told twice."""
+    from hamyar.accounts.models import Notification
+
+    today = today or timezone.localdate()
+    reminded = 0
+    overdue = (Invoice.objects.filter(status__in=[InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID],
+                                      due_date__lt=today)
+               .order_by("organization_id", "pk"))
+    for invoice in overdue.iterator(chunk_size=500):
+        with override_site_language():
+            subject = str(_("Invoice %(number)s is past its due date (%(due)s); %(balance)s Rial is still owed.")
+                          % {"number": invoice.number, "due": _jalali(invoice.due_date),
+                             "balance": _rial(invoice.balance)})
+        recipients = notification_recipients(organization_id=invoice.organization_id,
+                                              roles=[Role.MUNICIPALITY_USER], municipality_id=invoice.municipality_id)
+        recipients += notification_recipients(organization_id=invoice.organization_id,
+                                               roles=[Role.FINANCE_OFFICER])
+        told = set(Notification.objects.filter(recipient__in=recipients, subject=subject[:200])
+                   .values_list("recipient_id", flat=True))
+        fresh = [user for user in recipients if user.pk not in told]
+        if fresh:
+            notify(organization_id=invoice.organization_id, recipients=fresh, subject=subject,
+                   url=_invoice_url(invoice))
+            reminded += 1
+    return reminded
+
+
+def override_site_language():
+    """Reminders are written in the site's language (Persian), whoever runs the task."""
+    from django.utils import translation
+
+    return translation.override(settings.LANGUAGE_CODE)

@@ -361,3 +361,21 @@ def test_two_officers_paying_the_same_invoice_at_once_cannot_over_pay_it(tenant,
     assert invoice.paid_amount == share <= invoice.total
     assert list(Payment.objects.values_list("reference", flat=True)) == ["SATNA-1"]
     assert invoice.status == InvoiceStatus.PARTIALLY_PAID
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def test_an_overdue_invoice_is_reminded_once_to_its_municipality_and_the_officers(tenant, officer):
+    from hamyar.finance.tasks import PERIODIC, invoice_overdue_reminders_task
+
+    late = issued_invoice(tenant, source=requested_payment(tenant), issue_date=TODAY() - dt.timedelta(days=40),
+                          due_date=TODAY() - dt.timedelta(days=10))
+    issued_invoice(tenant, source=requested_payment(tenant), issue_date=TODAY())  # not due yet
+    assert invoice_overdue_reminders_task in PERIODIC
+    assert services.invoice_remind_overdue() == 1
+    for user in [tenant.users["district9"], officer]:
+        reminders = Notification.objects.filter(recipient=user, subject__contains=late.number)
+        assert reminders.filter(subject__contains="گذشته").count() == 1
+    assert not Notification.objects.filter(recipient=tenant.users["district10"]).exists()
+    assert services.invoice_remind_overdue() == 0  # run again: nobody is told twice
