@@ -66,18 +66,24 @@ def max_bytes() -> int:
     return int(settings.HAMYAR_ATTACHMENT_MAX_BYTES)
 
 
+def _too_large(limit: int) -> ImageRejected:
+    if limit >= 1024 * 1024:
+        return ImageRejected(_("The photo is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+    return ImageRejected(_("The photo is larger than %(kb)s KB.") % {"kb": limit // 1024})
+
+
 def _read(upload) -> bytes:
     if upload is None or not (hasattr(upload, "read") or isinstance(upload, bytes | bytearray)):
         raise ImageRejected(_("Choose a photo to attach."))
     limit = max_bytes()
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise ImageRejected(_("The photo is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+        raise _too_large(limit)
     if hasattr(upload, "seek"):
         upload.seek(0)
     data = upload.read(limit + 1) if hasattr(upload, "read") else bytes(upload)
     if len(data) > limit:
-        raise ImageRejected(_("The photo is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+        raise _too_large(limit)
     if not data:
         raise ImageRejected(_("The file is empty."))
     return data

@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from hamyar.core.errors import InvalidInput
@@ -94,9 +95,13 @@ def test_an_empty_or_oversized_file_is_refused(settings):
         images.prepare(upload(b""))
     data = photo_bytes()
     settings.HAMYAR_ATTACHMENT_MAX_BYTES = len(data) - 1
-    with pytest.raises(images.ImageRejected) as error:
+    with translation.override("en"), pytest.raises(images.ImageRejected) as error:
         images.prepare(upload(data))
-    assert "MB" in str(error.value.message)
+    assert str(error.value.message) == f"The photo is larger than {(len(data) - 1) // 1024} KB."
+    settings.HAMYAR_ATTACHMENT_MAX_BYTES = 3 * 1024 * 1024
+    with translation.override("fa"), pytest.raises(images.ImageRejected) as error:
+        images.prepare(upload(b"\xff\xd8\xff" + b"\x00" * (3 * 1024 * 1024)))
+    assert str(error.value.message) == "حجم عکس بیش از 3 مگابایت است."
 
 
 def test_a_decompression_bomb_is_refused_before_it_is_decoded():
