@@ -400,9 +400,11 @@ PROVIDERS: list[dict[str, Any]] = [
     },
 ]
 
-# One demo user per role, plus a small town's municipality user. The executive is
-# the CEO named in the source article; everyone else is fictional.
-# `municipality` is an English municipality name, `provider` a provider name.
+# One demo user per role, plus a small town's municipality user and District 9's mayor
+# and finance officer (its approval chain and its bills). The executive and District 9's
+# mayor are the people named in the source article; everyone else is fictional.
+# `municipality` is an English municipality name, `provider` a provider name, `post` a
+# municipality user's post (accounts.choices.MunicipalPost; procurement clerk if absent).
 USERS: list[dict[str, Any]] = [
     {
         "username": "orgadmin", "role": "org_admin", "first_name": "سعید", "last_name": "کاظمی",
@@ -442,6 +444,20 @@ USERS: list[dict[str, Any]] = [
         "municipality": "Mashhad District 9",
         "sees_fa": "فقط منطقه ۹ مشهد: نیازها، پیش‌فاکتورها، سفارش‌ها، پروژه‌ها، گردش حساب، رضایت‌سنجی",
         "sees_en": "District 9 of Mashhad only: needs, quotes, orders, projects, statement, ratings",
+    },
+    {
+        "username": "district9-mayor", "role": "municipality_user", "post": "mayor",
+        "first_name": "جواد", "last_name": "اصغری", "title": "شهردار منطقه ۹ مشهد",
+        "email": "district9-mayor@example.com", "municipality": "Mashhad District 9",
+        "sees_fa": "فقط منطقه ۹ مشهد؛ تأیید پیش‌فاکتورهای بالاتر از سقف تأیید شهردار",
+        "sees_en": "District 9 of Mashhad only, as its mayor: approves quotations above his threshold",
+    },
+    {
+        "username": "district9-finance", "role": "municipality_user", "post": "finance",
+        "first_name": "نرگس", "last_name": "طاهری", "title": "کارشناس امور مالی شهرداری منطقه ۹",
+        "email": "district9-finance@example.com", "municipality": "Mashhad District 9",
+        "sees_fa": "فقط منطقه ۹ مشهد: صورتحساب‌ها، پرداخت‌ها و گردش حساب",
+        "sees_en": "District 9 of Mashhad only, as its finance officer: invoices, payments, statement",
     },
     {
         "username": "shandiz", "role": "municipality_user", "first_name": "مهدی", "last_name": "عباسی",

@@ -114,7 +114,7 @@ class DemoLoader:
             acting_user=acting_user, organization=org, username=spec["username"],
             password=demo.DEMO_PASSWORD, role=spec["role"], first_name=spec["first_name"],
             last_name=spec["last_name"], email=spec["email"], title=spec["title"],
-            municipality=municipality, provider=provider,
+            municipality=municipality, provider=provider, post=spec.get("post", ""),
         )
         self.created["users"] += 1
         return user
