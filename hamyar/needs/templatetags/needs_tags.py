@@ -3,9 +3,8 @@
 from datetime import timedelta
 
 from django import template
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from hamyar.core.templatetags.hamyar import num
 

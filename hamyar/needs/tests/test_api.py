@@ -15,7 +15,7 @@ from hamyar.needs.models import Need
 from .helpers import assigned, goods_need, submitted, triaged
 
 BASE = "/api/v1/needs"
-# The list and create route: "/api/v1/needs/" while the router is mounted at "/needs/", "/api/v1/needs" at "/needs".
+# The list and create route: "/api/v1/needs/" with the router mounted at "/needs/".
 LIST = next(p for p in api.get_openapi_schema()["paths"] if p.rstrip("/") == BASE)
 
 
@@ -46,7 +46,8 @@ def _walk(client, **params) -> list[int]:
 
 def test_every_needs_route_declares_its_model():
     schema = api.get_openapi_schema()
-    operations = [(m, p, op) for p, ops in schema["paths"].items() if p.startswith(BASE) for m, op in ops.items()]
+    operations = [(m, p, op) for p, ops in schema["paths"].items() if p.startswith(BASE) for m,
+                  op in ops.items()]
     assert len(operations) >= 14
     assert [(m, p) for m, p, op in operations if "x-hamyar-model" not in op] == []
 
@@ -148,7 +149,8 @@ def test_the_whole_path_to_assignment_over_the_api(client, tenant, catalog):
     client = _login(client, tenant.users["district9"])
     assert _post(client, f"{BASE}/{need.pk}/submit").json()["status"] == "submitted"
     client = _login(client, tenant.users["commerce"])
-    assert _post(client, f"{BASE}/{need.pk}/triage", {"domain": tenant.furniture.pk}).json()["status"] == "triaged"
+    assert _post(client, f"{BASE}/{need.pk}/triage",
+                 {"domain": tenant.furniture.pk}).json()["status"] == "triaged"
     matches = client.get(f"{BASE}/{need.pk}/matches").json()
     [top] = matches["candidates"]
     assert top["provider"]["id"] == tenant.supplier.pk and top["rank"] == 1
@@ -173,7 +175,8 @@ def test_reject_cancel_and_gap_over_the_api(client, tenant, catalog):
     assert _post(client, f"{BASE}/{need.pk}/reject", {"reason": "تکراری"}).json()["status"] == "rejected"
     other = assigned(tenant, goods_need(tenant, catalog))
     client = _login(client, tenant.users["district9"])
-    assert _post(client, f"{BASE}/{other.pk}/cancel", {"reason": "منصرف شدیم"}).json()["status"] == "cancelled"
+    assert _post(client, f"{BASE}/{other.pk}/cancel",
+                 {"reason": "منصرف شدیم"}).json()["status"] == "cancelled"
     assert _post(client, f"{BASE}/{other.pk}/cancel", {"reason": "دوباره"}).status_code == 409
 
 
@@ -182,7 +185,8 @@ def test_competing_quotations_over_the_api(client, tenant, catalog):
     client = _login(client, tenant.users["commerce"])
     assert _post(client, f"{BASE}/{need.pk}/request-competing", {"count": 0}).status_code == 422
     data = _post(client, f"{BASE}/{need.pk}/request-competing", {"count": 2}).json()
-    assert [(a["provider"]["id"], a["kind"]) for a in data["assignments"]] == [(tenant.supplier.pk, "competing")]
+    assert [(a["provider"]["id"], a["kind"]) for a in data["assignments"]] == [(tenant.supplier.pk,
+                                                                                "competing")]
 
 
 def test_a_provider_sees_only_its_own_assignment(client, tenant, catalog):
@@ -200,13 +204,15 @@ def test_update_a_draft_over_the_api(client, tenant, catalog):
     need = goods_need(tenant, catalog)
     client = _login(client, tenant.users["district9"])
     response = client.patch(f"{BASE}/{need.pk}", json.dumps({"title": "نیمکت بیشتر",
-                                                             "lines": [{"item": catalog.bench.pk, "quantity": 60}]}),
+                                                             "lines": [{"item": catalog.bench.pk,
+                                                                        "quantity": 60}]}),
                             content_type="application/json")
     assert response.status_code == 200, response.content
     assert response.json()["lines"][0]["quantity"] == 60
     submitted(tenant, need)
     with nothing_written("needs"):
-        response = client.patch(f"{BASE}/{need.pk}", json.dumps({"title": "دیر"}), content_type="application/json")
+        response = client.patch(f"{BASE}/{need.pk}", json.dumps({"title": "دیر"}),
+                                content_type="application/json")
     assert response.status_code == 409
     assert Need.objects.get(pk=need.pk).title == "نیمکت بیشتر"
 
