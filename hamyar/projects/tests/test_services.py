@@ -674,3 +674,99 @@ def test_a_refusal_reads_in_persian(tenant):
     with translation.override("fa"), pytest.raises(ApplicationError) as error:
         services.project_start(project=project, acting_user=tenant.users["commerce"])
         assert str(error.value.message) == "وضعیت پروژه «تحویل شده» است؛ «شروع» اکنون مجاز نیست."
+
+
+# ---------------------------------------------------------------- two approvals at the same moment
+
+
+def _in_thread(name: str, work):
+    import threading
+
+    from django.db import connection
+
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["value"] = work()
+        except Exception as error:  # reported to the test, which asserts on it
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name=name)
+    thread.start()
+    return thread, outcome
+
+
+def _wait_until(condition, what: str, limit: float = 60) -> None:
+    """Poll a condition another connection will make true; the limit only stops a hung test."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting until {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def pause_first_approval():
+    """Holds the thread named "first" inside its transaction, just after its change order is saved."""
+    import threading
+
+    from django.db.models.signals import post_save
+
+    from hamyar.projects.models import ChangeOrder
+
+    inside, release = threading.Event(), threading.Event()
+
+    def hold(sender, **kwargs):
+        if threading.current_thread().name == "first":
+            inside.set()
+            release.wait(120)
+
+    post_save.connect(hold, sender=ChangeOrder, dispatch_uid="test-pause-first-approval")
+    yield inside, release
+    release.set()
+    post_save.disconnect(sender=ChangeOrder, dispatch_uid="test-pause-first-approval")
+
+
+def _postgresql() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+@pytest.mark.skipif(not _postgresql(), reason="needs PostgreSQL: row locks between two connections")
+@pytest.mark.django_db(transaction=True)
+def test_two_approvals_at_once_cannot_together_pass_the_25_percent_limit(tenant, pause_first_approval):
+    from django.db import connection
+
+    from hamyar.core.audit import audit_verify_chain
+
+    inside, release = pause_first_approval
+    project = vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS).project
+    first_order = _propose(tenant, project, 3_750_000_000)  # 15%
+    second_order = _propose(tenant, project, 3_750_000_000)  # 15%: 30% together
+    thread_a, a = _in_thread("first", lambda: _approve(tenant, first_order))
+    assert inside.wait(120), a
+    thread_b, b = _in_thread("second", lambda: _approve(tenant, second_order, who="admin"))
+
+    def second_waits_on_a_lock() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND wait_event_type = 'Lock'")
+            return cursor.fetchone()[0] >= 1
+
+    _wait_until(second_waits_on_a_lock, "the second approval waits for the first one's lock")
+    release.set()
+    thread_a.join(120)
+    thread_b.join(120)
+    assert "error" not in a, a
+    assert isinstance(b.get("error"), ApplicationError) and b["error"].code == "change_limit", b
+    project.refresh_from_db()
+    assert project.current_amount == 28_750_000_000
+    approvals = AuditEvent.objects.filter(action="change_order.approve").count()
+    assert approvals == 1
+    assert audit_verify_chain(tenant.org.pk) is None
