@@ -422,7 +422,9 @@ class _Loader:
         self.created["quotations"] += 1
         first_quoted = at("send")
         Need.objects.filter(pk=need.pk).update(first_quoted_at=first_quoted, updated_at=first_quoted)
-        stamps = {"created_at": at("quote"), "sent_at": first_quoted}
+        stamps = {"created_at": at("quote")}
+        if quotation.sent_at is not None:  # to the municipality; not yet when it awaits the deputy
+            stamps["sent_at"] = first_quoted
         suffix = ""
         if spec.first_rejected:
             quotation, stamps = self._chain(spec, quotation, stamps, at, clerk, until="sent")
@@ -437,7 +439,9 @@ class _Loader:
                                                   note=spec.quote_note)
             quotation = services.quotation_send(quotation=quotation, acting_user=preparer)
             self.created["quotations"] += 1
-            stamps = {"created_at": at("revise"), "sent_at": at("resend")}
+            stamps = {"created_at": at("revise")}
+            if quotation.sent_at is not None:
+                stamps["sent_at"] = at("resend")
             suffix = "2"
         quotation, stamps = self._chain(spec, quotation, stamps, at, clerk, suffix=suffix)
         self._stamp(Quotation, quotation.pk, **stamps,
