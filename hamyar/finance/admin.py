@@ -43,8 +43,17 @@ class PaymentInline(admin.TabularInline):
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyAdmin):
-    list_display = ("number", "organization", "municipality", "provider", "status", "issue_date", "due_date",
-                    "total", "paid_amount")
+    list_display = (
+        "number",
+        "organization",
+        "municipality",
+        "provider",
+        "status",
+        "issue_date",
+        "due_date",
+        "total",
+        "paid_amount",
+    )
     list_filter = ("status", "organization")
     search_fields = ("number", "municipality__name", "provider__name")
     list_select_related = ("organization", "municipality", "provider")
@@ -73,8 +82,16 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(CommissionSettlement)
 class CommissionSettlementAdmin(ReadOnlyAdmin):
-    list_display = ("supplier", "agreement", "period_start", "period_end", "sales_total", "commission_amount",
-                    "status", "reference")
+    list_display = (
+        "supplier",
+        "agreement",
+        "period_start",
+        "period_end",
+        "sales_total",
+        "commission_amount",
+        "status",
+        "reference",
+    )
     list_filter = ("status", "organization")
     search_fields = ("supplier__name", "agreement__number", "reference")
     list_select_related = ("supplier", "agreement")

@@ -85,7 +85,9 @@ class InvoiceOut(Schema):
     municipality: Ref
     provider: Ref
     delivery: NumberRef | None = Field(None, description="The received delivery billed, if any.")
-    payment_request_id: int | None = Field(None, description="The milestone's payment request billed, if any.")
+    payment_request_id: int | None = Field(
+        None, description="The milestone's payment request billed, if any."
+    )
     issue_date: dt.date | None
     issue_date_jalali: str | None
     due_date: dt.date | None
@@ -177,8 +179,9 @@ class InvoiceCreateIn(InputSchema):
 
 class IssueIn(InputSchema):
     issue_date: DATE_TEXT | None = Field(None, description="Jalali or ISO; today when left out.")
-    due_date: DATE_TEXT | None = Field(None, description="Jalali or ISO, not before the issue date; "
-                                                          "30 days after it when left out.")
+    due_date: DATE_TEXT | None = Field(
+        None, description="Jalali or ISO, not before the issue date; 30 days after it when left out."
+    )
 
 
 class VoidIn(InputSchema):
@@ -354,24 +357,34 @@ class RangeQuery(Schema):
 @router.get("/invoices", response={200: page_of(InvoiceOut), **RESPONSES}, openapi_extra=describe(Invoice))
 def list_invoices(request: HttpRequest, filters: Query[InvoiceQuery]) -> Any:
     """The caller's invoices: a municipality's own, all of the organization for its officers."""
-    rows = selectors.invoice_list(user=request.auth, status=filters.status, municipality_id=filters.municipality,
-                                  provider_id=filters.provider, overdue=filters.overdue)
+    rows = selectors.invoice_list(
+        user=request.auth,
+        status=filters.status,
+        municipality_id=filters.municipality,
+        provider_id=filters.provider,
+        overdue=filters.overdue,
+    )
     return paginate(rows, filters)
 
 
 @router.post("/invoices", response={201: InvoiceDetailOut, **RESPONSES}, openapi_extra=describe(Invoice))
 def create_invoice(request: HttpRequest, payload: InvoiceCreateIn) -> Any:
-    """A draft invoice of a received delivery or of a completed milestone's payment request (one of the two)."""
+    """A draft invoice of a received delivery or of a completed milestone's payment request (one of them)."""
     if (payload.delivery is None) == (payload.payment_request is None):
         message = _("Give either a received delivery or a payment request to bill.")
         raise InvalidInput(message, extra={"fields": {"delivery": [message]}})
-    refs = resolve_refs(request.auth, payload.model_dump(), delivery=selectors.delivery_get,
-                        payment_request=selectors.payment_request_get)
+    refs = resolve_refs(
+        request.auth,
+        payload.model_dump(),
+        delivery=selectors.delivery_get,
+        payment_request=selectors.payment_request_get,
+    )
     if refs["delivery"] is not None:
         invoice = services.invoice_from_delivery(delivery=refs["delivery"], acting_user=request.auth)
     else:
-        invoice = services.invoice_from_payment_request(payment_request=refs["payment_request"],
-                                                        acting_user=request.auth)
+        invoice = services.invoice_from_payment_request(
+            payment_request=refs["payment_request"], acting_user=request.auth
+        )
     return Status(201, selectors.invoice_get(user=request.auth, pk=invoice.pk))
 
 
@@ -380,19 +393,24 @@ def get_invoice(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.invoice_get(user=request.auth, pk=id)
 
 
-@router.post("/invoices/{id}/issue", response={200: InvoiceDetailOut, **RESPONSES},
-             openapi_extra=describe(Invoice))
+@router.post(
+    "/invoices/{id}/issue", response={200: InvoiceDetailOut, **RESPONSES}, openapi_extra=describe(Invoice)
+)
 def issue_invoice(request: HttpRequest, payload: IssueIn, id: int = PathId) -> Any:
     """Draft → issued, with its issue and due dates; the municipality is told."""
     invoice = selectors.invoice_get(user=request.auth, pk=id)
-    services.invoice_issue(invoice=invoice, acting_user=request.auth,
-                           issue_date=_date(payload.issue_date, "issue_date"),
-                           due_date=_date(payload.due_date, "due_date"))
+    services.invoice_issue(
+        invoice=invoice,
+        acting_user=request.auth,
+        issue_date=_date(payload.issue_date, "issue_date"),
+        due_date=_date(payload.due_date, "due_date"),
+    )
     return selectors.invoice_get(user=request.auth, pk=id)
 
 
-@router.post("/invoices/{id}/void", response={200: InvoiceDetailOut, **RESPONSES},
-             openapi_extra=describe(Invoice))
+@router.post(
+    "/invoices/{id}/void", response={200: InvoiceDetailOut, **RESPONSES}, openapi_extra=describe(Invoice)
+)
 def void_invoice(request: HttpRequest, payload: VoidIn, id: int = PathId) -> Any:
     """Void a draft or an issued, unpaid invoice, with a reason; its source can be billed again."""
     invoice = selectors.invoice_get(user=request.auth, pk=id)
@@ -403,7 +421,9 @@ def void_invoice(request: HttpRequest, payload: VoidIn, id: int = PathId) -> Any
 @router.get("/invoices/{id}/pdf", response={200: None, **RESPONSES}, openapi_extra=describe(Invoice))
 def invoice_pdf(request: HttpRequest, id: int = PathId) -> Any:
     invoice = selectors.invoice_get(user=request.auth, pk=id)
-    return _file(documents.invoice_pdf(invoice), documents.PDF_CONTENT_TYPE, f"{invoice.number}.pdf", inline=True)
+    return _file(
+        documents.invoice_pdf(invoice), documents.PDF_CONTENT_TYPE, f"{invoice.number}.pdf", inline=True
+    )
 
 
 @router.get("/invoices/{id}/xlsx", response={200: None, **RESPONSES}, openapi_extra=describe(Invoice))
@@ -412,14 +432,21 @@ def invoice_xlsx(request: HttpRequest, id: int = PathId) -> Any:
     return _file(documents.invoice_xlsx(invoice), documents.XLSX_CONTENT_TYPE, f"{invoice.number}.xlsx")
 
 
-@router.post("/invoices/{id}/payments", response={201: PaymentOut, **RESPONSES},
-             openapi_extra=describe(Invoice))
+@router.post(
+    "/invoices/{id}/payments", response={201: PaymentOut, **RESPONSES}, openapi_extra=describe(Invoice)
+)
 def record_payment(request: HttpRequest, payload: PaymentIn, id: int = PathId) -> Any:
     """A payment against an issued invoice: more than zero, at most its balance; the reference unique."""
     invoice = selectors.invoice_get(user=request.auth, pk=id)
     paid_on = _date(payload.paid_on, "paid_on") or timezone.localdate()
-    payment = services.payment_record(invoice=invoice, acting_user=request.auth, amount=payload.amount,
-                                      paid_on=paid_on, reference=payload.reference, method=payload.method)
+    payment = services.payment_record(
+        invoice=invoice,
+        acting_user=request.auth,
+        amount=payload.amount,
+        paid_on=paid_on,
+        reference=payload.reference,
+        method=payload.method,
+    )
     return Status(201, selectors.payment_get(user=request.auth, pk=payment.pk))
 
 
@@ -428,8 +455,9 @@ def record_payment(request: HttpRequest, payload: PaymentIn, id: int = PathId) -
 
 @router.get("/payments", response={200: page_of(PaymentOut), **RESPONSES}, openapi_extra=describe(Payment))
 def list_payments(request: HttpRequest, filters: Query[PaymentQuery]) -> Any:
-    rows = selectors.payment_list(user=request.auth, invoice_id=filters.invoice,
-                                  municipality_id=filters.municipality)
+    rows = selectors.payment_list(
+        user=request.auth, invoice_id=filters.invoice, municipality_id=filters.municipality
+    )
     return paginate(rows, filters)
 
 
@@ -447,7 +475,9 @@ def _statement(request: HttpRequest, id: int, dates: RangeQuery) -> Statement:
     return selectors.statement_get(user=request.auth, municipality_id=municipality.pk, start=start, end=end)
 
 
-@router.get("/statements/{id}", response={200: StatementOut, **RESPONSES}, openapi_extra=describe(Municipality))
+@router.get(
+    "/statements/{id}", response={200: StatementOut, **RESPONSES}, openapi_extra=describe(Municipality)
+)
 def get_statement(request: HttpRequest, dates: Query[RangeQuery], id: int = PathId) -> Any:
     """The statement of municipality `id`: opening balance, movements with the running balance, closing
     balance and the aging on the last day. A municipality user reads only its own (404 otherwise)."""
@@ -457,31 +487,43 @@ def get_statement(request: HttpRequest, dates: Query[RangeQuery], id: int = Path
 @router.get("/statements/{id}/pdf", response={200: None, **RESPONSES}, openapi_extra=describe(Municipality))
 def statement_pdf(request: HttpRequest, dates: Query[RangeQuery], id: int = PathId) -> Any:
     statement = _statement(request, id, dates)
-    return _file(documents.statement_pdf(statement), documents.PDF_CONTENT_TYPE,
-                 documents.statement_filename(statement, "pdf"), inline=True)
+    return _file(
+        documents.statement_pdf(statement),
+        documents.PDF_CONTENT_TYPE,
+        documents.statement_filename(statement, "pdf"),
+        inline=True,
+    )
 
 
 @router.get("/statements/{id}/xlsx", response={200: None, **RESPONSES}, openapi_extra=describe(Municipality))
 def statement_xlsx(request: HttpRequest, dates: Query[RangeQuery], id: int = PathId) -> Any:
     statement = _statement(request, id, dates)
-    return _file(documents.statement_xlsx(statement), documents.XLSX_CONTENT_TYPE,
-                 documents.statement_filename(statement, "xlsx"))
+    return _file(
+        documents.statement_xlsx(statement),
+        documents.XLSX_CONTENT_TYPE,
+        documents.statement_filename(statement, "xlsx"),
+    )
 
 
 # ---------------------------------------------------------------- commissions
 
 
-@router.get("/commissions", response={200: page_of(SettlementOut), **RESPONSES},
-            openapi_extra=describe(CommissionSettlement))
+@router.get(
+    "/commissions",
+    response={200: page_of(SettlementOut), **RESPONSES},
+    openapi_extra=describe(CommissionSettlement),
+)
 def list_commissions(request: HttpRequest, filters: Query[SettlementQuery]) -> Any:
     """Commission settlements: all for the organization's officers, a supplier's own for its users."""
-    rows = selectors.settlement_list(user=request.auth, status=filters.status, supplier_id=filters.supplier,
-                                     agreement_id=filters.agreement)
+    rows = selectors.settlement_list(
+        user=request.auth, status=filters.status, supplier_id=filters.supplier, agreement_id=filters.agreement
+    )
     return paginate(rows, filters)
 
 
-@router.post("/commissions", response={201: SettlementOut, **RESPONSES},
-             openapi_extra=describe(CommissionSettlement))
+@router.post(
+    "/commissions", response={201: SettlementOut, **RESPONSES}, openapi_extra=describe(CommissionSettlement)
+)
 def calculate_commission(request: HttpRequest, payload: CalculateIn) -> Any:
     """Calculate an agreement's commission for a period (once per agreement and period)."""
     if payload.agreement is None:
@@ -489,25 +531,33 @@ def calculate_commission(request: HttpRequest, payload: CalculateIn) -> Any:
         raise InvalidInput(message, extra={"fields": {"agreement": [message]}})
     refs = resolve_refs(request.auth, payload.model_dump(), agreement=selectors.agreement_get)
     start, end = _date(payload.period_start, "period_start"), _date(payload.period_end, "period_end")
-    settlement = services.commission_calculate(agreement=refs["agreement"], acting_user=request.auth,
-                                               period_start=start, period_end=end)
+    settlement = services.commission_calculate(
+        agreement=refs["agreement"], acting_user=request.auth, period_start=start, period_end=end
+    )
     return Status(201, selectors.settlement_get(user=request.auth, pk=settlement.pk))
 
 
-@router.get("/commissions/{id}", response={200: SettlementOut, **RESPONSES},
-            openapi_extra=describe(CommissionSettlement))
+@router.get(
+    "/commissions/{id}",
+    response={200: SettlementOut, **RESPONSES},
+    openapi_extra=describe(CommissionSettlement),
+)
 def get_commission(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.settlement_get(user=request.auth, pk=id)
 
 
-@router.post("/commissions/{id}/settle", response={200: SettlementOut, **RESPONSES},
-             openapi_extra=describe(CommissionSettlement))
+@router.post(
+    "/commissions/{id}/settle",
+    response={200: SettlementOut, **RESPONSES},
+    openapi_extra=describe(CommissionSettlement),
+)
 def settle_commission(request: HttpRequest, payload: SettleIn, id: int = PathId) -> Any:
     """Calculated → settled, with the reference and date of the settlement."""
     settlement = selectors.settlement_get(user=request.auth, pk=id)
     settled_on = _date(payload.settled_on, "settled_on") or timezone.localdate()
-    services.commission_settle(settlement=settlement, acting_user=request.auth, reference=payload.reference,
-                               settled_on=settled_on)
+    services.commission_settle(
+        settlement=settlement, acting_user=request.auth, reference=payload.reference, settled_on=settled_on
+    )
     return selectors.settlement_get(user=request.auth, pk=id)
 
 

@@ -39,8 +39,10 @@ RIAL_FORMAT = "#,##0"
 
 def _fonts() -> dict[str, str]:
     font_dir = settings.NODE_MODULES / "vazirmatn" / "fonts" / "ttf"
-    return {"font_regular": (font_dir / "Vazirmatn-Regular.ttf").as_uri(),
-            "font_bold": (font_dir / "Vazirmatn-Bold.ttf").as_uri()}
+    return {
+        "font_regular": (font_dir / "Vazirmatn-Regular.ttf").as_uri(),
+        "font_bold": (font_dir / "Vazirmatn-Bold.ttf").as_uri(),
+    }
 
 
 def _pdf(html: str) -> bytes:
@@ -54,11 +56,18 @@ def _pdf(html: str) -> bytes:
 
 def invoice_pdf_html(invoice: Invoice) -> str:
     with translation.override("fa"):
-        return render_to_string("finance/pdf/invoice.html", {
-            **_fonts(), "invoice": invoice, "organization": invoice.organization,
-            "lines": invoice_lines(invoice=invoice), "payments": invoice_payments(invoice=invoice),
-            "total_toman": format_toman(invoice.total), "balance_toman": format_toman(invoice.balance),
-        })
+        return render_to_string(
+            "finance/pdf/invoice.html",
+            {
+                **_fonts(),
+                "invoice": invoice,
+                "organization": invoice.organization,
+                "lines": invoice_lines(invoice=invoice),
+                "payments": invoice_payments(invoice=invoice),
+                "total_toman": format_toman(invoice.total),
+                "balance_toman": format_toman(invoice.balance),
+            },
+        )
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
@@ -68,10 +77,15 @@ def invoice_pdf(invoice: Invoice) -> bytes:
 
 def statement_pdf_html(statement: Statement) -> str:
     with translation.override("fa"):
-        return render_to_string("finance/pdf/statement.html", {
-            **_fonts(), "statement": statement, "organization": statement.municipality.organization,
-            "closing_toman": format_toman(statement.closing),
-        })
+        return render_to_string(
+            "finance/pdf/statement.html",
+            {
+                **_fonts(),
+                "statement": statement,
+                "organization": statement.municipality.organization,
+                "closing_toman": format_toman(statement.closing),
+            },
+        )
 
 
 def statement_pdf(statement: Statement) -> bytes:
@@ -90,8 +104,11 @@ def statement_filename(statement: Statement, extension: str) -> str:
 
 
 def _sheet(workbook, title: str):
-    sheet = workbook.active if workbook.active.max_row == 1 and workbook.active.title == "Sheet" else \
-        workbook.create_sheet()
+    sheet = (
+        workbook.active
+        if workbook.active.max_row == 1 and workbook.active.title == "Sheet"
+        else workbook.create_sheet()
+    )
     sheet.title = title[:31]
     sheet.sheet_view.rightToLeft = True
     return sheet
@@ -142,8 +159,12 @@ def invoice_xlsx(invoice: Invoice) -> bytes:
             sheet.cell(row=row, column=1, value=key).font = Font(bold=True)
             sheet.cell(row=row, column=2, value=value)
         row = len(facts) + 2
-        _header(sheet, row, [_("#"), _("Description"), _("Quantity"), _("Unit"), _("Unit price (Rial)"),
-                             _("Amount (Rial)")], [16, 48, 10, 10, 18, 20])
+        _header(
+            sheet,
+            row,
+            [_("#"), _("Description"), _("Quantity"), _("Unit"), _("Unit price (Rial)"), _("Amount (Rial)")],
+            [16, 48, 10, 10, 18, 20],
+        )
         for number, line in enumerate(invoice_lines(invoice=invoice), start=1):
             row += 1
             values = [number, line.description, line.quantity, line.unit, line.unit_price, line.amount]
@@ -154,7 +175,10 @@ def invoice_xlsx(invoice: Invoice) -> bytes:
         row += 1
         totals = [
             (_("Subtotal"), invoice.subtotal),
-            (_("VAT (%(percent)s%%)") % {"percent": f"{invoice.vat_percent.normalize():f}"}, invoice.vat_amount),
+            (
+                _("VAT (%(percent)s%%)") % {"percent": f"{invoice.vat_percent.normalize():f}"},
+                invoice.vat_amount,
+            ),
             (_("Total"), invoice.total),
             (_("Paid"), invoice.paid_amount),
             (_("Balance due"), invoice.balance),
@@ -191,8 +215,19 @@ def statement_xlsx(statement: Statement) -> bytes:
         sheet.cell(row=3, column=1, value=_("To")).font = Font(bold=True)
         sheet.cell(row=3, column=2, value=_jdate(statement.end))
         row = 5
-        _header(sheet, row, [_("Date"), _("Description"), _("Invoice"), _("Debit (Rial)"), _("Credit (Rial)"),
-                             _("Balance (Rial)")], [14, 40, 18, 18, 18, 20])
+        _header(
+            sheet,
+            row,
+            [
+                _("Date"),
+                _("Description"),
+                _("Invoice"),
+                _("Debit (Rial)"),
+                _("Credit (Rial)"),
+                _("Balance (Rial)"),
+            ],
+            [14, 40, 18, 18, 18, 20],
+        )
         row += 1
         sheet.cell(row=row, column=1, value=_jdate(statement.start))
         sheet.cell(row=row, column=2, value=_("Opening balance")).font = Font(bold=True)
@@ -217,8 +252,12 @@ def statement_xlsx(statement: Statement) -> bytes:
         _money(sheet.cell(row=row, column=6, value=statement.closing))
 
         aging = _sheet(workbook, _("Aging"))
-        aging.cell(row=1, column=1, value=_("Receivables on %(day)s by days past the due date")
-                   % {"day": _jdate(statement.aging.as_of)}).font = Font(bold=True)
+        aging.cell(
+            row=1,
+            column=1,
+            value=_("Receivables on %(day)s by days past the due date")
+            % {"day": _jdate(statement.aging.as_of)},
+        ).font = Font(bold=True)
         _header(aging, 3, [_("Days past due"), _("Invoices"), _("Amount (Rial)")], [22, 12, 20])
         for offset, bucket in enumerate(statement.aging.rows, start=4):
             aging.cell(row=offset, column=1, value=str(bucket.label))

@@ -49,12 +49,19 @@ OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
 
 
 def _invoice_rows() -> QuerySet[Invoice]:
-    return Invoice.objects.select_related("municipality", "provider", "delivery", "payment_request",
-                                          "created_by")
+    return Invoice.objects.select_related(
+        "municipality", "provider", "delivery", "payment_request", "created_by"
+    )
 
 
-def invoice_list(*, user, status: str | None = None, municipality_id: int | None = None,
-                 provider_id: int | None = None, overdue: bool = False) -> QuerySet[Invoice]:
+def invoice_list(
+    *,
+    user,
+    status: str | None = None,
+    municipality_id: int | None = None,
+    provider_id: int | None = None,
+    overdue: bool = False,
+) -> QuerySet[Invoice]:
     """The invoices the user may see, newest issue first (drafts, which have no date, last)."""
     rows = scope(_invoice_rows(), user)
     if status:
@@ -85,7 +92,9 @@ def _payment_rows() -> QuerySet[Payment]:
     return Payment.objects.select_related("invoice", "invoice__municipality", "recorded_by")
 
 
-def payment_list(*, user, invoice_id: int | None = None, municipality_id: int | None = None) -> QuerySet[Payment]:
+def payment_list(
+    *, user, invoice_id: int | None = None, municipality_id: int | None = None
+) -> QuerySet[Payment]:
     rows = scope(_payment_rows(), user)
     if invoice_id:
         rows = rows.filter(invoice_id=invoice_id)
@@ -102,8 +111,9 @@ def _settlement_rows() -> QuerySet[CommissionSettlement]:
     return CommissionSettlement.objects.select_related("agreement", "supplier", "calculated_by", "settled_by")
 
 
-def settlement_list(*, user, status: str | None = None, supplier_id: int | None = None,
-                    agreement_id: int | None = None) -> QuerySet[CommissionSettlement]:
+def settlement_list(
+    *, user, status: str | None = None, supplier_id: int | None = None, agreement_id: int | None = None
+) -> QuerySet[CommissionSettlement]:
     rows = scope(_settlement_rows(), user)
     if status:
         rows = rows.filter(status=status)
@@ -142,7 +152,8 @@ def billable_payment_requests(*, user, municipality_id: int | None = None) -> Qu
     """Payment requests of completed milestones still waiting to be billed, the oldest first."""
     rows = scope(PaymentRequest.objects.select_related("project", "project__municipality", "milestone"), user)
     rows = rows.filter(status=PaymentRequestStatus.REQUESTED).filter(
-        ~_live_invoice_of(payment_request=OuterRef("pk")))
+        ~_live_invoice_of(payment_request=OuterRef("pk"))
+    )
     if municipality_id:
         rows = rows.filter(project__municipality_id=municipality_id)
     return rows.order_by("created_at", "pk")
@@ -173,19 +184,38 @@ def _sum(expression, condition: Q) -> Coalesce:
     return Coalesce(Sum(expression, filter=condition), Value(0), output_field=BigIntegerField())
 
 
-def municipality_balances(*, user) -> QuerySet[Municipality]:
-    """The municipalities the user may see, each with `invoiced`, `paid`, `outstanding` and `overdue`.
+def municipality_balances(*, user, today: dt.date | None = None) -> QuerySet[Municipality]:
+    """The municipalities the user may see, each with `invoiced`, `paid`, `outstanding` and `overdue`,
+    and today's aging of what is owed: `aging_d0_30`, `aging_d31_60`, `aging_d61_90`, `aging_d90_plus`
+    (days past the due date, as in the statement; not yet due counts in 0–30).
 
     Invoiced counts issued invoices (partly paid and paid included); void and draft ones never count.
     """
+    today = today or timezone.localdate()
     owed = Q(invoices__status__in=sorted(OWED_STATUSES))
-    late = Q(invoices__status__in=OPEN_STATUSES, invoices__due_date__lt=timezone.localdate())
+    still_owed = Q(invoices__status__in=OPEN_STATUSES)
+    late = still_owed & Q(invoices__due_date__lt=today)
+    balance = F("invoices__total") - F("invoices__paid_amount")
+
+    def due_between(newest_days: int | None, oldest_days: int | None) -> Q:
+        # Days past due d = today − due_date; the bucket holds newest_days ≤ d ≤ oldest_days.
+        condition = still_owed
+        if newest_days is not None:
+            condition &= Q(invoices__due_date__lte=today - dt.timedelta(days=newest_days))
+        if oldest_days is not None:
+            condition &= Q(invoices__due_date__gte=today - dt.timedelta(days=oldest_days))
+        return condition
+
     return (
         scope(Municipality.objects.all(), user)
         .annotate(
             invoiced=_sum("invoices__total", owed),
             paid=_sum("invoices__paid_amount", owed),
-            overdue=_sum(F("invoices__total") - F("invoices__paid_amount"), late),
+            overdue=_sum(balance, late),
+            aging_d0_30=_sum(balance, due_between(None, 30)),
+            aging_d31_60=_sum(balance, due_between(31, 60)),
+            aging_d61_90=_sum(balance, due_between(61, 90)),
+            aging_d90_plus=_sum(balance, due_between(91, None)),
         )
         .annotate(outstanding=F("invoiced") - F("paid"))
         .order_by("name", "pk")
@@ -210,12 +240,19 @@ def finance_totals(*, user) -> Totals:
     figures = rows.aggregate(
         invoiced=Coalesce(Sum("total", filter=owed), Value(0), output_field=BigIntegerField()),
         paid=Coalesce(Sum("paid_amount", filter=owed), Value(0), output_field=BigIntegerField()),
-        overdue=Coalesce(Sum(F("total") - F("paid_amount"), filter=late), Value(0),
-                         output_field=BigIntegerField()),
-        draft=Coalesce(Sum("total", filter=Q(status=InvoiceStatus.DRAFT)), Value(0),
-                       output_field=BigIntegerField()),
+        overdue=Coalesce(
+            Sum(F("total") - F("paid_amount"), filter=late), Value(0), output_field=BigIntegerField()
+        ),
+        draft=Coalesce(
+            Sum("total", filter=Q(status=InvoiceStatus.DRAFT)), Value(0), output_field=BigIntegerField()
+        ),
     )
     count = rows.filter(owed).count()
-    return Totals(invoiced=figures["invoiced"], paid=figures["paid"],
-                  outstanding=figures["invoiced"] - figures["paid"], overdue=figures["overdue"],
-                  draft=figures["draft"], invoices=count)
+    return Totals(
+        invoiced=figures["invoiced"],
+        paid=figures["paid"],
+        outstanding=figures["invoiced"] - figures["paid"],
+        overdue=figures["overdue"],
+        draft=figures["draft"],
+        invoices=count,
+    )

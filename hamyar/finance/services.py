@@ -139,7 +139,7 @@ def _invoice_url(invoice: Invoice) -> str:
 
 
 def _lock_invoice(invoice: Invoice) -> Invoice:
-    """The invoice re-read under a row lock (PostgreSQL; SQLite's IMMEDIATE transactions serialize writers)."""
+    """The invoice re-read under a row lock (PostgreSQL; SQLite's IMMEDIATE transactions serialize)."""
     return Invoice.objects.select_for_update().get(pk=invoice.pk)
 
 
@@ -160,35 +160,65 @@ def _vat_percent() -> Decimal:
 def _already_billed(message_source: str, invoice: Invoice | None) -> ApplicationError:
     if invoice is not None:
         return ApplicationError(
-            _("%(source)s is already billed on invoice %(invoice)s; void that invoice first to bill it "
-              "again.") % {"source": message_source, "invoice": invoice.number},
+            _(
+                "%(source)s is already billed on invoice %(invoice)s; void that invoice first to bill it "
+                "again."
+            )
+            % {"source": message_source, "invoice": invoice.number},
             code="already_invoiced",
         )
-    return ApplicationError(_("%(source)s is already billed.") % {"source": message_source},
-                            code="already_invoiced")
+    return ApplicationError(
+        _("%(source)s is already billed.") % {"source": message_source}, code="already_invoiced"
+    )
 
 
-def _create_invoice(*, organization_id: int, municipality_id: int, provider_id: int, acting_user,
-                    lines: list[tuple[str, int, str, int]], source: dict) -> Invoice:
+def _create_invoice(
+    *,
+    organization_id: int,
+    municipality_id: int,
+    provider_id: int,
+    acting_user,
+    lines: list[tuple[str, int, str, int]],
+    source: dict,
+) -> Invoice:
     """A draft invoice with its lines (description, quantity, unit, unit price); VAT from the setting."""
     subtotal = sum(quantity * price for _d, quantity, _u, price in lines)
     percent = _vat_percent()
     vat = vat_amount(subtotal, percent)
     invoice = Invoice.objects.create(
-        organization_id=organization_id, number=next_number(organization_id, "I"),
-        municipality_id=municipality_id, provider_id=provider_id, status=InvoiceStatus.DRAFT,
-        subtotal=subtotal, vat_percent=percent, vat_amount=vat, total=subtotal + vat,
-        created_by=acting_user, **source,
+        organization_id=organization_id,
+        number=next_number(organization_id, "I"),
+        municipality_id=municipality_id,
+        provider_id=provider_id,
+        status=InvoiceStatus.DRAFT,
+        subtotal=subtotal,
+        vat_percent=percent,
+        vat_amount=vat,
+        total=subtotal + vat,
+        created_by=acting_user,
+        **source,
     )
     InvoiceLine.objects.bulk_create(
-        InvoiceLine(organization_id=organization_id, invoice=invoice, description=description[:300],
-                    quantity=quantity, unit=unit[:10], unit_price=price, amount=quantity * price)
+        InvoiceLine(
+            organization_id=organization_id,
+            invoice=invoice,
+            description=description[:300],
+            quantity=quantity,
+            unit=unit[:10],
+            unit_price=price,
+            amount=quantity * price,
+        )
         for description, quantity, unit, price in lines
     )
-    audit_record(actor=acting_user, action="invoice.create", obj=invoice, after={
-        **snapshot(invoice),
-        "lines": [[description, quantity, unit, price] for description, quantity, unit, price in lines],
-    })
+    audit_record(
+        actor=acting_user,
+        action="invoice.create",
+        obj=invoice,
+        after={
+            **snapshot(invoice),
+            "lines": [[description, quantity, unit, price] for description, quantity, unit, price in lines],
+        },
+    )
     return invoice
 
 
@@ -208,20 +238,28 @@ def invoice_from_delivery(*, delivery: Delivery, acting_user) -> Invoice:
             locked = Delivery.objects.select_for_update().select_related("order").get(pk=delivery.pk)
             if locked.status != DeliveryStatus.RECEIVED:
                 raise ApplicationError(
-                    _("Delivery %(number)s is %(status)s; only a delivery the municipality received is "
-                      "billed.") % {"number": locked.number, "status": locked.get_status_display()},
+                    _(
+                        "Delivery %(number)s is %(status)s; only a delivery the municipality received is "
+                        "billed."
+                    )
+                    % {"number": locked.number, "status": locked.get_status_display()},
                     code="delivery_not_received",
                 )
             existing = _live_invoice(delivery=locked)
             if existing is not None:
                 raise _already_billed(str(source), existing)
             rows = DeliveryLine.objects.filter(delivery=locked).select_related("order_line").order_by("pk")
-            lines = [(row.order_line.description, row.quantity, row.order_line.unit, row.order_line.unit_price)
-                     for row in rows]
+            lines = [
+                (row.order_line.description, row.quantity, row.order_line.unit, row.order_line.unit_price)
+                for row in rows
+            ]
             order = locked.order
             invoice = _create_invoice(
-                organization_id=locked.organization_id, municipality_id=order.municipality_id,
-                provider_id=order.provider_id, acting_user=acting_user, lines=lines,
+                organization_id=locked.organization_id,
+                municipality_id=order.municipality_id,
+                provider_id=order.provider_id,
+                acting_user=acting_user,
+                lines=lines,
                 source={"delivery": locked},
             )
     except IntegrityError:
@@ -234,11 +272,15 @@ def invoice_from_payment_request(*, payment_request: PaymentRequest, acting_user
     """A draft invoice of a completed milestone's payment request; the request becomes invoiced."""
     _require_writer(payment_request, acting_user)
     source = _("The payment request of milestone «%(milestone)s»") % {
-        "milestone": payment_request.milestone.title}
+        "milestone": payment_request.milestone.title
+    }
     try:
         with transaction.atomic():
-            locked = (PaymentRequest.objects.select_for_update()
-                      .select_related("project", "milestone").get(pk=payment_request.pk))
+            locked = (
+                PaymentRequest.objects.select_for_update()
+                .select_related("project", "milestone")
+                .get(pk=payment_request.pk)
+            )
             existing = _live_invoice(payment_request=locked)
             if existing is not None:
                 raise _already_billed(str(source), existing)
@@ -251,57 +293,78 @@ def invoice_from_payment_request(*, payment_request: PaymentRequest, acting_user
             if locked.milestone.status != MilestoneStatus.COMPLETED:
                 raise ApplicationError(
                     _("Milestone «%(milestone)s» is not completed; a milestone is billed once it is done.")
-                    % {"milestone": locked.milestone.title}, code="milestone_not_completed",
+                    % {"milestone": locked.milestone.title},
+                    code="milestone_not_completed",
                 )
             project = locked.project
             description = f"{project.title} — {locked.milestone.title} ({project.number})"
             invoice = _create_invoice(
-                organization_id=locked.organization_id, municipality_id=project.municipality_id,
-                provider_id=project.provider_id, acting_user=acting_user,
-                lines=[(description, 1, "", locked.amount)], source={"payment_request": locked},
+                organization_id=locked.organization_id,
+                municipality_id=project.municipality_id,
+                provider_id=project.provider_id,
+                acting_user=acting_user,
+                lines=[(description, 1, "", locked.amount)],
+                source={"payment_request": locked},
             )
             before = snapshot(locked, ["status"])
             locked.status = PaymentRequestStatus.INVOICED
             locked.save(update_fields=["status", "updated_at"])
-            audit_record(actor=acting_user, action="payment_request.invoice", obj=locked, before=before,
-                         after={**snapshot(locked, ["status"]), "invoice": invoice.number})
+            audit_record(
+                actor=acting_user,
+                action="payment_request.invoice",
+                obj=locked,
+                before=before,
+                after={**snapshot(locked, ["status"]), "invoice": invoice.number},
+            )
     except IntegrityError:
         raise _already_billed(str(source), _live_invoice(payment_request_id=payment_request.pk)) from None
     return invoice
 
 
-def invoice_issue(*, invoice: Invoice, acting_user, issue_date: dt.date | None = None,
-                  due_date: dt.date | None = None) -> Invoice:
+def invoice_issue(
+    *, invoice: Invoice, acting_user, issue_date: dt.date | None = None, due_date: dt.date | None = None
+) -> Invoice:
     """Draft → issued: dated (today by default, never in the future), due on or after the issue date
     (30 days later by default). The municipality's users are told."""
     _require_writer(invoice, acting_user)
     today = timezone.localdate()
-    issue_date = today if issue_date is None else _require_date(
-        issue_date, "issue_date", _("Enter the issue date."))
+    issue_date = (
+        today if issue_date is None else _require_date(issue_date, "issue_date", _("Enter the issue date."))
+    )
     if issue_date > today:
         raise _field_error("issue_date", _("The issue date cannot be in the future."))
     if due_date is None:
         due_date = issue_date + dt.timedelta(days=DEFAULT_PAYMENT_TERM_DAYS)
     due_date = _require_date(due_date, "due_date", _("Enter the due date."))
     if due_date < issue_date:
-        raise _field_error("due_date", _("The due date cannot be before the issue date (%(issued)s).")
-                           % {"issued": _jalali(issue_date)})
+        raise _field_error(
+            "due_date",
+            _("The due date cannot be before the issue date (%(issued)s).") % {"issued": _jalali(issue_date)},
+        )
     with transaction.atomic():
         locked = _lock_invoice(invoice)
         if locked.status != InvoiceStatus.DRAFT:
             raise ApplicationError(
                 _("Invoice %(number)s is %(status)s; only a draft is issued.")
-                % {"number": locked.number, "status": locked.get_status_display()}, code="invoice_state",
+                % {"number": locked.number, "status": locked.get_status_display()},
+                code="invoice_state",
             )
         before = snapshot(locked)
         locked.issue_date, locked.due_date, locked.issued_at = issue_date, due_date, timezone.now()
-        _move_invoice(locked, InvoiceStatus.ISSUED, acting_user=acting_user, before=before,
-                      fields=["issue_date", "due_date", "issued_at"])
+        _move_invoice(
+            locked,
+            InvoiceStatus.ISSUED,
+            acting_user=acting_user,
+            before=before,
+            fields=["issue_date", "due_date", "issued_at"],
+        )
         notify(
             organization_id=locked.organization_id,
-            recipients=notification_recipients(organization_id=locked.organization_id,
-                                               roles=[Role.MUNICIPALITY_USER],
-                                               municipality_id=locked.municipality_id),
+            recipients=notification_recipients(
+                organization_id=locked.organization_id,
+                roles=[Role.MUNICIPALITY_USER],
+                municipality_id=locked.municipality_id,
+            ),
             subject=_("Invoice %(number)s of %(total)s Rial was issued; it is due on %(due)s.")
             % {"number": locked.number, "total": _rial(locked.total), "due": _jalali(due_date)},
             url=_invoice_url(locked),
@@ -310,7 +373,8 @@ def invoice_issue(*, invoice: Invoice, acting_user, issue_date: dt.date | None =
 
 
 def invoice_void(*, invoice: Invoice, acting_user, reason: str) -> Invoice:
-    """A draft or issued, unpaid invoice is voided with a reason (never deleted); its source is billable again."""
+    """A draft or issued, unpaid invoice is voided with a reason (never deleted); its source is billable
+    again."""
     _require_writer(invoice, acting_user)
     reason = normalize(reason or "", multiline=True)
     if not reason:
@@ -323,33 +387,49 @@ def invoice_void(*, invoice: Invoice, acting_user, reason: str) -> Invoice:
             request = PaymentRequest.objects.select_for_update().get(pk=invoice.payment_request_id)
         locked = _lock_invoice(invoice)
         if locked.status == InvoiceStatus.VOID:
-            raise ApplicationError(_("Invoice %(number)s is already void.") % {"number": locked.number},
-                                   code="invoice_state")
+            raise ApplicationError(
+                _("Invoice %(number)s is already void.") % {"number": locked.number}, code="invoice_state"
+            )
         if locked.paid_amount > 0 or (locked.status, InvoiceStatus.VOID) not in INVOICE_TRANSITIONS:
             raise ApplicationError(
-                _("Invoice %(number)s has payments of %(paid)s Rial; an invoice that was paid (in full or "
-                  "in part) cannot be voided.") % {"number": locked.number, "paid": _rial(locked.paid_amount)},
+                _(
+                    "Invoice %(number)s has payments of %(paid)s Rial; an invoice that was paid (in full or "
+                    "in part) cannot be voided."
+                )
+                % {"number": locked.number, "paid": _rial(locked.paid_amount)},
                 code="invoice_has_payments",
             )
         before = snapshot(locked)
         locked.void_reason, locked.voided_at = reason, timezone.now()
-        _move_invoice(locked, InvoiceStatus.VOID, acting_user=acting_user, before=before,
-                      fields=["void_reason", "voided_at"])
+        _move_invoice(
+            locked,
+            InvoiceStatus.VOID,
+            acting_user=acting_user,
+            before=before,
+            fields=["void_reason", "voided_at"],
+        )
         if request is not None and request.status == PaymentRequestStatus.INVOICED:
             request_before = snapshot(request, ["status"])
             request.status = PaymentRequestStatus.REQUESTED
             request.save(update_fields=["status", "updated_at"])
-            audit_record(actor=acting_user, action="payment_request.reopen", obj=request,
-                         before=request_before, after={**snapshot(request, ["status"]),
-                                                       "voided_invoice": locked.number})
+            audit_record(
+                actor=acting_user,
+                action="payment_request.reopen",
+                obj=request,
+                before=request_before,
+                after={**snapshot(request, ["status"]), "voided_invoice": locked.number},
+            )
         if before["status"] != InvoiceStatus.DRAFT:
             notify(
                 organization_id=locked.organization_id,
-                recipients=notification_recipients(organization_id=locked.organization_id,
-                                                   roles=[Role.MUNICIPALITY_USER],
-                                                   municipality_id=locked.municipality_id),
+                recipients=notification_recipients(
+                    organization_id=locked.organization_id,
+                    roles=[Role.MUNICIPALITY_USER],
+                    municipality_id=locked.municipality_id,
+                ),
                 subject=_("Invoice %(number)s was voided.") % {"number": locked.number},
-                body=reason, url=_invoice_url(locked),
+                body=reason,
+                url=_invoice_url(locked),
             )
     return locked
 
@@ -362,8 +442,15 @@ def normalize_reference(value) -> str:
     return normalize(str(value or ""))
 
 
-def payment_record(*, invoice: Invoice, acting_user, amount, paid_on: dt.date | None, reference: str,
-                   method: str = PaymentMethod.TRANSFER) -> Payment:
+def payment_record(
+    *,
+    invoice: Invoice,
+    acting_user,
+    amount,
+    paid_on: dt.date | None,
+    reference: str,
+    method: str = PaymentMethod.TRANSFER,
+) -> Payment:
     """Money received against an issued invoice: more than zero, at most its balance.
 
     The invoice is locked before its balance is read: a second payment recorded at the same moment
@@ -391,35 +478,57 @@ def payment_record(*, invoice: Invoice, acting_user, amount, paid_on: dt.date | 
             locked = _lock_invoice(invoice)
             if locked.status not in (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID):
                 messages = {
-                    InvoiceStatus.DRAFT: _("Invoice %(number)s is a draft; issue it before recording payments."),
+                    InvoiceStatus.DRAFT: _(
+                        "Invoice %(number)s is a draft; issue it before recording payments."
+                    ),
                     InvoiceStatus.PAID: _("Invoice %(number)s is already paid in full."),
                     InvoiceStatus.VOID: _("Invoice %(number)s is void; no payment is recorded against it."),
                 }
-                raise ApplicationError(messages[locked.status] % {"number": locked.number},
-                                       code="invoice_state")
+                raise ApplicationError(
+                    messages[locked.status] % {"number": locked.number}, code="invoice_state"
+                )
             if paid_on < locked.issue_date:
-                raise _field_error("paid_on", _("The payment date cannot be before the invoice's issue date "
-                                                "(%(issued)s).") % {"issued": _jalali(locked.issue_date)})
+                raise _field_error(
+                    "paid_on",
+                    _("The payment date cannot be before the invoice's issue date (%(issued)s).")
+                    % {"issued": _jalali(locked.issue_date)},
+                )
             if amount > locked.balance:
                 raise _field_error(
                     "amount",
-                    _("The payment of %(amount)s Rial is more than the balance of invoice %(number)s, which is "
-                      "%(balance)s Rial.") % {"amount": _rial(amount), "number": locked.number,
-                                              "balance": _rial(locked.balance)},
+                    _(
+                        "The payment of %(amount)s Rial is more than the balance of invoice %(number)s, "
+                        "which is %(balance)s Rial."
+                    )
+                    % {"amount": _rial(amount), "number": locked.number, "balance": _rial(locked.balance)},
                     code="overpayment",
                 )
             if Payment.objects.filter(organization_id=locked.organization_id, reference=reference).exists():
                 raise _duplicate_reference(reference)
             before = snapshot(locked)
             payment = Payment.objects.create(
-                organization_id=locked.organization_id, invoice=locked, amount=amount, paid_on=paid_on,
-                reference=reference, method=method, recorded_by=acting_user,
+                organization_id=locked.organization_id,
+                invoice=locked,
+                amount=amount,
+                paid_on=paid_on,
+                reference=reference,
+                method=method,
+                recorded_by=acting_user,
             )
             locked.paid_amount += amount
-            target = InvoiceStatus.PAID if locked.paid_amount == locked.total else InvoiceStatus.PARTIALLY_PAID
-            audit_record(actor=acting_user, action="payment.record", obj=payment, after={
-                **snapshot(payment), "invoice_paid_amount": locked.paid_amount, "invoice_balance": locked.balance,
-            })
+            target = (
+                InvoiceStatus.PAID if locked.paid_amount == locked.total else InvoiceStatus.PARTIALLY_PAID
+            )
+            audit_record(
+                actor=acting_user,
+                action="payment.record",
+                obj=payment,
+                after={
+                    **snapshot(payment),
+                    "invoice_paid_amount": locked.paid_amount,
+                    "invoice_balance": locked.balance,
+                },
+            )
             if target != locked.status:
                 _move_invoice(locked, target, acting_user=acting_user, before=before, fields=["paid_amount"])
             else:
@@ -427,9 +536,11 @@ def payment_record(*, invoice: Invoice, acting_user, amount, paid_on: dt.date | 
             if target == InvoiceStatus.PAID:
                 notify(
                     organization_id=locked.organization_id,
-                    recipients=notification_recipients(organization_id=locked.organization_id,
-                                                       roles=[Role.MUNICIPALITY_USER],
-                                                       municipality_id=locked.municipality_id),
+                    recipients=notification_recipients(
+                        organization_id=locked.organization_id,
+                        roles=[Role.MUNICIPALITY_USER],
+                        municipality_id=locked.municipality_id,
+                    ),
                     subject=_("Invoice %(number)s is paid in full. Thank you.") % {"number": locked.number},
                     url=_invoice_url(locked),
                 )
@@ -440,8 +551,12 @@ def payment_record(*, invoice: Invoice, acting_user, amount, paid_on: dt.date | 
 
 
 def _duplicate_reference(reference: str) -> InvalidInput:
-    return _field_error("reference", _("A payment with reference %(reference)s is already recorded in this "
-                                       "organization.") % {"reference": reference}, code="duplicate_reference")
+    return _field_error(
+        "reference",
+        _("A payment with reference %(reference)s is already recorded in this organization.")
+        % {"reference": reference},
+        code="duplicate_reference",
+    )
 
 
 # ---------------------------------------------------------------- commissions
@@ -455,8 +570,9 @@ def commission_amount(sales: int, percent) -> int:
     return vat_amount(sales, percent)
 
 
-def commission_calculate(*, agreement: AgencyAgreement, acting_user, period_start: dt.date,
-                         period_end: dt.date) -> CommissionSettlement:
+def commission_calculate(
+    *, agreement: AgencyAgreement, acting_user, period_start: dt.date, period_end: dt.date
+) -> CommissionSettlement:
     """The commission of an agency agreement for a period: its supplier's invoiced sales before VAT.
 
     Sales are the subtotals of the supplier's invoices issued in the period and within the
@@ -475,33 +591,52 @@ def commission_calculate(*, agreement: AgencyAgreement, acting_user, period_star
         raise _field_error(
             "period_start",
             _("Agreement %(number)s is valid from %(starts)s to %(ends)s; the period is outside it.")
-            % {"number": agreement.number, "starts": _jalali(agreement.starts_on),
-               "ends": _jalali(agreement.ends_on)},
+            % {
+                "number": agreement.number,
+                "starts": _jalali(agreement.starts_on),
+                "ends": _jalali(agreement.ends_on),
+            },
             code="outside_agreement",
         )
     try:
         with transaction.atomic():
             # One calculation of an agreement at a time: the overlap check below cannot race.
             locked = AgencyAgreement.objects.select_for_update().get(pk=agreement.pk)
-            overlapping = (CommissionSettlement.objects
-                           .filter(agreement=locked, period_start__lte=period_end, period_end__gte=period_start)
-                           .order_by("period_start").first())
+            overlapping = (
+                CommissionSettlement.objects.filter(
+                    agreement=locked, period_start__lte=period_end, period_end__gte=period_start
+                )
+                .order_by("period_start")
+                .first()
+            )
             if overlapping is not None:
                 raise _settlement_exists(locked, overlapping)
             sales = Invoice.objects.filter(
-                organization_id=locked.organization_id, provider_id=locked.supplier_id,
-                status__in=sorted(OWED_STATUSES), issue_date__gte=start, issue_date__lte=end,
+                organization_id=locked.organization_id,
+                provider_id=locked.supplier_id,
+                status__in=sorted(OWED_STATUSES),
+                issue_date__gte=start,
+                issue_date__lte=end,
             ).aggregate(total=Sum("subtotal"), count=Count("pk"))
             total = sales["total"] or 0
             settlement = CommissionSettlement.objects.create(
-                organization_id=locked.organization_id, agreement=locked, supplier_id=locked.supplier_id,
-                period_start=period_start, period_end=period_end, sales_total=total,
+                organization_id=locked.organization_id,
+                agreement=locked,
+                supplier_id=locked.supplier_id,
+                period_start=period_start,
+                period_end=period_end,
+                sales_total=total,
                 commission_percent=locked.commission_percent,
                 commission_amount=commission_amount(total, locked.commission_percent),
-                invoice_count=sales["count"], calculated_by=acting_user,
+                invoice_count=sales["count"],
+                calculated_by=acting_user,
             )
-            audit_record(actor=acting_user, action="commission.calculate", obj=settlement,
-                         after={**snapshot(settlement), "sales_from": start, "sales_to": end})
+            audit_record(
+                actor=acting_user,
+                action="commission.calculate",
+                obj=settlement,
+                after={**snapshot(settlement), "sales_from": start, "sales_to": end},
+            )
     except IntegrityError:
         raise _settlement_exists(agreement, None) from None
     return settlement
@@ -509,18 +644,28 @@ def commission_calculate(*, agreement: AgencyAgreement, acting_user, period_star
 
 def _settlement_exists(agreement: AgencyAgreement, other: CommissionSettlement | None) -> ApplicationError:
     if other is None:
-        return ApplicationError(_("The commission of agreement %(number)s for this period is already "
-                                  "calculated.") % {"number": agreement.number}, code="settlement_exists")
+        return ApplicationError(
+            _("The commission of agreement %(number)s for this period is already calculated.")
+            % {"number": agreement.number},
+            code="settlement_exists",
+        )
     return ApplicationError(
-        _("The commission of agreement %(number)s is already calculated for %(start)s to %(end)s, which "
-          "overlaps this period.") % {"number": agreement.number, "start": _jalali(other.period_start),
-                                      "end": _jalali(other.period_end)},
+        _(
+            "The commission of agreement %(number)s is already calculated for %(start)s to %(end)s, which "
+            "overlaps this period."
+        )
+        % {
+            "number": agreement.number,
+            "start": _jalali(other.period_start),
+            "end": _jalali(other.period_end),
+        },
         code="settlement_exists",
     )
 
 
-def commission_settle(*, settlement: CommissionSettlement, acting_user, reference: str,
-                      settled_on: dt.date | None) -> CommissionSettlement:
+def commission_settle(
+    *, settlement: CommissionSettlement, acting_user, reference: str, settled_on: dt.date | None
+) -> CommissionSettlement:
     """Calculated → settled, with the settlement's reference and date; the supplier's users are told."""
     _require_writer(settlement, acting_user)
     reference = normalize_reference(reference)
@@ -535,8 +680,11 @@ def commission_settle(*, settlement: CommissionSettlement, acting_user, referenc
         locked = CommissionSettlement.objects.select_for_update().get(pk=settlement.pk)
         action = SETTLEMENT_TRANSITIONS.get((locked.status, SettlementStatus.SETTLED))
         if action is None:
-            raise ApplicationError(_("This commission is already settled (reference %(reference)s).")
-                                   % {"reference": locked.reference}, code="settlement_state")
+            raise ApplicationError(
+                _("This commission is already settled (reference %(reference)s).")
+                % {"reference": locked.reference},
+                code="settlement_state",
+            )
         before = snapshot(locked)
         locked.status, locked.reference, locked.settled_on = SettlementStatus.SETTLED, reference, settled_on
         locked.settled_by = acting_user
@@ -544,11 +692,17 @@ def commission_settle(*, settlement: CommissionSettlement, acting_user, referenc
         audit_record(actor=acting_user, action=action, obj=locked, before=before, after=snapshot(locked))
         notify(
             organization_id=locked.organization_id,
-            recipients=notification_recipients(organization_id=locked.organization_id,
-                                                roles=[Role.SUPPLIER_USER], provider_id=locked.supplier_id),
+            recipients=notification_recipients(
+                organization_id=locked.organization_id,
+                roles=[Role.SUPPLIER_USER],
+                provider_id=locked.supplier_id,
+            ),
             subject=_("Your commission statement of %(start)s to %(end)s was settled: %(amount)s Rial.")
-            % {"start": _jalali(locked.period_start), "end": _jalali(locked.period_end),
-               "amount": _rial(locked.commission_amount)},
+            % {
+                "start": _jalali(locked.period_start),
+                "end": _jalali(locked.period_end),
+                "amount": _rial(locked.commission_amount),
+            },
             url=_url("finance:commission_detail", locked.pk),
         )
     return locked
@@ -565,24 +719,40 @@ def invoice_remind_overdue(*, today: dt.date | None = None) -> int:
 
     today = today or timezone.localdate()
     reminded = 0
-    overdue = (Invoice.objects.filter(status__in=[InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID],
-                                      due_date__lt=today)
-               .order_by("organization_id", "pk"))
+    overdue = Invoice.objects.filter(
+        status__in=[InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID], due_date__lt=today
+    ).order_by("organization_id", "pk")
     for invoice in overdue.iterator(chunk_size=500):
         with override_site_language():
-            subject = str(_("Invoice %(number)s is past its due date (%(due)s); %(balance)s Rial is still owed.")
-                          % {"number": invoice.number, "due": _jalali(invoice.due_date),
-                             "balance": _rial(invoice.balance)})
-        recipients = notification_recipients(organization_id=invoice.organization_id,
-                                              roles=[Role.MUNICIPALITY_USER], municipality_id=invoice.municipality_id)
-        recipients += notification_recipients(organization_id=invoice.organization_id,
-                                               roles=[Role.FINANCE_OFFICER])
-        told = set(Notification.objects.filter(recipient__in=recipients, subject=subject[:200])
-                   .values_list("recipient_id", flat=True))
+            subject = str(
+                _("Invoice %(number)s is past its due date (%(due)s); %(balance)s Rial is still owed.")
+                % {
+                    "number": invoice.number,
+                    "due": _jalali(invoice.due_date),
+                    "balance": _rial(invoice.balance),
+                }
+            )
+        recipients = notification_recipients(
+            organization_id=invoice.organization_id,
+            roles=[Role.MUNICIPALITY_USER],
+            municipality_id=invoice.municipality_id,
+        )
+        recipients += notification_recipients(
+            organization_id=invoice.organization_id, roles=[Role.FINANCE_OFFICER]
+        )
+        told = set(
+            Notification.objects.filter(recipient__in=recipients, subject=subject[:200]).values_list(
+                "recipient_id", flat=True
+            )
+        )
         fresh = [user for user in recipients if user.pk not in told]
         if fresh:
-            notify(organization_id=invoice.organization_id, recipients=fresh, subject=subject,
-                   url=_invoice_url(invoice))
+            notify(
+                organization_id=invoice.organization_id,
+                recipients=fresh,
+                subject=subject,
+                url=_invoice_url(invoice),
+            )
             reminded += 1
     return reminded
 

@@ -117,41 +117,74 @@ class Statement:
 def statement_build(*, municipality: Municipality, start: dt.date, end: dt.date) -> Statement:
     """The statement of `municipality` from `start` to `end` (both included); the caller checked scope."""
     if end < start:
-        raise InvalidInput(_("The end of the range cannot be before its start."),
-                           extra={"fields": {"to": [str(_("The end of the range cannot be before its start."))]}})
+        raise InvalidInput(
+            _("The end of the range cannot be before its start."),
+            extra={"fields": {"to": [str(_("The end of the range cannot be before its start."))]}},
+        )
     invoices = list(
-        Invoice.objects.filter(municipality=municipality, status__in=sorted(OWED_STATUSES), issue_date__lte=end)
-        .order_by("issue_date", "pk").values("pk", "number", "issue_date", "due_date", "total")
+        Invoice.objects.filter(
+            municipality=municipality, status__in=sorted(OWED_STATUSES), issue_date__lte=end
+        )
+        .order_by("issue_date", "pk")
+        .values("pk", "number", "issue_date", "due_date", "total")
     )
     by_id = {row["pk"]: row for row in invoices}
     payments = list(
         Payment.objects.filter(invoice_id__in=list(by_id), paid_on__lte=end)
-        .order_by("paid_on", "pk").values("pk", "invoice_id", "amount", "paid_on", "reference", "method")
+        .order_by("paid_on", "pk")
+        .values("pk", "invoice_id", "amount", "paid_on", "reference", "method")
     )
-    opening = (sum(row["total"] for row in invoices if row["issue_date"] < start)
-               - sum(row["amount"] for row in payments if row["paid_on"] < start))
+    opening = sum(row["total"] for row in invoices if row["issue_date"] < start) - sum(
+        row["amount"] for row in payments if row["paid_on"] < start
+    )
     entries: list[tuple[tuple, Movement]] = []
     for row in invoices:
         if row["issue_date"] >= start:
-            entries.append(((row["issue_date"], 0, row["pk"]), Movement(
-                date=row["issue_date"], kind="invoice", number=row["number"], invoice_id=row["pk"],
-                invoice_number=row["number"], debit=row["total"], credit=0, balance=0, due_date=row["due_date"],
-            )))
+            entries.append(
+                (
+                    (row["issue_date"], 0, row["pk"]),
+                    Movement(
+                        date=row["issue_date"],
+                        kind="invoice",
+                        number=row["number"],
+                        invoice_id=row["pk"],
+                        invoice_number=row["number"],
+                        debit=row["total"],
+                        credit=0,
+                        balance=0,
+                        due_date=row["due_date"],
+                    ),
+                )
+            )
     for row in payments:
         if row["paid_on"] >= start:
             invoice = by_id[row["invoice_id"]]
-            entries.append(((row["paid_on"], 1, row["pk"]), Movement(
-                date=row["paid_on"], kind="payment", number=row["reference"], invoice_id=invoice["pk"],
-                invoice_number=invoice["number"], debit=0, credit=row["amount"], balance=0,
-                payment_id=row["pk"], method=row["method"],
-            )))
+            entries.append(
+                (
+                    (row["paid_on"], 1, row["pk"]),
+                    Movement(
+                        date=row["paid_on"],
+                        kind="payment",
+                        number=row["reference"],
+                        invoice_id=invoice["pk"],
+                        invoice_number=invoice["number"],
+                        debit=0,
+                        credit=row["amount"],
+                        balance=0,
+                        payment_id=row["pk"],
+                        method=row["method"],
+                    ),
+                )
+            )
     balance = opening
     movements = []
     for _key, movement in sorted(entries, key=lambda pair: pair[0]):
         balance += movement.debit - movement.credit
         movement.balance = balance
         movements.append(movement)
-    statement = Statement(municipality=municipality, start=start, end=end, opening=opening, movements=movements)
+    statement = Statement(
+        municipality=municipality, start=start, end=end, opening=opening, movements=movements
+    )
     statement.aging = _aging(invoices, payments, as_of=end)
     return statement
 

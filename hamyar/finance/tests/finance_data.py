@@ -23,8 +23,14 @@ from hamyar.projects.choices import MilestoneStatus, PaymentRequestStatus, Proje
 from hamyar.projects.models import Milestone, PaymentRequest
 from hamyar.projects.tests.project_data import vakilabad_project
 
-__all__ = ["BENCH_PRICE", "issued_invoice", "open_order", "received_delivery", "requested_payment",
-           "tenant_catalog"]
+__all__ = [
+    "BENCH_PRICE",
+    "issued_invoice",
+    "open_order",
+    "received_delivery",
+    "requested_payment",
+    "tenant_catalog",
+]
 
 
 def _municipality_user(tenant, municipality):
@@ -50,8 +56,15 @@ def open_order(tenant, catalog: Catalog | None = None, *, quantity: int = 40, mu
     return order_start(order=order, acting_user=tenant.users["supplier"])
 
 
-def received_delivery(tenant, catalog: Catalog | None = None, *, order: Order | None = None,
-                      quantity: int | None = None, ordered: int = 40, municipality=None) -> Delivery:
+def received_delivery(
+    tenant,
+    catalog: Catalog | None = None,
+    *,
+    order: Order | None = None,
+    quantity: int | None = None,
+    ordered: int = 40,
+    municipality=None,
+) -> Delivery:
     """A delivery the municipality received: `quantity` benches (default: all that is left) of
     `order`, or of a new order of `ordered` benches. The delivery is dated today.
     """
@@ -62,23 +75,29 @@ def received_delivery(tenant, catalog: Catalog | None = None, *, order: Order | 
         order = order_start(order=order, acting_user=tenant.users["supplier"])
     line = order.lines.order_by("pk").first()
     left = line.quantity - line.delivered_quantity
-    delivery = delivery_record(order=order, acting_user=tenant.users["supplier"],
-                               quantities={line.pk: quantity or left}, delivered_on=timezone.localdate())
+    delivery = delivery_record(
+        order=order,
+        acting_user=tenant.users["supplier"],
+        quantities={line.pk: quantity or left},
+        delivered_on=timezone.localdate(),
+    )
     receipt_confirm(delivery=delivery, acting_user=_municipality_user(tenant, order.municipality))
     delivery.refresh_from_db()
     return delivery
 
 
-def requested_payment(tenant, *, milestone: int = 0, project=None, municipality=None,
-                      amount: int | None = None) -> PaymentRequest:
+def requested_payment(
+    tenant, *, milestone: int = 0, project=None, municipality=None, amount: int | None = None
+) -> PaymentRequest:
     """The payment request of a completed milestone of District 9's Vakilabad Park project.
 
     `milestone` is its index (0 design, 5 bn Rial; 1 planting, 12 bn; 2 irrigation, 8 bn);
     pass the `project` of an earlier call to bill another of its milestones.
     """
     if project is None:
-        project = vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS,
-                                    municipality=municipality).project
+        project = vakilabad_project(
+            tenant, status=ProjectStatus.IN_PROGRESS, municipality=municipality
+        ).project
     stage: Milestone = project.milestones.order_by("sequence")[milestone]
     now = timezone.now()
     stage.status, stage.percent = MilestoneStatus.COMPLETED, Decimal("100")
@@ -86,12 +105,17 @@ def requested_payment(tenant, *, milestone: int = 0, project=None, municipality=
     stage.completed_at = now
     stage.save()
     return PaymentRequest.objects.create(
-        organization=tenant.org, project=project, milestone=stage,
-        amount=stage.amount if amount is None else amount, status=PaymentRequestStatus.REQUESTED,
+        organization=tenant.org,
+        project=project,
+        milestone=stage,
+        amount=stage.amount if amount is None else amount,
+        status=PaymentRequestStatus.REQUESTED,
     )
 
 
-def issued_invoice(tenant, *, source=None, issue_date: dt.date | None = None, due_date: dt.date | None = None):
+def issued_invoice(
+    tenant, *, source=None, issue_date: dt.date | None = None, due_date: dt.date | None = None
+):
     """An issued invoice (through the finance services) of `source`: a received delivery, a payment
     request, or a new received delivery of 40 benches for District 9 when left out."""
     from hamyar.finance.services import invoice_from_delivery, invoice_from_payment_request, invoice_issue

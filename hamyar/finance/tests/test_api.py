@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hamyar.core.jalali import format_jalali_date, parse_jalali_date
 from hamyar.core.models import AuditEvent
-from hamyar.finance.models import CommissionSettlement, Invoice, Payment
+from hamyar.finance.models import CommissionSettlement, Invoice
 from hamyar.finance.tests.finance_data import issued_invoice, received_delivery, requested_payment
 
 BASE = "/api/v1/finance"
@@ -42,18 +42,30 @@ def test_bill_issue_pay_and_read_back_through_the_api(tenant, finance):
     again = post(finance, f"{BASE}/invoices", {"delivery": delivery.pk})
     assert again.status_code == 409 and again.json()["code"] == "already_invoiced"
 
-    issued = post(finance, f"{BASE}/invoices/{invoice['id']}/issue", {"issue_date": "۱۴۰۵/۰۹/۰۱",
-                                                                      "due_date": "1405/09/20"})
+    issued = post(
+        finance,
+        f"{BASE}/invoices/{invoice['id']}/issue",
+        {"issue_date": "۱۴۰۵/۰۹/۰۱", "due_date": "1405/09/20"},
+    )
     assert issued.status_code == 200, issued.content
-    assert (issued.json()["issue_date_jalali"], issued.json()["due_date_jalali"]) == ("1405/09/01", "1405/09/20")
+    assert (issued.json()["issue_date_jalali"], issued.json()["due_date_jalali"]) == (
+        "1405/09/01",
+        "1405/09/20",
+    )
 
     total = issued.json()["total"]
-    over = post(finance, f"{BASE}/invoices/{invoice['id']}/payments",
-                {"amount": total + 1, "reference": "SATNA-1", "paid_on": "1405/09/02"})
+    over = post(
+        finance,
+        f"{BASE}/invoices/{invoice['id']}/payments",
+        {"amount": total + 1, "reference": "SATNA-1", "paid_on": "1405/09/02"},
+    )
     assert over.status_code == 422 and over.json()["code"] == "overpayment"
     assert "مانده" in over.json()["detail"]
-    paid = post(finance, f"{BASE}/invoices/{invoice['id']}/payments",
-                {"amount": total - 10, "reference": "SATNA-1", "paid_on": "2026-11-23"})
+    paid = post(
+        finance,
+        f"{BASE}/invoices/{invoice['id']}/payments",
+        {"amount": total - 10, "reference": "SATNA-1", "paid_on": "2026-11-23"},
+    )
     assert paid.status_code == 201, paid.content
     assert paid.json()["invoice"]["number"] == invoice["number"]
     detail = finance.get(f"{BASE}/invoices/{invoice['id']}").json()
@@ -75,8 +87,10 @@ def test_a_milestone_is_billed_and_voided_with_a_reason(tenant, finance):
     assert post(finance, f"{BASE}/invoices", {"payment_request": request.pk}).status_code == 201
 
 
-@pytest.mark.parametrize("body", [{}, {"delivery": 1, "payment_request": 1}, {"delivery": "1"},
-                                  {"delivery": 987654321}, {"other": 1}])
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"delivery": 1, "payment_request": 1}, {"delivery": "1"}, {"delivery": 987654321}, {"other": 1}],
+)
 def test_bad_requests_to_bill_are_422_and_write_nothing(tenant, finance, body):
     before = (Invoice.objects.count(), AuditEvent.objects.count())
     response = post(finance, f"{BASE}/invoices", body)
@@ -84,11 +98,14 @@ def test_bad_requests_to_bill_are_422_and_write_nothing(tenant, finance, body):
     assert (Invoice.objects.count(), AuditEvent.objects.count()) == before
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"issue_date": "1405/13/01"}, "issue_date"),
-    ({"issue_date": "1405/09/01", "due_date": "1405/08/01"}, "due_date"),
-    ({"issue_date": "tomorrow"}, "issue_date"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"issue_date": "1405/13/01"}, "issue_date"),
+        ({"issue_date": "1405/09/01", "due_date": "1405/08/01"}, "due_date"),
+        ({"issue_date": "tomorrow"}, "issue_date"),
+    ],
+)
 def test_bad_issue_dates_are_422_in_persian(tenant, finance, body, field):
     invoice = post(finance, f"{BASE}/invoices", {"payment_request": requested_payment(tenant).pk}).json()
     response = post(finance, f"{BASE}/invoices/{invoice['id']}/issue", body)
@@ -102,21 +119,30 @@ def test_a_municipality_reads_only_its_own_invoices_statement_and_documents(tena
     district9, district10 = session(tenant.users["district9"]), session(tenant.users["district10"])
     assert [i["id"] for i in district9.get(f"{BASE}/invoices").json()["items"]] == [ours.pk]
     assert [i["id"] for i in district10.get(f"{BASE}/invoices").json()["items"]] == [theirs.pk]
-    for path in [f"/invoices/{ours.pk}", f"/invoices/{ours.pk}/pdf", f"/invoices/{ours.pk}/xlsx",
-                 f"/statements/{tenant.district9.pk}", f"/statements/{tenant.district9.pk}/pdf",
-                 f"/statements/{tenant.district9.pk}/xlsx"]:
+    for path in [
+        f"/invoices/{ours.pk}",
+        f"/invoices/{ours.pk}/pdf",
+        f"/invoices/{ours.pk}/xlsx",
+        f"/statements/{tenant.district9.pk}",
+        f"/statements/{tenant.district9.pk}/pdf",
+        f"/statements/{tenant.district9.pk}/xlsx",
+    ]:
         assert district9.get(BASE + path).status_code == 200, path
         for outsider in [district10, session(tenant.users["supplier"]), session(other_tenant.users["admin"])]:
             refused = outsider.get(BASE + path)
             assert refused.status_code == 404 and refused.json()["code"] == "not_found", path
     # Reading is not writing: a municipality user cannot pay or void its own invoice.
     assert post(district9, f"{BASE}/invoices/{ours.pk}/void", {"reason": "x"}).status_code == 403
-    assert post(district9, f"{BASE}/invoices/{ours.pk}/payments", {"amount": 1, "reference": "r"}).status_code == 403
+    assert (
+        post(district9, f"{BASE}/invoices/{ours.pk}/payments", {"amount": 1, "reference": "r"}).status_code
+        == 403
+    )
 
 
 def test_the_statement_for_a_jalali_month_with_pdf_and_workbook(tenant):
-    invoice = issued_invoice(tenant, source=requested_payment(tenant), issue_date=J("1405/08/05"),
-                             due_date=J("1405/08/25"))
+    invoice = issued_invoice(
+        tenant, source=requested_payment(tenant), issue_date=J("1405/08/05"), due_date=J("1405/08/25")
+    )
     client = session(tenant.users["district9"])
     url = f"{BASE}/statements/{tenant.district9.pk}"
     statement = client.get(url, {"from": "۱۴۰۵/۰۸/۰۱", "to": "1405/08/30"}).json()
@@ -129,7 +155,11 @@ def test_the_statement_for_a_jalali_month_with_pdf_and_workbook(tenant):
     today = format_jalali_date(timezone.localdate(), persian_digits=False)
     assert client.get(url).json()["start_jalali"] == today[:8] + "01"
     pdf = client.get(f"{url}/pdf", {"from": "1405/08/01", "to": "1405/08/30"})
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert (
+        pdf.status_code == 200
+        and pdf["Content-Type"] == "application/pdf"
+        and pdf.content.startswith(b"%PDF")
+    )
     assert "14050801-14050830.pdf" in pdf["Content-Disposition"]
     book = client.get(f"{url}/xlsx", {"from": "1405/08/01", "to": "1405/08/30"})
     sheet = openpyxl.load_workbook(io.BytesIO(book.content)).active
@@ -141,8 +171,11 @@ def test_the_statement_for_a_jalali_month_with_pdf_and_workbook(tenant):
 def test_commissions_are_calculated_settled_and_seen_by_their_supplier(tenant, finance):
     today = timezone.localdate()
     issued_invoice(tenant, source=received_delivery(tenant, quantity=10))
-    body = {"agreement": tenant.agreement.pk, "period_start": format_jalali_date(today, persian_digits=False),
-            "period_end": today.isoformat()}
+    body = {
+        "agreement": tenant.agreement.pk,
+        "period_start": format_jalali_date(today, persian_digits=False),
+        "period_end": today.isoformat(),
+    }
     created = post(finance, f"{BASE}/commissions", body)
     assert created.status_code == 201, created.content
     settlement = created.json()
@@ -151,7 +184,9 @@ def test_commissions_are_calculated_settled_and_seen_by_their_supplier(tenant, f
     supplier = session(tenant.users["supplier"])
     assert [s["id"] for s in supplier.get(f"{BASE}/commissions").json()["items"]] == [settlement["id"]]
     assert session(tenant.users["district9"]).get(f"{BASE}/commissions/{settlement['id']}").status_code == 404
-    assert post(supplier, f"{BASE}/commissions/{settlement['id']}/settle", {"reference": "x"}).status_code == 403
+    assert (
+        post(supplier, f"{BASE}/commissions/{settlement['id']}/settle", {"reference": "x"}).status_code == 403
+    )
     settled = post(finance, f"{BASE}/commissions/{settlement['id']}/settle", {"reference": "واریز ۱۲"})
     assert settled.status_code == 200 and settled.json()["status"] == "settled"
     assert CommissionSettlement.objects.get().reference == "واریز 12"
@@ -162,8 +197,13 @@ def test_executives_see_totals_by_municipality(tenant):
     issued_invoice(tenant, source=requested_payment(tenant, municipality=tenant.district10))
     from hamyar.finance import services
 
-    services.payment_record(invoice=paid, acting_user=tenant.users["finance"], amount=1_000, paid_on=paid.issue_date,
-                            reference="T-1")
+    services.payment_record(
+        invoice=paid,
+        acting_user=tenant.users["finance"],
+        amount=1_000,
+        paid_on=paid.issue_date,
+        reference="T-1",
+    )
     totals = session(tenant.users["executive"]).get(f"{BASE}/totals", {"limit": 200}).json()
     assert totals["invoiced"] == 2 * paid.total and totals["paid"] == 1_000
     assert totals["outstanding"] == 2 * paid.total - 1_000

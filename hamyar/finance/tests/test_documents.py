@@ -34,10 +34,16 @@ def pdf_text(html: str) -> str:
 
 @pytest.fixture
 def invoice(tenant):
-    invoice = issued_invoice(tenant, source=requested_payment(tenant), issue_date=J("1405/08/01"),
-                             due_date=J("1405/08/30"))
-    services.payment_record(invoice=invoice, acting_user=tenant.users["finance"], amount=1_500_000_000,
-                            paid_on=J("1405/08/20"), reference="SATNA-7781")
+    invoice = issued_invoice(
+        tenant, source=requested_payment(tenant), issue_date=J("1405/08/01"), due_date=J("1405/08/30")
+    )
+    services.payment_record(
+        invoice=invoice,
+        acting_user=tenant.users["finance"],
+        amount=1_500_000_000,
+        paid_on=J("1405/08/20"),
+        reference="SATNA-7781",
+    )
     invoice.refresh_from_db()
     return invoice
 
@@ -77,4 +83,7 @@ def test_the_statement_pdf_and_workbook_carry_the_balances(tenant, invoice):
     assert invoice.total in cells and 1_500_000_000 in cells and statement.closing in cells
     aging = [cell.value for row in book.worksheets[1].iter_rows() for cell in row if cell.value is not None]
     assert statement.aging.total in aging
-    assert documents.statement_filename(statement, "pdf") == f"statement-{tenant.district9.pk}-14050801-14050830.pdf"
+    assert (
+        documents.statement_filename(statement, "pdf")
+        == f"statement-{tenant.district9.pk}-14050801-14050830.pdf"
+    )

@@ -44,15 +44,19 @@ def delivery(tenant):
 def events(invoice) -> list[str]:
     from hamyar.core.models import AuditEvent
 
-    return list(AuditEvent.objects.filter(object_type="finance.invoice", object_id=str(invoice.pk))
-                .order_by("sequence").values_list("action", flat=True))
+    return list(
+        AuditEvent.objects.filter(object_type="finance.invoice", object_id=str(invoice.pk))
+        .order_by("sequence")
+        .values_list("action", flat=True)
+    )
 
 
 # ---------------------------------------------------------------- invoices from what was received or done
 
 
-def test_an_invoice_of_a_received_delivery_bills_its_lines_with_vat_from_the_setting(tenant, officer, delivery,
-                                                                                    settings):
+def test_an_invoice_of_a_received_delivery_bills_its_lines_with_vat_from_the_setting(
+    tenant, officer, delivery, settings
+):
     settings.HAMYAR_VAT_PERCENT = 9
     with one_audit_event("invoice.create"):
         invoice = services.invoice_from_delivery(delivery=delivery, acting_user=officer)
@@ -89,8 +93,12 @@ def test_a_delivery_not_yet_received_is_not_billed(tenant, officer):
     from hamyar.commerce.services import delivery_record
 
     order = open_order(tenant, quantity=5)
-    waiting = delivery_record(order=order, acting_user=tenant.users["supplier"],
-                              quantities={order.lines.get().pk: 5}, delivered_on=TODAY())
+    waiting = delivery_record(
+        order=order,
+        acting_user=tenant.users["supplier"],
+        quantities={order.lines.get().pk: 5},
+        delivered_on=TODAY(),
+    )
     with nothing_written(*APPS), pytest.raises(ApplicationError) as refused:
         services.invoice_from_delivery(delivery=waiting, acting_user=officer)
     assert refused.value.code == "delivery_not_received"
@@ -109,11 +117,14 @@ def test_a_milestone_is_billed_once_and_again_only_after_its_invoice_is_voided(t
     services.invoice_void(invoice=invoice, acting_user=officer, reason="تکرار")
     request.refresh_from_db()
     assert request.status == PaymentRequestStatus.REQUESTED
-    assert services.invoice_from_payment_request(payment_request=request, acting_user=officer).pk != invoice.pk
+    assert (
+        services.invoice_from_payment_request(payment_request=request, acting_user=officer).pk != invoice.pk
+    )
 
 
-def test_only_finance_writers_bill_and_another_municipality_does_not_see_the_source(tenant, other_tenant,
-                                                                                    delivery):
+def test_only_finance_writers_bill_and_another_municipality_does_not_see_the_source(
+    tenant, other_tenant, delivery
+):
     for who in ["commerce", "executive", "district9", "supplier"]:
         with nothing_written(*APPS), pytest.raises(PermissionDenied):
             services.invoice_from_delivery(delivery=delivery, acting_user=tenant.users[who])
@@ -141,10 +152,13 @@ def test_issuing_dates_the_invoice_tells_the_municipality_and_writes_one_event(t
     assert refused.value.code == "invoice_state"
 
 
-@pytest.mark.parametrize(("issue", "due", "field"), [
-    (1, None, "issue_date"),  # in the future
-    (0, -1, "due_date"),  # due before issued
-])
+@pytest.mark.parametrize(
+    ("issue", "due", "field"),
+    [
+        (1, None, "issue_date"),  # in the future
+        (0, -1, "due_date"),  # due before issued
+    ],
+)
 def test_issue_dates_are_checked(tenant, officer, delivery, issue, due, field):
     invoice = services.invoice_from_delivery(delivery=delivery, acting_user=officer)
     issue_date = TODAY() + dt.timedelta(days=issue)
@@ -176,7 +190,9 @@ def test_voiding_needs_a_reason_and_happens_once(tenant, officer, delivery):
 
 def test_an_invoice_with_payments_cannot_be_voided(tenant, officer, delivery):
     invoice = issued_invoice(tenant, source=delivery)
-    services.payment_record(invoice=invoice, acting_user=officer, amount=1_000, paid_on=TODAY(), reference="77")
+    services.payment_record(
+        invoice=invoice, acting_user=officer, amount=1_000, paid_on=TODAY(), reference="77"
+    )
     with nothing_written(*APPS), pytest.raises(ApplicationError) as refused:
         services.invoice_void(invoice=invoice, acting_user=officer, reason="لغو")
     assert refused.value.code == "invoice_has_payments"
@@ -188,19 +204,31 @@ def test_an_invoice_with_payments_cannot_be_voided(tenant, officer, delivery):
 def test_payments_move_the_invoice_to_partially_paid_then_paid(tenant, officer, delivery):
     invoice = issued_invoice(tenant, source=delivery)
     before = events(invoice)
-    first = services.payment_record(invoice=invoice, acting_user=officer, amount=invoice.total - 500,
-                                    paid_on=TODAY(), reference="SATNA-۱۴۰۵۰۹۰۱")
+    first = services.payment_record(
+        invoice=invoice,
+        acting_user=officer,
+        amount=invoice.total - 500,
+        paid_on=TODAY(),
+        reference="SATNA-۱۴۰۵۰۹۰۱",
+    )
     assert first.reference == "SATNA-14050901"
     invoice.refresh_from_db()
-    assert (invoice.status, invoice.paid_amount, invoice.balance) == (InvoiceStatus.PARTIALLY_PAID,
-                                                                      invoice.total - 500, 500)
-    assert events(invoice)[len(before):] == ["invoice.partially_paid"]
-    services.payment_record(invoice=invoice, acting_user=officer, amount=500, paid_on=TODAY(), reference="چک ۱۲")
+    assert (invoice.status, invoice.paid_amount, invoice.balance) == (
+        InvoiceStatus.PARTIALLY_PAID,
+        invoice.total - 500,
+        500,
+    )
+    assert events(invoice)[len(before) :] == ["invoice.partially_paid"]
+    services.payment_record(
+        invoice=invoice, acting_user=officer, amount=500, paid_on=TODAY(), reference="چک ۱۲"
+    )
     invoice.refresh_from_db()
     assert (invoice.status, invoice.balance) == (InvoiceStatus.PAID, 0)
-    assert events(invoice)[len(before):] == ["invoice.partially_paid", "invoice.paid"]
+    assert events(invoice)[len(before) :] == ["invoice.partially_paid", "invoice.paid"]
     with nothing_written(*APPS), pytest.raises(ApplicationError) as refused:
-        services.payment_record(invoice=invoice, acting_user=officer, amount=1, paid_on=TODAY(), reference="x")
+        services.payment_record(
+            invoice=invoice, acting_user=officer, amount=1, paid_on=TODAY(), reference="x"
+        )
     assert refused.value.code == "invoice_state"
 
 
@@ -216,46 +244,72 @@ def test_a_second_partial_payment_writes_only_the_payments_event(tenant, officer
 
 def test_an_over_payment_is_refused_with_a_persian_message_naming_the_balance(tenant, officer, delivery):
     invoice = issued_invoice(tenant, source=delivery)
-    services.payment_record(invoice=invoice, acting_user=officer, amount=invoice.total - 1_000_000,
-                            paid_on=TODAY(), reference="P-1")
+    services.payment_record(
+        invoice=invoice,
+        acting_user=officer,
+        amount=invoice.total - 1_000_000,
+        paid_on=TODAY(),
+        reference="P-1",
+    )
     with override("fa"), nothing_written(*APPS), pytest.raises(InvalidInput) as refused:
-        services.payment_record(invoice=invoice, acting_user=officer, amount=1_000_001, paid_on=TODAY(),
-                                reference="P-2")
+        services.payment_record(
+            invoice=invoice, acting_user=officer, amount=1_000_001, paid_on=TODAY(), reference="P-2"
+        )
     assert refused.value.code == "overpayment"
     message = str(refused.value.message)
     assert "۱٬۰۰۰٬۰۰۰" in message and "مانده" in message and invoice.number in message
     assert Payment.objects.filter(invoice=invoice).count() == 1
 
 
-def test_a_reference_is_unique_in_the_organization_whatever_its_digits(tenant, other_tenant, officer, delivery):
+def test_a_reference_is_unique_in_the_organization_whatever_its_digits(
+    tenant, other_tenant, officer, delivery
+):
     invoice = issued_invoice(tenant, source=delivery)
-    services.payment_record(invoice=invoice, acting_user=officer, amount=10, paid_on=TODAY(), reference="4521")
+    services.payment_record(
+        invoice=invoice, acting_user=officer, amount=10, paid_on=TODAY(), reference="4521"
+    )
     for spelling in ["۴۵۲۱", "٤٥٢١", " 4521 "]:
         with nothing_written(*APPS), pytest.raises(InvalidInput) as refused:
-            services.payment_record(invoice=invoice, acting_user=officer, amount=10, paid_on=TODAY(),
-                                    reference=spelling)
+            services.payment_record(
+                invoice=invoice, acting_user=officer, amount=10, paid_on=TODAY(), reference=spelling
+            )
         assert refused.value.code == "duplicate_reference"
     # Another organization keeps its own references.
     theirs = issued_invoice(other_tenant)
-    assert services.payment_record(invoice=theirs, acting_user=other_tenant.users["finance"], amount=10,
-                                   paid_on=TODAY(), reference="4521")
+    assert services.payment_record(
+        invoice=theirs,
+        acting_user=other_tenant.users["finance"],
+        amount=10,
+        paid_on=TODAY(),
+        reference="4521",
+    )
 
 
-@pytest.mark.parametrize(("amount", "paid_on", "reference", "field"), [
-    (0, 0, "r", "amount"),
-    (-5, 0, "r", "amount"),
-    (True, 0, "r", "amount"),
-    ("100", 0, "r", "amount"),
-    (10, 1, "r", "paid_on"),  # in the future
-    (10, -400, "r", "paid_on"),  # before the issue date
-    (10, 0, "   ", "reference"),
-    (10, 0, "x" * 41, "reference"),
-])
-def test_bad_payments_are_refused_and_write_nothing(tenant, officer, delivery, amount, paid_on, reference, field):
+@pytest.mark.parametrize(
+    ("amount", "paid_on", "reference", "field"),
+    [
+        (0, 0, "r", "amount"),
+        (-5, 0, "r", "amount"),
+        (True, 0, "r", "amount"),
+        ("100", 0, "r", "amount"),
+        (10, 1, "r", "paid_on"),  # in the future
+        (10, -400, "r", "paid_on"),  # before the issue date
+        (10, 0, "   ", "reference"),
+        (10, 0, "x" * 41, "reference"),
+    ],
+)
+def test_bad_payments_are_refused_and_write_nothing(
+    tenant, officer, delivery, amount, paid_on, reference, field
+):
     invoice = issued_invoice(tenant, source=delivery)
     with nothing_written(*APPS), pytest.raises(InvalidInput) as refused:
-        services.payment_record(invoice=invoice, acting_user=officer, amount=amount,
-                                paid_on=TODAY() + dt.timedelta(days=paid_on), reference=reference)
+        services.payment_record(
+            invoice=invoice,
+            acting_user=officer,
+            amount=amount,
+            paid_on=TODAY() + dt.timedelta(days=paid_on),
+            reference=reference,
+        )
     assert field in refused.value.extra["fields"]
 
 
@@ -267,11 +321,13 @@ def test_a_draft_is_not_paid_and_only_finance_writers_record_payments(tenant, of
     invoice = services.invoice_issue(invoice=draft, acting_user=officer)
     for who in ["district9", "executive", "commerce"]:
         with nothing_written(*APPS), pytest.raises(PermissionDenied):
-            services.payment_record(invoice=invoice, acting_user=tenant.users[who], amount=10, paid_on=TODAY(),
-                                    reference="d")
+            services.payment_record(
+                invoice=invoice, acting_user=tenant.users[who], amount=10, paid_on=TODAY(), reference="d"
+            )
     with nothing_written(*APPS), pytest.raises(NotFound):
-        services.payment_record(invoice=invoice, acting_user=tenant.users["district10"], amount=10,
-                                paid_on=TODAY(), reference="d")
+        services.payment_record(
+            invoice=invoice, acting_user=tenant.users["district10"], amount=10, paid_on=TODAY(), reference="d"
+        )
 
 
 def test_a_payment_exceeding_the_total_is_also_refused_by_the_database(tenant, officer, delivery):
@@ -326,8 +382,10 @@ def pause_first_payment():
     post_save.disconnect(sender=Payment, dispatch_uid="test-pause-first-payment")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="needs PostgreSQL: row locks between two connections (SQLite locks the file)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: row locks between two connections (SQLite locks the file)",
+)
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_paying_the_same_invoice_at_once_cannot_over_pay_it(tenant, pause_first_payment):
     inside, release = pause_first_payment
@@ -336,8 +394,9 @@ def test_two_officers_paying_the_same_invoice_at_once_cannot_over_pay_it(tenant,
     share = invoice.total * 6 // 10  # each pays 60%: together they would pay 120%
 
     def pay(user, reference):
-        return services.payment_record(invoice=invoice, acting_user=user, amount=share, paid_on=TODAY(),
-                                       reference=reference)
+        return services.payment_record(
+            invoice=invoice, acting_user=user, amount=share, paid_on=TODAY(), reference=reference
+        )
 
     thread_a, a = _in_thread("first", lambda: pay(tenant.users["finance"], "SATNA-1"))
     assert inside.wait(120), a
@@ -345,8 +404,10 @@ def test_two_officers_paying_the_same_invoice_at_once_cannot_over_pay_it(tenant,
 
     def second_waits_on_a_lock() -> bool:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                           "AND wait_event_type = 'Lock'")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'"
+            )
             return cursor.fetchone()[0] >= 1
 
     _wait_until(second_waits_on_a_lock, "the second payment waits for the first one's lock")
@@ -369,8 +430,12 @@ def test_two_officers_paying_the_same_invoice_at_once_cannot_over_pay_it(tenant,
 def test_an_overdue_invoice_is_reminded_once_to_its_municipality_and_the_officers(tenant, officer):
     from hamyar.finance.tasks import PERIODIC, invoice_overdue_reminders_task
 
-    late = issued_invoice(tenant, source=requested_payment(tenant), issue_date=TODAY() - dt.timedelta(days=40),
-                          due_date=TODAY() - dt.timedelta(days=10))
+    late = issued_invoice(
+        tenant,
+        source=requested_payment(tenant),
+        issue_date=TODAY() - dt.timedelta(days=40),
+        due_date=TODAY() - dt.timedelta(days=10),
+    )
     issued_invoice(tenant, source=requested_payment(tenant), issue_date=TODAY())  # not due yet
     assert invoice_overdue_reminders_task in PERIODIC
     assert services.invoice_remind_overdue() == 1
