@@ -34,7 +34,7 @@ api = HamyarAPI(
 api.add_router("", accounts_router)
 api.add_router("", directory_router)
 api.add_router("/catalog/", catalog_router)
-api.add_router("/needs/", needs_router)
+api.add_router("/needs", needs_router)
 api.add_router("/commerce/", commerce_router)
 api.add_router("/projects/", projects_router)
 api.add_router("/finance/", finance_router)
