@@ -340,6 +340,24 @@ def _invalid(request: HttpRequest, project: Project, **extra) -> HttpResponse:
     return render(request, "projects/project_detail.html", context, status=422)
 
 
+@require_POST
+@page(roles=RUNNERS, model=Project)
+def project_from_need(request: HttpRequest, need_pk: int) -> HttpResponse:
+    """An officer turns an approved project need into a project (in planning) and goes on there."""
+    from hamyar.needs.selectors import need_get
+
+    need = need_get(user=request.user, pk=need_pk)
+    try:
+        project = services.project_from_need(need=need, acting_user=request.user)
+    except ApplicationError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, str(error.message))
+        return redirect("needs:need_detail", pk=need.pk)
+    messages.success(request, _("The project was created from the need; add its milestones."))
+    return redirect("projects:project_detail", pk=project.pk)
+
+
 # ---------------------------------------------------------------- the lifecycle
 
 
