@@ -17,7 +17,7 @@ from hamyar.projects.models import Milestone, PaymentRequest, ProgressPhoto, Pro
 from .project_data import vakilabad_project
 
 API = "/api/v1/projects"
-LIST = f"{API}/"
+LIST = API
 
 
 def session(user) -> Client:
