@@ -74,7 +74,7 @@ def check_the_ledger(municipality: Municipality, first_day: dt.date) -> None:
 
 @pytest.mark.django_db
 @settings(
-    max_examples=60,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
