@@ -8,14 +8,17 @@ The milestones weigh 20 + 50 + 30 = 100 and cost 5 + 12 + 8 = 25 billion Rial, t
 """
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from PIL import Image
 
 from hamyar.core.numbering import next_number
+from hamyar.projects import services
 from hamyar.projects.choices import MilestoneStatus, ProjectStatus
-from hamyar.projects.models import Milestone, Project
+from hamyar.projects.models import Milestone, PaymentRequest, Project
 
 CONTRACT_AMOUNT = 25_000_000_000
 DURATION_DAYS = 120
@@ -104,3 +107,31 @@ def vakilabad_project(tenant, *, status: str = ProjectStatus.PLANNING, start: dt
                 started_at=now if done else None, completed_at=now if done else None,
             ))
     return ProjectData(project, rows)
+
+
+def sample_jpeg(size=(800, 600)) -> io.BytesIO:
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "Hamyar Test Camera"
+    Image.new("RGB", size, "green").save(out, "JPEG", exif=exif.tobytes())
+    out.seek(0)
+    out.name = "IMG_0001.jpg"
+    return out
+
+
+def full_project(tenant, municipality=None, provider=None) -> Project:
+    """A running project with a row of every kind: milestones, a constraint, a report with a photo, a change
+    order and a payment request."""
+    data = vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS, municipality=municipality,
+                             provider=provider)
+    Milestone.objects.filter(pk=data.design.pk).update(status=MilestoneStatus.IN_PROGRESS)
+    services.progress_report_create(project=data.project, acting_user=tenant.users["commerce"],
+                                    entries=[{"milestone": data.design.pk, "percent": 10}],
+                                    photos=[sample_jpeg()])
+    services.constraint_add(project=data.project, acting_user=tenant.users["commerce"], kind="traffic",
+                            title="طرح ترافیک", owner="پلیس راهور")
+    services.change_order_propose(project=data.project, acting_user=tenant.users["commerce"],
+                                  amount_change=1_000_000, reason="افزایش")
+    PaymentRequest.objects.create(organization=tenant.org, project=data.project, milestone=data.irrigation,
+                                  amount=data.irrigation.amount)
+    return data.project

@@ -14,7 +14,7 @@ from hamyar.projects import services
 from hamyar.projects.choices import ConstraintStatus, MilestoneStatus, ProjectStatus
 from hamyar.projects.models import Milestone, PaymentRequest, ProgressPhoto, Project
 
-from .project_data import vakilabad_project
+from .project_data import full_project, sample_jpeg, vakilabad_project
 
 API = "/api/v1/projects"
 LIST = API
@@ -32,16 +32,6 @@ def post(client: Client, path: str, body=None):
 
 def patch(client: Client, path: str, body=None):
     return client.patch(path, json.dumps(body or {}), content_type="application/json")
-
-
-def jpeg(size=(800, 600)) -> io.BytesIO:
-    out = io.BytesIO()
-    exif = Image.Exif()
-    exif[0x010F] = "Hamyar Test Camera"
-    Image.new("RGB", size, "green").save(out, "JPEG", exif=exif.tobytes())
-    out.seek(0)
-    out.name = "IMG_0001.jpg"
-    return out
 
 
 @pytest.fixture
@@ -93,7 +83,7 @@ def test_a_vakilabad_project_goes_from_contract_to_handover_through_the_api(tena
     assert response.json()["physical_progress"] == 20.0  # 40 × 50%
     response = pm.post(f"{API}/{pid}/reports", {
         "entries": json.dumps([{"milestone": ids[0], "percent": 90}]), "notes": "عکس کارگاه",
-        "photos": [jpeg()], "captions": ["ورودی پارک"]})
+        "photos": [sample_jpeg()], "captions": ["ورودی پارک"]})
     assert response.status_code == 201, response.content
     report = response.json()
     assert report["physical_progress"] == 36.0
@@ -224,7 +214,7 @@ def _photo(tenant, municipality=None):
     Milestone.objects.filter(pk=data.design.pk).update(status=MilestoneStatus.IN_PROGRESS)
     report = services.progress_report_create(project=data.project, acting_user=tenant.users["commerce"],
                                              entries=[{"milestone": data.design.pk, "percent": 10}],
-                                             photos=[jpeg()])
+                                             photos=[sample_jpeg()])
     return data.project, report.photos.get()
 
 
@@ -278,23 +268,6 @@ def test_the_late_filter(tenant):
 # ---------------------------------------------------------------- every id route, with rows on both tenants
 
 
-def _full_project(tenant, municipality=None, provider=None) -> Project:
-    """A running project with a row of every kind: milestones, a constraint, a report with a photo, a change
-    order and a payment request."""
-    data = vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS, municipality=municipality,
-                             provider=provider)
-    Milestone.objects.filter(pk=data.design.pk).update(status=MilestoneStatus.IN_PROGRESS)
-    services.progress_report_create(project=data.project, acting_user=tenant.users["commerce"],
-                                    entries=[{"milestone": data.design.pk, "percent": 10}], photos=[jpeg()])
-    services.constraint_add(project=data.project, acting_user=tenant.users["commerce"], kind="traffic",
-                            title="طرح ترافیک", owner="پلیس راهور")
-    services.change_order_propose(project=data.project, acting_user=tenant.users["commerce"],
-                                  amount_change=1_000_000, reason="افزایش")
-    PaymentRequest.objects.create(organization=tenant.org, project=data.project, milestone=data.irrigation,
-                                  amount=data.irrigation.amount)
-    return data.project
-
-
 def _id_routes() -> list[tuple[str, str, str]]:
     from hamyar.accounts.tests.test_api import ID_ROUTES
 
@@ -308,9 +281,9 @@ def test_every_projects_id_route_answers_404_outside_the_scope_and_changes_nothi
 
     from hamyar.accounts.tests.test_api import call, in_scope
 
-    _full_project(tenant)
-    _full_project(tenant, municipality=tenant.district10, provider=tenant.staff_unit)
-    _full_project(other_tenant)
+    full_project(tenant)
+    full_project(tenant, municipality=tenant.district10, provider=tenant.staff_unit)
+    full_project(other_tenant)
     model = apps.get_model(label)
     for user in (tenant.users["district10"], tenant.users["district9"], tenant.users["supplier"],
                  tenant.users["project_manager"], other_tenant.users["admin"]):
@@ -336,7 +309,7 @@ def test_the_admin_lists_every_projects_model_read_only(tenant, media):
 
     from hamyar.accounts.models import User
 
-    _full_project(tenant)
+    full_project(tenant)
     client = Client()
     client.force_login(User.objects.create_superuser("root-projects", password="x"))
     for model in apps.get_app_config("projects").get_models():
