@@ -55,7 +55,9 @@ def quotation_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in QuotationStatus.values:
         status = ""
-    rows = selectors.quotation_list(user=user, status=status or None)
+    need = request.GET.get("need", "")
+    rows = selectors.quotation_list(user=user, status=status or None,
+                                    need_id=int(need) if need.isdigit() and len(need) < 10 else None)
     waiting = list(selectors.quotation_list(user=user, waiting=True)[:20])
     role = role_of(user)
     statuses = QuotationStatus.choices

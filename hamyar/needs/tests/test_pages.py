@@ -310,3 +310,19 @@ def test_list_query_counts_stay_flat_as_rows_grow(client, tenant, catalog, who, 
         submitted(tenant, goods_need(tenant, catalog))
     Need.objects.update(submitted_at=timezone.now() - dt.timedelta(days=5))
     assert _queries(client, url) == few
+
+
+def test_the_assigned_supplier_and_officers_reach_the_quotation_form_from_the_need(client, tenant):
+    from hamyar.commerce.tests.factories import assigned_need
+
+    need = assigned_need(tenant)
+    form = reverse("commerce:quotation_create", args=[need.pk])
+    expected = [("supplier", True), ("commerce", True), ("district9", False), ("project_manager", False)]
+    for who, sees in expected:
+        client.force_login(tenant.users[who])
+        response = client.get(reverse("needs:need_detail", args=[need.pk]))
+        assert response.status_code in (200, 404)
+        assert (form in response.content.decode()) is sees, who
+    client.force_login(tenant.users["commerce"])
+    listed = client.get(reverse("commerce:quotation_list"), {"need": need.pk})
+    assert listed.status_code == 200
