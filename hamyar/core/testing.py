@@ -1,8 +1,11 @@
 """Test helpers for the rule every service keeps: one AuditEvent on success, nothing at all on failure."""
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -50,3 +53,56 @@ def one_audit_event(action: str) -> Iterator[Recorded]:
     events = list(AuditEvent.objects.filter(pk__gt=last))
     assert [e.action for e in events] == [action], f"expected one {action!r} event, got {events}"
     recorded.event = events[0]
+
+
+# ---------------------------------------------------------------- races between connections (PostgreSQL)
+
+
+def in_thread(name: str, work: Callable[[], Any]) -> tuple[threading.Thread, dict]:
+    """Start `work` in a thread with its own database connection; its value or error lands in the dict."""
+    from django.db import connection
+
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except Exception as error:  # reported to the test, which asserts on it
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name=name)
+    thread.start()
+    return thread, outcome
+
+
+def wait_until(condition: Callable[[], bool], what: str, limit: float = 60) -> None:
+    """Poll a condition that another connection will make true; the limit only stops a hung test."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting until {what}")
+        time.sleep(0.05)
+
+
+@contextmanager
+def pause_after_save(model: type[models.Model], thread_name: str = "first") -> Iterator[tuple]:
+    """Hold the thread named `thread_name` inside its transaction just after it saves a `model` row,
+    until the test sets `release`; `inside` is set once it is held. Yields (inside, release)."""
+    from django.db.models.signals import post_save
+
+    inside, release = threading.Event(), threading.Event()
+    uid = f"test-pause-{model._meta.label_lower}-{thread_name}"
+
+    def hold(sender, **kwargs) -> None:
+        if threading.current_thread().name == thread_name:
+            inside.set()
+            release.wait(120)
+
+    post_save.connect(hold, sender=model, dispatch_uid=uid)
+    try:
+        yield inside, release
+    finally:
+        release.set()
+        post_save.disconnect(sender=model, dispatch_uid=uid)

@@ -3,12 +3,10 @@
 import datetime as dt
 import io
 import threading
-import time
 
 import openpyxl
 import pytest
 from django.db import connection
-from django.db.models.signals import post_save
 from django_tasks.signals import task_finished
 
 from hamyar.catalog import services
@@ -17,6 +15,7 @@ from hamyar.catalog.models import CatalogItem, Price, PriceImport, PriceList
 from hamyar.core.audit import audit_verify_chain
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.models import AuditEvent
+from hamyar.core.testing import in_thread, pause_after_save, wait_until
 from hamyar.directory.models import ServiceDomain
 
 from .sheetdata import bench_rows, upload, xlsx
@@ -365,49 +364,8 @@ def test_template_lists_the_organization_domains(tenant):
 # ---------------------------------------------------------------- two imports of one supplier at once
 
 
-def _in_thread(name: str, work) -> tuple[threading.Thread, dict]:
-    outcome: dict = {}
-
-    def run():
-        try:
-            outcome["value"] = work()
-        except Exception as error:  # reported to the test, which asserts on it
-            outcome["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run, name=name)
-    thread.start()
-    return thread, outcome
-
-
 def _apply_in_thread(name: str, price_import, user) -> tuple[threading.Thread, dict]:
-    return _in_thread(name, lambda: services.price_import_apply(price_import=price_import, acting_user=user))
-
-
-def _wait_until(condition, what: str, limit: float = 60) -> None:
-    """Poll a condition that another connection will make true; the limit only stops a hung test."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting until {what}")
-        time.sleep(0.05)
-
-
-@pytest.fixture
-def pause_first_price_list():
-    """Holds the thread named "first" inside its apply transaction, just after its price list is inserted."""
-    inside, release = threading.Event(), threading.Event()
-
-    def hold(sender, **kwargs):
-        if threading.current_thread().name == "first":
-            inside.set()
-            release.wait(120)
-
-    post_save.connect(hold, sender=PriceList, dispatch_uid="test-pause-first")
-    yield inside, release
-    release.set()
-    post_save.disconnect(sender=PriceList, dispatch_uid="test-pause-first")
+    return in_thread(name, lambda: services.price_import_apply(price_import=price_import, acting_user=user))
 
 
 def _two_imports(tenant):
@@ -420,6 +378,13 @@ def _two_imports(tenant):
 
 def _prices(price_list) -> set[tuple[str, int]]:
     return set(price_list.prices.values_list("item__code", "unit_price"))
+
+
+@pytest.fixture
+def pause_first_price_list():
+    """Holds the thread named "first" inside its apply transaction, just after its price list is inserted."""
+    with pause_after_save(PriceList) as events:
+        yield events
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
@@ -440,7 +405,7 @@ def test_second_import_of_same_supplier_waits_for_the_first_on_postgresql(tenant
                            "AND wait_event_type = 'Lock'")
             return cursor.fetchone()[0] >= 1
 
-    _wait_until(second_waits_on_a_lock, "the second apply waits for the first one's lock")
+    wait_until(second_waits_on_a_lock, "the second apply waits for the first one's lock")
     # While the first holds the supplier, the second has written nothing and nothing is visible yet.
     assert PriceList.objects.count() == 0 and CatalogItem.objects.count() == 0
     release.set()

@@ -6,15 +6,12 @@ written. Two deliveries at the same moment on PostgreSQL cannot together exceed 
 """
 
 import datetime as dt
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
 from django.db import connection, models
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 from hamyar.accounts.models import Notification
@@ -25,7 +22,7 @@ from hamyar.commerce.models import Delivery, Order, OrderLine, Rating
 from hamyar.core.audit import audit_verify_chain
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.models import AuditEvent
-from hamyar.core.testing import nothing_written
+from hamyar.core.testing import in_thread, nothing_written, pause_after_save, wait_until
 from hamyar.needs.choices import NeedStatus
 
 from .order_data import placed_order
@@ -423,45 +420,11 @@ def test_scorecard_is_for_officers_and_the_provider_itself(tenant, other_tenant)
 # ---------------------------------------------------------------- two deliveries at the same moment
 
 
-def _in_thread(name: str, work) -> tuple[threading.Thread, dict]:
-    outcome: dict = {}
-
-    def run():
-        try:
-            outcome["value"] = work()
-        except Exception as error:  # reported to the test, which asserts on it
-            outcome["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run, name=name)
-    thread.start()
-    return thread, outcome
-
-
-def _wait_until(condition, what: str, limit: float = 60) -> None:
-    """Poll a condition that another connection will make true; the limit only stops a hung test."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting until {what}")
-        time.sleep(0.05)
-
-
 @pytest.fixture
 def pause_first_delivery():
     """Holds the thread named "first" inside its transaction, just after its delivery is inserted."""
-    inside, release = threading.Event(), threading.Event()
-
-    def hold(sender, **kwargs):
-        if threading.current_thread().name == "first":
-            inside.set()
-            release.wait(120)
-
-    post_save.connect(hold, sender=Delivery, dispatch_uid="test-pause-first-delivery")
-    yield inside, release
-    release.set()
-    post_save.disconnect(sender=Delivery, dispatch_uid="test-pause-first-delivery")
+    with pause_after_save(Delivery) as events:
+        yield events
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
@@ -477,9 +440,9 @@ def test_two_deliveries_at_once_cannot_together_exceed_the_order(tenant, pause_f
         return services.delivery_record(order=order, acting_user=user, quantities={line.pk: 25},
                                         delivered_on=TODAY())
 
-    thread_a, a = _in_thread("first", lambda: record(tenant.users["supplier"]))
+    thread_a, a = in_thread("first", lambda: record(tenant.users["supplier"]))
     assert inside.wait(120), a
-    thread_b, b = _in_thread("second", lambda: record(tenant.users["commerce"]))
+    thread_b, b = in_thread("second", lambda: record(tenant.users["commerce"]))
 
     def second_waits_on_a_lock() -> bool:
         with connection.cursor() as cursor:
@@ -487,7 +450,7 @@ def test_two_deliveries_at_once_cannot_together_exceed_the_order(tenant, pause_f
                            "AND wait_event_type = 'Lock'")
             return cursor.fetchone()[0] >= 1
 
-    _wait_until(second_waits_on_a_lock, "the second delivery waits for the first one's lock")
+    wait_until(second_waits_on_a_lock, "the second delivery waits for the first one's lock")
     assert Delivery.objects.count() == 0  # nothing of the first is visible before it commits
     release.set()
     thread_a.join(120)

@@ -1,7 +1,6 @@
 """A municipality approving the same quotation twice at the same moment, on two connections: one order."""
 
 import threading
-import time
 
 import pytest
 from django.db import connection
@@ -15,15 +14,7 @@ from hamyar.commerce.tests.factories import assigned_need
 from hamyar.core.audit import audit_verify_chain
 from hamyar.core.errors import ApplicationError
 from hamyar.core.models import AuditEvent
-
-
-def _wait_until(condition, what: str, limit: float = 60) -> None:
-    """Poll a condition another connection makes true; the limit only stops a hung test."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting until {what}")
-        time.sleep(0.05)
+from hamyar.core.testing import wait_until
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
@@ -72,7 +63,7 @@ def test_two_approvals_at_once_place_exactly_one_order(tenant):
                                "AND wait_event_type = 'Lock'")
                 return cursor.fetchone()[0] >= 1
 
-        _wait_until(second_waits_on_a_lock, "the second approval waits for the first one's lock")
+        wait_until(second_waits_on_a_lock, "the second approval waits for the first one's lock")
         assert Order.objects.count() == 0  # nothing visible while the first is still deciding
         release.set()
         first.join(120)

@@ -1,20 +1,17 @@
 """Invoices, issuing, voiding and payments: the rules of the ledger, each refusal writing nothing."""
 
 import datetime as dt
-import threading
-import time
 from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import override
 
 from hamyar.accounts.models import Notification
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.money import vat_amount
-from hamyar.core.testing import nothing_written, one_audit_event
+from hamyar.core.testing import in_thread, nothing_written, one_audit_event, pause_after_save, wait_until
 from hamyar.finance import services
 from hamyar.finance.choices import InvoiceStatus
 from hamyar.finance.models import Invoice, Payment
@@ -341,45 +338,11 @@ def test_a_payment_exceeding_the_total_is_also_refused_by_the_database(tenant, o
 # ---------------------------------------------------------------- two officers at once (PostgreSQL)
 
 
-def _in_thread(name: str, work) -> tuple[threading.Thread, dict]:
-    outcome: dict = {}
-
-    def run():
-        try:
-            outcome["value"] = work()
-        except Exception as error:  # reported to the test, which asserts on it
-            outcome["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run, name=name)
-    thread.start()
-    return thread, outcome
-
-
-def _wait_until(condition, what: str, limit: float = 60) -> None:
-    """Poll a condition that another connection will make true; the limit only stops a hung test."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting until {what}")
-        time.sleep(0.05)
-
-
 @pytest.fixture
 def pause_first_payment():
     """Holds the thread named "first" inside its transaction, just after its payment is inserted."""
-    inside, release = threading.Event(), threading.Event()
-
-    def hold(sender, **kwargs):
-        if threading.current_thread().name == "first":
-            inside.set()
-            release.wait(120)
-
-    post_save.connect(hold, sender=Payment, dispatch_uid="test-pause-first-payment")
-    yield inside, release
-    release.set()
-    post_save.disconnect(sender=Payment, dispatch_uid="test-pause-first-payment")
+    with pause_after_save(Payment) as events:
+        yield events
 
 
 @pytest.mark.skipif(
@@ -398,9 +361,9 @@ def test_two_officers_paying_the_same_invoice_at_once_cannot_over_pay_it(tenant,
             invoice=invoice, acting_user=user, amount=share, paid_on=TODAY(), reference=reference
         )
 
-    thread_a, a = _in_thread("first", lambda: pay(tenant.users["finance"], "SATNA-1"))
+    thread_a, a = in_thread("first", lambda: pay(tenant.users["finance"], "SATNA-1"))
     assert inside.wait(120), a
-    thread_b, b = _in_thread("second", lambda: pay(second_officer, "SATNA-2"))
+    thread_b, b = in_thread("second", lambda: pay(second_officer, "SATNA-2"))
 
     def second_waits_on_a_lock() -> bool:
         with connection.cursor() as cursor:
@@ -410,7 +373,7 @@ def test_two_officers_paying_the_same_invoice_at_once_cannot_over_pay_it(tenant,
             )
             return cursor.fetchone()[0] >= 1
 
-    _wait_until(second_waits_on_a_lock, "the second payment waits for the first one's lock")
+    wait_until(second_waits_on_a_lock, "the second payment waits for the first one's lock")
     assert Payment.objects.count() == 0  # nothing of the first is visible before it commits
     release.set()
     thread_a.join(120)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from hamyar.accounts.models import Notification
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.models import AuditEvent
-from hamyar.core.testing import nothing_written, one_audit_event
+from hamyar.core.testing import in_thread, nothing_written, one_audit_event, pause_after_save, wait_until
 from hamyar.needs import services as need_services
 from hamyar.needs.choices import NeedStatus
 from hamyar.needs.tests.helpers import assigned, project_need
@@ -679,63 +679,19 @@ def test_a_refusal_reads_in_persian(tenant):
 # ---------------------------------------------------------------- two approvals at the same moment
 
 
-def _in_thread(name: str, work):
-    import threading
-
+def _postgresql() -> bool:
     from django.db import connection
 
-    outcome: dict = {}
-
-    def run():
-        try:
-            outcome["value"] = work()
-        except Exception as error:  # reported to the test, which asserts on it
-            outcome["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run, name=name)
-    thread.start()
-    return thread, outcome
-
-
-def _wait_until(condition, what: str, limit: float = 60) -> None:
-    """Poll a condition another connection will make true; the limit only stops a hung test."""
-    import time
-
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting until {what}")
-        time.sleep(0.05)
+    return connection.vendor == "postgresql"
 
 
 @pytest.fixture
 def pause_first_approval():
     """Holds the thread named "first" inside its transaction, just after its change order is saved."""
-    import threading
-
-    from django.db.models.signals import post_save
-
     from hamyar.projects.models import ChangeOrder
 
-    inside, release = threading.Event(), threading.Event()
-
-    def hold(sender, **kwargs):
-        if threading.current_thread().name == "first":
-            inside.set()
-            release.wait(120)
-
-    post_save.connect(hold, sender=ChangeOrder, dispatch_uid="test-pause-first-approval")
-    yield inside, release
-    release.set()
-    post_save.disconnect(sender=ChangeOrder, dispatch_uid="test-pause-first-approval")
-
-
-def _postgresql() -> bool:
-    from django.db import connection
-
-    return connection.vendor == "postgresql"
+    with pause_after_save(ChangeOrder) as events:
+        yield events
 
 
 @pytest.mark.skipif(not _postgresql(), reason="needs PostgreSQL: row locks between two connections")
@@ -749,9 +705,9 @@ def test_two_approvals_at_once_cannot_together_pass_the_25_percent_limit(tenant,
     project = vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS).project
     first_order = _propose(tenant, project, 3_750_000_000)  # 15%
     second_order = _propose(tenant, project, 3_750_000_000)  # 15%: 30% together
-    thread_a, a = _in_thread("first", lambda: _approve(tenant, first_order))
+    thread_a, a = in_thread("first", lambda: _approve(tenant, first_order))
     assert inside.wait(120), a
-    thread_b, b = _in_thread("second", lambda: _approve(tenant, second_order, who="admin"))
+    thread_b, b = in_thread("second", lambda: _approve(tenant, second_order, who="admin"))
 
     def second_waits_on_a_lock() -> bool:
         with connection.cursor() as cursor:
@@ -759,7 +715,7 @@ def test_two_approvals_at_once_cannot_together_pass_the_25_percent_limit(tenant,
                            "AND wait_event_type = 'Lock'")
             return cursor.fetchone()[0] >= 1
 
-    _wait_until(second_waits_on_a_lock, "the second approval waits for the first one's lock")
+    wait_until(second_waits_on_a_lock, "the second approval waits for the first one's lock")
     release.set()
     thread_a.join(120)
     thread_b.join(120)
