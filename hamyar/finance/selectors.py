@@ -13,9 +13,11 @@ from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from hamyar.accounts.scoping import scope, scoped_get
+from hamyar.accounts.choices import MUNICIPALITY_ROLES
+from hamyar.accounts.scoping import role_of, scope, scoped_get
 from hamyar.commerce.choices import DeliveryStatus
 from hamyar.commerce.models import Delivery
+from hamyar.core.errors import NotFound
 from hamyar.directory.models import AgencyAgreement, Municipality
 from hamyar.projects.choices import PaymentRequestStatus
 from hamyar.projects.models import PaymentRequest
@@ -54,6 +56,14 @@ def _invoice_rows() -> QuerySet[Invoice]:
     )
 
 
+def _visible_invoices(user) -> QuerySet[Invoice]:
+    """The scope, less the drafts for municipality users: a draft is the finance unit's work in hand."""
+    rows = scope(_invoice_rows(), user)
+    if role_of(user) in MUNICIPALITY_ROLES:
+        rows = rows.exclude(status=InvoiceStatus.DRAFT)
+    return rows
+
+
 def invoice_list(
     *,
     user,
@@ -63,7 +73,7 @@ def invoice_list(
     overdue: bool = False,
 ) -> QuerySet[Invoice]:
     """The invoices the user may see, newest issue first (drafts, which have no date, last)."""
-    rows = scope(_invoice_rows(), user)
+    rows = _visible_invoices(user)
     if status:
         rows = rows.filter(status=status)
     if municipality_id:
@@ -76,7 +86,10 @@ def invoice_list(
 
 
 def invoice_get(*, user, pk: int) -> Invoice:
-    return scoped_get(_invoice_rows(), user, pk=pk)
+    invoice = _visible_invoices(user).filter(pk=pk).first()
+    if invoice is None:
+        raise NotFound()
+    return invoice
 
 
 def invoice_lines(*, invoice: Invoice) -> list[InvoiceLine]:

@@ -469,3 +469,15 @@ def test_list_query_count_stays_flat_as_rows_grow(client, tenant, key, name):
         services.commission_calculate(agreement=agreement, acting_user=tenant.users["finance"],
                                       period_start=agreement.starts_on, period_end=agreement.ends_on)
     assert _count(client, url) == few
+
+
+def test_a_draft_invoice_is_the_finance_units_work_not_shown_to_the_municipality(client, tenant):
+    from hamyar.finance.services import invoice_from_delivery
+    from hamyar.finance.tests.finance_data import received_delivery
+
+    draft = invoice_from_delivery(delivery=received_delivery(tenant), acting_user=tenant.users["finance"])
+    client.force_login(tenant.users["district9"])
+    assert client.get(reverse("finance:invoice_detail", args=[draft.pk])).status_code == 404
+    assert draft.number not in client.get(reverse("finance:invoice_list")).content.decode()
+    client.force_login(tenant.users["finance"])
+    assert client.get(reverse("finance:invoice_detail", args=[draft.pk])).status_code == 200
