@@ -635,38 +635,6 @@ def test_a_new_end_date_before_a_milestones_due_date_is_refused(tenant, running)
 # ---------------------------------------------------------------- the Persian catalogue
 
 
-def _catalogue() -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) of each entry of the app's catalogue but the header."""
-    import re
-    from pathlib import Path
-
-    po = Path(services.__file__).parent / "locale" / "fa" / "LC_MESSAGES" / "django.po"
-    rows = []
-    for block in po.read_text(encoding="utf-8").split("\n\n"):
-        if "\nmsgid " not in "\n" + block:
-            continue
-        msgid = "".join(re.findall(r'"(.*)"', block.split("msgid ", 1)[1].split("\nmsg", 1)[0]))
-        match = re.search(r'^msgstr(?:\[0\])? ((?:".*"\n?)+)', block, re.M)
-        msgstr = "".join(re.findall(r'"(.*)"', match.group(1))) if match else ""
-        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in block.splitlines())
-        if msgid:
-            rows.append((msgid, msgstr, fuzzy))
-    return rows
-
-
-def test_every_projects_message_is_translated_with_its_placeholders_and_compiled():
-    import re
-    from pathlib import Path
-
-    rows = _catalogue()
-    assert len(rows) > 300
-    assert [msgid for msgid, msgstr, fuzzy in rows if not msgstr or fuzzy] == []
-    for msgid, msgstr, _fuzzy in rows:
-        assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(re.findall(r"%\(\w+\)s", msgstr)), msgid
-    po = Path(services.__file__).parent / "locale" / "fa" / "LC_MESSAGES" / "django.po"
-    assert po.with_suffix(".mo").stat().st_mtime >= po.stat().st_mtime - 1
-
-
 def test_a_refusal_reads_in_persian(tenant):
     from django.utils import translation
 
