@@ -15,8 +15,10 @@ from django.utils import timezone
 from PIL import Image
 
 from hamyar.accounts.choices import Role
+from hamyar.commerce.tests.factories import assigned_need
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.testing import nothing_written
+from hamyar.needs.choices import NeedKind, NeedStatus
 from hamyar.projects import services
 from hamyar.projects import urls as project_urls
 from hamyar.projects.choices import (
@@ -52,7 +54,7 @@ ROUTES = list(project_urls.urlpatterns)
 # Routes that only take a POST (an action); the others are pages.
 POST_ONLY = {"milestone_add", "constraint_add", "change_order_propose", "project_transition",
              "milestone_start", "milestone_complete", "milestone_remove", "constraint_update",
-             "change_order_decide"}
+             "change_order_decide", "from_need"}
 
 
 def jalali(day: dt.date) -> str:
@@ -92,9 +94,18 @@ def running(tenant):
     return data
 
 
-def _objects(data) -> dict:
+def _project_need(tenant):
+    """An approved project need of District 9, assigned to the affiliated company (for "from_need")."""
+    need = assigned_need(tenant, provider=tenant.affiliate, status=NeedStatus.APPROVED)
+    need.kind, need.domain = NeedKind.PROJECT, tenant.green
+    need.save(update_fields=["kind", "domain"])
+    return need
+
+
+def _objects(data, tenant=None) -> dict:
     project = data.project
     return {
+        "need": _project_need(tenant) if tenant is not None else None,
         Project: project,
         Milestone: data.design,
         ProjectConstraint: project.constraints.first(),
@@ -107,6 +118,8 @@ def _url(pattern, objects: dict | None = None) -> str:
     kwargs = {}
     if "pk" in pattern.pattern.converters:
         kwargs["pk"] = objects[pattern.callback.page_model].pk if objects else 1
+    if "need_pk" in pattern.pattern.converters:
+        kwargs["need_pk"] = objects["need"].pk if objects and objects["need"] else 1
     if "action" in pattern.pattern.converters:
         kwargs["action"] = "contract"
     if "decision" in pattern.pattern.converters:
@@ -129,7 +142,7 @@ def test_every_route_says_which_roles_and_rows_it_serves():
 
 @pytest.mark.parametrize("pattern", ROUTES, ids=[p.name for p in ROUTES])
 def test_every_route_refuses_the_roles_it_does_not_serve(client, tenant, running, pattern):
-    url = _url(pattern, _objects(running))
+    url = _url(pattern, _objects(running, tenant))
     for role, key in USER_OF_ROLE.items():
         if role in pattern.callback.page_roles:
             continue
