@@ -142,7 +142,7 @@ def test_district9_benches_from_need_to_rated_order(live_server, tenant, page):
     walk.check(catalog.bench.name, tenant.vakilabad.name, "۴۰", status=fa(NeedStatus.DRAFT.label))
     walk.shot("need-draft")
     walk.click("#submit-need")
-    walk.check(need.number, status=fa(NeedStatus.SUBMITTED.label))
+    walk.check(need.number.translate(FA_DIGITS), status=fa(NeedStatus.SUBMITTED.label))
     walk.shot("need-submitted")
 
     # ---- The commerce officer triages it from the queue and assigns the top match.
