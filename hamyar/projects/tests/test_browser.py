@@ -230,3 +230,29 @@ def test_vakilabad_park_project_from_contract_to_handover(live_server, tenant, p
     _sign_in(page, base, tenant.users["district10"])
     assert page.request.get(f"{base}/projects/photos/{photo.pk}/").status == 404
     assert page.goto(f"{base}/projects/{project.pk}/").status == 404
+
+
+def test_the_milestones_table_fits_the_page_with_its_buttons(live_server, tenant, page, settings, tmp_path):
+    """Milestones with long titles, billions of Rial and a completed one (both actual dates): the
+    Start/Complete buttons stay on the page, without scrolling the table sideways, at a laptop's width."""
+    from hamyar.projects import services
+    from hamyar.projects.models import Milestone
+
+    from .project_data import vakilabad_project
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    data = vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS, contract_amount=120_000_000_000)
+    Milestone.objects.filter(pk=data.design.pk).update(title="مطالعات، نقشه‌برداری و طراحی تفصیلی مسیرها")
+    for milestone in (data.design, data.planting):
+        services.milestone_start(milestone=milestone, acting_user=tenant.users["commerce"])
+    services.milestone_complete(milestone=data.design, acting_user=tenant.users["commerce"])
+    base = live_server.url
+    _sign_in(page, base, tenant.users["commerce"])
+    page.goto(f"{base}/projects/{data.project.pk}/")
+    assert page.locator(".milestone-complete").count() == 1 and page.locator(".milestone-start").count() == 1
+    table = page.locator("#milestones .table-responsive")
+    assert table.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), table.evaluate(
+        "el => [el.scrollWidth, el.clientWidth]")
+    box, card = page.locator(".milestone-complete").bounding_box(), table.bounding_box()
+    assert card["x"] <= box["x"] and box["x"] + box["width"] <= card["x"] + card["width"]
+    _shot(page, "milestones-table")
