@@ -247,3 +247,41 @@ def test_the_comparison_of_a_competing_need(tenant, need):
     assert chosen.status_code == 200 and chosen.json()["status"] in {"sent", "awaiting_deputy"}
     assert chosen.json()["choice_reason"] == "نماینده رسمی"
     assert Quotation.objects.get(pk=theirs["id"]).status == S.NOT_CHOSEN
+
+
+def test_above_the_mayor_threshold_the_chain_cannot_be_skipped_over_the_api(tenant, catalog):
+    """Clerk then mayor, in that order: the mayor first, the clerk twice or the finance post are refused."""
+    from conftest import make_user
+    from hamyar.accounts.choices import Role
+
+    policy = services.commerce_policy_get(organization_id=tenant.org.pk)
+    CommercePolicy.objects.filter(pk=policy.pk).update(
+        deputy_approval_above=10**13, mayor_approval_above=5_000_000_000
+    )
+    need = assigned_need(tenant, catalog)
+    quotation = services.quotation_create(need=need, acting_user=tenant.users["supplier"])
+    quotation = services.quotation_send(quotation=quotation, acting_user=tenant.users["supplier"])
+    url = f"{BASE}/quotations/{quotation.pk}/approve"
+    finance = make_user(tenant.org, "kr-d9-finance-post", Role.MUNICIPALITY_USER,
+                        municipality=tenant.district9, post="finance")
+
+    with nothing_written("commerce", "needs"):
+        early = post(client_of(tenant.district9_mayor), url)
+    assert early.status_code == 409 and early.json()["code"] == "chain_order"
+    with nothing_written("commerce", "needs"):
+        assert post(client_of(finance), url).status_code == 403
+
+    clerk = client_of(tenant.users["district9"])
+    first = post(clerk, url)
+    assert first.status_code == 200 and first.json()["status"] == "awaiting_mayor"
+    assert not Order.objects.exists()
+    with nothing_written("commerce", "needs"):
+        again = post(clerk, url)
+    assert again.status_code == 409 and again.json()["code"] == "chain_order"
+
+    final = post(client_of(tenant.district9_mayor), url)
+    assert final.status_code == 200 and final.json()["status"] == "approved"
+    assert Order.objects.filter(quotation=quotation).count() == 1
+    assert list(AuditEvent.objects.filter(action__startswith="quotation.").exclude(
+        action__in=["quotation.create", "quotation.send"]).order_by("pk").values_list("action", flat=True)) == [
+        "quotation.clerk_approve", "quotation.approve"]

@@ -329,3 +329,32 @@ def test_the_list_runs_the_same_number_of_queries_as_rows_grow(client, tenant, c
     few = _count(client, url)
     add(5)
     assert _count(client, url) == few
+
+
+def test_above_the_mayor_threshold_the_pages_keep_the_clerk_then_mayor_order(client, tenant, catalog):
+    policy = services.commerce_policy_get(organization_id=tenant.org.pk)
+    CommercePolicy.objects.filter(pk=policy.pk).update(
+        deputy_approval_above=10**13, mayor_approval_above=5_000_000_000
+    )
+    need = assigned_need(tenant, catalog)
+    quotation = services.quotation_create(need=need, acting_user=tenant.users["supplier"])
+    quotation = services.quotation_send(quotation=quotation, acting_user=tenant.users["supplier"])
+    url = reverse("commerce:quotation_approve", args=[quotation.pk])
+
+    login(client, tenant.district9_mayor)
+    with nothing_written("commerce", "needs"):
+        early = client.post(url)
+    assert early.status_code == 409 and "کارپرداز" in early.content.decode()
+
+    login(client, tenant.users["district9"])
+    assert client.post(url).status_code == 302
+    assert Quotation.objects.get(pk=quotation.pk).status == S.AWAITING_MAYOR
+    with nothing_written("commerce", "needs"):
+        again = client.post(url)
+    assert again.status_code == 409 and "شهردار" in again.content.decode()
+    assert not Order.objects.exists()
+
+    login(client, tenant.district9_mayor)
+    assert client.post(url).status_code == 302
+    assert Quotation.objects.get(pk=quotation.pk).status == S.APPROVED
+    assert Order.objects.filter(quotation=quotation).count() == 1
