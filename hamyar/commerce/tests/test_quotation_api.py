@@ -262,8 +262,13 @@ def test_above_the_mayor_threshold_the_chain_cannot_be_skipped_over_the_api(tena
     quotation = services.quotation_create(need=need, acting_user=tenant.users["supplier"])
     quotation = services.quotation_send(quotation=quotation, acting_user=tenant.users["supplier"])
     url = f"{BASE}/quotations/{quotation.pk}/approve"
-    finance = make_user(tenant.org, "kr-d9-finance-post", Role.MUNICIPALITY_USER,
-                        municipality=tenant.district9, post="finance")
+    finance = make_user(
+        tenant.org,
+        "kr-d9-finance-post",
+        Role.MUNICIPALITY_USER,
+        municipality=tenant.district9,
+        post="finance",
+    )
 
     with nothing_written("commerce", "needs"):
         early = post(client_of(tenant.district9_mayor), url)
@@ -282,6 +287,8 @@ def test_above_the_mayor_threshold_the_chain_cannot_be_skipped_over_the_api(tena
     final = post(client_of(tenant.district9_mayor), url)
     assert final.status_code == 200 and final.json()["status"] == "approved"
     assert Order.objects.filter(quotation=quotation).count() == 1
-    assert list(AuditEvent.objects.filter(action__startswith="quotation.").exclude(
-        action__in=["quotation.create", "quotation.send"]).order_by("pk").values_list("action", flat=True)) == [
-        "quotation.clerk_approve", "quotation.approve"]
+    steps = AuditEvent.objects.filter(action__in=["quotation.clerk_approve", "quotation.approve"])
+    assert list(steps.order_by("pk").values_list("action", flat=True)) == [
+        "quotation.clerk_approve",
+        "quotation.approve",
+    ]
