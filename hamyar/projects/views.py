@@ -97,7 +97,12 @@ HISTORY_LABELS = {
     "change_order.propose": gettext_lazy("Change order proposed"),
     "change_order.approve": gettext_lazy("Change order approved"),
     "change_order.reject": gettext_lazy("Change order rejected"),
+    # Finance's steps on a milestone's payment request.
+    "payment_request.invoice": gettext_lazy("Payment request invoiced"),
+    "payment_request.reopen": gettext_lazy("Invoice voided, payment request open again"),
 }
+# A step another app records that has no label here yet: never the audit code on the page.
+OTHER_STEP = gettext_lazy("Recorded step")
 # Milestones may be added, changed or removed while the contract is not running yet.
 MILESTONE_EDIT_STATUSES = {ProjectStatus.PLANNING, ProjectStatus.CONTRACTED}
 CONSTRAINT_STATUSES = {ProjectStatus.PLANNING, ProjectStatus.CONTRACTED, ProjectStatus.IN_PROGRESS,
@@ -277,7 +282,7 @@ def _project_context(request: HttpRequest, project: Project, **extra) -> dict:
         "change_orders": change_orders,
         "payment_requests": list(selectors.payment_request_list(user=user, project=project)),
         "repr_types": ("projects.milestone", "projects.projectconstraint"),
-        "history": [(event, HISTORY_LABELS.get(event.action, event.action))
+        "history": [(event, HISTORY_LABELS.get(event.action, OTHER_STEP))
                     for event in selectors.project_history(project=project)],
         "timeline": charts.timeline(project, milestones, rtl=get_language_bidi(), persian=_persian(),
                                     blocked_ids=blocked_ids),

@@ -505,3 +505,27 @@ def test_a_report_on_a_project_not_in_progress_is_refused_on_the_form(client, te
                                                    f"percent_{data.design.pk}": "10"})
     assert response.status_code == 409
     assert response.context["form"].non_field_errors()
+
+
+def test_the_history_names_finances_steps_on_the_payment_requests_in_persian(client, tenant):
+    """Invoicing a milestone's payment request (and voiding that invoice) shows in the project's history
+    with a Persian label, never as the audit code."""
+    from django.utils import translation
+
+    from hamyar.finance.services import invoice_from_payment_request, invoice_void
+    from hamyar.projects.views import HISTORY_LABELS
+
+    data = vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS)
+    services.milestone_start(milestone=data.design, acting_user=tenant.users["commerce"])
+    services.milestone_complete(milestone=data.design, acting_user=tenant.users["commerce"])
+    invoice = invoice_from_payment_request(payment_request=data.design.payment_request,
+                                           acting_user=tenant.users["finance"])
+    invoice_void(invoice=invoice, acting_user=tenant.users["finance"], reason="مبلغ اشتباه ثبت شد")
+    client.force_login(tenant.users["commerce"])
+    page = client.get(reverse("projects:project_detail", args=[data.project.pk]))
+    history = page.content.decode().split('id="history"', 1)[1]
+    assert "payment_request." not in history
+    with translation.override("fa"):
+        for action in ("payment_request.invoice", "payment_request.reopen"):
+            label = str(HISTORY_LABELS[action])
+            assert label != action and label in history, action
