@@ -242,7 +242,12 @@ def test_delivering_more_than_what_is_left_after_a_first_delivery_is_refused(ten
     with nothing_written(*APPS):
         response = supplier.post(url("delivery_create", delivery.order),
                                  {line_field(delivery.order): "16", "delivered_on": TODAY_JALALI})
-    assert response.status_code == 422 and 'id="delivery-errors"' in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 422 and 'id="delivery-errors"' in html
+    # The refusal's figures read in Persian digits, as the rest of the page: 16 asked, 15 left of 40.
+    alert = html.split('id="delivery-errors"', 1)[1].split("</div></div>", 1)[0]
+    assert "۱۶" in alert and "۱۵" in alert and "۴۰" in alert
+    assert not any(digit in alert for digit in "0123456789"), alert
 
 
 def test_receiving_twice_through_the_page_is_409(tenant, delivery):
