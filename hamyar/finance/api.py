@@ -130,6 +130,7 @@ class InvoiceLineOut(Schema):
     description: str
     quantity: int
     unit: str
+    unit_label: str = Field(..., description="The unit as people read it, in the request's language.")
     unit_price: int = Field(..., description="Rial")
     amount: int = Field(..., description="Rial")
 

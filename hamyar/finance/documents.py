@@ -167,7 +167,7 @@ def invoice_xlsx(invoice: Invoice) -> bytes:
         )
         for number, line in enumerate(invoice_lines(invoice=invoice), start=1):
             row += 1
-            values = [number, line.description, line.quantity, line.unit, line.unit_price, line.amount]
+            values = [number, line.description, line.quantity, line.unit_label, line.unit_price, line.amount]
             for column, value in enumerate(values, start=1):
                 cell = sheet.cell(row=row, column=column, value=value)
                 if column >= 5:

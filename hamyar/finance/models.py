@@ -116,6 +116,13 @@ class InvoiceLine(TenantModel):
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def unit_label(self) -> str:
+        """The unit as people read it (عدد, not piece); the code as written when it is no catalog unit."""
+        from hamyar.commerce.models import unit_label
+
+        return unit_label(self.unit) if self.unit else ""
+
 
 class Payment(TenantModel):
     """Money received against one invoice; its reference is unique in the organization."""
