@@ -8,13 +8,13 @@ numeric cells, so a clerk can add them up.
 
 import io
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.money import format_toman
+from hamyar.core.pdf import html_to_pdf, pdf_fonts
 
 from .models import Invoice
 from .selectors import invoice_lines, invoice_payments
@@ -37,20 +37,6 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 RIAL_FORMAT = "#,##0"
 
 
-def _fonts() -> dict[str, str]:
-    font_dir = settings.NODE_MODULES / "vazirmatn" / "fonts" / "ttf"
-    return {
-        "font_regular": (font_dir / "Vazirmatn-Regular.ttf").as_uri(),
-        "font_bold": (font_dir / "Vazirmatn-Bold.ttf").as_uri(),
-    }
-
-
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML  # heavy: imported when a PDF is asked for
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
 # ---------------------------------------------------------------- PDF
 
 
@@ -59,7 +45,7 @@ def invoice_pdf_html(invoice: Invoice) -> str:
         return render_to_string(
             "finance/pdf/invoice.html",
             {
-                **_fonts(),
+                **pdf_fonts(),
                 "invoice": invoice,
                 "organization": invoice.organization,
                 "lines": invoice_lines(invoice=invoice),
@@ -72,7 +58,7 @@ def invoice_pdf_html(invoice: Invoice) -> str:
 
 def invoice_pdf(invoice: Invoice) -> bytes:
     """The invoice as a Persian PDF (A4, right to left)."""
-    return _pdf(invoice_pdf_html(invoice))
+    return html_to_pdf(invoice_pdf_html(invoice))
 
 
 def statement_pdf_html(statement: Statement) -> str:
@@ -80,7 +66,7 @@ def statement_pdf_html(statement: Statement) -> str:
         return render_to_string(
             "finance/pdf/statement.html",
             {
-                **_fonts(),
+                **pdf_fonts(),
                 "statement": statement,
                 "organization": statement.municipality.organization,
                 "closing_toman": format_toman(statement.closing),
@@ -90,7 +76,7 @@ def statement_pdf_html(statement: Statement) -> str:
 
 def statement_pdf(statement: Statement) -> bytes:
     """The statement as a Persian PDF: movements with the running balance, then the aging."""
-    return _pdf(statement_pdf_html(statement))
+    return html_to_pdf(statement_pdf_html(statement))
 
 
 def statement_filename(statement: Statement, extension: str) -> str:

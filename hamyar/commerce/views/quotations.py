@@ -18,6 +18,7 @@ from hamyar.accounts.choices import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES,
 from hamyar.accounts.scoping import membership_of, role_of
 from hamyar.core.errors import ApplicationError, InvalidInput, PermissionDenied
 from hamyar.core.money import format_toman
+from hamyar.core.pdf import html_to_pdf, pdf_fonts
 from hamyar.needs.models import Need
 from hamyar.web.access import ALL_ROLES
 from hamyar.web.pages import page, render_list
@@ -108,16 +109,13 @@ def quotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def quotation_pdf_bytes(quotation: Quotation) -> bytes:
     """The PDF of a quotation: right to left, Vazirmatn embedded from the installed package."""
-    from weasyprint import HTML
-
-    return HTML(string=quotation_pdf_html(quotation), base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(quotation_pdf_html(quotation))
 
 
 def quotation_pdf_html(quotation: Quotation) -> str:
     from django.utils import translation
 
     policy = selectors.quotation_policy(organization_id=quotation.organization_id)
-    font_dir = settings.NODE_MODULES / "vazirmatn" / "fonts" / "ttf"
     with translation.override("fa"):
         return render_to_string(
             "commerce/pdf/quotation.html",
@@ -125,8 +123,7 @@ def quotation_pdf_html(quotation: Quotation) -> str:
                 "quotation": quotation,
                 "lines": selectors.quotation_lines(quotation=quotation),
                 "steps": selectors.quotation_approval_steps(quotation=quotation, policy=policy),
-                "font_regular": (font_dir / "Vazirmatn-Regular.ttf").as_uri(),
-                "font_bold": (font_dir / "Vazirmatn-Bold.ttf").as_uri(),
+                **pdf_fonts(),
                 "organization": quotation.organization,
                 "total_toman": format_toman(quotation.total),
             },

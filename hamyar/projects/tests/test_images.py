@@ -183,3 +183,12 @@ def test_at_most_ten_photos_per_report(tenant, media):
             entries=[{"milestone": data.design.pk, "percent": 40}],
             photos=[upload(photo_bytes(size=(20, 20))) for _ in range(11)])
     assert "photos" in error.value.extra["fields"]
+
+
+def test_a_truncated_jpeg_is_still_refused_after_a_pdf_was_made_in_the_process():
+    from hamyar.core.pdf import html_to_pdf
+
+    assert html_to_pdf("<p dir='rtl'>پیش‌فاکتور</p>").startswith(b"%PDF")
+    data = photo_bytes()
+    with pytest.raises(images.ImageRejected):
+        images.prepare(upload(data[: len(data) // 2]))
