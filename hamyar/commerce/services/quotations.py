@@ -505,6 +505,14 @@ def _check_sendable(quotation: Quotation) -> None:
                                    code="no_agreement")
 
 
+def _check_need_open(quotation: Quotation) -> None:
+    """A need closed meanwhile (cancelled by the municipality, rejected) takes its quotations with it."""
+    if quotation.need.status not in {NeedStatus.ASSIGNED, NeedStatus.QUOTED}:
+        raise ApplicationError(
+            _("The need is “%(status)s”; its quotation can no longer go ahead.") % {
+                "status": quotation.need.get_status_display()}, code="need_state")
+
+
 def _supersede_earlier(quotation: Quotation, acting_user) -> None:
     """A revision on its way to the municipality replaces the provider's earlier live ones."""
     earlier = (Quotation.objects.select_for_update()
@@ -628,6 +636,7 @@ def quotation_deputy_approve(*, quotation: Quotation, acting_user) -> Quotation:
     with transaction.atomic():
         locked = _locked(quotation)
         _refuse_state(locked, "deputy_approve")
+        _check_need_open(locked)
         before = snapshot(locked)
         now = timezone.now()
         locked.status = S.SENT
@@ -664,6 +673,7 @@ def quotation_approve(*, quotation: Quotation, acting_user) -> Quotation:
         _refuse_state(locked, "approve")
         if locked.sent_at is None:
             raise NotFound()
+        _check_need_open(locked)
         before = snapshot(locked)
         now = timezone.now()
         policy = commerce_policy_get(organization_id=locked.organization_id)

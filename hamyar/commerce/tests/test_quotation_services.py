@@ -590,3 +590,31 @@ def test_only_the_org_admin_changes_the_thresholds_and_it_is_audited(tenant):
         updated = services.commerce_policy_update(acting_user=tenant.users["admin"], data=data)
     assert updated.deputy_approval_above == 3_000_000_000 and updated.quotation_validity_days == 10
     assert recorded.event.before["deputy_approval_above"] == 5_000_000_000
+
+
+def _cancel(tenant, need):
+    from hamyar.needs.services import need_cancel
+
+    need.refresh_from_db()
+    need_cancel(need=need, acting_user=tenant.users["district9"], reason="بودجه منتقل شد")
+
+
+def test_a_quotation_of_a_cancelled_need_cannot_be_approved_by_the_clerk(tenant, catalog, need):
+    policy(tenant, mayor=5_000_000_000)
+    quotation = sent(tenant, need)
+    _cancel(tenant, need)
+    with nothing_written("commerce", "needs"), pytest.raises(ApplicationError) as refused:
+        services.quotation_approve(quotation=fresh(quotation), acting_user=tenant.users["district9"])
+    assert refused.value.code == "need_state"
+    assert fresh(quotation).status == S.SENT and not Order.objects.exists()
+
+
+def test_a_quotation_of_a_cancelled_need_is_not_sent_on_by_the_deputy(tenant, catalog, need):
+    policy(tenant, deputy=5_000_000_000)
+    quotation = sent(tenant, need)
+    assert quotation.status == S.AWAITING_DEPUTY
+    _cancel(tenant, need)
+    with nothing_written("commerce", "needs"), pytest.raises(ApplicationError) as refused:
+        services.quotation_deputy_approve(quotation=fresh(quotation), acting_user=tenant.users["executive"])
+    assert refused.value.code == "need_state"
+    assert fresh(quotation).status == S.AWAITING_DEPUTY
