@@ -6,10 +6,12 @@
 - The opening balance is every debit before the first day minus every credit before it; each
   movement carries the running balance; the closing balance is the opening plus the range's debits
   minus its credits. On one day, invoices come before payments.
-- Aging is taken on the range's last day (`as_of`): each invoice issued by then with money still
-  owed on that day (its total less the payments made by then) falls in one bucket by its days past
-  due, `as_of − due_date` in calendar days: 0–30 (which includes invoices not yet due, whose days
-  are zero or less), 31–60, 61–90 and over 90. The buckets add up to the closing balance.
+- Aging is taken on the range's last day, or today when the range runs past it (`as_of`: the days
+  past due of a day to come are not known yet, and no invoice or payment is dated after today, so
+  what is owed is the same): each invoice issued by then with money still owed on that day (its
+  total less the payments made by then) falls in one bucket by its days past due,
+  `as_of − due_date` in calendar days: 0–30 (which includes invoices not yet due, whose days are
+  zero or less), 31–60, 61–90 and over 90. The buckets add up to the closing balance.
 
 All amounts are integer Rial. Range dates are Gregorian `date`s; `jalali_month` and `parse_date`
 turn what a clerk types (Jalali, or ISO) into them.
@@ -20,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 import jdatetime
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.errors import InvalidInput
@@ -185,7 +188,7 @@ def statement_build(*, municipality: Municipality, start: dt.date, end: dt.date)
     statement = Statement(
         municipality=municipality, start=start, end=end, opening=opening, movements=movements
     )
-    statement.aging = _aging(invoices, payments, as_of=end)
+    statement.aging = _aging(invoices, payments, as_of=min(end, timezone.localdate()))
     return statement
 
 

@@ -1,14 +1,17 @@
 """Gaps found by the audit of issue 7, each pinned by a test: what a Persian reader sees (units,
 date-range words), and the statement's aging never dated in the future."""
 
+import datetime as dt
 import io
 
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from hamyar.finance import documents
 from hamyar.finance.models import InvoiceLine
+from hamyar.finance.statement import statement_build
 
 from .finance_data import issued_invoice, received_delivery
 from .test_documents import pdf_text
@@ -38,3 +41,27 @@ def test_an_invoice_line_shows_its_unit_in_persian_on_the_page_pdf_workbook_and_
 
     body = client.get(f"/api/v1/finance/invoices/{invoice.pk}").json()
     assert body["lines"][0]["unit"] == "piece" and body["lines"][0]["unit_label"] == "عدد"
+
+
+# ---------------------------------------------------------------- aging is never dated in the future
+
+
+def test_a_statement_running_past_today_ages_what_is_owed_as_of_today(tenant):
+    """The current month's statement (the page's default) ends after today: its aging is today's, the
+    same as the receivables list, not a guess at the month's last day."""
+    today = timezone.localdate()
+    invoice = issued_invoice(tenant, issue_date=today - dt.timedelta(days=40),
+                             due_date=today - dt.timedelta(days=10))
+    statement = statement_build(municipality=tenant.district9, start=today - dt.timedelta(days=60),
+                                end=today + dt.timedelta(days=60))
+    assert statement.aging.as_of == today
+    # Ten days past due today (on the range's last day it would be seventy).
+    assert {row.key: row.amount for row in statement.aging.rows} == {
+        "d0_30": invoice.total, "d31_60": 0, "d61_90": 0, "d90_plus": 0,
+    }
+    assert statement.aging.total == statement.closing == invoice.total
+    # A range that ended in the past is still aged on its last day.
+    past = statement_build(municipality=tenant.district9, start=today - dt.timedelta(days=60),
+                           end=today - dt.timedelta(days=5))
+    assert past.aging.as_of == today - dt.timedelta(days=5)
+    assert past.aging.amount("d0_30") == invoice.total
