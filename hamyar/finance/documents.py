@@ -11,6 +11,7 @@ import io
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.money import format_toman
@@ -196,9 +197,9 @@ def statement_xlsx(statement: Statement) -> bytes:
         sheet = _sheet(workbook, _("Account statement"))
         sheet.cell(row=1, column=1, value=_("Municipality")).font = Font(bold=True)
         sheet.cell(row=1, column=2, value=statement.municipality.name)
-        sheet.cell(row=2, column=1, value=_("From")).font = Font(bold=True)
+        sheet.cell(row=2, column=1, value=pgettext("date range", "From")).font = Font(bold=True)
         sheet.cell(row=2, column=2, value=_jdate(statement.start))
-        sheet.cell(row=3, column=1, value=_("To")).font = Font(bold=True)
+        sheet.cell(row=3, column=1, value=pgettext("date range", "To")).font = Font(bold=True)
         sheet.cell(row=3, column=2, value=_jdate(statement.end))
         row = 5
         _header(

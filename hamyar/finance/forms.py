@@ -12,7 +12,7 @@ import re
 import jdatetime
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.catalog.forms import PersianIntegerField, ServiceErrorsMixin
@@ -148,8 +148,8 @@ class StatementForm(forms.Form):
 
     month = forms.CharField(label=_("Month"), required=False, max_length=20,
                             widget=forms.Select({**_SELECT, "id": "id_month"}))
-    start = _date(_("From"), required=False)
-    end = _date(_("To"), required=False)
+    start = _date(pgettext_lazy("date range", "From"), required=False)
+    end = _date(pgettext_lazy("date range", "To"), required=False)
 
     def __init__(self, data=None, *, today: dt.date, **kwargs):
         super().__init__(data, **kwargs)
@@ -161,8 +161,8 @@ class StatementForm(forms.Form):
         self.fields["month"].widget.choices = [(month_value(y, m), month_label(y, m)) for y, m in months]
         current = to_jalali(today)
         self.fields["month"].initial = month_value(current.year, current.month)
-        self.fields["start"].widget.attrs["placeholder"] = _("From")
-        self.fields["end"].widget.attrs["placeholder"] = _("To")
+        self.fields["start"].widget.attrs["placeholder"] = pgettext_lazy("date range", "From")
+        self.fields["end"].widget.attrs["placeholder"] = pgettext_lazy("date range", "To")
 
     def clean_month(self) -> tuple[int, int] | None:
         value = self.cleaned_data.get("month") or ""

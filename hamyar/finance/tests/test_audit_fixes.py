@@ -65,3 +65,19 @@ def test_a_statement_running_past_today_ages_what_is_owed_as_of_today(tenant):
                            end=today - dt.timedelta(days=5))
     assert past.aging.as_of == today - dt.timedelta(days=5)
     assert past.aging.amount("d0_30") == invoice.total
+
+
+# ---------------------------------------------------------------- a range reads «از … تا …»
+
+
+def test_the_statement_range_reads_from_and_until_in_persian(client, tenant):
+    """«To» of a date range is «تا» (until), not «به» (addressed to), on the page and in the workbook."""
+    client.force_login(tenant.users["district9"])
+    page = client.get(reverse("finance:statement_mine"))
+    form = page.context["form"]
+    assert str(form.fields["start"].label) == "از" and str(form.fields["end"].label) == "تا"
+    assert form.fields["end"].widget.attrs["placeholder"] == "تا"
+    today = timezone.localdate()
+    statement = statement_build(municipality=tenant.district9, start=today - dt.timedelta(days=30), end=today)
+    sheet = openpyxl.load_workbook(io.BytesIO(documents.statement_xlsx(statement))).active
+    assert [sheet.cell(row=row, column=1).value for row in (2, 3)] == ["از", "تا"]
