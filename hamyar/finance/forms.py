@@ -22,7 +22,7 @@ from hamyar.core.text import to_latin_digits, to_persian_digits
 from hamyar.directory.models import Municipality
 
 from .choices import InvoiceStatus, PaymentMethod
-from .services import MAX_REASON, MAX_REFERENCE
+from .services import DEFAULT_PAYMENT_TERM_DAYS, MAX_REASON, MAX_REFERENCE
 from .statement import MAX_RANGE_DAYS, jalali_month
 
 _TEXT = {"class": "form-control"}
@@ -122,6 +122,15 @@ class IssueForm(ServiceErrorsMixin, forms.Form):
                        help_text=_("Today when left empty; never in the future."))
     due_date = _date(_("Due date"), required=False,
                      help_text=_("Thirty days after the issue date when left empty."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The placeholders show what an empty box means (the shared example date could read as a due
+        # date before the issue date).
+        today = timezone.localdate()
+        for name, day in (("issue_date", today),
+                          ("due_date", today + dt.timedelta(days=DEFAULT_PAYMENT_TERM_DAYS))):
+            self.fields[name].widget.attrs["placeholder"] = self.fields[name].prepare_value(day)
 
 
 class PaymentForm(ServiceErrorsMixin, forms.Form):

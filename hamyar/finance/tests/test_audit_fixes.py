@@ -81,3 +81,23 @@ def test_the_statement_range_reads_from_and_until_in_persian(client, tenant):
     statement = statement_build(municipality=tenant.district9, start=today - dt.timedelta(days=30), end=today)
     sheet = openpyxl.load_workbook(io.BytesIO(documents.statement_xlsx(statement))).active
     assert [sheet.cell(row=row, column=1).value for row in (2, 3)] == ["از", "تا"]
+
+
+# ---------------------------------------------------------------- the issue form's empty boxes
+
+
+def test_the_issue_forms_empty_dates_show_today_and_thirty_days_later(client, tenant):
+    """Not the shared example date (which could be before the issue date): what an empty box means."""
+    from hamyar.core.jalali import format_jalali_date
+    from hamyar.finance import services
+
+    draft = services.invoice_from_delivery(delivery=received_delivery(tenant, quantity=2),
+                                           acting_user=tenant.users["finance"])
+    client.force_login(tenant.users["finance"])
+    form = client.get(reverse("finance:invoice_detail", args=[draft.pk])).context["issue_form"]
+    today = timezone.localdate()
+    assert form["issue_date"].field.widget.attrs["placeholder"] == format_jalali_date(today)
+    assert form["due_date"].field.widget.attrs["placeholder"] == format_jalali_date(
+        today + dt.timedelta(days=30))
+    due = format_jalali_date(today + dt.timedelta(days=30))
+    assert f'placeholder="{due}"' in str(form["due_date"])
