@@ -58,3 +58,11 @@ class PaymentRequestStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     INVOICED = "invoiced", _("Invoiced")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class DocumentKind(models.TextChoices):
+    CONTRACT = "contract", _("Contract")
+    PERMIT = "permit", _("Permit")
+    DRAWING = "drawing", _("Drawing")
+    MINUTES = "minutes", _("Minutes")
+    OTHER = "other", _("Other")

@@ -11,6 +11,7 @@ from .choices import (
     ChangeOrderStatus,
     ConstraintKind,
     ConstraintStatus,
+    DocumentKind,
     MilestoneStatus,
     PaymentRequestStatus,
     ProjectStatus,
@@ -310,3 +311,30 @@ class PaymentRequest(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.milestone}: {self.amount}"
+
+
+class ProjectDocument(TenantModel):
+    """A file of the project's record (contract, permit, drawing, minutes); stored under a random name and
+    served only through a scoped view."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="documents", verbose_name=_("project")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="projects/documents/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+
+    scope_paths = {"municipality": "project__municipality", "provider": "project__provider"}
+
+    class Meta:
+        verbose_name = _("project document")
+        verbose_name_plural = _("project documents")
+        ordering = ["project_id", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
