@@ -50,6 +50,7 @@ from .models import (
     ProgressReport,
     Project,
     ProjectConstraint,
+    ProjectDocument,
 )
 
 # Projects still being carried out: they can be late.
@@ -264,6 +265,19 @@ def photo_get(*, user, pk: int) -> ProgressPhoto:
     return scoped_get(ProgressPhoto.objects.select_related("report", "report__project"), user, pk=pk)
 
 
+def document_list(*, project: Project) -> list[ProjectDocument]:
+    """The project's documents, newest first, with who uploaded them.
+
+    The project was read through a selector, so the user may see them.
+    """
+    return list(project.documents.select_related("uploaded_by").order_by("-created_at", "-pk"))
+
+
+def document_get(*, user, pk: int) -> ProjectDocument:
+    """A document of a project the user may see; anything else (another municipality, tenant) is NotFound."""
+    return scoped_get(ProjectDocument.objects.select_related("project"), user, pk=pk)
+
+
 def change_order_list(*, project: Project) -> list[ChangeOrder]:
     return list(
         project.change_orders.select_related("requested_by", "decided_by").order_by("number")
@@ -322,6 +336,10 @@ def project_history(*, project: Project) -> QuerySet[AuditEvent]:
     # A removed milestone is gone, but its removal names the project in the event's "before".
     condition |= Q(object_type=Milestone._meta.label_lower, action="milestone.remove",
                    before__project_id=project.pk)
+    # A document may be removed too: its events name the project in "after" (added) or "before" (removed).
+    document = ProjectDocument._meta.label_lower
+    condition |= Q(object_type=document, after__project_id=project.pk)
+    condition |= Q(object_type=document, before__project_id=project.pk)
     return (
         AuditEvent.objects.filter(organization_id=project.organization_id)
         .filter(condition)
@@ -343,6 +361,8 @@ __all__ = [
     "change_order_list",
     "constraint_get",
     "constraint_list",
+    "document_get",
+    "document_list",
     "milestone_get",
     "milestone_list",
     "my_provider_id",

@@ -7,10 +7,14 @@ the project now waits for. A refusal writes nothing (and leaves no stored file b
 """
 
 import datetime as dt
+import os
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, Sum
 from django.urls import NoReverseMatch, reverse
@@ -27,6 +31,7 @@ from hamyar.core.numbering import next_number
 from hamyar.core.text import normalize
 from hamyar.directory.choices import ProviderKind
 from hamyar.directory.models import MunicipalAsset, Municipality, Provider, ServiceDomain
+from hamyar.needs import files as attachment_files
 from hamyar.needs.choices import NeedKind, NeedStatus
 from hamyar.needs.matching import rank_providers
 from hamyar.needs.models import Need
@@ -37,6 +42,7 @@ from .choices import (
     ChangeOrderStatus,
     ConstraintKind,
     ConstraintStatus,
+    DocumentKind,
     MilestoneStatus,
     PaymentRequestStatus,
     ProjectStatus,
@@ -50,6 +56,7 @@ from .models import (
     ProgressReport,
     Project,
     ProjectConstraint,
+    ProjectDocument,
 )
 
 # Who does what. Officers run the contract; the executing provider's project manager reports the
@@ -73,6 +80,9 @@ CHANGEABLE = frozenset({ProjectStatus.CONTRACTED, ProjectStatus.IN_PROGRESS, Pro
 # Where constraints may still be recorded and changed.
 OPEN_PROJECT = frozenset({ProjectStatus.PLANNING, ProjectStatus.CONTRACTED, ProjectStatus.IN_PROGRESS,
                           ProjectStatus.SUSPENDED, ProjectStatus.COMPLETED})
+# Where documents may be added or removed: from planning to completed. A handed-over or terminated
+# project's record is closed, so its documents stay as they were.
+DOCUMENT_STATUSES = OPEN_PROJECT
 HUNDRED = Decimal(100)
 
 
@@ -934,6 +944,105 @@ def progress_report_create(*, project: Project, acting_user, reported_on: dt.dat
         raise
     project.refresh_from_db()
     return report
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _file_error(message) -> InvalidInput:
+    return _invalid({"file": [message]})
+
+
+def _read_document(file) -> tuple[str, bytes, str, str]:
+    """(original name, content, content type, stored extension) of an upload that passes the needs'
+    file checks: its bytes (hamyar.needs.files.sniff) must be what its name's extension says, of a type
+    the organization accepts (settings.HAMYAR_ATTACHMENT_TYPES), within HAMYAR_ATTACHMENT_MAX_BYTES."""
+    if file is None:
+        raise _file_error(_("Choose a file to attach."))
+    name = os.path.basename(str(getattr(file, "name", "") or "")).strip()
+    size = getattr(file, "size", None)
+    limit = settings.HAMYAR_ATTACHMENT_MAX_BYTES
+    too_big = _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
+    if size is not None and size > limit:
+        raise _file_error(too_big)
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise _file_error(too_big)
+    if not data:
+        raise _file_error(_("The file is empty."))
+    accepted = attachment_files.accepted_types()
+    claimed = attachment_files.type_of_name(name)
+    if claimed not in accepted:
+        raise _file_error(_("Attach a PDF, JPEG, PNG, Excel (xlsx) or Word (docx) file.")
+                          if accepted else _("No file types are accepted."))
+    if attachment_files.sniff(data[:16], data) != claimed:
+        raise _file_error(_("The file's content is not what its name says (%(name)s); it was not accepted.")
+                          % {"name": name[:100]})
+    return name, data, claimed, accepted[claimed]
+
+
+def project_document_add(*, project: Project, acting_user, kind: str, title: str = "", file) -> ProjectDocument:
+    """File a document on the project's record: officers, or the executing provider's project manager
+    (a provider-bound user sees only its provider's projects), from planning to completed.
+
+    The file passes the same checks as a need's attachment (its kind read from its bytes); it is
+    stored under a random name and served only through a scoped view. An empty title takes the file's
+    name. A refusal writes nothing and leaves no stored file.
+    """
+    _authorize(project, acting_user, WORKERS)
+    errors: dict[str, list] = {}
+    if kind not in DocumentKind.values:
+        errors["kind"] = [_("Choose the kind of document.")]
+    text = normalize(title or "")
+    if len(text) > 200:
+        errors["title"] = [_("Keep the title under 200 characters.")]
+    if errors:
+        raise _invalid(errors)
+    if project.status not in DOCUMENT_STATUSES:
+        raise ApplicationError(_("The project is closed; its documents no longer change."),
+                               code="project_state")
+    name, data, content_type, extension = _read_document(file)
+    original = normalize(name)[:200] or "file"
+    document = ProjectDocument(
+        organization_id=project.organization_id, project=project, kind=kind,
+        title=text or os.path.splitext(original)[0][:200] or original, original_name=original,
+        content_type=content_type, size=len(data), uploaded_by=acting_user)
+    document.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            locked = project_lock(project)
+            if locked.status not in DOCUMENT_STATUSES:
+                raise ApplicationError(_("The project is closed; its documents no longer change."),
+                                       code="project_state")
+            document.project = locked
+            document.save()
+            audit_record(actor=acting_user, action="project_document.add", obj=document,
+                         after=snapshot(document))
+    except BaseException:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def project_document_remove(*, document: ProjectDocument, acting_user) -> None:
+    """An officer takes a document off the record while the project is open; the stored file goes once
+    the removal is committed, and the history keeps who removed what."""
+    _authorize(document.project, acting_user, OFFICERS)
+    with transaction.atomic():
+        locked = project_lock(document.project)
+        if locked.status not in DOCUMENT_STATUSES:
+            raise ApplicationError(_("The project is closed; its documents no longer change."),
+                                   code="project_state")
+        row = ProjectDocument.objects.select_for_update().filter(pk=document.pk, project=locked).first()
+        if row is None:
+            raise NotFound()
+        stored = row.file.name
+        audit_record(actor=acting_user, action="project_document.remove", obj=row, before=snapshot(row))
+        row.delete()
+        storage = ProjectDocument._meta.get_field("file").storage
+        transaction.on_commit(lambda: storage.delete(stored))
 
 
 # ---------------------------------------------------------------- change orders

@@ -1,0 +1,209 @@
+"""Project documents: who may file and remove them, the needs' file checks (content, type, size), scope
+(404 outside it, on the page, the API and the download), one audit event, nothing written on refusal."""
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
+from hamyar.core.models import AuditEvent
+from hamyar.core.testing import nothing_written, one_audit_event
+from hamyar.projects import selectors, services
+from hamyar.projects.choices import DocumentKind, ProjectStatus
+from hamyar.projects.models import ProjectDocument
+
+from .project_data import vakilabad_project
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def stored_files(media) -> list[Path]:
+    return [p for p in Path(media).rglob("*") if p.is_file()] if Path(media).exists() else []
+
+
+def pdf(name="contract.pdf", data=PDF) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def docx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
+@pytest.fixture
+def project(tenant):
+    return vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS).project
+
+
+def add(tenant, project, who="commerce", **values) -> ProjectDocument:
+    values = {"kind": DocumentKind.CONTRACT, "title": "قرارداد اجرای پارک", "file": pdf(), **values}
+    return services.project_document_add(project=project, acting_user=tenant.users[who], **values)
+
+
+# ---------------------------------------------------------------- services
+
+
+@pytest.mark.parametrize("who", ["commerce", "admin", "project_manager"])
+def test_officers_and_the_executing_project_manager_file_a_document_with_one_audit_event(
+        tenant, project, media, who):
+    with one_audit_event("project_document.add") as recorded:
+        document = add(tenant, project, who)
+    assert document.kind == DocumentKind.CONTRACT
+    assert document.title == "قرارداد اجرای پارک"
+    assert (document.original_name, document.content_type, document.size) == (
+        "contract.pdf", "application/pdf", len(PDF))
+    assert document.uploaded_by == tenant.users[who]
+    # Stored under a random name in projects/documents/<year>/<month>/, never the uploader's name.
+    assert document.file.name.startswith("projects/documents/")
+    assert "contract" not in document.file.name and document.file.name.endswith(".pdf")
+    assert document.file.read() == PDF
+    assert recorded.event.after["project_id"] == project.pk
+    assert recorded.event.after["original_name"] == "contract.pdf"
+
+
+def test_an_empty_title_takes_the_files_name(tenant, project):
+    document = add(tenant, project, title="", file=SimpleUploadedFile("نقشه فاز یک.docx", docx()),
+                   kind=DocumentKind.DRAWING)
+    assert document.title == "نقشه فاز یک"
+    assert document.content_type.endswith("wordprocessingml.document")
+
+
+@pytest.mark.parametrize("who", ["finance", "executive", "district9", "supplier"])
+def test_other_roles_may_not_file_a_document(tenant, project, media, who):
+    # A supplier does not see the project at all (404); the others see it and are refused (403).
+    with nothing_written("projects"), pytest.raises(NotFound if who == "supplier" else PermissionDenied):
+        add(tenant, project, who)
+    assert stored_files(media) == []
+
+
+def test_another_municipality_and_another_tenant_get_not_found(tenant, other_tenant, project, media):
+    elsewhere = vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS, municipality=tenant.district10,
+                                  provider=tenant.staff_unit).project
+    # The affiliate's project manager does not see a project the staff unit carries out.
+    with nothing_written("projects"), pytest.raises(NotFound):
+        add(tenant, elsewhere, "project_manager")
+    with nothing_written("projects"), pytest.raises(NotFound):
+        services.project_document_add(project=project, acting_user=other_tenant.users["commerce"],
+                                      kind="contract", title="x", file=pdf())
+    assert stored_files(media) == []
+
+
+@pytest.mark.parametrize("name,data,field", [
+    ("contract.pdf", b"MZ\x90\x00 this is a program, not a PDF" * 10, "file"),   # forged content
+    ("photo.jpg", PDF, "file"),                                                  # a PDF named .jpg
+    ("run.exe", b"MZ\x90\x00" * 10, "file"),                                     # not an accepted type
+    ("notes.txt", b"plain words", "file"),
+    ("contract.pdf", b"", "file"),                                               # empty
+])
+def test_a_forged_or_unaccepted_file_is_refused_and_nothing_is_written(tenant, project, media, name, data,
+                                                                        field):
+    with nothing_written("projects"), pytest.raises(InvalidInput) as refused:
+        add(tenant, project, file=SimpleUploadedFile(name, data))
+    assert field in refused.value.extra["fields"]
+    assert stored_files(media) == []
+
+
+def test_an_oversized_file_is_refused_by_the_attachment_limit(tenant, project, media, settings):
+    settings.HAMYAR_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    big = PDF + b"0" * (1024 * 1024)
+    with nothing_written("projects"), pytest.raises(InvalidInput) as refused:
+        add(tenant, project, file=pdf(data=big))
+    assert str(refused.value.extra["fields"]["file"][0]) == "حجم پرونده بیش از 1 مگابایت است."
+    assert stored_files(media) == []
+    # At the limit it is accepted.
+    assert add(tenant, project, file=pdf(data=big[:1024 * 1024])).size == 1024 * 1024
+
+
+def test_a_type_taken_off_the_accepted_list_is_refused(tenant, project, media, settings):
+    settings.HAMYAR_ATTACHMENT_TYPES = {"image/png": ".png"}
+    with nothing_written("projects"), pytest.raises(InvalidInput):
+        add(tenant, project)
+
+
+@pytest.mark.parametrize("values", [{"kind": "invoice"}, {"kind": ""}, {"title": "ب" * 201}, {"file": None}])
+def test_bad_fields_are_refused(tenant, project, media, values):
+    with nothing_written("projects"), pytest.raises(InvalidInput):
+        add(tenant, project, **values)
+    assert stored_files(media) == []
+
+
+@pytest.mark.parametrize("status", [ProjectStatus.HANDED_OVER, ProjectStatus.TERMINATED])
+def test_a_closed_project_takes_no_documents(tenant, media, status):
+    closed = vakilabad_project(tenant, status=status).project
+    with nothing_written("projects"), pytest.raises(ApplicationError) as refused:
+        add(tenant, closed)
+    assert refused.value.status == 409
+    assert stored_files(media) == []
+
+
+@pytest.mark.parametrize("status", [ProjectStatus.PLANNING, ProjectStatus.CONTRACTED, ProjectStatus.SUSPENDED,
+                                    ProjectStatus.COMPLETED])
+def test_an_open_project_takes_documents_in_any_other_state(tenant, status):
+    assert add(tenant, vakilabad_project(tenant, status=status).project).pk
+
+
+def test_an_officer_removes_a_document_with_one_audit_event_and_the_file_goes(
+        tenant, project, media, django_capture_on_commit_callbacks):
+    document = add(tenant, project)
+    path = Path(document.file.path)
+    assert path.exists()
+    with one_audit_event("project_document.remove") as recorded, \
+            django_capture_on_commit_callbacks(execute=True):
+        services.project_document_remove(document=document, acting_user=tenant.users["commerce"])
+    assert not ProjectDocument.objects.filter(pk=document.pk).exists()
+    assert not path.exists()
+    assert recorded.event.before["title"] == "قرارداد اجرای پارک"
+    # The history keeps the removal though the row is gone.
+    actions = [e.action for e in selectors.project_history(project=project)]
+    assert actions[-2:] == ["project_document.add", "project_document.remove"]
+
+
+@pytest.mark.parametrize("who", ["project_manager", "finance", "executive", "district9"])
+def test_only_officers_remove_a_document(tenant, project, media, who):
+    document = add(tenant, project)
+    with nothing_written("projects"), pytest.raises(PermissionDenied):
+        services.project_document_remove(document=document, acting_user=tenant.users[who])
+    assert Path(document.file.path).exists()
+
+
+def test_outsiders_cannot_remove_a_document(tenant, other_tenant, project):
+    document = add(tenant, project)
+    for user in (tenant.users["district10"], other_tenant.users["commerce"]):
+        with nothing_written("projects"), pytest.raises((NotFound, PermissionDenied)) as refused:
+            services.project_document_remove(document=document, acting_user=user)
+        if user == other_tenant.users["commerce"]:
+            assert isinstance(refused.value, NotFound)
+
+
+def test_a_closed_projects_documents_stay(tenant, project):
+    document = add(tenant, project)
+    project.status = ProjectStatus.HANDED_OVER
+    project.save(update_fields=["status"])
+    events = AuditEvent.objects.count()
+    with nothing_written("projects"), pytest.raises(ApplicationError):
+        services.project_document_remove(document=document, acting_user=tenant.users["commerce"])
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_selectors_scope_documents(tenant, other_tenant, project):
+    document = add(tenant, project)
+    assert selectors.document_list(project=project) == [document]
+    assert selectors.document_get(user=tenant.users["district9"], pk=document.pk) == document
+    assert selectors.document_get(user=tenant.users["project_manager"], pk=document.pk) == document
+    for user in (tenant.users["district10"], other_tenant.users["district9"], other_tenant.users["admin"]):
+        with pytest.raises(NotFound):
+            selectors.document_get(user=user, pk=document.pk)
