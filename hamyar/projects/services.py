@@ -983,7 +983,8 @@ def _read_document(file) -> tuple[str, bytes, str, str]:
     return name, data, claimed, accepted[claimed]
 
 
-def project_document_add(*, project: Project, acting_user, kind: str, title: str = "", file) -> ProjectDocument:
+def project_document_add(*, project: Project, acting_user, kind: str, file,
+                         title: str = "") -> ProjectDocument:
     """File a document on the project's record: officers, or the executing provider's project manager
     (a provider-bound user sees only its provider's projects), from planning to completed.
 
