@@ -19,7 +19,7 @@ from hamyar.core.forms import JalaliDateField, JalaliDateInput, PersianCharField
 from hamyar.core.text import to_latin_digits
 from hamyar.directory.models import MunicipalAsset, Municipality, Provider, ServiceDomain
 
-from .choices import ConstraintKind, ConstraintStatus, ProjectStatus
+from .choices import ConstraintKind, ConstraintStatus, DocumentKind, ProjectStatus
 from .models import Milestone
 
 _TEXT = {"class": "form-control"}
@@ -30,6 +30,7 @@ _DATE = {"class": "form-control"}
 MAX_AMOUNT = 10**15
 MAX_TEXT = 5000
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
+DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,.xlsx,.docx"
 
 
 class PersianDecimalField(forms.DecimalField):
@@ -318,3 +319,15 @@ class DecisionForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Only an executive, with the reason in the decision note."),
     )
 
+
+
+class DocumentForm(ServiceErrorsMixin, forms.Form):
+    """A document for the project's record; the service reads the file's kind from its bytes."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *DocumentKind.choices],
+                             widget=forms.Select(_SELECT))
+    title = PersianCharField(label=_("Title"), max_length=200, required=False, widget=forms.TextInput(_TEXT),
+                             help_text=_("Empty: the file's name."))
+    file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={
+        "class": "form-control", "accept": DOCUMENT_ACCEPT}),
+        help_text=_("PDF, JPEG, PNG, Excel or Word, up to 10 MB."))

@@ -15,7 +15,7 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, get_language_bidi, gettext_lazy
+from django.utils.translation import get_language, get_language_bidi, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,13 +34,14 @@ from .forms import (
     ConstraintForm,
     ConstraintUpdateForm,
     DecisionForm,
+    DocumentForm,
     MilestoneForm,
     ProgressReportForm,
     ProjectFilterForm,
     ProjectForm,
     ReasonForm,
 )
-from .models import ChangeOrder, Milestone, ProgressPhoto, Project, ProjectConstraint
+from .models import ChangeOrder, Milestone, ProgressPhoto, Project, ProjectConstraint, ProjectDocument
 
 PROJECT_READERS = ALL_ROLES
 # Who runs a project: creates it, sets its milestones, contracts, starts, suspends, completes it.
@@ -50,6 +51,9 @@ REPORTERS = frozenset(services.WORKERS)
 CONSTRAINT_EDITORS = REPORTERS
 CHANGE_PROPOSERS = REPORTERS
 CHANGE_DECIDERS = frozenset(services.DECIDERS)
+# Who files documents (officers, the executing provider's project manager) and who removes them.
+DOCUMENT_UPLOADERS = REPORTERS
+DOCUMENT_REMOVERS = RUNNERS
 # Who signs off the handover: the municipality's own user.
 SIGNERS = frozenset(services.SIGNERS)
 
@@ -81,7 +85,7 @@ HISTORY_LABELS = {
     "project.update": gettext_lazy("Project changed"),
     "project.contract": gettext_lazy("Contract signed"),
     "project.start": gettext_lazy("Work started"),
-    "project.suspend": gettext_lazy("Suspended"),
+    "project.suspend": pgettext_lazy("project history", "Suspended"),
     "project.resume": gettext_lazy("Resumed"),
     "project.complete": gettext_lazy("Completed"),
     "project.hand_over": gettext_lazy("Handover signed off"),
@@ -97,6 +101,8 @@ HISTORY_LABELS = {
     "change_order.propose": gettext_lazy("Change order proposed"),
     "change_order.approve": gettext_lazy("Change order approved"),
     "change_order.reject": gettext_lazy("Change order rejected"),
+    "project_document.add": gettext_lazy("Document added"),
+    "project_document.remove": gettext_lazy("Document removed"),
     # Finance's steps on a milestone's payment request.
     "payment_request.invoice": gettext_lazy("Payment request invoiced"),
     "payment_request.reopen": gettext_lazy("Invoice voided, payment request open again"),
@@ -281,7 +287,7 @@ def _project_context(request: HttpRequest, project: Project, **extra) -> dict:
         "reports": reports,
         "change_orders": change_orders,
         "payment_requests": list(selectors.payment_request_list(user=user, project=project)),
-        "repr_types": ("projects.milestone", "projects.projectconstraint"),
+        "repr_types": ("projects.milestone", "projects.projectconstraint", "projects.projectdocument"),
         "history": [(event, HISTORY_LABELS.get(event.action, OTHER_STEP))
                     for event in selectors.project_history(project=project)],
         "timeline": charts.timeline(project, milestones, rtl=get_language_bidi(), persian=_persian(),
@@ -302,6 +308,11 @@ def _project_context(request: HttpRequest, project: Project, **extra) -> dict:
         and status in CHANGE_STATUSES,
         "can_decide_change": role in CHANGE_DECIDERS,
         "is_executive": role == Role.EXECUTIVE,
+        "documents": selectors.document_list(project=project),
+        "can_add_document": (role in RUNNERS or (role == Role.PROJECT_MANAGER and is_executor))
+        and status in services.DOCUMENT_STATUSES,
+        "can_remove_document": role in DOCUMENT_REMOVERS and status in services.DOCUMENT_STATUSES,
+        "document_form": extra.pop("document_form", None) or DocumentForm(),
         "proposed_status": ChangeOrderStatus.PROPOSED,
         "completed_status": MilestoneStatus.COMPLETED,
         "milestone_form": extra.pop("milestone_form", None) or MilestoneForm(),
@@ -547,6 +558,52 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 @page(roles=PROJECT_READERS, model=ProgressPhoto)
 def photo_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     return _serve(selectors.photo_get(user=request.user, pk=pk), "thumbnail")
+
+
+# ---------------------------------------------------------------- documents
+
+
+@require_POST
+@page(roles=DOCUMENT_UPLOADERS, model=ProjectDocument)
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """File a document on the project; a refused file shows on the form (422), nothing stored."""
+    project = selectors.project_get(user=request.user, pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _invalid(request, project, document_form=form, open_form="document")
+    try:
+        services.project_document_add(project=project, acting_user=request.user, **form.cleaned_data)
+    except ApplicationError as error:
+        return _refused(request, pk, error, document_form=form, open_form="document")
+    messages.success(request, _("The document was filed."))
+    return redirect("projects:project_detail", pk=pk)
+
+
+@page(roles=PROJECT_READERS, model=ProjectDocument)
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A document of a project the user may read, as a download (never shown inline); else 404."""
+    document = selectors.document_get(user=request.user, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=document.original_name,
+                            content_type=document.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@page(roles=DOCUMENT_REMOVERS, model=ProjectDocument)
+def document_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    document = selectors.document_get(user=request.user, pk=pk)
+    try:
+        services.project_document_remove(document=document, acting_user=request.user)
+    except ApplicationError as error:
+        return _refused(request, document.project_id, error)
+    messages.success(request, _("The document was removed."))
+    return redirect("projects:project_detail", pk=document.project_id)
 
 
 # ---------------------------------------------------------------- change orders

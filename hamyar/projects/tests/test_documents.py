@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
+from hamyar.core.jalali import format_jalali_date
 from hamyar.core.models import AuditEvent
 from hamyar.core.testing import nothing_written, one_audit_event
 from hamyar.projects import selectors, services
@@ -207,3 +209,138 @@ def test_the_selectors_scope_documents(tenant, other_tenant, project):
     for user in (tenant.users["district10"], other_tenant.users["district9"], other_tenant.users["admin"]):
         with pytest.raises(NotFound):
             selectors.document_get(user=user, pk=document.pk)
+
+
+# ---------------------------------------------------------------- pages
+
+
+def test_the_project_page_lists_documents_with_kind_size_uploader_and_jalali_date(client, tenant, project):
+    document = add(tenant, project)
+    client.force_login(tenant.users["district9"])
+    page = client.get(reverse("projects:project_detail", args=[project.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    row = html.split(f'id="document-{document.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "قرارداد" in row and "قرارداد اجرای پارک" in row
+    assert tenant.users["commerce"].display_name in row
+    assert format_jalali_date(document.created_at) in row
+    assert reverse("projects:document_download", args=[document.pk]) in row
+    # The municipality reads the record but neither files nor removes.
+    assert 'id="document-form"' not in html and "remove-document" not in html
+
+
+@pytest.mark.parametrize("who,upload,remove", [
+    ("commerce", True, True), ("admin", True, True), ("project_manager", True, False),
+    ("executive", False, False), ("finance", False, False), ("district9", False, False),
+])
+def test_the_forms_shown_follow_the_role(client, tenant, project, who, upload, remove):
+    add(tenant, project)
+    client.force_login(tenant.users[who])
+    html = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+    assert ('id="document-form"' in html) is upload
+    assert ("remove-document-" in html) is remove
+
+
+def test_the_project_manager_files_a_document_on_the_page(client, tenant, project, media):
+    client.force_login(tenant.users["project_manager"])
+    response = client.post(reverse("projects:document_add", args=[project.pk]), {
+        "kind": "drawing", "title": "نقشه مسیرهای پیاده‌روی", "file": pdf("plan.pdf")})
+    assert response.status_code == 302
+    document = project.documents.get()
+    assert (document.kind, document.title, document.uploaded_by) == (
+        "drawing", "نقشه مسیرهای پیاده‌روی", tenant.users["project_manager"])
+
+
+def test_a_forged_file_on_the_page_is_a_form_error_and_nothing_is_written(client, tenant, project, media):
+    client.force_login(tenant.users["commerce"])
+    with nothing_written("projects"):
+        response = client.post(reverse("projects:document_add", args=[project.pk]), {
+            "kind": "contract", "title": "قرارداد",
+            "file": SimpleUploadedFile("contract.pdf", b"<?php ?>" * 9)})
+    assert response.status_code == 422
+    form = response.context["document_form"]
+    assert "contract.pdf" in form.errors["file"][0]
+    assert 'id="document-box" open' in response.content.decode()
+    assert stored_files(media) == []
+
+
+def test_a_missing_kind_or_file_on_the_page_is_a_form_error(client, tenant, project, media):
+    client.force_login(tenant.users["commerce"])
+    with nothing_written("projects"):
+        response = client.post(reverse("projects:document_add", args=[project.pk]),
+                               {"kind": "", "title": "x"})
+    assert response.status_code == 422
+    assert set(response.context["document_form"].errors) == {"kind", "file"}
+
+
+def test_an_oversized_file_on_the_page_is_refused(client, tenant, project, media, settings):
+    settings.HAMYAR_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    client.force_login(tenant.users["commerce"])
+    with nothing_written("projects"):
+        response = client.post(reverse("projects:document_add", args=[project.pk]), {
+            "kind": "contract", "file": pdf(data=PDF + b"0" * (1024 * 1024))})
+    assert response.status_code == 422
+    assert response.context["document_form"].errors["file"]
+    assert stored_files(media) == []
+
+
+def test_a_closed_project_refuses_a_document_on_the_page_with_409(client, tenant, media):
+    closed = vakilabad_project(tenant, status=ProjectStatus.HANDED_OVER).project
+    client.force_login(tenant.users["commerce"])
+    with nothing_written("projects"):
+        response = client.post(reverse("projects:document_add", args=[closed.pk]), {
+            "kind": "contract", "file": pdf()})
+    assert response.status_code == 409
+    assert 'id="document-form"' not in response.content.decode()
+
+
+def test_the_download_is_the_file_as_an_attachment_for_whoever_reads_the_project(client, tenant, project):
+    document = add(tenant, project)
+    url = reverse("projects:document_download", args=[document.pk])
+    for who in ("district9", "project_manager", "executive", "finance", "commerce"):
+        client.force_login(tenant.users[who])
+        response = client.get(url)
+        assert response.status_code == 200, who
+        assert b"".join(response.streaming_content) == PDF
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert "contract.pdf" in response["Content-Disposition"]
+        assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_district10_and_another_tenant_get_404_for_district9s_document(client, tenant, other_tenant, project):
+    document = add(tenant, project)
+    for user in (tenant.users["district10"], other_tenant.users["district9"], other_tenant.users["admin"],
+                 other_tenant.users["commerce"]):
+        client.force_login(user)
+        assert client.get(reverse("projects:project_detail", args=[project.pk])).status_code == 404
+        assert client.get(reverse("projects:document_download", args=[document.pk])).status_code == 404
+    client.force_login(other_tenant.users["commerce"])
+    with nothing_written("projects"):
+        assert client.post(reverse("projects:document_remove", args=[document.pk])).status_code == 404
+        assert client.post(reverse("projects:document_add", args=[project.pk]),
+                           {"kind": "contract", "file": pdf()}).status_code == 404
+    client.logout()
+    assert client.get(reverse("projects:document_download", args=[document.pk])).status_code == 302
+
+
+def test_a_provider_not_executing_the_project_gets_404(client, tenant, media):
+    elsewhere = vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS,
+                                  provider=tenant.staff_unit).project
+    document = add(tenant, elsewhere)
+    client.force_login(tenant.users["project_manager"])
+    assert client.get(reverse("projects:document_download", args=[document.pk])).status_code == 404
+
+
+def test_an_officer_removes_a_document_on_the_page(client, tenant, project, media):
+    document = add(tenant, project)
+    client.force_login(tenant.users["project_manager"])
+    with nothing_written("projects"):
+        assert client.post(reverse("projects:document_remove", args=[document.pk])).status_code == 403
+    client.force_login(tenant.users["commerce"])
+    with one_audit_event("project_document.remove"):
+        response = client.post(reverse("projects:document_remove", args=[document.pk]))
+    assert response.status_code == 302
+    assert not project.documents.exists()
+    history = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+    assert "سند افزوده شد" in history and "سند حذف شد" in history

@@ -35,6 +35,7 @@ from hamyar.projects.models import (
     ProgressReport,
     Project,
     ProjectConstraint,
+    ProjectDocument,
 )
 
 from .project_data import vakilabad_project
@@ -54,7 +55,7 @@ ROUTES = list(project_urls.urlpatterns)
 # Routes that only take a POST (an action); the others are pages.
 POST_ONLY = {"milestone_add", "constraint_add", "change_order_propose", "project_transition",
              "milestone_start", "milestone_complete", "milestone_remove", "constraint_update",
-             "change_order_decide", "from_need"}
+             "change_order_decide", "from_need", "document_add", "document_remove"}
 
 
 def jalali(day: dt.date) -> str:
@@ -90,6 +91,9 @@ def running(tenant):
                             owner="پلیس راهور")
     services.change_order_propose(project=data.project, acting_user=pm, reason="افزایش مساحت چمن‌کاری",
                                   amount_change=1_000_000_000)
+    services.project_document_add(project=data.project, acting_user=tenant.users["commerce"],
+                                  kind="contract", title="قرارداد",
+                                  file=SimpleUploadedFile("contract.pdf", b"%PDF-1.4\n%%EOF\n"))
     data.project.refresh_from_db()
     return data
 
@@ -111,6 +115,7 @@ def _objects(data, tenant=None) -> dict:
         ProjectConstraint: project.constraints.first(),
         ProgressPhoto: ProgressPhoto.objects.get(report__project=project),
         ChangeOrder: project.change_orders.first(),
+        ProjectDocument: project.documents.first(),
     }
 
 
