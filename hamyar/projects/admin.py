@@ -16,6 +16,7 @@ from .models import (
     ProgressReport,
     Project,
     ProjectConstraint,
+    ProjectDocument,
 )
 
 
@@ -58,6 +59,11 @@ class EntryInline(ReadOnlyInline):
 
 class PhotoInline(ReadOnlyInline):
     model = ProgressPhoto
+
+
+class DocumentInline(ReadOnlyInline):
+    model = ProjectDocument
+    fields = ("kind", "title", "original_name", "content_type", "size", "uploaded_by")
     fields = ("original_name", "caption", "width", "height", "size")
 
 
@@ -70,7 +76,7 @@ class ProjectAdmin(ReadOnlyAdmin):
     search_fields = ("number", "title", "municipality__name", "site__name")
     date_hierarchy = "start_date"
     list_select_related = ("municipality", "site", "domain", "provider", "organization")
-    inlines = [MilestoneInline, ConstraintInline]
+    inlines = [MilestoneInline, ConstraintInline, DocumentInline]
 
 
 @admin.register(Milestone)
@@ -127,3 +133,12 @@ class PaymentRequestAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("project__number", "milestone__title")
     list_select_related = ("project", "milestone")
+
+
+@admin.register(ProjectDocument)
+class ProjectDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("title", "project", "kind", "original_name", "content_type", "size", "uploaded_by",
+                    "created_at")
+    list_filter = ("kind",)
+    search_fields = ("title", "original_name", "project__number")
+    list_select_related = ("project", "uploaded_by")

@@ -48,6 +48,7 @@ from .choices import (
     ChangeOrderStatus,
     ConstraintKind,
     ConstraintStatus,
+    DocumentKind,
     MilestoneStatus,
     PaymentRequestStatus,
     ProjectStatus,
@@ -60,6 +61,7 @@ from .models import (
     ProgressReport,
     Project,
     ProjectConstraint,
+    ProjectDocument,
 )
 
 router = Router(tags=["projects"])
@@ -192,6 +194,41 @@ class PhotoOut(Schema):
     @staticmethod
     def resolve_thumbnail_url(obj: ProgressPhoto) -> str:
         return f"{API}/photos/{obj.pk}/thumbnail"
+
+
+class DocumentOut(Schema):
+    id: int
+    project: int
+    kind: DocumentKind
+    kind_label: str
+    title: str
+    original_name: str
+    content_type: str
+    size: int = Field(..., description="Bytes")
+    uploaded_by: PersonOut | None
+    created_at: datetime
+    created_on_jalali: str | None
+    url: str = Field(..., description="The file, for those who may read the project.")
+
+    @staticmethod
+    def resolve_project(obj: ProjectDocument) -> int:
+        return obj.project_id
+
+    @staticmethod
+    def resolve_kind_label(obj: ProjectDocument) -> str:
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_uploaded_by(obj: ProjectDocument) -> dict | None:
+        return _person(obj.uploaded_by)
+
+    @staticmethod
+    def resolve_created_on_jalali(obj: ProjectDocument) -> str | None:
+        return _jalali(obj.created_at)
+
+    @staticmethod
+    def resolve_url(obj: ProjectDocument) -> str:
+        return f"{API}/documents/{obj.pk}"
 
 
 class EntryOut(Schema):
@@ -429,6 +466,7 @@ class ProjectDetailOut(ProjectOut):
     reports: list[ReportOut] = Field(..., description="Newest first.")
     change_orders: list[ChangeOrderOut]
     payment_requests: list[PaymentRequestOut]
+    documents: list[DocumentOut] = Field(..., description="Newest first.")
     schedule: ScheduleOut
 
     @staticmethod
@@ -460,6 +498,10 @@ class ProjectDetailOut(ProjectOut):
         return obj.payment_requests_out
 
     @staticmethod
+    def resolve_documents(obj: Project) -> list:
+        return obj.documents_out
+
+    @staticmethod
     def resolve_schedule(obj: Project) -> dict:
         return _schedule(obj)
 
@@ -472,6 +514,7 @@ def _detail(request: HttpRequest, pk: int) -> Project:
     project.reports_out = selectors.report_list(project=project)
     project.change_orders_out = selectors.change_order_list(project=project)
     project.payment_requests_out = list(selectors.payment_request_list(user=request.auth, project=project))
+    project.documents_out = selectors.document_list(project=project)
     return project
 
 
@@ -725,6 +768,67 @@ def download_photo(request: HttpRequest, id: int = PathId) -> Any:
             openapi_extra=describe(ProgressPhoto))
 def download_thumbnail(request: HttpRequest, id: int = PathId) -> Any:
     return _photo_response(selectors.photo_get(user=request.auth, pk=id), "thumbnail")
+
+
+# ---------------------------------------------------------------- documents
+
+
+_DOCUMENT_UPLOAD = {
+    **describe(Project),
+    "requestBody": {"content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["kind", "file"],
+        "properties": {
+            "kind": {"type": "string", "enum": list(DocumentKind.values)},
+            "title": {"type": "string", "maxLength": 200, "description": "Empty: the file's name."},
+            "file": {"type": "string", "format": "binary",
+                     "description": "PDF, JPEG, PNG, xlsx or docx; checked by its content."},
+        },
+    }}}},
+}
+
+
+@router.get("/{id}/documents", response={200: list[DocumentOut], **RESPONSES},
+            openapi_extra=describe(Project), summary="The project's documents, newest first")
+def list_documents(request: HttpRequest, id: int = PathId) -> Any:
+    project = selectors.project_get(user=request.auth, pk=id)
+    return selectors.document_list(project=project)
+
+
+@router.post("/{id}/documents", response={201: DocumentOut, **RESPONSES}, openapi_extra=_DOCUMENT_UPLOAD,
+             summary="File a document (multipart/form-data: kind, title, file)")
+def upload_document(request: HttpRequest, id: int = PathId) -> Any:
+    project = selectors.project_get(user=request.auth, pk=id)
+    require_role(request.auth, *services.WORKERS)
+    if request.content_type != "multipart/form-data":
+        message = str(_("Send the document as multipart/form-data with the fields kind, title and file."))
+        raise InvalidInput(message, extra={"fields": {"file": [message]}})
+    document = services.project_document_add(
+        project=project, acting_user=request.auth, kind=str(request.POST.get("kind") or ""),
+        title=str(request.POST.get("title") or ""), file=request.FILES.get("file"))
+    return Status(201, document)
+
+
+@router.get("/documents/{id}", response={200: None, **RESPONSES}, openapi_extra=describe(ProjectDocument),
+            summary="Download a document (only for those who may read its project)")
+def download_document(request: HttpRequest, id: int = PathId) -> Any:
+    document = selectors.document_get(user=request.auth, pk=id)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise NotFound() from None
+    response = FileResponse(handle, as_attachment=True, filename=document.original_name,
+                            content_type=document.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.delete("/documents/{id}", response={204: None, **RESPONSES}, openapi_extra=describe(ProjectDocument),
+               summary="Remove a document (officers, while the project is open)")
+def remove_document(request: HttpRequest, id: int = PathId) -> Any:
+    document = selectors.document_get(user=request.auth, pk=id)
+    services.project_document_remove(document=document, acting_user=request.auth)
+    return Status(204, None)
 
 
 # ---------------------------------------------------------------- change orders

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
@@ -109,6 +110,10 @@ def vakilabad_project(tenant, *, status: str = ProjectStatus.PLANNING, start: dt
     return ProjectData(project, rows)
 
 
+# A file that passes the attachment checks as a PDF (its bytes start with the PDF signature).
+SAMPLE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
 def sample_jpeg(size=(800, 600)) -> io.BytesIO:
     out = io.BytesIO()
     exif = Image.Exif()
@@ -121,7 +126,7 @@ def sample_jpeg(size=(800, 600)) -> io.BytesIO:
 
 def full_project(tenant, municipality=None, provider=None) -> Project:
     """A running project with a row of every kind: milestones, a constraint, a report with a photo, a change
-    order and a payment request."""
+    order, a payment request and a contract document."""
     data = vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS, municipality=municipality,
                              provider=provider)
     Milestone.objects.filter(pk=data.design.pk).update(status=MilestoneStatus.IN_PROGRESS)
@@ -134,4 +139,6 @@ def full_project(tenant, municipality=None, provider=None) -> Project:
                                   amount_change=1_000_000, reason="افزایش")
     PaymentRequest.objects.create(organization=tenant.org, project=data.project, milestone=data.irrigation,
                                   amount=data.irrigation.amount)
+    services.project_document_add(project=data.project, acting_user=tenant.users["commerce"], kind="contract",
+                                  title="قرارداد", file=SimpleUploadedFile("contract.pdf", SAMPLE_PDF))
     return data.project

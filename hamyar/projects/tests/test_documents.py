@@ -2,6 +2,7 @@
 (404 outside it, on the page, the API and the download), one audit event, nothing written on refusal."""
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -344,3 +345,84 @@ def test_an_officer_removes_a_document_on_the_page(client, tenant, project, medi
     assert not project.documents.exists()
     history = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
     assert "سند افزوده شد" in history and "سند حذف شد" in history
+
+
+# ---------------------------------------------------------------- API
+
+API = "/api/v1/projects"
+
+
+def test_the_api_files_lists_downloads_and_removes_a_document(client, tenant, project, media):
+    client.force_login(tenant.users["project_manager"])
+    with one_audit_event("project_document.add"):
+        response = client.post(f"{API}/{project.pk}/documents", {
+            "kind": "permit", "title": "مجوز شهرداری منطقه ۹", "file": pdf("permit.pdf")})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["kind"], body["kind_label"], body["title"], body["size"]) == (
+        "permit", "مجوز", "مجوز شهرداری منطقه 9", len(PDF))
+    assert body["uploaded_by"]["id"] == tenant.users["project_manager"].pk
+    assert body["url"] == f"{API}/documents/{body['id']}"
+    client.force_login(tenant.users["district9"])
+    listed = client.get(f"{API}/{project.pk}/documents").json()
+    assert [d["id"] for d in listed] == [body["id"]]
+    assert [d["id"] for d in client.get(f"{API}/{project.pk}").json()["documents"]] == [body["id"]]
+    download = client.get(body["url"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert download["Content-Disposition"].startswith("attachment;")
+    # The municipality reads but does not remove; the project manager neither.
+    for who in ("district9", "project_manager"):
+        client.force_login(tenant.users[who])
+        with nothing_written("projects"):
+            assert client.delete(body["url"]).status_code == 403
+    client.force_login(tenant.users["commerce"])
+    with one_audit_event("project_document.remove"):
+        assert client.delete(body["url"]).status_code == 204
+    assert not ProjectDocument.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["district9", "finance", "executive"])
+def test_the_api_refuses_an_upload_from_other_roles(client, tenant, project, media, who):
+    client.force_login(tenant.users[who])
+    with nothing_written("projects"):
+        response = client.post(f"{API}/{project.pk}/documents", {"kind": "contract", "file": pdf()})
+    assert response.status_code == 403
+    assert stored_files(media) == []
+
+
+def test_the_api_refuses_a_forged_oversized_or_missing_file_as_422_json(client, tenant, project, media,
+                                                                       settings):
+    settings.HAMYAR_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    client.force_login(tenant.users["commerce"])
+    bodies = [
+        {"kind": "contract",
+         "file": SimpleUploadedFile("contract.pdf", b"\xff\xd8\xff\xe0 a JPEG named .pdf")},
+        {"kind": "contract", "file": pdf(data=PDF + b"0" * (1024 * 1024))},
+        {"kind": "contract"},
+        {"kind": "invoice", "file": pdf()},
+    ]
+    for data in bodies:
+        with nothing_written("projects"):
+            response = client.post(f"{API}/{project.pk}/documents", data)
+        assert response.status_code == 422, (data, response.content)
+        assert response.json()["fields"], response.json()
+    with nothing_written("projects"):
+        response = client.post(f"{API}/{project.pk}/documents", json.dumps({"kind": "contract"}),
+                               content_type="application/json")
+    assert response.status_code == 422
+    assert stored_files(media) == []
+
+
+def test_the_api_answers_404_for_district9s_document_to_district10_and_another_tenant(
+        client, tenant, other_tenant, project, media):
+    document = add(tenant, project)
+    for user in (tenant.users["district10"], other_tenant.users["district9"], other_tenant.users["commerce"]):
+        client.force_login(user)
+        with nothing_written("projects"):
+            assert client.get(f"{API}/{project.pk}/documents").status_code == 404
+            assert client.get(f"{API}/documents/{document.pk}").status_code == 404
+            assert client.delete(f"{API}/documents/{document.pk}").status_code == 404
+            assert client.post(f"{API}/{project.pk}/documents",
+                               {"kind": "contract", "file": pdf()}).status_code == 404
+    assert stored_files(media) == [Path(document.file.path)]
