@@ -1,12 +1,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProjectStatus(models.TextChoices):
     PLANNING = "planning", _("Planning")
     CONTRACTED = "contracted", _("Contracted")
     IN_PROGRESS = "in_progress", _("In progress")
-    SUSPENDED = "suspended", _("Suspended")
+    SUSPENDED = "suspended", _("Suspended")  # the history's step has its own context
     COMPLETED = "completed", _("Completed")
     HANDED_OVER = "handed_over", _("Handed over")
     TERMINATED = "terminated", _("Terminated")
@@ -61,8 +62,9 @@ class PaymentRequestStatus(models.TextChoices):
 
 
 class DocumentKind(models.TextChoices):
-    CONTRACT = "contract", _("Contract")
-    PERMIT = "permit", _("Permit")
-    DRAWING = "drawing", _("Drawing")
-    MINUTES = "minutes", _("Minutes")
-    OTHER = "other", _("Other")
+    # A context of their own: "Contract" is also the lifecycle's step (signing the contract).
+    CONTRACT = "contract", pgettext_lazy("document kind", "Contract")
+    PERMIT = "permit", pgettext_lazy("document kind", "Permit")
+    DRAWING = "drawing", pgettext_lazy("document kind", "Drawing")
+    MINUTES = "minutes", pgettext_lazy("document kind", "Minutes")
+    OTHER = "other", pgettext_lazy("document kind", "Other")

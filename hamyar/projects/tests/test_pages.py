@@ -534,3 +534,22 @@ def test_the_history_names_finances_steps_on_the_payment_requests_in_persian(cli
         for action in ("payment_request.invoice", "payment_request.reopen"):
             label = str(HISTORY_LABELS[action])
             assert label != action and label in history, action
+
+
+def test_a_suspended_project_reads_suspended_as_a_status_and_blocked_as_blocked(client, tenant, running):
+    """The status is «معلق», the history's step «تعلیق شد»; a blocking constraint reads «مسدود», not
+    «متوقف» (which a clerk reads as suspended)."""
+    services.project_suspend(project=running.project, acting_user=tenant.users["commerce"], reason="بارندگی")
+    constraint = running.project.constraints.get()
+    services.constraint_update(constraint=constraint, acting_user=tenant.users["commerce"],
+                              status=ConstraintStatus.BLOCKING)
+    client.force_login(tenant.users["commerce"])
+    html = client.get(reverse("projects:project_detail", args=[running.project.pk])).content.decode()
+    heading = html.split('id="project-heading"', 1)[1].split('id="project-facts"', 1)[0]
+    assert "معلق" in heading and "مسدود" in heading
+    history = html.split('id="history"', 1)[1]
+    assert "تعلیق شد" in history
+    assert "مسدود به دلیل محدودیت" in html
+    assert "متوقف" not in html
+    listing = client.get(reverse("projects:project_list"), {"blocked": "1"}).content.decode()
+    assert "معلق" in listing and "متوقف" not in listing
