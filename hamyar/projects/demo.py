@@ -1,7 +1,8 @@
 """The demo organization's projects: a few months of urban-management work from the source article.
 
 - District 9 of Mashhad — the redevelopment of Vakilabad Park, in progress, with three progress
-  reports (the last with a site photo), a resolved and an open constraint and a change order;
+  reports (the last with a site photo), a resolved and an open constraint, a change order and its
+  signed contract as a PDF document;
 - District 9 — the development of the barren land of Kooh Park, a special project held up by a
   blocking land-ownership constraint (and an urban-planning approval still open);
 - District 9 — drip irrigation of Vafa Garden, completed and handed over (signed off by District 9);
@@ -9,7 +10,8 @@
 - Torqabeh (a small town) — the central square's redesign, still in planning.
 
 The executing providers are the demo's affiliated companies (the construction company's project
-manager is the demo user «projects»). Photos are drawn with Pillow, never downloaded.
+manager is the demo user «projects»). Photos are drawn with Pillow and the contract PDF is made with
+WeasyPrint (hamyar.core.pdf), never downloaded.
 
 `load_projects_demo` goes through the services and is idempotent: a project is matched by its title
 in the organization, and one that exists is left as it is. The services stamp their clocks (started,
@@ -27,15 +29,19 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 from PIL import Image, ImageDraw
 
 from hamyar.accounts.choices import Role
 from hamyar.accounts.models import Membership
+from hamyar.core.jalali import format_jalali_date
+from hamyar.core.money import format_rial
+from hamyar.core.pdf import html_to_pdf, pdf_fonts
 from hamyar.core.text import normalize
 from hamyar.directory.models import MunicipalAsset, Municipality, Organization, Provider, ServiceDomain
 
 from . import services
-from .choices import ConstraintKind, ConstraintStatus, MilestoneStatus, ProjectStatus
+from .choices import ConstraintKind, ConstraintStatus, DocumentKind, MilestoneStatus, ProjectStatus
 from .models import Milestone, PaymentRequest, Project
 
 GREEN_COMPANY = "شرکت گسترش فضای سبز همیاران توس"
@@ -85,6 +91,13 @@ class DemoChange:
 
 
 @dataclass(frozen=True)
+class DemoDocument:
+    kind: str
+    title: str
+    file_name: str  # a PDF made from the project's own facts (see _contract_pdf)
+
+
+@dataclass(frozen=True)
 class DemoProject:
     title: str
     municipality: str  # English name
@@ -100,6 +113,7 @@ class DemoProject:
     reports: list[DemoReport] = field(default_factory=list)
     constraints: list[DemoConstraint] = field(default_factory=list)
     changes: list[DemoChange] = field(default_factory=list)
+    documents: list[DemoDocument] = field(default_factory=list)
     completed: int | None = None  # day after start it was completed
     handed_over: int | None = None
 
@@ -139,6 +153,8 @@ PROJECTS: list[DemoProject] = [
         changes=[DemoChange("افزایش طول مسیر دوچرخه به درخواست شهرداری منطقه ۹",
                             "۶۰۰ متر مسیر دوچرخه اضافه در ضلع جنوبی", 3_600_000_000, 20,
                             "در سقف ۲۵٪ قرارداد؛ تأیید معاونت.")],
+        documents=[DemoDocument(DocumentKind.CONTRACT, "قرارداد اجرای بازآفرینی پارک وکیل‌آباد",
+                                "gharardad-vakilabad.pdf")],
     ),
     DemoProject(
         title="ساماندهی و توسعه اراضی بایر کوه پارک", municipality="Mashhad District 9",
@@ -248,6 +264,30 @@ def _photo(scene: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{scene}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+def _contract_pdf(project: Project, officer) -> bytes:
+    """A one-page Persian contract summary of the project (its parties, amount and dates), as a PDF."""
+    fonts = pdf_fonts()
+    rows = [
+        ("شماره قرارداد", project.number),
+        ("کارفرما", project.municipality.name),
+        ("مجری", project.provider.name),
+        ("محل اجرا", project.site.name if project.site else "—"),
+        ("مبلغ قرارداد", format_rial(project.contract_amount)),
+        ("مدت", f"{format_jalali_date(project.start_date)} تا {format_jalali_date(project.end_date)}"),
+        ("تنظیم‌کننده", officer.display_name),
+    ]
+    cells = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    html = f"""<!doctype html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><style>
+@font-face {{ font-family: Vazirmatn; src: url("{fonts['font_regular']}"); }}
+@font-face {{ font-family: Vazirmatn; font-weight: bold; src: url("{fonts['font_bold']}"); }}
+@page {{ size: A5; margin: 16mm; }}
+body {{ font-family: Vazirmatn, sans-serif; direction: rtl; font-size: 10pt; }}
+th {{ text-align: right; padding: 3pt 8pt; }} td {{ padding: 3pt 8pt; }}
+</style></head><body><h1 style="font-size: 14pt">{escape(project.title)}</h1>
+<p>{escape(project.description)}</p><table>{cells}</table></body></html>"""
+    return html_to_pdf(html)
+
+
 def _at(day: dt.date) -> dt.datetime:
     """Ten in the morning of a day, Tehran time."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
@@ -316,6 +356,12 @@ class _Loader:
         if spec.status == ProjectStatus.PLANNING:
             return
         services.project_contract(project=project, acting_user=officer)
+        for document in spec.documents:
+            services.project_document_add(
+                project=project, acting_user=officer, kind=document.kind, title=document.title,
+                file=SimpleUploadedFile(document.file_name, _contract_pdf(project, officer),
+                                        content_type="application/pdf"))
+            self.created["documents"] += 1
         services.project_start(project=project, acting_user=officer)
         for c, row in constraints:
             if c.resolved:

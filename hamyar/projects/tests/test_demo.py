@@ -69,6 +69,21 @@ class TestTheProjectsDemo:
         assert PaymentRequest.objects.filter(milestone=first, amount=first.amount).exists()
         assert first.started_at.date() < first.completed_at.date() < project.reports.last().reported_on
 
+    def test_vakilabad_park_has_its_contract_as_a_pdf_on_its_page(self, demo_org):
+        project = _project(demo_org, "بازآفرینی پارک وکیل‌آباد")
+        document = project.documents.get()
+        assert (document.kind, document.content_type) == ("contract", "application/pdf")
+        with document.file.open("rb") as handle:
+            data = handle.read()
+        assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:] and len(data) == document.size
+        district9 = User.objects.get(username="district9")
+        client = Client()
+        client.force_login(district9)
+        page = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+        assert "قرارداد اجرای بازآفرینی پارک وکیل‌آباد" in page
+        assert client.get(reverse("projects:document_download", args=[document.pk])).status_code == 200
+        assert AuditEvent.objects.filter(action="project_document.add", object_id=str(document.pk)).exists()
+
     def test_kooh_park_special_project_is_blocked_on_land_ownership(self, demo_org):
         project = _project(demo_org, "ساماندهی و توسعه اراضی بایر کوه پارک")
         assert project.domain.code == "special-projects" and project.site.kind == "barren_land"
