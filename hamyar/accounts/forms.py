@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from hamyar.core.forms import ServiceErrorsMixin
 from hamyar.core.text import to_latin_digits
 
 from .choices import MunicipalPost, Role
@@ -62,7 +63,7 @@ class MemberFilterForm(forms.Form):
     )
 
 
-class MemberForm(forms.Form):
+class MemberForm(ServiceErrorsMixin, forms.Form):
     """A user's role, binding and (for a municipality user) municipal post; the password only when new."""
 
     username = forms.CharField(label=_("Username"), max_length=150,
@@ -107,12 +108,3 @@ class MemberForm(forms.Form):
             for name in ("username", "password", "first_name", "last_name", "email"):
                 del self.fields[name]
 
-    def add_service_error(self, error) -> None:
-        fields: dict = (error.extra or {}).get("fields") or {}
-        placed = False
-        for name, messages in fields.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
-                placed = True
-        if not placed:
-            self.add_error(None, str(error.message))

@@ -8,8 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.core.errors import InvalidInput
-from hamyar.core.forms import JalaliDateField, PersianCharField
+from hamyar.core.forms import JalaliDateField, PersianCharField, ServiceErrorsMixin
 from hamyar.core.text import normalize, to_latin_digits
 from hamyar.directory.models import Provider, ServiceDomain
 
@@ -40,21 +39,6 @@ class DomainChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: ServiceDomain) -> str:
         return f"{obj.parent.name} › {obj.name}" if obj.parent_id else obj.name
-
-
-class ServiceErrorsMixin:
-    """Puts a service's InvalidInput on the form: per-field messages on their fields, the rest on top."""
-
-    def add_service_error(self, error: InvalidInput) -> None:
-        fields: dict = (error.extra or {}).get("fields") or {}
-        placed = False
-        for name, messages in fields.items():
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
-                placed = True
-        if not placed:
-            self.add_error(None, str(error.message))
 
 
 class CatalogSearchForm(forms.Form):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .errors import InvalidInput
 from .jalali import JalaliDateError, format_jalali_date, parse_jalali_date
 from .text import normalize
 
@@ -63,3 +64,18 @@ class PersianCharField(forms.CharField):
         if value in self.empty_values:
             return value
         return normalize(value, multiline=self.multiline)
+
+
+class ServiceErrorsMixin:
+    """Puts a service's InvalidInput on the form: per-field messages on their fields, the rest on top."""
+
+    def add_service_error(self, error: InvalidInput) -> None:
+        fields: dict = (error.extra or {}).get("fields") or {}
+        placed = False
+        for name, messages in fields.items():
+            target = name if name in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+                placed = True
+        if not placed:
+            self.add_error(None, str(error.message))

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.core.errors import InvalidInput
+from hamyar.core.forms import ServiceErrorsMixin
 from hamyar.core.text import to_latin_digits
 
 from .choices import AssetKind, MunicipalityKind, ProviderKind
@@ -70,21 +70,6 @@ class PersianDecimalField(forms.DecimalField):
         if isinstance(value, str):
             value = to_latin_digits(value).replace("٫", ".").replace("٬", "").replace(",", "").strip()
         return super().to_python(value)
-
-
-class ServiceErrorsMixin:
-    """Puts a service's InvalidInput on the form: per-field messages on their fields, the rest on top."""
-
-    def add_service_error(self, error: InvalidInput) -> None:
-        fields: dict = (error.extra or {}).get("fields") or {}
-        placed = False
-        for name, messages in fields.items():
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
-                placed = True
-        if not placed:
-            self.add_error(None, str(error.message))
 
 
 class AssetForm(ServiceErrorsMixin, forms.Form):

@@ -7,8 +7,8 @@ services check the rules again and have the last word.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.catalog.forms import DomainChoiceField, PersianIntegerField, ServiceErrorsMixin
-from hamyar.core.forms import JalaliDateField, PersianCharField
+from hamyar.catalog.forms import DomainChoiceField, PersianIntegerField
+from hamyar.core.forms import JalaliDateField, PersianCharField, ServiceErrorsMixin
 from hamyar.directory.models import MunicipalAsset, Municipality, Provider, ServiceDomain
 
 from . import services

@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.catalog.forms import DomainChoiceField, PersianIntegerField, ServiceErrorsMixin
-from hamyar.core.forms import JalaliDateField, JalaliDateInput, PersianCharField
+from hamyar.catalog.forms import DomainChoiceField, PersianIntegerField
+from hamyar.core.forms import JalaliDateField, JalaliDateInput, PersianCharField, ServiceErrorsMixin
 from hamyar.core.text import to_latin_digits
 from hamyar.directory.models import MunicipalAsset, Municipality, Provider, ServiceDomain
 

@@ -25,7 +25,7 @@ from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.directory import selectors as directory
 from hamyar.directory.choices import ProviderKind
 from hamyar.web.access import ALL_ROLES
-from hamyar.web.pages import page, render_list
+from hamyar.web.pages import page, place_service_error, render_list
 
 from . import charts, progress, selectors, services
 from .choices import ChangeOrderStatus, ConstraintStatus, MilestoneStatus, ProjectStatus
@@ -339,13 +339,7 @@ def _refused(request: HttpRequest, pk: int, error: ApplicationError, **extra) ->
 
     Bad input goes on the form that sent it; a refused state (409) is shown above the project.
     """
-    if error.status in (403, 404):
-        raise error
-    forms = [value for value in extra.values() if isinstance(value, Form)]
-    placed = isinstance(error, InvalidInput) and bool(forms)
-    if placed:
-        for form in forms:
-            form.add_service_error(error)
+    placed = place_service_error(error, (value for value in extra.values() if isinstance(value, Form)))
     project = selectors.project_get(user=request.user, pk=pk)
     context = _project_context(request, project, error=None if placed else error, **extra)
     return render(request, "projects/project_detail.html", context, status=error.status)

@@ -13,7 +13,7 @@ from django.utils.cache import patch_vary_headers
 
 from hamyar.accounts.choices import Role
 from hamyar.accounts.scoping import require_role
-from hamyar.core.errors import ApplicationError, NotFound, PermissionDenied
+from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 
 PAGE_SIZE = 50
 
@@ -64,3 +64,19 @@ def render_list(request: HttpRequest, *, template: str, fragment: str, rows, con
     response = render(request, fragment if wants_fragment(request) else template, ctx)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def place_service_error(error: ApplicationError, forms: Iterable) -> bool:
+    """Put a refused service call where the page shows it: True when its message went on a form.
+
+    403 and 404 are raised again for the page decorator; bad input (422) goes on the forms that sent
+    it; anything else (a refused state, 409) is for the caller to show above the object.
+    """
+    if error.status in (403, 404):
+        raise error
+    forms = [form for form in forms if hasattr(form, "add_service_error")]
+    if not isinstance(error, InvalidInput) or not forms:
+        return False
+    for form in forms:
+        form.add_service_error(error)
+    return True

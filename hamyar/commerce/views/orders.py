@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from hamyar.accounts.choices import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
 from hamyar.accounts.scoping import membership_of
-from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.errors import ApplicationError
 from hamyar.directory import selectors as directory
 from hamyar.directory.models import Provider
 from hamyar.web.access import ALL_ROLES
-from hamyar.web.pages import page, render_list
+from hamyar.web.pages import page, place_service_error, render_list
 
 from .. import selectors, services
 from ..choices import DeliveryStatus, OrderStatus
@@ -111,13 +111,7 @@ def _refused(request: HttpRequest, pk: int, error: ApplicationError, **extra) ->
 
     Bad input goes on the form that sent it; a refused state (409) is shown above the order.
     """
-    if error.status in (403, 404):
-        raise error
-    forms = [value for value in extra.values() if isinstance(value, Form)]
-    placed = isinstance(error, InvalidInput) and bool(forms)
-    if placed:
-        for form in forms:
-            form.add_service_error(error)
+    placed = place_service_error(error, (value for value in extra.values() if isinstance(value, Form)))
     order = selectors.order_get(user=request.user, pk=pk)
     context = _order_context(request, order, error=None if placed else error, **extra)
     return render(request, "commerce/order_detail.html", context, status=error.status)
