@@ -426,8 +426,8 @@ def test_percents_may_be_given_by_milestone_id(tenant):
 
 
 @pytest.mark.parametrize(("extra", "field"), [
-    ({"reported_on": TODAY() + dt.timedelta(days=1)}, "reported_on"),
-    ({"reported_on": TODAY() - dt.timedelta(days=31)}, "reported_on"),  # before the start (30 days ago)
+    ({"reported_on": 1}, "reported_on"),  # tomorrow (days from today, read when the test runs)
+    ({"reported_on": -31}, "reported_on"),  # before the start (30 days ago)
     ({"entries": []}, "entries"),
     ({"entries": [{"milestone": 0, "percent": 10}]}, "entries"),
     ({"entries": [{"milestone": "design", "percent": 101}]}, "entries"),
@@ -443,6 +443,8 @@ def test_a_bad_report_is_refused_and_nothing_written(tenant, extra, field):
     if "entries" in extra:
         extra = {"entries": [{**e, "milestone": names.get(e["milestone"], e["milestone"])}
                              for e in extra["entries"]]}
+    if "reported_on" in extra:
+        extra = {"reported_on": TODAY() + dt.timedelta(days=extra["reported_on"])}
     values = {"entries": [{"milestone": data.design.pk, "percent": 10}], **extra}
     with nothing_written("projects"), pytest.raises(InvalidInput) as error:
         services.progress_report_create(project=data.project, acting_user=tenant.users["project_manager"],
