@@ -1,6 +1,6 @@
 """Form fields for Persian input: Jalali dates and normalized text."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .errors import InvalidInput
-from .jalali import JalaliDateError, format_jalali_date, parse_jalali_date
+from .jalali import MESSAGES, JalaliDateError, clean_date_text, format_jalali_date, parse_date
 from .text import normalize
 
 
@@ -24,26 +24,28 @@ class JalaliDateInput(forms.TextInput):
 
 
 class JalaliDateField(forms.Field):
-    """A date typed in the Jalali calendar (۱۴۰۵/۰۹/۰۳ or 1405-09-03); cleans to a Gregorian `date`."""
+    """A typed date, Jalali (۱۴۰۵/۰۹/۱۶) or Gregorian (2026-12-07), read by `jalali.parse_date`.
+
+    The same reading as the API and the sheets, so one string is one day everywhere; cleans to a
+    Gregorian `date`. The error's code is "impossible" for a day that does not exist, else "invalid".
+    """
 
     widget = JalaliDateInput
     default_error_messages = {
-        "invalid": _("Enter the date as year/month/day in the Jalali calendar, e.g. 1405/09/03."),
+        "invalid": MESSAGES["format"],
         "impossible": _("This date does not exist in the Jalali calendar."),
     }
 
     def to_python(self, value) -> date | None:
         if value in self.empty_values:
             return None
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
+        if isinstance(value, str) and not clean_date_text(value):
+            return None
         try:
-            return parse_jalali_date(str(value))
+            return parse_date(value)
         except JalaliDateError as error:
-            code = "impossible" if str(error) == "impossible" else "invalid"
-            raise ValidationError(self.error_messages[code], code=code) from None
+            code = "impossible" if error.code.startswith("impossible") else "invalid"
+            raise ValidationError(error.message, code=code) from None
 
     def prepare_value(self, value):
         """An initial date is shown in Jalali (Persian digits on a Persian page); typed text as typed."""

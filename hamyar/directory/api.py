@@ -19,9 +19,9 @@ from hamyar.apiutils import (
     ERRORS,
     MAX_ID,
     MAX_TEXT,
+    DateInput,
     Id,
     InputSchema,
-    IsoDate,
     PageQuery,
     describe,
     page_of,
@@ -438,8 +438,8 @@ class AgreementOut(Schema):
 class AgreementIn(InputSchema):
     supplier: Id
     number: text_of(AgencyAgreement, "number")
-    starts_on: IsoDate
-    ends_on: IsoDate
+    starts_on: DateInput
+    ends_on: DateInput
     commission_percent: Decimal = Field(..., ge=0, le=100, max_digits=5, decimal_places=2)
     domains: list[Id] = Field(default_factory=list, max_length=200)
     notes: text(MAX_TEXT) = ""

@@ -26,10 +26,10 @@ from hamyar.apiutils import (
     ERRORS,
     MAX_ID,
     MAX_TEXT,
+    DateInput,
     ErrorOut,
     Id,
     InputSchema,
-    IsoDate,
     PageQuery,
     describe,
     page_of,
@@ -529,8 +529,8 @@ class ProjectIn(InputSchema):
     provider: Id | None = Field(None, description="A staff unit or affiliated company; omitted: the best "
                                                   "match.")
     contract_amount: StrictInt | None = Field(None, ge=0, le=MAX_AMOUNT, description="Rial")
-    start_date: IsoDate | None = None
-    end_date: IsoDate | None = None
+    start_date: DateInput | None = None
+    end_date: DateInput | None = None
     description: text(MAX_TEXT) = ""
 
 
@@ -541,8 +541,8 @@ class FromNeedIn(InputSchema):
     need: Id
     contract_amount: StrictInt | None = Field(None, ge=0, le=MAX_AMOUNT,
                                               description="Default: the budget estimate.")
-    start_date: IsoDate | None = Field(None, description="Default: today.")
-    end_date: IsoDate | None = Field(None, description="Default: the need's desired date.")
+    start_date: DateInput | None = Field(None, description="Default: today.")
+    end_date: DateInput | None = Field(None, description="Default: the need's desired date.")
 
 
 class ProjectQuery(PageQuery):
@@ -564,8 +564,8 @@ class MilestoneIn(InputSchema):
     title: text(200) = ""
     weight: Decimal | None = Field(None, max_digits=5, decimal_places=2, description="Percent, above 0.")
     amount: StrictInt | None = Field(None, ge=0, le=MAX_AMOUNT, description="Rial")
-    planned_start: IsoDate | None = None
-    due_date: IsoDate | None = None
+    planned_start: DateInput | None = None
+    due_date: DateInput | None = None
     sequence: StrictInt | None = Field(None, ge=1, le=32767)
 
 
@@ -578,7 +578,7 @@ class ConstraintIn(InputSchema):
     status: ConstraintStatus = ConstraintStatus.OPEN
     owner: text(150) = ""
     milestone: Id | None = Field(None, description="A milestone of this project; omitted: the whole project.")
-    due_date: IsoDate | None = None
+    due_date: DateInput | None = None
     notes: text(MAX_TEXT) = ""
 
 
@@ -591,7 +591,7 @@ class EntryIn(InputSchema):
 
 
 class ReportIn(InputSchema):
-    reported_on: IsoDate | None = Field(None, description="Default: today; not in the future.")
+    reported_on: DateInput | None = Field(None, description="Default: today; not in the future.")
     notes: text(MAX_TEXT) = ""
     entries: list[EntryIn] = Field(default_factory=list, max_length=services.MAX_MILESTONES)
 
@@ -600,7 +600,7 @@ class ChangeOrderIn(InputSchema):
     description: text(MAX_TEXT) = ""
     amount_change: StrictInt = Field(0, ge=-MAX_AMOUNT, le=MAX_AMOUNT,
                                      description="Rial; negative lowers it.")
-    new_end_date: IsoDate | None = None
+    new_end_date: DateInput | None = None
     reason: text(2000) = ""
 
 
