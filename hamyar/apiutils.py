@@ -39,6 +39,7 @@ from hamyar.accounts.services import api_token_authenticate
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.idempotency import run_once
 from hamyar.core.jalali import MESSAGES, JalaliDateError, parse_date
+from hamyar.core.numbers import NumberError, parse_decimal, parse_whole
 from hamyar.core.services import invalid_from
 
 logger = logging.getLogger(__name__)
@@ -94,6 +95,24 @@ DateInput = Annotated[
         "examples": ["1405/09/16", "2026-12-07"],
     }),
 ]
+def _typed_number(parse: Callable[[str], Any]) -> Callable[[Any], Any]:
+    def validate(value: Any) -> Any:
+        # Text goes through the one number parser (hamyar.core.numbers): "۱۲٫۵" is 12.5, "۱٬۲۳" is refused
+        # rather than read as 123, and "1_000" or "1e3" are not how anyone writes an amount.
+        if not isinstance(value, str):
+            return value
+        try:
+            return parse(value)
+        except NumberError as error:
+            raise PydanticCustomError("number_input", "{message}", {"message": error.message}) from None
+
+    return validate
+
+
+# A decimal (a percentage, an area) sent as a JSON number or as text a clerk typed.
+DecimalInput = Annotated[Decimal, BeforeValidator(_typed_number(parse_decimal))]
+# A whole number in a query string (a price bound, a number of days).
+WholeInput = Annotated[int, BeforeValidator(_typed_number(parse_whole))]
 # An id in a request body: a JSON integer (not "5", not true) that fits a 64-bit key.
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 

@@ -24,6 +24,7 @@ from hamyar.apiutils import (
     Id,
     InputSchema,
     PageQuery,
+    WholeInput,
     describe,
     page_of,
     paginate,
@@ -146,9 +147,9 @@ class ItemQuery(PageQuery):
     q: text(200) | None = Field(None, description="Search words; results are ranked, not sorted by name.")
     domain: int | None = Field(None, ge=1, le=MAX_ID, description="A domain, with its sub-domains.")
     provider: int | None = QueryId
-    price_min: int | None = Field(None, ge=0, le=MAX_PRICE)
-    price_max: int | None = Field(None, ge=0, le=MAX_PRICE)
-    max_lead_time: int | None = Field(None, ge=0, le=3650)
+    price_min: WholeInput | None = Field(None, ge=0, le=MAX_PRICE)
+    price_max: WholeInput | None = Field(None, ge=0, le=MAX_PRICE)
+    max_lead_time: WholeInput | None = Field(None, ge=0, le=3650)
     in_stock: bool | None = None
 
 

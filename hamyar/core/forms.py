@@ -1,6 +1,7 @@
-"""Form fields for Persian input: Jalali dates and normalized text."""
+"""Form fields for Persian input: dates, numbers and normalized text, each read by its one parser."""
 
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .errors import InvalidInput
 from .jalali import MESSAGES, JalaliDateError, clean_date_text, format_jalali_date, parse_date
+from .numbers import NumberError, clean_number_text, parse_decimal, parse_whole
 from .text import normalize
 
 
@@ -52,6 +54,43 @@ class JalaliDateField(forms.Field):
         if isinstance(value, date):
             return format_jalali_date(value, persian_digits=_persian())
         return value
+
+
+class _NumberMixin:
+    """Reads the text with `hamyar.core.numbers`: any digit set, thousands separators only in threes."""
+
+    units: tuple[str, ...] = ()
+
+    def __init__(self, *args, units: tuple[str, ...] | None = None, **kwargs):
+        if units is not None:
+            self.units = units
+        super().__init__(*args, **kwargs)
+
+    def _read(self, value, parse):
+        if value in self.empty_values or (isinstance(value, str) and not clean_number_text(value)):
+            return None
+        try:
+            return parse(value, units=self.units)
+        except NumberError as error:
+            raise ValidationError(error.message, code="invalid") from None
+
+
+class PersianIntegerField(_NumberMixin, forms.IntegerField):
+    """A whole number as a clerk types it: ۱۲۰٬۰۰۰, 120,000 or 120000 (never ۱٬۲۳ read as 123)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value) -> int | None:
+        return self._read(value, parse_whole)
+
+
+class PersianDecimalField(_NumberMixin, forms.DecimalField):
+    """A decimal as a clerk types it: ۴۵٫۵, 45.5, 45/5 or ۱٬۲۰۰ (pass `units=("%", "٪")` for a percentage)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value) -> Decimal | None:
+        return self._read(value, parse_decimal)
 
 
 class PersianCharField(forms.CharField):

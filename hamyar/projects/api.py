@@ -9,7 +9,6 @@ service has the last word, so a refusal reads the same by page and by API. Trans
 
 import json
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
@@ -27,6 +26,7 @@ from hamyar.apiutils import (
     MAX_ID,
     MAX_TEXT,
     DateInput,
+    DecimalInput,
     ErrorOut,
     Id,
     InputSchema,
@@ -562,7 +562,7 @@ class ReasonIn(InputSchema):
 
 class MilestoneIn(InputSchema):
     title: text(200) = ""
-    weight: Decimal | None = Field(None, max_digits=5, decimal_places=2, description="Percent, above 0.")
+    weight: DecimalInput | None = Field(None, max_digits=5, decimal_places=2, description="Percent, above 0.")
     amount: StrictInt | None = Field(None, ge=0, le=MAX_AMOUNT, description="Rial")
     planned_start: DateInput | None = None
     due_date: DateInput | None = None
@@ -587,7 +587,7 @@ ConstraintPatch = partial(ConstraintIn)
 
 class EntryIn(InputSchema):
     milestone: Id
-    percent: Decimal = Field(..., max_digits=5, decimal_places=2, ge=0, le=100)
+    percent: DecimalInput = Field(..., max_digits=5, decimal_places=2, ge=0, le=100)
 
 
 class ReportIn(InputSchema):
