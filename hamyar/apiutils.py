@@ -109,10 +109,17 @@ def _typed_number(parse: Callable[[str], Any]) -> Callable[[Any], Any]:
     return validate
 
 
-# A decimal (a percentage, an area) sent as a JSON number or as text a clerk typed.
-DecimalInput = Annotated[Decimal, BeforeValidator(_typed_number(parse_decimal))]
-# A whole number in a query string (a price bound, a number of days).
-WholeInput = Annotated[int, BeforeValidator(_typed_number(parse_whole))]
+def decimal_input(**constraints: Any) -> Any:
+    """A decimal (a percentage, an area) sent as a JSON number or as text a clerk typed (۱۲٫۵).
+
+    The constraints (gt, le, max_digits…) sit inside the type so the documented schema keeps them.
+    """
+    return Annotated[Decimal, Field(**constraints), BeforeValidator(_typed_number(parse_decimal))]
+
+
+def whole_input(**constraints: Any) -> Any:
+    """A whole number in a query string (a price bound, a number of days), read as a clerk types it."""
+    return Annotated[int, Field(**constraints), BeforeValidator(_typed_number(parse_whole))]
 # An id in a request body: a JSON integer (not "5", not true) that fits a 64-bit key.
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 

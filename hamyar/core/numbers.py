@@ -21,6 +21,7 @@ _DECIMAL_MARKS = "٫./"
 _MINUS = "-\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"
 _PLUS = "+"
 _DIGITS = re.compile(r"\d+", re.ASCII)
+_NOT_A_DIGIT = re.compile(f"[^0-9{re.escape(_GROUP_MARKS)}]")
 # 1.250.000: dots as thousands separators, as some sheets write them; two or more groups of three make it
 # unambiguous (a decimal point appears once).
 _DOT_GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3}){2,}", re.ASCII)
@@ -54,9 +55,11 @@ def _whole_part(text: str, original: str) -> str:
     """The integer part with its thousands separators checked and removed."""
     if _DOT_GROUPED.fullmatch(text):
         return text.replace(".", "")
+    if _NOT_A_DIGIT.search(text):
+        raise NumberError("format", original)
     parts = re.split(f"[{re.escape(_GROUP_MARKS)}]", text)
-    if not all(_DIGITS.fullmatch(part) for part in parts):
-        raise NumberError("grouping" if any(c in _GROUP_MARKS for c in text) else "format", original)
+    if not all(_DIGITS.fullmatch(part) for part in parts):  # "12,,345": an empty group
+        raise NumberError("grouping", original)
     if len(parts) > 1:
         first, rest = parts[0], parts[1:]
         # A leading zero group ("0,123") is a decimal comma written the European way, not a thousand.
@@ -91,10 +94,12 @@ def parse_decimal(value: object, *, units: tuple[str, ...] = ()) -> Decimal:
             text = text[: -len(unit)].strip()
         elif folded.startswith(unit.casefold()):
             text = text[len(unit):].strip()
+    if not text:
+        raise NumberError("format", original)
     negative = False
-    if text[:1] in _MINUS or text[:1] == _PLUS:
+    if text[0] in _MINUS or text[0] == _PLUS:
         negative, text = text[0] in _MINUS, text[1:].strip()
-    elif text[-1:] in _MINUS:
+    elif text[-1] in _MINUS:  # "۵۰۰-" as typed right to left
         negative, text = True, text[:-1].strip()
     if not text:
         raise NumberError("format", original)
@@ -106,7 +111,7 @@ def parse_decimal(value: object, *, units: tuple[str, ...] = ()) -> Decimal:
     elif marks:
         whole, fraction = text[: marks[0]], text[marks[0] + 1:]
         if fraction and not _DIGITS.fullmatch(fraction):  # "12." is twelve, as JSON Schema's decimal allows
-            raise NumberError("grouping" if any(c in _GROUP_MARKS for c in fraction) else "format", original)
+            raise NumberError("format", original)
     else:
         whole, fraction = text, ""
     digits = _whole_part(whole, original) if whole else "0"

@@ -26,11 +26,11 @@ from hamyar.apiutils import (
     MAX_ID,
     MAX_TEXT,
     DateInput,
-    DecimalInput,
     ErrorOut,
     Id,
     InputSchema,
     PageQuery,
+    decimal_input,
     describe,
     page_of,
     paginate,
@@ -562,7 +562,9 @@ class ReasonIn(InputSchema):
 
 class MilestoneIn(InputSchema):
     title: text(200) = ""
-    weight: DecimalInput | None = Field(None, max_digits=5, decimal_places=2, description="Percent, above 0.")
+    weight: decimal_input(max_digits=5, decimal_places=2) | None = Field(
+        None, description="Percent, above 0."
+    )
     amount: StrictInt | None = Field(None, ge=0, le=MAX_AMOUNT, description="Rial")
     planned_start: DateInput | None = None
     due_date: DateInput | None = None
@@ -587,7 +589,7 @@ ConstraintPatch = partial(ConstraintIn)
 
 class EntryIn(InputSchema):
     milestone: Id
-    percent: DecimalInput = Field(..., max_digits=5, decimal_places=2, ge=0, le=100)
+    percent: decimal_input(max_digits=5, decimal_places=2, ge=0, le=100)
 
 
 class ReportIn(InputSchema):
