@@ -15,51 +15,26 @@ from hamyar.apiutils import DateInput
 from hamyar.core.forms import JalaliDateField
 from hamyar.core.jalali import (
     FIRST_DAY,
-    GREGORIAN_YEARS,
-    JALALI_YEARS,
     LAST_DAY,
     JalaliDateError,
     clean_date_text,
     format_jalali_date,
     parse_date,
 )
-
-DIGIT_SETS = (
-    str.maketrans("", ""),
-    str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"),
-    str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"),
+from hamyar.core.tests.strategies import (
+    DIGIT_SETS,
+    days,
+    gregorian_spelling,
+    impossible_gregorian,
+    impossible_jalali,
+    jalali_spelling,
+    outside_windows,
+    spelled,
 )
-# What a right-to-left field, a paste or a phone keyboard leaves around the text.
-AROUND = ("", " ", "  ", "\t", "\u200f", "\u200e", "\u202b", "\u202c", "\u2067", "\ufeff", "\u061c", "\xa0")
-days = st.dates(min_value=FIRST_DAY, max_value=LAST_DAY)
+
 DATE_API = TypeAdapter(DateInput)
 # A shared, busy machine: no per-example deadline; the examples are cheap anyway.
 QUICK = settings(deadline=None)
-
-
-@st.composite
-def spelled(draw, year: int, month: int, day: int) -> str:
-    """year/month/day in any accepted spelling: separator, zero padding, spaces, digits, marks."""
-    sep = draw(st.sampled_from("/-."))
-    gap = draw(st.sampled_from(["", " "]))
-    month_text = f"{month:02d}" if draw(st.booleans()) else str(month)
-    day_text = f"{day:02d}" if draw(st.booleans()) else str(day)
-    text = f"{year:04d}{gap}{sep}{gap}{month_text}{gap}{sep}{gap}{day_text}"
-    text = text.translate(draw(st.sampled_from(DIGIT_SETS)))
-    return draw(st.sampled_from(AROUND)) + text + draw(st.sampled_from(AROUND))
-
-
-@st.composite
-def jalali_spelling(draw) -> tuple[dt.date, str]:
-    day = draw(days)
-    j = jdatetime.date.fromgregorian(date=day)
-    return day, draw(spelled(j.year, j.month, j.day))
-
-
-@st.composite
-def gregorian_spelling(draw) -> tuple[dt.date, str]:
-    day = draw(days)
-    return day, draw(spelled(day.year, day.month, day.day))
 
 
 def _outcome(read, text):
@@ -103,8 +78,7 @@ def test_the_shown_jalali_date_and_the_iso_date_read_back_as_the_same_day(day):
 
 @QUICK
 @given(
-    st.integers(1000, 9999).filter(lambda y: not (JALALI_YEARS[0] <= y <= JALALI_YEARS[1]
-                                                   or GREGORIAN_YEARS[0] <= y <= GREGORIAN_YEARS[1])),
+    st.integers(1000, 9999).filter(outside_windows),
     st.integers(1, 12), st.integers(1, 28), st.data(),
 )
 @example(2648, 2, 21, None)  # what 2026-12-02 used to be stored as
@@ -132,28 +106,6 @@ def test_day_first_and_two_digit_years_are_refused_not_guessed(day, data):
         with pytest.raises(JalaliDateError) as refused:
             parse_date(text)
         assert refused.value.code == "format", text
-
-
-@st.composite
-def impossible_jalali(draw) -> str:
-    year = draw(st.integers(*JALALI_YEARS))
-    month, day = draw(st.sampled_from([
-        (draw(st.integers(7, 11)), 31),
-        (12, 30 if not jdatetime.date(year, 1, 1).isleap() else 31),
-        (draw(st.integers(1, 6)), 32),
-        (13, 1), (0, 5), (draw(st.integers(1, 12)), 0),
-    ]))
-    return draw(spelled(year, month, day))
-
-
-@st.composite
-def impossible_gregorian(draw) -> str:
-    year = draw(st.integers(1922, 2121))
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    month, day = draw(st.sampled_from([
-        (2, 30 if leap else 29), (draw(st.sampled_from([4, 6, 9, 11])), 31), (13, 1), (0, 1), (5, 0), (1, 32),
-    ]))
-    return draw(spelled(year, month, day))
 
 
 @QUICK
