@@ -947,7 +947,7 @@ _REPORT_BODY = {
         "multipart/form-data": {"schema": {
             "type": "object",
             "properties": {
-                "reported_on": {"type": "string", "format": "date"},
+                "reported_on": ReportIn.model_json_schema()["properties"]["reported_on"],
                 "notes": {"type": "string"},
                 "entries": {"type": "string",
                             "description": 'JSON: [{"milestone": id, "percent": 0–100}, …]'},

@@ -179,3 +179,37 @@ def test_the_refusals_speak_persian_and_name_the_form():
             message = refused.value.message
             assert any("\u0600" <= c <= "\u06ff" for c in message), message
             assert "۱۴۰۵/۰۹/۱۶" in message or "2026-12-07" in message or "۱۳۰۰/۰۱/۰۱" in message, message
+
+
+# ---------------------------------------------------------------- every date of the API is read so
+
+
+def _input_properties(schema: dict):
+    """(where, name, property) of every request body property and query parameter of the API."""
+    components = schema["components"]["schemas"]
+
+    def resolve(node):
+        return components[node["$ref"].rsplit("/", 1)[-1]] if "$ref" in node else node
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                yield f"{method} {path}", parameter["name"], parameter["schema"]
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                body = resolve(content["schema"])
+                for name, prop in body.get("properties", {}).items():
+                    yield f"{method} {path}", name, prop
+
+
+def test_every_date_an_api_client_sends_is_read_by_the_one_parser():
+    from hamyar.api import api
+
+    inputs = list(_input_properties(api.get_openapi_schema()))
+    plain = [(where, name) for where, name, prop in inputs if "format': 'date'" in str(prop)]
+    assert plain == [], "dates read (or documented) as ISO only, not by DateInput"
+    dates = [(where, name) for where, name, prop in inputs if "1405/09/16" in str(prop)]
+    named = {name for _where, name in dates}
+    # The dates every app takes: needs, commerce, projects, finance, directory (agreements).
+    assert {"desired_date", "valid_until", "delivered_on", "start_date", "due_date", "reported_on",
+            "new_end_date", "issue_date", "paid_on", "from", "to", "period_start", "settled_on",
+            "starts_on", "ends_on"} <= named
