@@ -95,6 +95,8 @@ DateInput = Annotated[
         "examples": ["1405/09/16", "2026-12-07"],
     }),
 ]
+
+
 def _typed_number(parse: Callable[[str], Any]) -> Callable[[Any], Any]:
     def validate(value: Any) -> Any:
         # Text goes through the one number parser (hamyar.core.numbers): "۱۲٫۵" is 12.5, "۱٬۲۳" is refused
@@ -120,6 +122,8 @@ def decimal_input(**constraints: Any) -> Any:
 def whole_input(**constraints: Any) -> Any:
     """A whole number in a query string (a price bound, a number of days), read as a clerk types it."""
     return Annotated[int, Field(**constraints), BeforeValidator(_typed_number(parse_whole))]
+
+
 # An id in a request body: a JSON integer (not "5", not true) that fits a 64-bit key.
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from .errors import InvalidInput
 from .jalali import MESSAGES, JalaliDateError, clean_date_text, format_jalali_date, parse_date
@@ -33,10 +32,7 @@ class JalaliDateField(forms.Field):
     """
 
     widget = JalaliDateInput
-    default_error_messages = {
-        "invalid": MESSAGES["format"],
-        "impossible": _("This date does not exist in the Jalali calendar."),
-    }
+    default_error_messages = {"invalid": MESSAGES["format"]}
 
     def to_python(self, value) -> date | None:
         if value in self.empty_values:

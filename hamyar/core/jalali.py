@@ -67,9 +67,6 @@ class JalaliDateError(ValueError):
         return str(MESSAGES[self.code]) % params
 
 
-DateInputError = JalaliDateError
-
-
 def clean_date_text(value: object) -> str:
     """What was typed, with Latin digits, without direction marks and outer spaces."""
     text = _MARKS.sub("", to_latin_digits(str(value if value is not None else "")))
