@@ -31,13 +31,15 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError, Valida
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import AfterValidator, BeforeValidator, StrictInt, create_model
+from pydantic import AfterValidator, BeforeValidator, StrictInt, WithJsonSchema, create_model
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from hamyar.accounts.services import api_token_authenticate
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.idempotency import run_once
+from hamyar.core.jalali import MESSAGES, JalaliDateError, parse_date
+from hamyar.core.numbers import NumberError, parse_decimal, parse_whole
 from hamyar.core.services import invalid_from
 
 logger = logging.getLogger(__name__)
@@ -70,19 +72,58 @@ def text_of(model: type[Model], field: str) -> Any:
     return text(model._meta.get_field(field).max_length or MAX_TEXT)
 
 
-def _iso_date(value: Any) -> Any:
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise PydanticCustomError("date_format", "Enter a Gregorian date as YYYY-MM-DD.")
-    if int(value[:4]) < 1900:
-        # 1405-09-04 is a Jalali date sent where a Gregorian one belongs.
-        raise PydanticCustomError("date_jalali", "This looks like a Jalali date.")
-    return value
+def _typed_date(value: Any) -> Any:
+    # The one reading of a typed date (hamyar.core.jalali.parse_date), as on the pages and in the sheets.
+    if isinstance(value, datetime) or not isinstance(value, str | date):
+        raise PydanticCustomError("date_input", "{message}", {"message": str(MESSAGES["format"])})
+    try:
+        return parse_date(value)
+    except JalaliDateError as error:
+        raise PydanticCustomError("date_input", "{message}", {"message": error.message}) from None
 
 
-# Gregorian ISO dates only, never a timestamp or a Jalali date read as a year of the Middle Ages.
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+# Every date an API client sends, in a body or a query string: Jalali (1405/09/16, ۱۴۰۵/۰۹/۱۶) or
+# Gregorian (2026-12-07, 2026/12/07) by the four-digit year that comes first; anything else is a 422
+# naming the field, with a message that shows the expected form.
+DateInput = Annotated[
+    date,
+    BeforeValidator(_typed_date),
+    WithJsonSchema({
+        "type": "string",
+        "description": "A Jalali date (1300–1500, e.g. 1405/09/16) or a Gregorian one (e.g. 2026-12-07): "
+                       "the four-digit year first; separators / - or .; Persian digits accepted.",
+        "examples": ["1405/09/16", "2026-12-07"],
+    }),
+]
+
+
+def _typed_number(parse: Callable[[str], Any]) -> Callable[[Any], Any]:
+    def validate(value: Any) -> Any:
+        # Text goes through the one number parser (hamyar.core.numbers): "۱۲٫۵" is 12.5, "۱٬۲۳" is refused
+        # rather than read as 123, and "1_000" or "1e3" are not how anyone writes an amount.
+        if not isinstance(value, str):
+            return value
+        try:
+            return parse(value)
+        except NumberError as error:
+            raise PydanticCustomError("number_input", "{message}", {"message": error.message}) from None
+
+    return validate
+
+
+def decimal_input(**constraints: Any) -> Any:
+    """A decimal (a percentage, an area) sent as a JSON number or as text a clerk typed (۱۲٫۵).
+
+    The constraints (gt, le, max_digits…) sit inside the type so the documented schema keeps them.
+    """
+    return Annotated[Decimal, Field(**constraints), BeforeValidator(_typed_number(parse_decimal))]
+
+
+def whole_input(**constraints: Any) -> Any:
+    """A whole number in a query string (a price bound, a number of days), read as a clerk types it."""
+    return Annotated[int, Field(**constraints), BeforeValidator(_typed_number(parse_whole))]
+
+
 # An id in a request body: a JSON integer (not "5", not true) that fits a 64-bit key.
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 
@@ -154,8 +195,8 @@ def _validation_message(error: dict[str, Any]) -> str:
         return str(_("Select a valid choice. %(value)s is not one of the available choices.")) % {
             "value": error.get("input")
         }
-    if kind == "date_jalali":
-        return str(_("Enter a Gregorian date as YYYY-MM-DD; this looks like a Jalali date."))
+    if kind in {"date_input", "number_input"}:
+        return str(ctx.get("message") or _("Enter a valid value."))
     if kind.startswith("date_"):
         value = error.get("input")
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):

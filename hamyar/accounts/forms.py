@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.core.forms import ServiceErrorsMixin
+from hamyar.core.forms import PersianIntegerField, ServiceErrorsMixin
 from hamyar.core.text import to_latin_digits
 
 from .choices import MunicipalPost, Role
@@ -41,10 +41,11 @@ class ApiTokenForm(forms.Form):
         help_text=_("What the token is for, e.g. “accounting software”."),
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    days = forms.IntegerField(
+    days = PersianIntegerField(
         label=_("Valid for (days)"), required=False, min_value=1, max_value=3650,
         help_text=_("Leave empty for a token that does not expire."),
-        widget=forms.NumberInput(attrs={"class": "form-control", "dir": "ltr"}),
+        widget=forms.TextInput(attrs={"class": "form-control", "dir": "ltr", "inputmode": "numeric",
+                                      "autocomplete": "off"}),
     )
 
     def add_service_error(self, error) -> None:

@@ -31,6 +31,7 @@ from hamyar.apiutils import (
     resolve_refs,
     text,
     text_of,
+    whole_input,
 )
 from hamyar.core.errors import InvalidInput
 from hamyar.core.jalali import format_jalali_date
@@ -146,9 +147,9 @@ class ItemQuery(PageQuery):
     q: text(200) | None = Field(None, description="Search words; results are ranked, not sorted by name.")
     domain: int | None = Field(None, ge=1, le=MAX_ID, description="A domain, with its sub-domains.")
     provider: int | None = QueryId
-    price_min: int | None = Field(None, ge=0, le=MAX_PRICE)
-    price_max: int | None = Field(None, ge=0, le=MAX_PRICE)
-    max_lead_time: int | None = Field(None, ge=0, le=3650)
+    price_min: whole_input(ge=0, le=MAX_PRICE) | None = None
+    price_max: whole_input(ge=0, le=MAX_PRICE) | None = None
+    max_lead_time: whole_input(ge=0, le=3650) | None = None
     in_stock: bool | None = None
 
 

@@ -8,8 +8,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.core.forms import JalaliDateField, PersianCharField, ServiceErrorsMixin
-from hamyar.core.text import normalize, to_latin_digits
+from hamyar.core.forms import JalaliDateField, PersianCharField, PersianIntegerField, ServiceErrorsMixin
+from hamyar.core.text import normalize
 from hamyar.directory.models import Provider, ServiceDomain
 
 from . import sheets
@@ -21,17 +21,6 @@ MAX_PRICE = 10**15  # Rial; a bigint holds more, but no catalog price comes near
 _TEXT = {"class": "form-control"}
 _SELECT = {"class": "form-select"}
 _NUMBER = {"class": "form-control", "inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
-
-
-class PersianIntegerField(forms.IntegerField):
-    """A whole number as a clerk types it: ۱۲۰٬۰۰۰, 120,000 or 120000."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = to_latin_digits(value).replace("٬", "").replace(",", "").replace("،", "").strip()
-        return super().to_python(value)
 
 
 class DomainChoiceField(forms.ModelChoiceField):

@@ -3,11 +3,10 @@
 import io
 import logging
 import os
-import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,9 +20,9 @@ from hamyar.accounts.choices import PROVIDER_ROLES, Role
 from hamyar.accounts.scoping import in_scope, require_role
 from hamyar.core.audit import audit_record, audit_record_many, snapshot
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound
-from hamyar.core.jalali import JalaliDateError, parse_jalali_date
+from hamyar.core.jalali import JalaliDateError, clean_date_text, parse_date
 from hamyar.core.services import invalid_from, save_audited
-from hamyar.core.text import normalize, search_key, to_latin_digits
+from hamyar.core.text import normalize, search_key
 from hamyar.directory.models import Organization, Provider, ServiceDomain
 
 from . import sheets
@@ -221,24 +220,15 @@ def _field_error(field: str, message) -> InvalidInput:
 
 
 def _as_date(value, field: str, *, required: bool) -> date | None:
-    """A date, or text: Jalali (۱۴۰۵/۰۱/۰۱) or ISO Gregorian (2026-03-21)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A date, or text read by the one date parser: Jalali (۱۴۰۵/۰۱/۰۱) or Gregorian (2026-03-21)."""
+    if value is None or (isinstance(value, str) and not clean_date_text(value)):
         if required:
             raise _field_error(field, _("Enter the date."))
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = to_latin_digits(str(value)).strip()
     try:
-        if re.match(r"^(19|20)\d\d-\d\d?-\d\d?$", text):
-            return date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
-        return parse_jalali_date(text)
-    except (ValueError, JalaliDateError):
-        raise _field_error(
-            field, _("\"%(value)s\" is not a date: write it as 1405/01/01.") % {"value": value}
-        ) from None
+        return parse_date(value)
+    except JalaliDateError as error:
+        raise _field_error(field, error.message) from None
 
 
 def _sheet_invalid(error: SheetFileError) -> InvalidInput:

@@ -17,7 +17,7 @@ import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import openpyxl
@@ -29,7 +29,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from hamyar.core.text import normalize, search_key, to_latin_digits
+from hamyar.core.numbers import NumberError, parse_decimal
+from hamyar.core.text import normalize, search_key
 
 from .choices import Unit
 
@@ -166,6 +167,8 @@ MESSAGES: dict[str, Any] = {
     "too_long": _("Longer than %(limit)s characters."),
     "not_a_number": _("\"%(value)s\" is not a number."),
     "not_whole": _("\"%(value)s\" is not a whole number."),
+    "misgrouped": _("\"%(value)s\": the thousands separators are misplaced (each must be followed by "
+                    "three digits, as in ۱٬۲۵۰٬۰۰۰)."),
     "negative_price": _("The price must not be negative."),
     "absurd_price": _("The price %(value)s Rial is not plausible."),
     "quantity_below_one": _("The quantity of a tier must be at least 1."),
@@ -365,8 +368,8 @@ class CellError(ValueError):
         super().__init__(code)
 
 
-_MINUS = "-\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"
-_GROUP = re.compile(r"^\d{1,3}(?:\.\d{3}){2,}$")
+# What a price column may carry after the amount; dropped before the number is read.
+_AMOUNT_UNITS = ("ریال", "ريال", "rials", "rial", "irr")
 
 
 def _shown(value: Any) -> str:
@@ -375,40 +378,16 @@ def _shown(value: Any) -> str:
 
 
 def parse_number(value: Any) -> Decimal:
-    """A number from a cell: Excel numbers, or text with Persian/Arabic digits and separators.
+    """A number from a cell: Excel numbers, or text read by the one number parser (`core.numbers`).
 
-    "۱٬۲۵۰٬۰۰۰", "1,250,000", "1.250.000", "۱۲۵۰۰۰۰ ریال" and "-۵" all parse;
-    "1.5" is one and a half (whole-number columns refuse it rather than guess).
+    "۱٬۲۵۰٬۰۰۰", "1,250,000", "1.250.000", "۱۲۵۰۰۰۰ ریال" and "-۵" all parse; "1.5" is one and a half
+    (whole-number columns refuse it rather than guess); "۱٬۲۳" is refused, never read as 123.
     """
-    if isinstance(value, bool):
-        raise CellError("not_a_number", value=str(value))
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise CellError("not_a_number", value=str(value))
-        return Decimal(repr(value))
-    if isinstance(value, Decimal):
-        return value
-    original = value
-    text = to_latin_digits(str(value))
-    text = re.sub(r"[\u200c-\u200f\u202a-\u202e\u2066-\u2069\ufeff\s]", "", text)
-    text = re.sub(r"(ریال|ريال|rials?|irr)$", "", text, flags=re.IGNORECASE)
-    negative = False
-    if text and text[0] in _MINUS:
-        negative, text = True, text[1:]
-    elif text and text[-1] in _MINUS:  # "۵۰۰-" as typed right to left
-        negative, text = True, text[:-1]
-    text = re.sub(r"[,٬،'’]", "", text).replace("٫", ".")
-    if _GROUP.match(text):
-        text = text.replace(".", "")
-    if not re.fullmatch(r"\d+(\.\d+)?|\.\d+", text):
-        raise CellError("not_a_number", value=_shown(original))
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise CellError("not_a_number", value=_shown(original)) from None
-    return -number if negative else number
+        return parse_decimal(value, units=_AMOUNT_UNITS)
+    except NumberError as error:
+        code = "misgrouped" if error.code == "grouping" else "not_a_number"
+        raise CellError(code, value=_shown(value)) from None
 
 
 def parse_whole(value: Any) -> int:

@@ -1,14 +1,15 @@
-"""Form fields for Persian input: Jalali dates and normalized text."""
+"""Form fields for Persian input: dates, numbers and normalized text, each read by its one parser."""
 
-from datetime import date, datetime
+from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from .errors import InvalidInput
-from .jalali import JalaliDateError, format_jalali_date, parse_jalali_date
+from .jalali import MESSAGES, JalaliDateError, clean_date_text, format_jalali_date, parse_date
+from .numbers import NumberError, clean_number_text, parse_decimal, parse_whole
 from .text import normalize
 
 
@@ -24,32 +25,68 @@ class JalaliDateInput(forms.TextInput):
 
 
 class JalaliDateField(forms.Field):
-    """A date typed in the Jalali calendar (۱۴۰۵/۰۹/۰۳ or 1405-09-03); cleans to a Gregorian `date`."""
+    """A typed date, Jalali (۱۴۰۵/۰۹/۱۶) or Gregorian (2026-12-07), read by `jalali.parse_date`.
+
+    The same reading as the API and the sheets, so one string is one day everywhere; cleans to a
+    Gregorian `date`. The error's code is "impossible" for a day that does not exist, else "invalid".
+    """
 
     widget = JalaliDateInput
-    default_error_messages = {
-        "invalid": _("Enter the date as year/month/day in the Jalali calendar, e.g. 1405/09/03."),
-        "impossible": _("This date does not exist in the Jalali calendar."),
-    }
+    default_error_messages = {"invalid": MESSAGES["format"]}
 
     def to_python(self, value) -> date | None:
         if value in self.empty_values:
             return None
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
+        if isinstance(value, str) and not clean_date_text(value):
+            return None
         try:
-            return parse_jalali_date(str(value))
+            return parse_date(value)
         except JalaliDateError as error:
-            code = "impossible" if str(error) == "impossible" else "invalid"
-            raise ValidationError(self.error_messages[code], code=code) from None
+            code = "impossible" if error.code.startswith("impossible") else "invalid"
+            raise ValidationError(error.message, code=code) from None
 
     def prepare_value(self, value):
         """An initial date is shown in Jalali (Persian digits on a Persian page); typed text as typed."""
         if isinstance(value, date):
             return format_jalali_date(value, persian_digits=_persian())
         return value
+
+
+class _NumberMixin:
+    """Reads the text with `hamyar.core.numbers`: any digit set, thousands separators only in threes."""
+
+    units: tuple[str, ...] = ()
+
+    def __init__(self, *args, units: tuple[str, ...] | None = None, **kwargs):
+        if units is not None:
+            self.units = units
+        super().__init__(*args, **kwargs)
+
+    def _read(self, value, parse):
+        if value in self.empty_values or (isinstance(value, str) and not clean_number_text(value)):
+            return None
+        try:
+            return parse(value, units=self.units)
+        except NumberError as error:
+            raise ValidationError(error.message, code="invalid") from None
+
+
+class PersianIntegerField(_NumberMixin, forms.IntegerField):
+    """A whole number as a clerk types it: ۱۲۰٬۰۰۰, 120,000 or 120000 (never ۱٬۲۳ read as 123)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value) -> int | None:
+        return self._read(value, parse_whole)
+
+
+class PersianDecimalField(_NumberMixin, forms.DecimalField):
+    """A decimal as a clerk types it: ۴۵٫۵, 45.5, 45/5 or ۱٬۲۰۰ (pass `units=("%", "٪")` for a percentage)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value) -> Decimal | None:
+        return self._read(value, parse_decimal)
 
 
 class PersianCharField(forms.CharField):

@@ -5,7 +5,6 @@ calls one service and serialises; who may do what is the services' decision.
 """
 
 from datetime import date
-from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -19,10 +18,11 @@ from hamyar.apiutils import (
     ERRORS,
     MAX_ID,
     MAX_TEXT,
+    DateInput,
     Id,
     InputSchema,
-    IsoDate,
     PageQuery,
+    decimal_input,
     describe,
     page_of,
     paginate,
@@ -30,6 +30,7 @@ from hamyar.apiutils import (
     resolve_refs,
     text,
     text_of,
+    whole_input,
 )
 from hamyar.core.jalali import format_jalali_date
 
@@ -99,7 +100,7 @@ class MunicipalityIn(InputSchema):
     county: text_of(Municipality, "county") = ""
     population: StrictInt | None = Field(None, ge=0)
     population_source: text_of(Municipality, "population_source") = ""
-    area_ha: Decimal | None = Field(None, gt=0, max_digits=10, decimal_places=1)
+    area_ha: decimal_input(gt=0, max_digits=10, decimal_places=1) | None = None
     grade: StrictInt | None = Field(None, ge=1, le=12)
 
 
@@ -166,7 +167,7 @@ class AssetIn(InputSchema):
     municipality: Id
     name: text_of(MunicipalAsset, "name")
     kind: AssetKind
-    area_ha: Decimal | None = Field(None, gt=0, max_digits=10, decimal_places=2)
+    area_ha: decimal_input(gt=0, max_digits=10, decimal_places=2) | None = None
     description: text(MAX_TEXT) = ""
 
 
@@ -371,7 +372,7 @@ CapabilityPatch = partial(CapabilityIn)
 class CapabilityQuery(PageQuery):
     provider: int | None = QueryId
     domain: int | None = QueryId
-    min_level: int | None = Field(None, ge=1, le=5)
+    min_level: whole_input(ge=1, le=5) | None = None
 
 
 capabilities = Router(tags=["capabilities"])
@@ -438,9 +439,9 @@ class AgreementOut(Schema):
 class AgreementIn(InputSchema):
     supplier: Id
     number: text_of(AgencyAgreement, "number")
-    starts_on: IsoDate
-    ends_on: IsoDate
-    commission_percent: Decimal = Field(..., ge=0, le=100, max_digits=5, decimal_places=2)
+    starts_on: DateInput
+    ends_on: DateInput
+    commission_percent: decimal_input(ge=0, le=100, max_digits=5, decimal_places=2)
     domains: list[Id] = Field(default_factory=list, max_length=200)
     notes: text(MAX_TEXT) = ""
 

@@ -5,8 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.core.forms import ServiceErrorsMixin
-from hamyar.core.text import to_latin_digits
+from hamyar.core.forms import PersianDecimalField, ServiceErrorsMixin
 
 from .choices import AssetKind, MunicipalityKind, ProviderKind
 
@@ -61,15 +60,6 @@ def filters(form: forms.Form) -> dict:
     if form.is_valid():
         return {k: v for k, v in form.cleaned_data.items() if v}
     return {k: v for k, v in form.cleaned_data.items() if v and k not in form.errors}
-
-
-class PersianDecimalField(forms.DecimalField):
-    """Accepts what a clerk types: ۱۲٫۵, 12.5, ۱٬۲۰۰ or 1,200."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = to_latin_digits(value).replace("٫", ".").replace("٬", "").replace(",", "").strip()
-        return super().to_python(value)
 
 
 class AssetForm(ServiceErrorsMixin, forms.Form):

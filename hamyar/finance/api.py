@@ -22,6 +22,7 @@ from pydantic import StrictInt
 from hamyar.apiutils import (
     ERRORS,
     MAX_ID,
+    DateInput,
     ErrorOut,
     Id,
     InputSchema,
@@ -40,22 +41,17 @@ from hamyar.directory.models import Municipality
 from . import documents, selectors, services
 from .choices import InvoiceStatus, PaymentMethod, SettlementStatus
 from .models import CommissionSettlement, Invoice, Payment
-from .statement import Statement, parse_date, statement_range
+from .statement import Statement, statement_range
 
 router = Router(tags=["finance"])
 
 PathId = Path(..., ge=1, le=MAX_ID)
 QueryId = Field(None, ge=1, le=MAX_ID)
 RESPONSES = {**ERRORS, 409: ErrorOut}
-DATE_TEXT = text(40)
 
 
 def _jalali(value: dt.date | None) -> str | None:
     return format_jalali_date(value, persian_digits=False) if value else None
-
-
-def _date(value: str | None, field: str) -> dt.date | None:
-    return parse_date(value, field_name=field) if value not in (None, "") else None
 
 
 def _file(content: bytes, content_type: str, filename: str, *, inline: bool = False) -> HttpResponse:
@@ -179,9 +175,9 @@ class InvoiceCreateIn(InputSchema):
 
 
 class IssueIn(InputSchema):
-    issue_date: DATE_TEXT | None = Field(None, description="Jalali or ISO; today when left out.")
-    due_date: DATE_TEXT | None = Field(
-        None, description="Jalali or ISO, not before the issue date; 30 days after it when left out."
+    issue_date: DateInput | None = Field(None, description="Today when left out.")
+    due_date: DateInput | None = Field(
+        None, description="Not before the issue date; 30 days after it when left out."
     )
 
 
@@ -191,7 +187,7 @@ class VoidIn(InputSchema):
 
 class PaymentIn(InputSchema):
     amount: StrictInt | None = Field(None, description="Rial: more than zero, at most the balance.")
-    paid_on: DATE_TEXT | None = Field(None, description="Jalali or ISO; today when left out.")
+    paid_on: DateInput | None = Field(None, description="Today when left out.")
     reference: text(200) = Field("", description="The bank or cheque reference, unique in the organization.")
     method: PaymentMethod = PaymentMethod.TRANSFER
 
@@ -300,13 +296,13 @@ class SettlementOut(Schema):
 
 class CalculateIn(InputSchema):
     agreement: Id | None = Field(None, description="The agency agreement.")
-    period_start: DATE_TEXT | None = Field(None, description="Jalali or ISO, the first day.")
-    period_end: DATE_TEXT | None = Field(None, description="Jalali or ISO, the last day.")
+    period_start: DateInput | None = Field(None, description="The first day.")
+    period_end: DateInput | None = Field(None, description="The last day.")
 
 
 class SettleIn(InputSchema):
     reference: text(200) = ""
-    settled_on: DATE_TEXT | None = Field(None, description="Jalali or ISO; today when left out.")
+    settled_on: DateInput | None = Field(None, description="Today when left out.")
 
 
 class BalanceOut(Schema):
@@ -348,8 +344,10 @@ class SettlementQuery(PageQuery):
 
 
 class RangeQuery(Schema):
-    start: DATE_TEXT | None = Field(None, alias="from", description="Jalali or ISO; the first day.")
-    end: DATE_TEXT | None = Field(None, alias="to", description="Jalali or ISO; the last day.")
+    start: DateInput | None = Field(
+        None, alias="from", description="The first day; the current Jalali month when both are left out."
+    )
+    end: DateInput | None = Field(None, alias="to", description="The last day.")
 
 
 # ---------------------------------------------------------------- invoices
@@ -403,8 +401,8 @@ def issue_invoice(request: HttpRequest, payload: IssueIn, id: int = PathId) -> A
     services.invoice_issue(
         invoice=invoice,
         acting_user=request.auth,
-        issue_date=_date(payload.issue_date, "issue_date"),
-        due_date=_date(payload.due_date, "due_date"),
+        issue_date=payload.issue_date,
+        due_date=payload.due_date,
     )
     return selectors.invoice_get(user=request.auth, pk=id)
 
@@ -439,7 +437,7 @@ def invoice_xlsx(request: HttpRequest, id: int = PathId) -> Any:
 def record_payment(request: HttpRequest, payload: PaymentIn, id: int = PathId) -> Any:
     """A payment against an issued invoice: more than zero, at most its balance; the reference unique."""
     invoice = selectors.invoice_get(user=request.auth, pk=id)
-    paid_on = _date(payload.paid_on, "paid_on") or timezone.localdate()
+    paid_on = payload.paid_on or timezone.localdate()
     payment = services.payment_record(
         invoice=invoice,
         acting_user=request.auth,
@@ -531,7 +529,7 @@ def calculate_commission(request: HttpRequest, payload: CalculateIn) -> Any:
         message = _("Choose the agency agreement.")
         raise InvalidInput(message, extra={"fields": {"agreement": [message]}})
     refs = resolve_refs(request.auth, payload.model_dump(), agreement=selectors.agreement_get)
-    start, end = _date(payload.period_start, "period_start"), _date(payload.period_end, "period_end")
+    start, end = payload.period_start, payload.period_end
     settlement = services.commission_calculate(
         agreement=refs["agreement"], acting_user=request.auth, period_start=start, period_end=end
     )
@@ -555,7 +553,7 @@ def get_commission(request: HttpRequest, id: int = PathId) -> Any:
 def settle_commission(request: HttpRequest, payload: SettleIn, id: int = PathId) -> Any:
     """Calculated → settled, with the reference and date of the settlement."""
     settlement = selectors.settlement_get(user=request.auth, pk=id)
-    settled_on = _date(payload.settled_on, "settled_on") or timezone.localdate()
+    settled_on = payload.settled_on or timezone.localdate()
     services.commission_settle(
         settlement=settlement, acting_user=request.auth, reference=payload.reference, settled_on=settled_on
     )

@@ -18,7 +18,6 @@ turn what a clerk types (Jalali, or ISO) into them.
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 import jdatetime
@@ -26,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.errors import InvalidInput
-from hamyar.core.jalali import JalaliDateError, parse_jalali_date, to_jalali
-from hamyar.core.text import to_latin_digits
+from hamyar.core.jalali import JalaliDateError, to_jalali
+from hamyar.core.jalali import parse_date as parse_typed_date
 from hamyar.directory.models import Municipality
 
 from .choices import OWED_STATUSES
@@ -222,23 +221,16 @@ def _aging(invoices: list[dict], payments: list[dict], *, as_of: dt.date) -> Agi
 
 # ---------------------------------------------------------------- ranges a clerk types
 
-_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+def parse_date(value: str | dt.date, *, field_name: str = "date") -> dt.date:
+    """What a clerk typed for `field_name`, read by the one date parser (`hamyar.core.jalali.parse_date`).
 
-
-def parse_date(value: str, *, field_name: str = "date") -> dt.date:
-    """A Jalali date (۱۴۰۵/۰۹/۰۳, 1405-09-03) or a Gregorian ISO date (2026-11-24); anything else is 422.
-
-    A year below 1700 is Jalali, otherwise Gregorian: the two calendars' years never meet in practice.
+    Jalali (۱۴۰۵/۰۹/۰۳, 1405-09-03) or Gregorian (2026-11-24, 2026/11/24) by the four-digit year;
+    anything else is an InvalidInput (422) on that field, with the message naming the expected form.
     """
-    text = to_latin_digits(str(value or "")).strip()
-    match = _ISO.match(text)
     try:
-        if match and int(match.group(1)) >= 1700:
-            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        return parse_jalali_date(text)
-    except (JalaliDateError, ValueError):
-        message = _("Enter a date such as 1405/09/03 (Jalali) or 2026-11-24.")
-        raise InvalidInput(message, extra={"fields": {field_name: [str(message)]}}) from None
+        return parse_typed_date(value)
+    except JalaliDateError as error:
+        raise InvalidInput(error.message, extra={"fields": {field_name: [error.message]}}) from None
 
 
 def jalali_month(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -253,7 +245,8 @@ def current_jalali_month(today: dt.date) -> tuple[dt.date, dt.date]:
     return jalali_month(j.year, j.month)
 
 
-def statement_range(start: str | None, end: str | None, *, today: dt.date) -> tuple[dt.date, dt.date]:
+def statement_range(start: str | dt.date | None, end: str | dt.date | None, *,
+                    today: dt.date) -> tuple[dt.date, dt.date]:
     """The range of `from`/`to` as typed; the current Jalali month when both are missing.
 
     A missing start is the first day of the end's Jalali month; a missing end the last day of the

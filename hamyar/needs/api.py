@@ -19,9 +19,9 @@ from hamyar.apiutils import (
     ERRORS,
     MAX_ID,
     MAX_TEXT,
+    DateInput,
     Id,
     InputSchema,
-    IsoDate,
     PageQuery,
     describe,
     page_of,
@@ -197,7 +197,7 @@ class NeedIn(InputSchema):
     description: text(MAX_TEXT) = ""
     site: Id | None = Field(None, description="One of the municipality's assets; required for a project.")
     budget_estimate: StrictInt | None = Field(None, ge=0, le=services.MAX_BUDGET, description="Rial")
-    desired_date: IsoDate | None = None
+    desired_date: DateInput | None = None
     lines: list[LineIn] = Field(default_factory=list, max_length=services.MAX_LINES)
 
 

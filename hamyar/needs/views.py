@@ -16,6 +16,7 @@ from hamyar.accounts.choices import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Rol
 from hamyar.accounts.scoping import role_of
 from hamyar.catalog.selectors import item_price_tiers
 from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.numbers import NumberError, parse_whole
 from hamyar.core.text import search_key, to_latin_digits
 from hamyar.directory import selectors as directory
 from hamyar.web.access import ALL_ROLES, MUNICIPALITY_READERS
@@ -113,10 +114,15 @@ def _posted_lines(request: HttpRequest) -> tuple[list[dict], list[str]]:
         if item is None:
             errors.append(_("Choose items from the catalog the organization offers you today."))
             continue
-        text = to_latin_digits(raw_quantity or "").replace(",", "").replace("٬", "").strip()
-        quantity = int(text) if text.isdigit() and len(text) < 9 else None
-        if quantity is None:
-            errors.append(_("Each quantity is a whole number from 1 to 10,000,000."))
+        try:  # the one reading of a typed number: ۴۰, 1,200; never 1,2 read as 12
+            quantity: int | None = parse_whole(raw_quantity or "")
+        except NumberError as error:
+            quantity = None
+            errors.append(error.message)
+        else:
+            if not 1 <= quantity <= services.MAX_QUANTITY:
+                quantity = None
+                errors.append(_("Each quantity is a whole number from 1 to 10,000,000."))
         lines.append({"item": item, "quantity": quantity if quantity is not None else raw_quantity})
     return lines, errors
 

@@ -9,7 +9,6 @@ service has the last word, so a refusal reads the same by page and by API. Trans
 
 import json
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
@@ -26,11 +25,12 @@ from hamyar.apiutils import (
     ERRORS,
     MAX_ID,
     MAX_TEXT,
+    DateInput,
     ErrorOut,
     Id,
     InputSchema,
-    IsoDate,
     PageQuery,
+    decimal_input,
     describe,
     page_of,
     paginate,
@@ -529,8 +529,8 @@ class ProjectIn(InputSchema):
     provider: Id | None = Field(None, description="A staff unit or affiliated company; omitted: the best "
                                                   "match.")
     contract_amount: StrictInt | None = Field(None, ge=0, le=MAX_AMOUNT, description="Rial")
-    start_date: IsoDate | None = None
-    end_date: IsoDate | None = None
+    start_date: DateInput | None = None
+    end_date: DateInput | None = None
     description: text(MAX_TEXT) = ""
 
 
@@ -541,8 +541,8 @@ class FromNeedIn(InputSchema):
     need: Id
     contract_amount: StrictInt | None = Field(None, ge=0, le=MAX_AMOUNT,
                                               description="Default: the budget estimate.")
-    start_date: IsoDate | None = Field(None, description="Default: today.")
-    end_date: IsoDate | None = Field(None, description="Default: the need's desired date.")
+    start_date: DateInput | None = Field(None, description="Default: today.")
+    end_date: DateInput | None = Field(None, description="Default: the need's desired date.")
 
 
 class ProjectQuery(PageQuery):
@@ -562,10 +562,12 @@ class ReasonIn(InputSchema):
 
 class MilestoneIn(InputSchema):
     title: text(200) = ""
-    weight: Decimal | None = Field(None, max_digits=5, decimal_places=2, description="Percent, above 0.")
+    weight: decimal_input(max_digits=5, decimal_places=2) | None = Field(
+        None, description="Percent, above 0."
+    )
     amount: StrictInt | None = Field(None, ge=0, le=MAX_AMOUNT, description="Rial")
-    planned_start: IsoDate | None = None
-    due_date: IsoDate | None = None
+    planned_start: DateInput | None = None
+    due_date: DateInput | None = None
     sequence: StrictInt | None = Field(None, ge=1, le=32767)
 
 
@@ -578,7 +580,7 @@ class ConstraintIn(InputSchema):
     status: ConstraintStatus = ConstraintStatus.OPEN
     owner: text(150) = ""
     milestone: Id | None = Field(None, description="A milestone of this project; omitted: the whole project.")
-    due_date: IsoDate | None = None
+    due_date: DateInput | None = None
     notes: text(MAX_TEXT) = ""
 
 
@@ -587,11 +589,11 @@ ConstraintPatch = partial(ConstraintIn)
 
 class EntryIn(InputSchema):
     milestone: Id
-    percent: Decimal = Field(..., max_digits=5, decimal_places=2, ge=0, le=100)
+    percent: decimal_input(max_digits=5, decimal_places=2, ge=0, le=100)
 
 
 class ReportIn(InputSchema):
-    reported_on: IsoDate | None = Field(None, description="Default: today; not in the future.")
+    reported_on: DateInput | None = Field(None, description="Default: today; not in the future.")
     notes: text(MAX_TEXT) = ""
     entries: list[EntryIn] = Field(default_factory=list, max_length=services.MAX_MILESTONES)
 
@@ -600,7 +602,7 @@ class ChangeOrderIn(InputSchema):
     description: text(MAX_TEXT) = ""
     amount_change: StrictInt = Field(0, ge=-MAX_AMOUNT, le=MAX_AMOUNT,
                                      description="Rial; negative lowers it.")
-    new_end_date: IsoDate | None = None
+    new_end_date: DateInput | None = None
     reason: text(2000) = ""
 
 
@@ -945,7 +947,7 @@ _REPORT_BODY = {
         "multipart/form-data": {"schema": {
             "type": "object",
             "properties": {
-                "reported_on": {"type": "string", "format": "date"},
+                "reported_on": ReportIn.model_json_schema()["properties"]["reported_on"],
                 "notes": {"type": "string"},
                 "entries": {"type": "string",
                             "description": 'JSON: [{"milestone": id, "percent": 0–100}, …]'},

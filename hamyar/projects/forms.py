@@ -15,8 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.catalog.forms import DomainChoiceField, PersianIntegerField
-from hamyar.core.forms import JalaliDateField, JalaliDateInput, PersianCharField, ServiceErrorsMixin
-from hamyar.core.text import to_latin_digits
+from hamyar.core.forms import (
+    JalaliDateField,
+    JalaliDateInput,
+    PersianCharField,
+    PersianDecimalField,
+    ServiceErrorsMixin,
+)
 from hamyar.directory.models import MunicipalAsset, Municipality, Provider, ServiceDomain
 
 from .choices import ConstraintKind, ConstraintStatus, DocumentKind, ProjectStatus
@@ -33,16 +38,7 @@ PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
 DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,.xlsx,.docx"
 
 
-class PersianDecimalField(forms.DecimalField):
-    """A decimal as a clerk types it: ۴۵٫۵, 45.5 or 45/5 (the Persian decimal separator)."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = to_latin_digits(value).replace("٫", ".").replace("/", ".").replace("٪", "")
-            value = value.replace("%", "").replace(",", "").replace("٬", "").strip()
-        return super().to_python(value)
+_PERCENT = ("%", "٪")
 
 
 def _date(label, **kwargs) -> JalaliDateField:
@@ -164,7 +160,8 @@ class ProjectForm(ServiceErrorsMixin, forms.Form):
 class MilestoneForm(ServiceErrorsMixin, forms.Form):
     title = PersianCharField(label=_("Milestone"), max_length=200, widget=forms.TextInput(_TEXT))
     weight = PersianDecimalField(label=_("Weight (%)"), min_value=Decimal("0.01"), max_value=Decimal("100"),
-                                 max_digits=5, decimal_places=2, widget=forms.TextInput(_NUMBER))
+                                 max_digits=5, decimal_places=2, units=_PERCENT,
+                                 widget=forms.TextInput(_NUMBER))
     amount = _amount(_("Amount (Rial)"))
     planned_start = _date(_("Planned start"))
     due_date = _date(_("Due date"))
@@ -234,7 +231,7 @@ class ProgressReportForm(ServiceErrorsMixin, forms.Form):
         for milestone in self.milestones:
             field = PersianDecimalField(
                 label=milestone.title, required=False, min_value=Decimal("0"), max_value=Decimal("100"),
-                max_digits=5, decimal_places=2, initial=milestone.percent,
+                max_digits=5, decimal_places=2, initial=milestone.percent, units=_PERCENT,
                 widget=forms.TextInput({**_NUMBER, "inputmode": "decimal"}),
             )
             field.milestone = milestone

@@ -18,10 +18,10 @@ from pydantic import StrictInt
 from hamyar.apiutils import (
     ERRORS,
     MAX_ID,
+    DateInput,
     ErrorOut,
     Id,
     InputSchema,
-    IsoDate,
     PageQuery,
     describe,
     page_of,
@@ -189,7 +189,7 @@ class DeliveryLineIn(InputSchema):
 class DeliveryIn(InputSchema):
     lines: list[DeliveryLineIn] = Field(default_factory=list, max_length=MAX_LINES,
                                         description="Quantities delivered now, per order line.")
-    delivered_on: IsoDate | None = Field(None, description="Gregorian date (YYYY-MM-DD), not in the future.")
+    delivered_on: DateInput | None = Field(None, description="Not in the future; today when left out.")
     note: text(MAX_NOTE) = ""
 
 

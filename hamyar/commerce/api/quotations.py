@@ -19,9 +19,9 @@ from hamyar.accounts.scoping import role_of
 from hamyar.apiutils import (
     ERRORS,
     MAX_ID,
+    DateInput,
     Id,
     InputSchema,
-    IsoDate,
     PageQuery,
     describe,
     page_of,
@@ -184,14 +184,14 @@ class QuotationIn(InputSchema):
     lines: list[LineIn] | None = Field(
         None, max_length=500, description="Default: the need's lines at list prices."
     )
-    valid_until: IsoDate | None = None
+    valid_until: DateInput | None = None
     lead_time_days: StrictInt | None = Field(None, ge=0, le=3650)
     note: text(5000) = ""
 
 
 class QuotationPatch(InputSchema):
     lines: list[LineIn] | None = Field(None, max_length=500)
-    valid_until: IsoDate | None = None
+    valid_until: DateInput | None = None
     lead_time_days: StrictInt | None = Field(None, ge=0, le=3650)
     note: text(5000) | None = None
 

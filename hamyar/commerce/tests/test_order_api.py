@@ -136,7 +136,8 @@ BAD_DELIVERIES = {
                                                                           "quantity": "5"}]},
     "another order's line": lambda order: {**delivery_body(order, 5), "lines": [
         {"order_line": line_id(order) + 1000, "quantity": 1}]},
-    "jalali date": lambda order: {**delivery_body(order, 5), "delivered_on": "1405-01-20"},
+    "day-first date": lambda order: {**delivery_body(order, 5), "delivered_on": "20-01-1405"},
+    "year in neither calendar": lambda order: {**delivery_body(order, 5), "delivered_on": "2648-01-20"},
     "future date": lambda order: {**delivery_body(order, 5), "delivered_on": "2999-01-01"},
     "no date": lambda order: {"lines": delivery_body(order, 5)["lines"]},
     "lines not a list": lambda order: {**delivery_body(order, 5), "lines": "x"},

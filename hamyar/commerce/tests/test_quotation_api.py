@@ -103,7 +103,7 @@ def test_bad_input_is_a_422_in_persian_and_writes_nothing(tenant, need):
     cases = [
         {"need": need.pk, "lines": [{"need_line": line.pk, "unit_price": 1}]},  # a changed price, no reason
         {"need": need.pk, "lines": [{"need_line": line.pk, "unit_price": -5}]},
-        {"need": need.pk, "valid_until": "1405-09-03"},  # a Jalali date where a Gregorian one belongs
+        {"need": need.pk, "valid_until": "03/09/1405"},  # the day first: refused, never guessed
         {"need": need.pk, "valid_until": "2000-01-01"},
         {"need": need.pk, "lines": []},
         {"need": need.pk, "lines": [{"need_line": 987654}]},

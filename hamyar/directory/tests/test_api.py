@@ -372,7 +372,7 @@ RULE_BREAKS = [
     ("/api/v1/assets", {"municipality": 0}, "municipality"),
     ("/api/v1/domains", {"code": "فضای سبز!"}, "code"),
     ("/api/v1/agreements", {"starts_on": "2027-03-21", "ends_on": "2027-03-20"}, "ends_on"),
-    ("/api/v1/agreements", {"starts_on": "1405-01-01"}, "starts_on"),
+    ("/api/v1/agreements", {"starts_on": "2648-02-21"}, "starts_on"),  # neither Jalali nor Gregorian
     ("/api/v1/agreements", {"ends_on": "2027-02-30"}, "ends_on"),
     ("/api/v1/agreements", {"ends_on": "20/03/2027"}, "ends_on"),
     ("/api/v1/agreements", {"ends_on": 1800000000}, "ends_on"),
