@@ -59,14 +59,15 @@ def hides_unoffered(user) -> bool:
     return membership is not None and membership.role in MUNICIPALITY_ROLES
 
 
-def offered_provider_ids(*, user) -> frozenset[int] | None:
+def offered_provider_ids(*, user, everyone: bool = False) -> frozenset[int] | None:
     """The providers whose items `user` is offered today, or None when the user is not limited to them.
 
     The same rule as `item_base_queryset` at the provider (which also hides withdrawn items):
     for a municipality user, the staff units and affiliates, and the suppliers with an
-    agreement in force. Officers and supplier users see what their scope lets through.
+    agreement in force. Officers and supplier users see what their scope lets through;
+    with `everyone`, they too get the offered providers (what a need may name).
     """
-    if not hides_unoffered(user):
+    if not everyone and not hides_unoffered(user):
         return None
     offered = scope(Provider.objects.all(), user).annotate(offered=_offered("pk", "kind"))
     return frozenset(offered.filter(offered=True).values_list("pk", flat=True))

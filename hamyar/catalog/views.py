@@ -96,6 +96,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "domain_counts": _domain_counts(result.domain_counts, list(form.fields["domain"].queryset)),
             "query": form.cleaned_data.get("q") or "",
             "total_is_exact": result.total_is_exact, "corrected_query": result.corrected_query,
+            "marks": result.marks,
         })
     else:
         if number is None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hamyar.accounts.choices import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
 from hamyar.accounts.scoping import role_of
+from hamyar.catalog.search import item_search
 from hamyar.catalog.selectors import item_price_tiers
 from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.core.text import search_key, to_latin_digits
@@ -196,13 +197,18 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page(roles=AUTHORS, model=Need)
 def item_picker(request: HttpRequest) -> HttpResponse:
-    """The catalog items matching what the clerk types (HTMX), each with a button adding a line."""
-    key = search_key(request.GET.get("q", ""))[:100]
-    items = services.offered_items(request.user).select_related("provider", "domain")
-    for word in key.split()[:6]:
-        items = items.filter(search_text__contains=word)
-    items = list(items.order_by("name", "pk")[:PICKER_LIMIT]) if key else []
-    return render(request, "needs/partials/item_picker.html", {"items": items, "query": key})
+    """The catalog items matching what the clerk types (HTMX), each with a button adding a line.
+
+    The catalog's own search and ranking (synonyms and typos included), over what a need may name.
+    """
+    query = request.GET.get("q", "")[:200]
+    if not search_key(query):
+        return render(request, "needs/partials/item_picker.html", {"items": [], "query": ""})
+    result = item_search(user=request.user, query=query, limit=PICKER_LIMIT, offered_only=True)
+    return render(request, "needs/partials/item_picker.html", {
+        "items": result.items, "query": query, "marks": result.marks,
+        "corrected_query": result.corrected_query,
+    })
 
 
 @page(roles=AUTHORS, model=Need)
