@@ -24,7 +24,7 @@ from hamyar.accounts.scoping import membership_of, scope, scoped_get
 from hamyar.directory.choices import ProviderKind
 from hamyar.directory.models import AgencyAgreement, Provider, ServiceDomain
 
-from .models import CatalogItem, Price, PriceImport, PriceList
+from .models import CatalogItem, Price, PriceImport, PriceList, SearchSynonym
 
 
 def _agreement_in_force(provider_ref: str = "provider"):
@@ -215,3 +215,12 @@ def price_import_list(*, user, provider_id: int | None = None) -> QuerySet[Price
 
 def price_import_get(*, user, pk: int) -> PriceImport:
     return scoped_get(PriceImport.objects.select_related("provider"), user, pk=pk)
+
+
+def synonym_list(*, user) -> QuerySet[SearchSynonym]:
+    """The organization's search synonyms, by term."""
+    return scope(SearchSynonym.objects.all(), user).select_related("created_by").order_by("term_key", "pk")
+
+
+def synonym_get(*, user, pk: int) -> SearchSynonym:
+    return scoped_get(SearchSynonym.objects.all(), user, pk=pk)

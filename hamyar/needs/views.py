@@ -147,11 +147,29 @@ def _render_form(request, form, lines, need=None, status=200) -> HttpResponse:
     }, status=status)
 
 
+def _requested_line(request: HttpRequest) -> dict | None:
+    """The line of the catalog's "add to a need" (`?item=`), when the item is one a need may name."""
+    raw = request.GET.get("item", "")
+    if not raw:
+        return None
+    item = None
+    if raw.isdigit() and len(raw) < 19:
+        item = services.offered_items(request.user).filter(pk=int(raw)).first()
+    if item is None:
+        messages.warning(request, _("That item is not in the catalog the organization offers you today."))
+        return None
+    return {"item": item, "quantity": 1}
+
+
 @page(roles=AUTHORS, model=Need)
 def need_create(request: HttpRequest) -> HttpResponse:
-    """A new need, saved as a draft; the municipality submits it from its page."""
+    """A new need, saved as a draft; the municipality submits it from its page.
+
+    From the catalog's "add to a need" (`?item=`) the form opens with that item's line.
+    """
     form = _need_form(request, initial={"kind": NeedKind.GOODS})
-    lines: list[dict] = []
+    requested = _requested_line(request) if request.method == "GET" else None
+    lines: list[dict] = [requested] if requested else []
     if request.method == "POST":
         lines, line_errors = _posted_lines(request)
         if form.is_valid() and not line_errors:
@@ -179,6 +197,9 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = _need_form(request, initial=initial)
     lines = [{"item": line.item, "quantity": line.quantity} for line in selectors.need_lines(need=need)
              if line.item_id]
+    requested = _requested_line(request) if request.method == "GET" else None
+    if requested and all(line["item"].pk != requested["item"].pk for line in lines):
+        lines.append(requested)  # shown in the form; saved with the draft when the clerk saves it
     if request.method == "POST":
         lines, line_errors = _posted_lines(request)
         if form.is_valid() and not line_errors:
