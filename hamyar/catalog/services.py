@@ -771,6 +771,8 @@ def _lock_synonyms(organization_id: int) -> None:
 def synonym_create(*, acting_user, term: str, equivalents: Iterable[str]) -> SearchSynonym:
     """A term and its equivalents for the organization's search; the items holding them are indexed again."""
     membership = require_role(acting_user, *SYNONYM_EDITORS)
+    if isinstance(equivalents, str):  # one equivalent, not its letters
+        equivalents = [equivalents]
     term, kept, keys = _synonym_keys(term, list(equivalents))
     with transaction.atomic():
         _lock_synonyms(membership.organization_id)

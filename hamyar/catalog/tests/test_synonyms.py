@@ -280,6 +280,8 @@ def test_a_removed_synonym_id_that_is_not_a_number_is_a_404(client, tenant, shop
 def test_a_synonym_changed_through_the_service_is_validated_there_too(tenant, shop):
     with nothing_written("catalog"), pytest.raises(InvalidInput):
         synonym_create(acting_user=tenant.users["commerce"], term="LED", equivalents=["لامپ"])
+    one = synonym_create(acting_user=tenant.users["commerce"], term="GPS", equivalents="جی پی اس")
+    assert one.equivalents == ["جی پی اس"]  # one equivalent given as a string, not its letters
 
 
 # ---------------------------------------------------------------- marked matches
