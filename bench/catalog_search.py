@@ -91,6 +91,7 @@ def build(items: int, seed: int, *, rebuild: bool) -> None:
     loaded = time.perf_counter()
     print(f"  loaded in {loaded - started:.0f} s; creating search indexes…", flush=True)
     call_command("migrate", verbosity=0)
+    _add_synonyms()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("VACUUM ANALYZE catalog_catalogitem")
@@ -112,7 +113,7 @@ def _clear() -> None:
     with connection.cursor() as cursor:
         # Raw deletes: the benchmark's own database, and the audit log refuses ORM deletes by design.
         for table in ("catalog_price", "catalog_pricelist", "catalog_priceimport", "catalog_catalogitem",
-                      "directory_agencyagreement_domains"):
+                      "catalog_searchsynonym", "directory_agencyagreement_domains"):
             if table == "directory_agencyagreement_domains":
                 cursor.execute(
                     f"DELETE FROM {table} WHERE agencyagreement_id IN "
@@ -131,6 +132,28 @@ def _clear() -> None:
                                "AND parent_id IS NOT NULL", [org.pk])
             cursor.execute(f"DELETE FROM directory_{model} WHERE organization_id = %s", [org.pk])
     org.delete()
+
+
+def _synonym_table():
+    """The demo's search synonyms, as the items are indexed with them (the table is created later)."""
+    from hamyar.catalog.demo import SYNONYMS
+    from hamyar.catalog.search.synonyms import SynonymTable, synonym_key
+
+    return SynonymTable.of([synonym_key(term), *map(synonym_key, words)] for term, words in SYNONYMS)
+
+
+def _add_synonyms() -> None:
+    """The demo's search synonyms in the bench organization, as the items were indexed with them."""
+    from hamyar.catalog.demo import SYNONYMS
+    from hamyar.catalog.models import SearchSynonym
+    from hamyar.catalog.search.synonyms import synonym_key
+    from hamyar.directory.models import Organization
+
+    org = Organization.objects.get(slug=ORG_SLUG)
+    SearchSynonym.objects.bulk_create(
+        SearchSynonym(organization=org, term=term, equivalents=words, term_key=synonym_key(term),
+                      keys=[synonym_key(term), *map(synonym_key, words)])
+        for term, words in SYNONYMS)
 
 
 def _directory() -> dict:
@@ -193,6 +216,7 @@ def _rows(items: int, seed: int, directory: dict):
     from hamyar.core.text import normalize, search_key
 
     org, domains, providers = directory["org"], directory["domains"], directory["providers"]
+    synonyms = _synonym_table()
     now = timezone.now()
     # Descriptions and attribute values repeat a lot; names and search texts are normalized per item.
     cached = functools.lru_cache(maxsize=100_000)(normalize)
@@ -207,7 +231,7 @@ def _rows(items: int, seed: int, directory: dict):
         yield (
             org.pk, now, now, item.provider_id, item.domain_id, row.code, name, item.description, row.unit,
             row.lead_time_days, json.dumps(attributes, ensure_ascii=False), row.in_stock, row.current_price,
-            row.is_active, search_key(name), item_search_text(item),
+            row.is_active, search_key(name), item_search_text(item, synonyms),
         )
 
 

@@ -9,7 +9,7 @@ from django.contrib import admin
 
 from hamyar.core.text import normalize, search_key
 
-from .models import CatalogItem, Price, PriceImport, PriceList
+from .models import CatalogItem, Price, PriceImport, PriceList, SearchSynonym
 from .services import item_search_text
 
 
@@ -70,3 +70,14 @@ class PriceImportAdmin(ReadOnlyAdmin):
     list_filter = ("status", "organization")
     search_fields = ("original_name", "title", "provider__name")
     list_select_related = ("provider", "uploaded_by")
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(ReadOnlyAdmin):
+    """Read-only: a synonym is added or removed on the catalog's synonyms page, which audits it and
+    indexes the affected items again."""
+
+    list_display = ("term", "equivalents", "organization", "created_by", "created_at")
+    list_filter = ("organization",)
+    search_fields = ("term", "term_key")
+    list_select_related = ("organization", "created_by")

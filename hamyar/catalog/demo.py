@@ -21,8 +21,9 @@ from django.utils import timezone
 from hamyar.core.text import normalize
 from hamyar.directory.models import Organization, Provider, ServiceDomain
 
-from .models import CatalogItem, PriceList
-from .services import PriceRow, item_create, price_list_publish
+from .models import CatalogItem, PriceList, SearchSynonym
+from .search.synonyms import synonym_key
+from .services import PriceRow, item_create, price_list_publish, synonym_create
 
 
 @dataclass(frozen=True)
@@ -273,10 +274,33 @@ def _price_lists(acting_user, provider: Provider, pairs: list[tuple[CatalogItem,
     created["price lists"] += 2
 
 
+# Common transliterations and abbreviations a clerk types for what suppliers write in Latin
+# letters (the organization's search synonyms; editable on the catalog's synonyms page).
+SYNONYMS: list[tuple[str, list[str]]] = [
+    ("LED", ["ال ای دی"]),
+    ("CCTV", ["سی سی تی وی"]),
+    ("PVC", ["پی وی سی"]),
+    ("UPVC", ["یو پی وی سی"]),
+    ("GPS", ["جی پی اس"]),
+    ("GIS", ["جی آی اس"]),
+    ("UPS", ["یو پی اس"]),
+    ("LCD", ["ال سی دی"]),
+]
+
+
+def _synonyms(organization: Organization, acting_user, created: Counter) -> None:
+    have = set(SearchSynonym.objects.filter(organization=organization).values_list("term_key", flat=True))
+    for term, equivalents in SYNONYMS:
+        if synonym_key(term) not in have:
+            synonym_create(acting_user=acting_user, term=term, equivalents=equivalents)
+            created["search synonyms"] += 1
+
+
 @transaction.atomic
 def load_catalog_demo(*, organization: Organization, acting_user) -> Counter:
     """Items and price lists of every demo provider present in `organization`; what was created."""
     created: Counter = Counter()
+    _synonyms(organization, acting_user, created)  # first: the items are indexed with them on write
     domains = {d.code: d for d in ServiceDomain.objects.filter(organization=organization)}
     providers = {p.name: p for p in Provider.objects.filter(organization=organization)}
     for name, specs in CATALOG.items():

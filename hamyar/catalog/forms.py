@@ -4,6 +4,8 @@ The forms check the shape of the input (numbers, Jalali dates, the file); the
 services check the rules again and have the last word.
 """
 
+import re
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -186,3 +188,21 @@ class PriceImportForm(ServiceErrorsMixin, forms.Form):
         if start and end and end < start:
             self.add_error("valid_until", _("The end of validity must not be before its start."))
         return cleaned
+
+
+_EQUIVALENT_SEPARATORS = re.compile(r"[,،؛;\n]+")
+
+
+class SynonymForm(ServiceErrorsMixin, forms.Form):
+    """A term and its equivalents for the organization's catalog search; the service checks the rest."""
+
+    term = PersianCharField(label=_("Term"), max_length=60, widget=forms.TextInput(attrs={
+        **_TEXT, "placeholder": _("e.g. LED"), "autocomplete": "off"}))
+    equivalents = PersianCharField(
+        label=_("Equivalents"), max_length=600, widget=forms.TextInput(attrs={
+            **_TEXT, "placeholder": _("e.g. ال ای دی، ال‌ای‌دی"), "autocomplete": "off"}),
+        help_text=_("Separate them with commas. Spaces and half-spaces inside a word do not matter."))
+
+    def clean_equivalents(self) -> list[str]:
+        return [part.strip() for part in _EQUIVALENT_SEPARATORS.split(self.cleaned_data["equivalents"])
+                if part.strip()]

@@ -164,3 +164,33 @@ class PriceImport(TenantModel):
     @property
     def progress_percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class SearchSynonym(TenantModel):
+    """Spellings a clerk may type for the same thing («ال ای دی», «LED»): a term and its equivalents.
+
+    Applied on write (an item's search text also holds the equivalents of the terms it
+    contains) and on search (a query's term also finds its equivalents). `keys` are the
+    term and equivalents as the search compares them (search_key without spaces), kept
+    by the services; a key belongs to one synonym of an organization at most.
+    """
+
+    term = models.CharField(_("term"), max_length=60)
+    equivalents = models.JSONField(_("equivalents"), default=list)
+    term_key = models.CharField(max_length=60, editable=False)
+    keys = models.JSONField(default=list, editable=False)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["term_key", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "term_key"], name="synonym_unique_term"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} = {'، '.join(self.equivalents)}"

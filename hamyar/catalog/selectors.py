@@ -24,7 +24,7 @@ from hamyar.accounts.scoping import membership_of, scope, scoped_get
 from hamyar.directory.choices import ProviderKind
 from hamyar.directory.models import AgencyAgreement, Provider, ServiceDomain
 
-from .models import CatalogItem, Price, PriceImport, PriceList
+from .models import CatalogItem, Price, PriceImport, PriceList, SearchSynonym
 
 
 def _agreement_in_force(provider_ref: str = "provider"):
@@ -59,14 +59,15 @@ def hides_unoffered(user) -> bool:
     return membership is not None and membership.role in MUNICIPALITY_ROLES
 
 
-def offered_provider_ids(*, user) -> frozenset[int] | None:
+def offered_provider_ids(*, user, everyone: bool = False) -> frozenset[int] | None:
     """The providers whose items `user` is offered today, or None when the user is not limited to them.
 
     The same rule as `item_base_queryset` at the provider (which also hides withdrawn items):
     for a municipality user, the staff units and affiliates, and the suppliers with an
-    agreement in force. Officers and supplier users see what their scope lets through.
+    agreement in force. Officers and supplier users see what their scope lets through;
+    with `everyone`, they too get the offered providers (what a need may name).
     """
-    if not hides_unoffered(user):
+    if not everyone and not hides_unoffered(user):
         return None
     offered = scope(Provider.objects.all(), user).annotate(offered=_offered("pk", "kind"))
     return frozenset(offered.filter(offered=True).values_list("pk", flat=True))
@@ -214,3 +215,12 @@ def price_import_list(*, user, provider_id: int | None = None) -> QuerySet[Price
 
 def price_import_get(*, user, pk: int) -> PriceImport:
     return scoped_get(PriceImport.objects.select_related("provider"), user, pk=pk)
+
+
+def synonym_list(*, user) -> QuerySet[SearchSynonym]:
+    """The organization's search synonyms, by term."""
+    return scope(SearchSynonym.objects.all(), user).select_related("created_by").order_by("term_key", "pk")
+
+
+def synonym_get(*, user, pk: int) -> SearchSynonym:
+    return scoped_get(SearchSynonym.objects.all(), user, pk=pk)

@@ -27,7 +27,8 @@ from hamyar.directory.models import Organization, Provider, ServiceDomain
 
 from . import sheets
 from .choices import ImportStatus, PriceListSource
-from .models import CatalogItem, Price, PriceImport, PriceList
+from .models import CatalogItem, Price, PriceImport, PriceList, SearchSynonym
+from .search.synonyms import SynonymTable, items_with_keys, synonym_key, synonym_table
 from .sheets import SheetFileError
 
 logger = logging.getLogger(__name__)
@@ -45,8 +46,9 @@ def _require_provider(acting_user, provider: Provider):
     return membership
 
 
-def item_search_text(item: CatalogItem) -> str:
-    """Everything a clerk may type to find the item, normalized once on write."""
+def item_search_text(item: CatalogItem, synonyms: SynonymTable | None = None) -> str:
+    """Everything a clerk may type to find the item, normalized once on write, with the
+    equivalents of the organization's synonyms found in it (`synonyms`: loaded when None)."""
     values = [item.name, item.code, item.description, item.provider.name, item.domain.name]
     domain = item.domain.parent
     while domain is not None:
@@ -54,10 +56,13 @@ def item_search_text(item: CatalogItem) -> str:
         domain = domain.parent
     for key, value in (item.attributes or {}).items():
         values.extend([str(key), str(value)])
-    return search_key(" ".join(v for v in values if v))
+    text = search_key(" ".join(v for v in values if v))
+    if synonyms is None:
+        synonyms = synonym_table(item.organization_id)
+    return " ".join([text, *synonyms.equivalents_in(text)])
 
 
-def _prepare(item: CatalogItem, data: dict[str, Any]) -> None:
+def _prepare(item: CatalogItem, data: dict[str, Any], synonyms: SynonymTable | None = None) -> None:
     for key, value in data.items():
         if key in {"name", "code"} and isinstance(value, str):
             value = normalize(value)
@@ -69,7 +74,7 @@ def _prepare(item: CatalogItem, data: dict[str, Any]) -> None:
             value = {normalize(str(k)): normalize(str(v)) for k, v in value.items() if str(k).strip()}
         setattr(item, key, value)
     item.search_name = search_key(item.name)
-    item.search_text = item_search_text(item)
+    item.search_text = item_search_text(item, synonyms)
 
 
 def item_create(*, acting_user, data: dict[str, Any]) -> CatalogItem:
@@ -478,6 +483,7 @@ class _ItemWriter:
         self.new: list[CatalogItem] = []
         self.changed: list[tuple[CatalogItem, dict, set[str]]] = []
         self.created = self.updated = 0
+        self.synonyms = synonym_table(provider.organization_id)
 
     def add(self, spec: sheets.ItemSpec) -> CatalogItem:
         """The item for the sheet's code, created or changed in memory; InvalidInput if a field is refused."""
@@ -503,7 +509,7 @@ class _ItemWriter:
         return item
 
     def _prepare(self, item: CatalogItem, data: dict[str, Any]) -> None:
-        _prepare(item, data)
+        _prepare(item, data, self.synonyms)
         try:
             item.clean_fields(exclude=self._CHECK_EXCLUDE)
         except DjangoValidationError as error:
@@ -680,3 +686,114 @@ def items_export(items: Iterable[CatalogItem]) -> bytes:
     )
     return sheets.write_table(ITEM_EXPORT_HEADERS, rows, title="کالاها",
                               widths=[14, 40, 28, 20, 12, 18, 14, 9], number_columns=(5, 6))
+
+
+# ---------------------------------------------------------------- search synonyms
+
+SYNONYM_EDITORS = (Role.ORG_ADMIN, Role.COMMERCE_OFFICER)
+MAX_EQUIVALENTS = 10
+_MIN_KEY = 3
+_MAX_KEY = 60
+
+
+def _synonym_keys(term: str, equivalents: Iterable[str]) -> tuple[str, list[str], list[str]]:
+    """The term and equivalents normalized, and their keys (the term's first); InvalidInput per field."""
+    errors: dict[str, list] = {}
+    term = normalize(term or "")
+    term_key = synonym_key(term)
+    if not term_key:
+        errors["term"] = [_("Write the term, e.g. LED.")]
+    elif not _MIN_KEY <= len(term_key) <= _MAX_KEY:
+        errors["term"] = [_("A term has 3 to 60 letters or digits (spaces are not counted).")]
+    kept: list[str] = []
+    keys = [term_key]
+    for raw in equivalents:
+        text = normalize(raw or "")
+        key = synonym_key(text)
+        if not key:
+            continue
+        if not _MIN_KEY <= len(key) <= _MAX_KEY:
+            errors["equivalents"] = [_("“%(word)s”: an equivalent has 3 to 60 letters or digits.")
+                                     % {"word": text}]
+            break
+        if key not in keys:
+            keys.append(key)
+            kept.append(text)
+    if "equivalents" not in errors:
+        if not kept and term_key:
+            errors["equivalents"] = [
+                _("Write at least one equivalent that is spelt differently from the term.")]
+        elif len(kept) > MAX_EQUIVALENTS:
+            errors["equivalents"] = [_("A term has at most 10 equivalents.")]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise InvalidInput(first, extra={"fields": errors})
+    return term, kept, keys
+
+
+def _synonym_reindex(organization_id: int, keys: Iterable[str]) -> int:
+    """Write again the search text of the items a synonym with `keys` applied or applies to.
+
+    The search triggers then bring the FTS tables (SQLite) and the trigram structures
+    (PostgreSQL) in step, as for any edit of an item.
+    """
+    ids = items_with_keys(organization_id, keys)
+    if not ids:
+        return 0
+    table = synonym_table(organization_id)
+    changed: list[CatalogItem] = []
+    items = CatalogItem.objects.filter(pk__in=ids).select_related(
+        "provider", "domain", "domain__parent", "domain__parent__parent")
+    for item in items.iterator(chunk_size=1000):
+        text = item_search_text(item, table)
+        if text != item.search_text:
+            item.search_text = text
+            changed.append(item)
+    CatalogItem.objects.bulk_update(changed, ["search_text"], batch_size=1000)
+    return len(changed)
+
+
+def _lock_synonyms(organization_id: int) -> None:
+    """One synonym writer per organization at a time: the check that a key is not taken holds."""
+    Organization.objects.select_for_update().filter(pk=organization_id).exists()
+
+
+def synonym_create(*, acting_user, term: str, equivalents: Iterable[str]) -> SearchSynonym:
+    """A term and its equivalents for the organization's search; the items holding them are indexed again."""
+    membership = require_role(acting_user, *SYNONYM_EDITORS)
+    if isinstance(equivalents, str):  # one equivalent, not its letters
+        equivalents = [equivalents]
+    term, kept, keys = _synonym_keys(term, list(equivalents))
+    with transaction.atomic():
+        _lock_synonyms(membership.organization_id)
+        taken = {}
+        for other in SearchSynonym.objects.filter(organization_id=membership.organization_id):
+            taken.update(dict.fromkeys(other.keys, other))
+        clash = next((k for k in keys if k in taken), None)
+        if clash is not None:
+            field = "term" if clash == keys[0] else "equivalents"
+            message = _("“%(word)s” is already in the synonyms of “%(term)s”; change that one instead.") % {
+                "word": ([term, *kept])[keys.index(clash)], "term": taken[clash].term}
+            raise InvalidInput(message, extra={"fields": {field: [message]}})
+        synonym = SearchSynonym(organization_id=membership.organization_id, term=term, equivalents=kept,
+                                term_key=keys[0], keys=keys, created_by=acting_user)
+        save_audited(synonym, acting_user=acting_user, action="search_synonym.create")
+        _synonym_reindex(membership.organization_id, keys)
+    return synonym
+
+
+def synonym_remove(*, synonym: SearchSynonym, acting_user) -> None:
+    """Remove a synonym; the items that held its words are indexed again without it."""
+    require_role(acting_user, *SYNONYM_EDITORS)
+    if not in_scope(synonym, acting_user):
+        raise NotFound()
+    with transaction.atomic():
+        _lock_synonyms(synonym.organization_id)
+        locked = SearchSynonym.objects.filter(pk=synonym.pk).first()
+        if locked is None:
+            raise NotFound()
+        before = snapshot(locked)
+        keys = list(locked.keys)
+        audit_record(actor=acting_user, action="search_synonym.remove", obj=locked, before=before)
+        locked.delete()
+        _synonym_reindex(synonym.organization_id, keys)

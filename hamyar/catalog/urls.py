@@ -19,4 +19,5 @@ urlpatterns = [
     path("imports/template.xlsx", views.import_template, name="import_template"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/apply/", views.import_apply, name="import_apply"),
+    path("synonyms/", views.synonym_list, name="synonym_list"),
 ]

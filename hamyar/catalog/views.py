@@ -8,7 +8,7 @@ not offer them today; officers see it, marked with the reason.
 """
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -25,8 +25,8 @@ from hamyar.web.pages import page, wants_fragment
 
 from . import selectors, services, sheets
 from .choices import ImportStatus
-from .forms import CatalogSearchForm, ItemForm, PriceImportForm, format_attributes
-from .models import CatalogItem, PriceImport, PriceList
+from .forms import CatalogSearchForm, ItemForm, PriceImportForm, SynonymForm, format_attributes
+from .models import CatalogItem, PriceImport, PriceList, SearchSynonym
 from .search import item_search
 
 SEARCH_PAGE_SIZE = 25
@@ -38,6 +38,7 @@ CATALOG_EDITORS = frozenset(services.CATALOG_EDITORS)
 OFFICERS = ORGANIZATION_WIDE_ROLES
 PROVIDER_CATALOG_READERS = ORGANIZATION_WIDE_ROLES | PROVIDER_ROLES
 IMPORTERS = frozenset(services.IMPORTERS)
+SYNONYM_EDITORS = frozenset(services.SYNONYM_EDITORS)
 
 
 def _is_provider_user(user) -> bool:
@@ -85,7 +86,8 @@ def item_list(request: HttpRequest) -> HttpResponse:
     number = _page_number(request)
     user = request.user
     context = {"form": form, "can_edit": _can_edit(user), "is_provider": _is_provider_user(user),
-               "can_import": role_of(user) in IMPORTERS}
+               "can_import": role_of(user) in IMPORTERS,
+               "can_edit_synonyms": role_of(user) in SYNONYM_EDITORS}
     status = 200
     if form.is_valid() and number is not None:
         result = item_search(user=request.user, **form.search_arguments(), limit=SEARCH_PAGE_SIZE,
@@ -96,6 +98,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "domain_counts": _domain_counts(result.domain_counts, list(form.fields["domain"].queryset)),
             "query": form.cleaned_data.get("q") or "",
             "total_is_exact": result.total_is_exact, "corrected_query": result.corrected_query,
+            "marks": result.marks,
         })
     else:
         if number is None:
@@ -333,3 +336,37 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     elif price_import.status == ImportStatus.INVALID:
         messages.error(request, _("The price sheet has errors; nothing was written."))
     return redirect("catalog:import_detail", pk=price_import.pk)
+
+
+# ---------------------------------------------------------------- search synonyms
+
+
+@page(roles=SYNONYM_EDITORS, model=SearchSynonym)
+def synonym_list(request: HttpRequest) -> HttpResponse:
+    """The organization's search synonyms: add a term with its equivalents, or remove one (POST).
+
+    A refused input answers 422 with the form's messages and writes nothing.
+    """
+    form = SynonymForm(request.POST if request.method == "POST" and "remove" not in request.POST else None)
+    status = 200
+    if request.method == "POST":
+        if "remove" in request.POST:
+            raw = request.POST.get("remove", "")
+            if not raw.isdigit() or len(raw) > 18:
+                raise Http404
+            synonym = selectors.synonym_get(user=request.user, pk=int(raw))
+            services.synonym_remove(synonym=synonym, acting_user=request.user)
+            messages.success(request, _("The synonym was removed; the catalog search no longer uses it."))
+            return redirect("catalog:synonym_list")
+        if form.is_valid():
+            try:
+                services.synonym_create(acting_user=request.user, term=form.cleaned_data["term"],
+                                        equivalents=form.cleaned_data["equivalents"])
+            except InvalidInput as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("The synonym was added; the catalog search finds its words now."))
+                return redirect("catalog:synonym_list")
+        status = 422
+    return render(request, "catalog/synonym_list.html", {
+        "form": form, "synonyms": selectors.synonym_list(user=request.user)}, status=status)

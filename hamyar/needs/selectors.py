@@ -16,7 +16,7 @@ from hamyar.core.models import AuditEvent
 from hamyar.core.text import normalize
 from hamyar.directory.models import ServiceDomain
 
-from .choices import IN_HAND_STATUSES, OPEN_STATUSES, NeedStatus
+from .choices import IN_HAND_STATUSES, OPEN_STATUSES, NeedKind, NeedStatus
 from .models import Assignment, Need, NeedAttachment, NeedLine, ServiceLevel
 from .sla import Clock, ServiceLevels, need_clocks, overdue_clock
 
@@ -47,6 +47,18 @@ def need_list(*, user, status: str | None = None, kind: str | None = None, domai
 
 def need_get(*, user, pk: int) -> Need:
     return scoped_get(need_base(user=user), user, pk=pk)
+
+
+def need_drafts_of(*, user, limit: int = 5) -> list[Need]:
+    """The user's own drafts that may take catalog lines (goods or a service), newest first: where a
+    catalog item's "add to a need" offers to put it. Kept on the user object for the request."""
+    cached = getattr(user, "_hamyar_need_drafts", None)
+    if cached is None:
+        cached = list(scope(Need.objects.all(), user).filter(
+            status=NeedStatus.DRAFT, created_by=user, kind__in=(NeedKind.GOODS, NeedKind.SERVICE),
+        ).order_by("-created_at", "-pk")[:limit])
+        user._hamyar_need_drafts = cached
+    return cached
 
 
 def need_lines(*, need: Need) -> QuerySet[NeedLine]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hamyar.accounts.choices import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
 from hamyar.accounts.scoping import role_of
+from hamyar.catalog.search import item_search
 from hamyar.catalog.selectors import item_price_tiers
 from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.core.numbers import NumberError, parse_whole
@@ -152,11 +153,29 @@ def _render_form(request, form, lines, need=None, status=200) -> HttpResponse:
     }, status=status)
 
 
+def _requested_line(request: HttpRequest) -> dict | None:
+    """The line of the catalog's "add to a need" (`?item=`), when the item is one a need may name."""
+    raw = request.GET.get("item", "")
+    if not raw:
+        return None
+    item = None
+    if raw.isdigit() and len(raw) < 19:
+        item = services.offered_items(request.user).filter(pk=int(raw)).first()
+    if item is None:
+        messages.warning(request, _("That item is not in the catalog the organization offers you today."))
+        return None
+    return {"item": item, "quantity": 1}
+
+
 @page(roles=AUTHORS, model=Need)
 def need_create(request: HttpRequest) -> HttpResponse:
-    """A new need, saved as a draft; the municipality submits it from its page."""
+    """A new need, saved as a draft; the municipality submits it from its page.
+
+    From the catalog's "add to a need" (`?item=`) the form opens with that item's line.
+    """
     form = _need_form(request, initial={"kind": NeedKind.GOODS})
-    lines: list[dict] = []
+    requested = _requested_line(request) if request.method == "GET" else None
+    lines: list[dict] = [requested] if requested else []
     if request.method == "POST":
         lines, line_errors = _posted_lines(request)
         if form.is_valid() and not line_errors:
@@ -184,6 +203,9 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = _need_form(request, initial=initial)
     lines = [{"item": line.item, "quantity": line.quantity} for line in selectors.need_lines(need=need)
              if line.item_id]
+    requested = _requested_line(request) if request.method == "GET" else None
+    if requested and all(line["item"].pk != requested["item"].pk for line in lines):
+        lines.append(requested)  # shown in the form; saved with the draft when the clerk saves it
     if request.method == "POST":
         lines, line_errors = _posted_lines(request)
         if form.is_valid() and not line_errors:
@@ -202,13 +224,18 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page(roles=AUTHORS, model=Need)
 def item_picker(request: HttpRequest) -> HttpResponse:
-    """The catalog items matching what the clerk types (HTMX), each with a button adding a line."""
-    key = search_key(request.GET.get("q", ""))[:100]
-    items = services.offered_items(request.user).select_related("provider", "domain")
-    for word in key.split()[:6]:
-        items = items.filter(search_text__contains=word)
-    items = list(items.order_by("name", "pk")[:PICKER_LIMIT]) if key else []
-    return render(request, "needs/partials/item_picker.html", {"items": items, "query": key})
+    """The catalog items matching what the clerk types (HTMX), each with a button adding a line.
+
+    The catalog's own search and ranking (synonyms and typos included), over what a need may name.
+    """
+    query = request.GET.get("q", "")[:200]
+    if not search_key(query):
+        return render(request, "needs/partials/item_picker.html", {"items": [], "query": ""})
+    result = item_search(user=request.user, query=query, limit=PICKER_LIMIT, offered_only=True)
+    return render(request, "needs/partials/item_picker.html", {
+        "items": result.items, "query": query, "marks": result.marks,
+        "corrected_query": result.corrected_query,
+    })
 
 
 @page(roles=AUTHORS, model=Need)

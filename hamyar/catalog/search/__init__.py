@@ -8,6 +8,10 @@ The contract, on both engines:
   search text with the spaces taken out (so "می شود", "می‌شود" and "میشود" find the
   same items, whichever way the supplier wrote the name). Words shorter than three
   letters are looked up together ("ال ای دی" → "الایدی").
+- The organization's synonyms (`SearchSynonym`: «ال ای دی» = LED) apply on write and on search:
+  an item's search text holds the equivalents of the terms it contains, and a run of query
+  words that is a term also accepts its equivalents (synonyms.py). Matches are marked in the
+  results the same way (highlight.py).
 - When nothing matches, each query word that is not a catalog word also accepts the
   catalog words one typo away (a letter substituted, dropped, added or two swapped),
   and `corrected_query` says what was searched.

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from hamyar.accounts.scoping import scope
+from hamyar.accounts.scoping import membership_of, scope
 from hamyar.directory.models import ServiceDomain
 
 from ..models import CatalogItem
@@ -30,7 +30,8 @@ from .sql import (
     name_starts,
     providers_with,
 )
-from .terms import Filters, Terms, parse, rank_key, text_rank
+from .synonyms import SynonymTable, synonym_table
+from .terms import MIN_INDEXED, Filters, Terms, parse, rank_key, text_rank
 from .typos import correct
 
 # Matches read per query: enough to count and rank what a clerk refines, few enough
@@ -50,6 +51,8 @@ class SearchResult:
     total_is_exact: bool = True
     # The query with its typos corrected, when the results are for it.
     corrected_query: str | None = None
+    # What to highlight in the results: the words searched for, synonyms and corrections included.
+    marks: tuple[str, ...] = ()
 
 
 def _subtree(user, domain_id: int) -> frozenset[int]:
@@ -65,14 +68,33 @@ def _subtree(user, domain_id: int) -> frozenset[int]:
     return frozenset(found)
 
 
-def _offered_providers(user) -> frozenset[int] | None:
+def _offered_providers(user, *, everyone: bool = False) -> frozenset[int] | None:
     """`offered_provider_ids`, kept on the user object for the request (like membership_of)."""
     today = timezone.localdate()
-    cached = getattr(user, "_hamyar_offered_providers", None)
+    attribute = "_hamyar_offered_providers" + ("_all" if everyone else "")
+    cached = getattr(user, attribute, None)
     if cached is None or cached[0] != today:
-        cached = (today, offered_provider_ids(user=user))
-        user._hamyar_offered_providers = cached
+        cached = (today, offered_provider_ids(user=user, everyone=everyone))
+        setattr(user, attribute, cached)
     return cached[1]
+
+
+def _synonyms(user) -> SynonymTable:
+    """The synonyms of the user's organization, kept on the user object for the request."""
+    cached = getattr(user, "_hamyar_synonyms", None)
+    if cached is None:
+        membership = membership_of(user)
+        cached = synonym_table(membership.organization_id if membership else None)
+        user._hamyar_synonyms = cached
+    return cached
+
+
+def _marks(terms: Terms) -> tuple[str, ...]:
+    """The strings to highlight: every alternative long enough to mean something, and the joined query."""
+    found = dict.fromkeys(w for g in terms.groups for w in g if len(w) >= MIN_INDEXED)
+    if len(terms.compact) >= 2:
+        found[terms.compact] = None
+    return tuple(found)
 
 
 class _Reader:
@@ -177,8 +199,13 @@ def item_search(
     in_stock: bool | None = None,
     limit: int = 20,
     offset: int = 0,
+    offered_only: bool = False,
 ) -> SearchResult:
-    """The items `user` may see that match `query` and the filters, ranked; see the module docstring."""
+    """The items `user` may see that match `query` and the filters, ranked; see the module docstring.
+
+    `offered_only`: only what a need may name (offered and active) whatever the user's role,
+    as the need form's item picker asks, with the same ranking as the catalog.
+    """
     filters = Filters(
         providers=None if provider_id is None else frozenset({provider_id}), price_min=price_min,
         price_max=price_max, max_lead_time=max_lead_time, in_stock=in_stock,
@@ -186,10 +213,14 @@ def item_search(
     limit, offset = max(0, limit), max(0, offset)
     terms = parse(query)
     if not terms.groups:
-        return _browse(user, filters.apply(item_base_queryset(user=user)), domain_id, limit, offset)
+        qs = item_base_queryset(user=user)
+        if offered_only:
+            qs = qs.filter(is_offered=True, is_active=True)
+        return _browse(user, filters.apply(qs), domain_id, limit, offset)
+    terms = _synonyms(user).expand(terms)
 
     qs = scope(CatalogItem.objects.all(), user)
-    offered = _offered_providers(user)
+    offered = _offered_providers(user, everyone=offered_only)
     if offered is not None:  # what item_base_queryset lets a municipality user see
         qs = qs.filter(is_active=True)
         filters = filters.narrowed(offered)
@@ -215,6 +246,7 @@ def item_search(
     return SearchResult(
         items=_page(item_base_queryset(user=user), ids), total=len(rows),
         domain_counts=_domain_counts(counts), total_is_exact=exact, corrected_query=corrected,
+        marks=_marks(terms),
     )
 
 

@@ -166,7 +166,7 @@ def test_search_page_is_one_view_for_the_full_page_and_the_htmx_fragment(client,
     fragment = client.get(reverse("catalog:item_list"), {"q": "نیمکت"}, HTTP_HX_REQUEST="true")
     assert "<html" in full.content.decode() and 'id="catalog-search"' in full.content.decode()
     assert "<html" not in fragment.content.decode() and 'id="search-results"' in fragment.content.decode()
-    assert "نیمکت پارکی فلزی" in fragment.content.decode()
+    assert "<mark>نیمکت</mark> پارکی فلزی" in fragment.content.decode()  # the match marked
     assert "HX-Request" in full["Vary"]
 
 
@@ -182,6 +182,7 @@ def test_search_box_updates_the_results_as_the_clerk_types(client, tenant, catal
 def test_arabic_letters_find_the_persian_item(client, tenant, catalog):
     client.force_login(tenant.users["district9"])
     page = client.get(reverse("catalog:item_list"), {"q": "نيمكت"}).content.decode()
+    page = page.replace("<mark>", "").replace("</mark>", "")
     assert "نیمکت پارکی فلزی" in page and "نیمکت بتنی" in page and "کاشت نهال" not in page
 
 
@@ -514,7 +515,8 @@ def test_demo_catalog_gives_every_provider_items_and_price_history_idempotently(
     from django.core.management import call_command
 
     from hamyar.accounts.models import User
-    from hamyar.catalog.demo import CATALOG, load_catalog_demo
+    from hamyar.catalog.demo import CATALOG, SYNONYMS, load_catalog_demo
+    from hamyar.catalog.models import SearchSynonym
     from hamyar.directory.models import Organization
 
     call_command("load_demo", verbosity=0)
@@ -532,7 +534,14 @@ def test_demo_catalog_gives_every_provider_items_and_price_history_idempotently(
 
     client.force_login(User.objects.get(username="district9"))
     page = client.get(reverse("catalog:item_list"), {"q": "نیمکت وکیل آباد"}).content.decode()
-    assert "نیمکت پارکی فلزی-چوبی دو متری" in page
+    assert "نیمکت پارکی فلزی-چوبی دو متری" in page.replace("<mark>", "").replace("</mark>", "")
+    # The demo's synonyms: «چراغ ال ای دی» finds the lamps named «LED», in the catalog and the picker.
+    assert SearchSynonym.objects.filter(organization=org).count() == len(SYNONYMS)
+    leds = {i.pk for i in items.filter(name__contains="LED", is_active=True)}
+    assert len(leds) == 4
+    for url in (reverse("catalog:item_list"), reverse("needs:item_picker")):
+        found = client.get(url, {"q": "چراغ ال ای دی"}).context["items"]
+        assert {i.pk for i in found} == leds, url
     signs = client.get(reverse("catalog:item_list"), {"q": "تابلو ترافیکی"}).content.decode()
     assert "شبرنگ" not in signs  # تابلوسازی ایمن‌راه's agreement has expired
     client.force_login(User.objects.get(username="commerce"))

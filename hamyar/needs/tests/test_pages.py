@@ -162,6 +162,7 @@ def test_the_create_form_renders_for_a_municipality_and_an_officer(client, tenan
 def test_the_item_picker_finds_offered_items_as_typed_with_arabic_letters(client, tenant, catalog):
     client.force_login(tenant.users["district9"])
     html = client.get(reverse("needs:item_picker"), {"q": "نيمكت"}).content.decode()
+    html = html.replace("<mark>", "").replace("</mark>", "")  # the matches are marked
     assert catalog.bench.name in html and catalog.lamp.name not in html
     assert catalog.lamp.name not in client.get(reverse("needs:item_picker"), {"q": "چراغ"}).content.decode()
     row = client.get(reverse("needs:line_row"), {"item": catalog.bench.pk})
