@@ -225,8 +225,8 @@ def _answers_a_file(op: dict) -> bool:
                for answer in op["responses"].values() for media in answer.get("content", {}))
 
 
-def _calls(operation, strategy, examples: int, path_ids: list[int], references: dict[str, list[int]],
-           secret_owner: str, secret: str, app) -> typing.Callable[[], list[tuple[int, str]]]:
+def _fuzz(operation, strategy, examples: int, path_ids: list[int], references: dict[str, list[int]],
+          secret_owner: str, secret: str, app) -> list[tuple[int, str]]:
     """A bounded run of generated calls to one route with one user's token: (status, failure) each."""
     answers: list[tuple[int, str]] = []
 
@@ -253,18 +253,16 @@ def _calls(operation, strategy, examples: int, path_ids: list[int], references: 
         else:
             answers.append((response.status_code, ""))
 
-    def run() -> list[tuple[int, str]]:
-        call()
-        return answers
-
-    return run
+    call()
+    return answers
 
 
 def test_the_api_answers_as_its_document_says(tenant, other_tenant, wsgi_app, record_property):
+    app = wsgi_app
     scope_rows.build_rows_of_every_kind(tenant, other_tenant)
     _more_rows(tenant)
     secrets = {role: api_token_create(acting_user=tenant.users[role], name=TOKEN_NAME)[1] for role in ROLES}
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     references = {field: _ids(tenant, label) for field, label in BODY_REFERENCES.items()}
     statuses: dict[str, Counter] = defaultdict(Counter)
     failures: list[str] = []
@@ -278,9 +276,8 @@ def test_the_api_answers_as_its_document_says(tenant, other_tenant, wsgi_app, re
         strategy = operation.as_strategy()
         examples = FILE_EXAMPLES if _answers_a_file(op) else EXAMPLES
         for role in ROLES:
-            run = _calls(operation, strategy, examples, path_ids, references, role, secrets[role],
-                         wsgi_app)
-            for status, failure in run():
+            answers = _fuzz(operation, strategy, examples, path_ids, references, role, secrets[role], app)
+            for status, failure in answers:
                 statuses[operation.label][status] += 1
                 if failure and status >= 500 and operation.label in KNOWN_SERVER_ERRORS:
                     known.add(f"{operation.label} → {status}: {KNOWN_SERVER_ERRORS[operation.label]}")
