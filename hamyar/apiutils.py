@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Model, Q, QuerySet
@@ -28,8 +28,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
+from ninja.openapi.schema import BODY_CONTENT_TYPES, REF_TEMPLATE, OpenAPISchema
+from ninja.operation import Operation
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
+from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import AfterValidator, BeforeValidator, StrictInt, WithJsonSchema, create_model
 from pydantic.fields import FieldInfo
@@ -157,7 +160,9 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]] | None = None
 
 
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# Methods that read; every other one writes, and so may be refused for the object's state.
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+MULTIPART = "multipart/form-data"
 
 
 def _validation_message(error: dict[str, Any]) -> str:
@@ -251,6 +256,12 @@ class HamyarAPI(NinjaAPI):
         kwargs.setdefault("renderer", PersianJSONRenderer())
         kwargs.setdefault("parser", StrictJSONParser())
         super().__init__(**kwargs)
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return HamyarOpenAPISchema(self, path_prefix)
 
     def set_default_exception_handlers(self) -> None:
         handlers: list[tuple[type[Exception], Callable]] = [
@@ -349,6 +360,92 @@ class HamyarAPI(NinjaAPI):
             return response
 
         return wrapper
+
+
+# ---------------------------------------------------------------- the OpenAPI document
+
+
+def _body_media_types(operation: Operation) -> set[str]:
+    declared = (operation.openapi_extra or {}).get("requestBody", {}).get("content", {})
+    return set(declared) | {
+        BODY_CONTENT_TYPES[model.__ninja_param_source__]
+        for model in operation.models if model.__ninja_param_source__ in BODY_CONTENT_TYPES
+    }
+
+
+def error_statuses(operation: Operation) -> dict[int, str]:
+    """The errors the API's own machinery can answer on `operation`, each with what it means.
+
+    Worked out from the route's shape (who may call it, its method, its input), so every
+    route documents them the day it is added and no decorator has to remember them.
+    """
+    methods, bodies = set(operation.methods), _body_media_types(operation)
+    statuses: dict[int, str] = {}
+    if MULTIPART in bodies:
+        statuses[400] = "The multipart body cannot be read."
+    if operation.auth_callbacks:
+        statuses[401] = "Not signed in, or the API token is missing, wrong, revoked or expired."
+        statuses[403] = ("The user's role does not allow this action (or, with the browser session, "
+                         "the CSRF check failed).")
+    statuses[404] = "No such object, or it is outside the user's scope: both look the same."
+    if methods - SAFE_METHODS:
+        statuses[409] = "The action is not allowed in the object's current state" + (
+            "; or a request with the same Idempotency-Key is still running." if "POST" in methods else "."
+        )
+    if bodies:
+        statuses[413] = "The request body is too large."
+    if operation.models or "POST" in methods:
+        statuses[422] = "The input is not valid: `fields` gives each field's problems."
+    return statuses
+
+
+def file_download(*media_types: str, description: str = "The file.") -> dict[str, Any]:
+    """OpenAPI extra for a route that answers a file: its media types, so clients know what comes."""
+    content = {media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in media_types}
+    return {"responses": {200: {"description": description, "content": content}}}
+
+
+IDEMPOTENCY_KEY_PARAMETER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": "Send the same key again to retry this POST safely: it creates nothing twice.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]([ -~]{0,198}[!-~])?$"},
+}
+
+
+class HamyarOpenAPISchema(OpenAPISchema):
+    """The API's document: every answer a route can give, and one schema per component name.
+
+    Ninja keeps the last of two schemas that share a name, so the document would describe one
+    class where another is served; here the document refuses to be built instead.
+    """
+
+    def responses(self, operation: Operation) -> dict[int, Any]:
+        result = super().responses(operation)
+        errors = error_statuses(operation)
+        if errors:
+            self.add_schema_definitions({"ErrorOut": ErrorOut.model_json_schema(
+                ref_template=REF_TEMPLATE, schema_generator=NinjaGenerateJsonSchema, mode="serialization")})
+        error = {"schema": {"$ref": REF_TEMPLATE.format(model="ErrorOut")}}
+        error_content = {self.api.renderer.media_type: error}
+        for status, description in errors.items():
+            result.setdefault(status, {"content": error_content})["description"] = description
+        return dict(sorted(result.items()))
+
+    def operation_parameters(self, operation: Operation) -> list[dict[str, Any]]:
+        parameters = super().operation_parameters(operation)
+        if "POST" in operation.methods:
+            parameters.append(dict(IDEMPOTENCY_KEY_PARAMETER))
+        return parameters
+
+    def add_schema_definitions(self, definitions: dict) -> None:
+        for name, schema in definitions.items():
+            if name in self.schemas and self.schemas[name] != schema:
+                raise ImproperlyConfigured(
+                    f"Two different schemas are named {name!r} in the OpenAPI document; name each its own."
+                )
+        super().add_schema_definitions(definitions)
 
 
 class PersianJSONRenderer(JSONRenderer):
@@ -487,6 +584,20 @@ def paginate(queryset: QuerySet, page: PageQuery) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- references and roles
+
+
+class Ref(Schema):
+    """Another record, by id and name."""
+
+    id: int
+    name: str
+
+
+class NumberRef(Schema):
+    """Another record, by id and its number (an invoice's, an order's)."""
+
+    id: int
+    number: str
 
 
 def describe(model: type[Model]) -> dict[str, str]:

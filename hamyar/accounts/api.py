@@ -12,11 +12,11 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
 from hamyar.apiutils import (
-    ERRORS,
     MAX_ID,
     Id,
     InputSchema,
     PageQuery,
+    Ref,
     describe,
     page_of,
     paginate,
@@ -32,10 +32,6 @@ from .scoping import membership_of, require_role
 
 router = Router(tags=["accounts"])
 
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 class UserOut(Schema):
@@ -57,7 +53,7 @@ class MeOut(Schema):
     provider: Ref | None
 
 
-@router.get("/me", response={200: MeOut, **ERRORS})
+@router.get("/me", response={200: MeOut})
 def me(request: HttpRequest) -> Any:
     """The calling user, their role, and the organization, municipality or provider they act for."""
     membership = membership_of(request.auth)
@@ -92,13 +88,13 @@ class TokenIn(InputSchema):
     expires_at: AwareDatetime | None = None
 
 
-@router.get("/tokens", response={200: page_of(TokenOut), **ERRORS}, openapi_extra=describe(ApiToken))
+@router.get("/tokens", response={200: page_of(TokenOut)}, openapi_extra=describe(ApiToken))
 def list_tokens(request: HttpRequest, page: Query[PageQuery]) -> Any:
     """Your own tokens, newest first; never their secrets."""
     return paginate(selectors.api_token_list(user=request.auth), page)
 
 
-@router.post("/tokens", response={201: TokenCreatedOut, **ERRORS}, openapi_extra=describe(ApiToken))
+@router.post("/tokens", response={201: TokenCreatedOut}, openapi_extra=describe(ApiToken))
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     token, secret = services.api_token_create(
         acting_user=request.auth, name=payload.name, expires_at=payload.expires_at
@@ -107,7 +103,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     return Status(201, token)
 
 
-@router.delete("/tokens/{id}", response={204: None, **ERRORS}, openapi_extra=describe(ApiToken))
+@router.delete("/tokens/{id}", response={204: None}, openapi_extra=describe(ApiToken))
 def revoke_token(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     """Revoke one of your own tokens; it stops working at once."""
     token = selectors.api_token_get(user=request.auth, pk=id)
@@ -140,21 +136,21 @@ class MarkedOut(Schema):
     marked: int
 
 
-@router.get("/notifications", response={200: page_of(NotificationOut), **ERRORS},
+@router.get("/notifications", response={200: page_of(NotificationOut)},
             openapi_extra=describe(Notification), tags=["notifications"])
 def list_notifications(request: HttpRequest, page: Query[NotificationQuery]) -> Any:
     """Your own notifications, newest first; no one reads another person's, even a colleague's."""
     return paginate(selectors.notification_list(user=request.auth, unread=page.unread), page)
 
 
-@router.post("/notifications/read-all", response={200: MarkedOut, **ERRORS},
+@router.post("/notifications/read-all", response={200: MarkedOut},
              openapi_extra=describe(Notification), tags=["notifications"])
 def read_all_notifications(request: HttpRequest) -> Any:
     """Mark all your unread notifications read."""
     return {"marked": services.notification_mark_all_read(acting_user=request.auth)}
 
 
-@router.post("/notifications/{id}/read", response={200: NotificationOut, **ERRORS},
+@router.post("/notifications/{id}/read", response={200: NotificationOut},
              openapi_extra=describe(Notification), tags=["notifications"])
 def read_notification(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     """Mark one of your notifications read (again is harmless); another person's is 404."""
@@ -218,7 +214,7 @@ def _refs(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
                         provider=directory.provider_get)
 
 
-@router.post("/members", response={201: MemberOut, **ERRORS}, openapi_extra=describe(Membership),
+@router.post("/members", response={201: MemberOut}, openapi_extra=describe(Membership),
              tags=["members"])
 def create_member(request: HttpRequest, payload: MemberIn) -> Any:
     """A new user with a role (org admins only); a municipality user may be given its post."""
@@ -228,7 +224,7 @@ def create_member(request: HttpRequest, payload: MemberIn) -> Any:
     return Status(201, selectors.membership_get(user=request.auth, pk=user.membership.pk))
 
 
-@router.patch("/members/{id}", response={200: MemberOut, **ERRORS}, openapi_extra=describe(Membership),
+@router.patch("/members/{id}", response={200: MemberOut}, openapi_extra=describe(Membership),
               tags=["members"])
 def update_member(request: HttpRequest, payload: MemberPatch, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     """Change a member's role, binding, municipal post or job title (org admins only)."""

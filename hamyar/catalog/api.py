@@ -18,13 +18,14 @@ from pydantic import StrictBool, StrictInt
 
 from hamyar.accounts.scoping import require_role
 from hamyar.apiutils import (
-    ERRORS,
     MAX_ID,
     MAX_TEXT,
     Id,
     InputSchema,
     PageQuery,
+    Ref,
     describe,
+    file_download,
     page_of,
     paginate,
     partial,
@@ -52,12 +53,6 @@ MAX_PRICE = 10**15
 def _jalali(value: date | None) -> str | None:
     return format_jalali_date(value, persian_digits=False) if value else None
 
-
-class Ref(Schema):
-    """Another record, by id and name."""
-
-    id: int
-    name: str
 
 
 class Offer(Schema):
@@ -178,7 +173,7 @@ def _search_page(request: HttpRequest, filters: ItemQuery, arguments: dict[str, 
     return {"items": found, "next_cursor": next_cursor}
 
 
-@items.get("", response={200: page_of(ItemOut), **ERRORS}, openapi_extra=describe(CatalogItem))
+@items.get("", response={200: page_of(ItemOut)}, openapi_extra=describe(CatalogItem))
 def list_items(request: HttpRequest, filters: Query[ItemQuery]) -> Any:
     """Items the caller may see; with `q`, the search's ranking, otherwise by name (keyset pages)."""
     low, high = filters.price_min, filters.price_max
@@ -202,12 +197,12 @@ def _detail(item: CatalogItem) -> CatalogItem:
     return item
 
 
-@items.get("/{id}", response={200: ItemDetailOut, **ERRORS}, openapi_extra=describe(CatalogItem))
+@items.get("/{id}", response={200: ItemDetailOut}, openapi_extra=describe(CatalogItem))
 def get_item(request: HttpRequest, id: int = PathId) -> Any:
     return _detail(selectors.item_get(user=request.auth, pk=id))
 
 
-@items.post("", response={201: ItemDetailOut, **ERRORS}, openapi_extra=describe(CatalogItem))
+@items.post("", response={201: ItemDetailOut}, openapi_extra=describe(CatalogItem))
 def create_item(request: HttpRequest, payload: ItemIn) -> Any:
     require_role(request.auth, *services.CATALOG_EDITORS)
     data = resolve_refs(request.auth, payload.model_dump(), provider=directory.provider_get,
@@ -216,7 +211,7 @@ def create_item(request: HttpRequest, payload: ItemIn) -> Any:
     return Status(201, _detail(selectors.item_get(user=request.auth, pk=item.pk)))
 
 
-@items.patch("/{id}", response={200: ItemDetailOut, **ERRORS}, openapi_extra=describe(CatalogItem))
+@items.patch("/{id}", response={200: ItemDetailOut}, openapi_extra=describe(CatalogItem))
 def update_item(request: HttpRequest, payload: ItemPatch, id: int = PathId) -> Any:
     item = selectors.item_get(user=request.auth, pk=id)
     require_role(request.auth, *services.CATALOG_EDITORS)
@@ -276,12 +271,12 @@ class PriceListQuery(PageQuery):
 price_lists = Router(tags=["price lists"])
 
 
-@price_lists.get("", response={200: page_of(PriceListOut), **ERRORS}, openapi_extra=describe(PriceList))
+@price_lists.get("", response={200: page_of(PriceListOut)}, openapi_extra=describe(PriceList))
 def list_price_lists(request: HttpRequest, filters: Query[PriceListQuery]) -> Any:
     return paginate(selectors.price_list_list(user=request.auth, provider_id=filters.provider), filters)
 
 
-@price_lists.get("/{id}", response={200: PriceListDetailOut, **ERRORS}, openapi_extra=describe(PriceList))
+@price_lists.get("/{id}", response={200: PriceListDetailOut}, openapi_extra=describe(PriceList))
 def get_price_list(request: HttpRequest, id: int = PathId) -> Any:
     price_list = selectors.price_list_get(user=request.auth, pk=id)
     price_list.visible_prices = list(selectors.price_list_prices(user=request.auth, price_list=price_list))
@@ -290,7 +285,8 @@ def get_price_list(request: HttpRequest, id: int = PathId) -> Any:
 
 
 @price_lists.get(
-    "/{id}/export", response={200: None, **ERRORS}, openapi_extra=describe(PriceList),
+    "/{id}/export", response={200: None},
+    openapi_extra={**describe(PriceList), **file_download(services.sheets.XLSX_CONTENT_TYPE)},
     summary="Download the price list as xlsx (the import format)",
 )
 def export_price_list(request: HttpRequest, id: int = PathId) -> Any:

@@ -15,13 +15,13 @@ from pydantic import StrictBool, StrictInt
 from hamyar.accounts.choices import Role
 from hamyar.accounts.scoping import require_role
 from hamyar.apiutils import (
-    ERRORS,
     MAX_ID,
     MAX_TEXT,
     DateInput,
     Id,
     InputSchema,
     PageQuery,
+    Ref,
     decimal_input,
     describe,
     page_of,
@@ -62,12 +62,6 @@ def _check_role(request: HttpRequest, roles: tuple[Role, ...]) -> None:
 def _jalali(value: date) -> str:
     return format_jalali_date(value, persian_digits=False)
 
-
-class Ref(Schema):
-    """Another record, by id and name."""
-
-    id: int
-    name: str
 
 
 # ---------------------------------------------------------------- municipalities
@@ -116,7 +110,7 @@ class MunicipalityQuery(PageQuery):
 municipalities = Router(tags=["municipalities"])
 
 
-@municipalities.get("", response={200: page_of(MunicipalityOut), **ERRORS},
+@municipalities.get("", response={200: page_of(MunicipalityOut)},
                     openapi_extra=describe(Municipality))
 def list_municipalities(request: HttpRequest, filters: Query[MunicipalityQuery]) -> Any:
     qs = selectors.municipality_list(user=request.auth, q=filters.q, kind=filters.kind,
@@ -124,19 +118,19 @@ def list_municipalities(request: HttpRequest, filters: Query[MunicipalityQuery])
     return paginate(qs, filters)
 
 
-@municipalities.get("/{id}", response={200: MunicipalityOut, **ERRORS}, openapi_extra=describe(Municipality))
+@municipalities.get("/{id}", response={200: MunicipalityOut}, openapi_extra=describe(Municipality))
 def get_municipality(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.municipality_get(user=request.auth, pk=id)
 
 
-@municipalities.post("", response={201: MunicipalityOut, **ERRORS}, openapi_extra=describe(Municipality))
+@municipalities.post("", response={201: MunicipalityOut}, openapi_extra=describe(Municipality))
 def create_municipality(request: HttpRequest, payload: MunicipalityIn) -> Any:
     _check_role(request, MUNICIPALITY_EDITORS)
     data = resolve_refs(request.auth, payload.model_dump(), parent=selectors.municipality_get)
     return Status(201, services.municipality_create(acting_user=request.auth, data=data))
 
 
-@municipalities.patch("/{id}", response={200: MunicipalityOut, **ERRORS},
+@municipalities.patch("/{id}", response={200: MunicipalityOut},
                       openapi_extra=describe(Municipality))
 def update_municipality(request: HttpRequest, payload: MunicipalityPatch, id: int = PathId) -> Any:
     municipality = selectors.municipality_get(user=request.auth, pk=id)
@@ -183,26 +177,26 @@ class AssetQuery(PageQuery):
 assets = Router(tags=["assets"])
 
 
-@assets.get("", response={200: page_of(AssetOut), **ERRORS}, openapi_extra=describe(MunicipalAsset))
+@assets.get("", response={200: page_of(AssetOut)}, openapi_extra=describe(MunicipalAsset))
 def list_assets(request: HttpRequest, filters: Query[AssetQuery]) -> Any:
     qs = selectors.asset_list(user=request.auth, municipality_id=filters.municipality, kind=filters.kind,
                               q=filters.q)
     return paginate(qs, filters)
 
 
-@assets.get("/{id}", response={200: AssetOut, **ERRORS}, openapi_extra=describe(MunicipalAsset))
+@assets.get("/{id}", response={200: AssetOut}, openapi_extra=describe(MunicipalAsset))
 def get_asset(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.asset_get(user=request.auth, pk=id)
 
 
-@assets.post("", response={201: AssetOut, **ERRORS}, openapi_extra=describe(MunicipalAsset))
+@assets.post("", response={201: AssetOut}, openapi_extra=describe(MunicipalAsset))
 def create_asset(request: HttpRequest, payload: AssetIn) -> Any:
     _check_role(request, services.ASSET_EDITORS)
     data = resolve_refs(request.auth, payload.model_dump(), municipality=selectors.municipality_get)
     return Status(201, services.asset_create(acting_user=request.auth, data=data))
 
 
-@assets.patch("/{id}", response={200: AssetOut, **ERRORS}, openapi_extra=describe(MunicipalAsset))
+@assets.patch("/{id}", response={200: AssetOut}, openapi_extra=describe(MunicipalAsset))
 def update_asset(request: HttpRequest, payload: AssetPatch, id: int = PathId) -> Any:
     asset = selectors.asset_get(user=request.auth, pk=id)
     _check_role(request, services.ASSET_EDITORS)
@@ -266,24 +260,24 @@ class ProviderQuery(PageQuery):
 providers = Router(tags=["providers"])
 
 
-@providers.get("", response={200: page_of(ProviderOut), **ERRORS}, openapi_extra=describe(Provider))
+@providers.get("", response={200: page_of(ProviderOut)}, openapi_extra=describe(Provider))
 def list_providers(request: HttpRequest, filters: Query[ProviderQuery]) -> Any:
     qs = selectors.provider_list(user=request.auth, q=filters.q, kind=filters.kind, domain_id=filters.domain)
     return paginate(qs, filters)
 
 
-@providers.get("/{id}", response={200: ProviderOut, **ERRORS}, openapi_extra=describe(Provider))
+@providers.get("/{id}", response={200: ProviderOut}, openapi_extra=describe(Provider))
 def get_provider(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.provider_get(user=request.auth, pk=id)
 
 
-@providers.post("", response={201: ProviderOut, **ERRORS}, openapi_extra=describe(Provider))
+@providers.post("", response={201: ProviderOut}, openapi_extra=describe(Provider))
 def create_provider(request: HttpRequest, payload: ProviderIn) -> Any:
     _check_role(request, services.DIRECTORY_EDITORS)
     return Status(201, services.provider_create(acting_user=request.auth, data=payload.model_dump()))
 
 
-@providers.patch("/{id}", response={200: ProviderOut, **ERRORS}, openapi_extra=describe(Provider))
+@providers.patch("/{id}", response={200: ProviderOut}, openapi_extra=describe(Provider))
 def update_provider(request: HttpRequest, payload: ProviderPatch, id: int = PathId) -> Any:
     provider = selectors.provider_get(user=request.auth, pk=id)
     _check_role(request, services.DIRECTORY_EDITORS)
@@ -319,24 +313,24 @@ class DomainQuery(PageQuery):
 domains = Router(tags=["domains"])
 
 
-@domains.get("", response={200: page_of(DomainOut), **ERRORS}, openapi_extra=describe(ServiceDomain))
+@domains.get("", response={200: page_of(DomainOut)}, openapi_extra=describe(ServiceDomain))
 def list_domains(request: HttpRequest, filters: Query[DomainQuery]) -> Any:
     return paginate(selectors.domain_list(user=request.auth, parent_id=filters.parent), filters)
 
 
-@domains.get("/{id}", response={200: DomainOut, **ERRORS}, openapi_extra=describe(ServiceDomain))
+@domains.get("/{id}", response={200: DomainOut}, openapi_extra=describe(ServiceDomain))
 def get_domain(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.domain_get(user=request.auth, pk=id)
 
 
-@domains.post("", response={201: DomainOut, **ERRORS}, openapi_extra=describe(ServiceDomain))
+@domains.post("", response={201: DomainOut}, openapi_extra=describe(ServiceDomain))
 def create_domain(request: HttpRequest, payload: DomainIn) -> Any:
     _check_role(request, services.DIRECTORY_EDITORS)
     data = resolve_refs(request.auth, payload.model_dump(), parent=selectors.domain_get)
     return Status(201, services.domain_create(acting_user=request.auth, data=data))
 
 
-@domains.patch("/{id}", response={200: DomainOut, **ERRORS}, openapi_extra=describe(ServiceDomain))
+@domains.patch("/{id}", response={200: DomainOut}, openapi_extra=describe(ServiceDomain))
 def update_domain(request: HttpRequest, payload: DomainPatch, id: int = PathId) -> Any:
     domain = selectors.domain_get(user=request.auth, pk=id)
     _check_role(request, services.DIRECTORY_EDITORS)
@@ -378,19 +372,19 @@ class CapabilityQuery(PageQuery):
 capabilities = Router(tags=["capabilities"])
 
 
-@capabilities.get("", response={200: page_of(CapabilityOut), **ERRORS}, openapi_extra=describe(Capability))
+@capabilities.get("", response={200: page_of(CapabilityOut)}, openapi_extra=describe(Capability))
 def list_capabilities(request: HttpRequest, filters: Query[CapabilityQuery]) -> Any:
     qs = selectors.capability_list(user=request.auth, provider_id=filters.provider,
                                    domain_id=filters.domain, min_level=filters.min_level)
     return paginate(qs, filters)
 
 
-@capabilities.get("/{id}", response={200: CapabilityOut, **ERRORS}, openapi_extra=describe(Capability))
+@capabilities.get("/{id}", response={200: CapabilityOut}, openapi_extra=describe(Capability))
 def get_capability(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.capability_get(user=request.auth, pk=id)
 
 
-@capabilities.post("", response={201: CapabilityOut, **ERRORS}, openapi_extra=describe(Capability))
+@capabilities.post("", response={201: CapabilityOut}, openapi_extra=describe(Capability))
 def create_capability(request: HttpRequest, payload: CapabilityIn) -> Any:
     _check_role(request, services.DIRECTORY_EDITORS)
     data = resolve_refs(request.auth, payload.model_dump(), provider=selectors.provider_get,
@@ -398,7 +392,7 @@ def create_capability(request: HttpRequest, payload: CapabilityIn) -> Any:
     return Status(201, services.capability_create(acting_user=request.auth, data=data))
 
 
-@capabilities.patch("/{id}", response={200: CapabilityOut, **ERRORS}, openapi_extra=describe(Capability))
+@capabilities.patch("/{id}", response={200: CapabilityOut}, openapi_extra=describe(Capability))
 def update_capability(request: HttpRequest, payload: CapabilityPatch, id: int = PathId) -> Any:
     capability = selectors.capability_get(user=request.auth, pk=id)
     _check_role(request, services.DIRECTORY_EDITORS)
@@ -457,18 +451,18 @@ class AgreementQuery(PageQuery):
 agreements = Router(tags=["agreements"])
 
 
-@agreements.get("", response={200: page_of(AgreementOut), **ERRORS}, openapi_extra=describe(AgencyAgreement))
+@agreements.get("", response={200: page_of(AgreementOut)}, openapi_extra=describe(AgencyAgreement))
 def list_agreements(request: HttpRequest, filters: Query[AgreementQuery]) -> Any:
     qs = selectors.agreement_list(user=request.auth, supplier_id=filters.supplier, status=filters.status)
     return paginate(qs, filters)
 
 
-@agreements.get("/{id}", response={200: AgreementOut, **ERRORS}, openapi_extra=describe(AgencyAgreement))
+@agreements.get("/{id}", response={200: AgreementOut}, openapi_extra=describe(AgencyAgreement))
 def get_agreement(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.agreement_get(user=request.auth, pk=id)
 
 
-@agreements.post("", response={201: AgreementOut, **ERRORS}, openapi_extra=describe(AgencyAgreement))
+@agreements.post("", response={201: AgreementOut}, openapi_extra=describe(AgencyAgreement))
 def create_agreement(request: HttpRequest, payload: AgreementIn) -> Any:
     _check_role(request, services.DIRECTORY_EDITORS)
     data = resolve_refs(request.auth, payload.model_dump(), supplier=selectors.provider_get,
@@ -476,7 +470,7 @@ def create_agreement(request: HttpRequest, payload: AgreementIn) -> Any:
     return Status(201, services.agreement_create(acting_user=request.auth, data=data))
 
 
-@agreements.patch("/{id}", response={200: AgreementOut, **ERRORS}, openapi_extra=describe(AgencyAgreement))
+@agreements.patch("/{id}", response={200: AgreementOut}, openapi_extra=describe(AgencyAgreement))
 def update_agreement(request: HttpRequest, payload: AgreementPatch, id: int = PathId) -> Any:
     agreement = selectors.agreement_get(user=request.auth, pk=id)
     _check_role(request, services.DIRECTORY_EDITORS)

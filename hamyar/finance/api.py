@@ -20,14 +20,15 @@ from ninja.responses import Status
 from pydantic import StrictInt
 
 from hamyar.apiutils import (
-    ERRORS,
     MAX_ID,
     DateInput,
-    ErrorOut,
     Id,
     InputSchema,
+    NumberRef,
     PageQuery,
+    Ref,
     describe,
+    file_download,
     page_of,
     paginate,
     resolve_refs,
@@ -47,7 +48,6 @@ router = Router(tags=["finance"])
 
 PathId = Path(..., ge=1, le=MAX_ID)
 QueryId = Field(None, ge=1, le=MAX_ID)
-RESPONSES = {**ERRORS, 409: ErrorOut}
 
 
 def _jalali(value: dt.date | None) -> str | None:
@@ -63,14 +63,6 @@ def _file(content: bytes, content_type: str, filename: str, *, inline: bool = Fa
 # ---------------------------------------------------------------- schemas
 
 
-class Ref(Schema):
-    id: int
-    name: str
-
-
-class NumberRef(Schema):
-    id: int
-    number: str
 
 
 class InvoiceOut(Schema):
@@ -353,7 +345,7 @@ class RangeQuery(Schema):
 # ---------------------------------------------------------------- invoices
 
 
-@router.get("/invoices", response={200: page_of(InvoiceOut), **RESPONSES}, openapi_extra=describe(Invoice))
+@router.get("/invoices", response={200: page_of(InvoiceOut)}, openapi_extra=describe(Invoice))
 def list_invoices(request: HttpRequest, filters: Query[InvoiceQuery]) -> Any:
     """The caller's invoices: a municipality's own, all of the organization for its officers."""
     rows = selectors.invoice_list(
@@ -366,7 +358,7 @@ def list_invoices(request: HttpRequest, filters: Query[InvoiceQuery]) -> Any:
     return paginate(rows, filters)
 
 
-@router.post("/invoices", response={201: InvoiceDetailOut, **RESPONSES}, openapi_extra=describe(Invoice))
+@router.post("/invoices", response={201: InvoiceDetailOut}, openapi_extra=describe(Invoice))
 def create_invoice(request: HttpRequest, payload: InvoiceCreateIn) -> Any:
     """A draft invoice of a received delivery or of a completed milestone's payment request (one of them)."""
     if (payload.delivery is None) == (payload.payment_request is None):
@@ -387,13 +379,13 @@ def create_invoice(request: HttpRequest, payload: InvoiceCreateIn) -> Any:
     return Status(201, selectors.invoice_get(user=request.auth, pk=invoice.pk))
 
 
-@router.get("/invoices/{id}", response={200: InvoiceDetailOut, **RESPONSES}, openapi_extra=describe(Invoice))
+@router.get("/invoices/{id}", response={200: InvoiceDetailOut}, openapi_extra=describe(Invoice))
 def get_invoice(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.invoice_get(user=request.auth, pk=id)
 
 
 @router.post(
-    "/invoices/{id}/issue", response={200: InvoiceDetailOut, **RESPONSES}, openapi_extra=describe(Invoice)
+    "/invoices/{id}/issue", response={200: InvoiceDetailOut}, openapi_extra=describe(Invoice)
 )
 def issue_invoice(request: HttpRequest, payload: IssueIn, id: int = PathId) -> Any:
     """Draft → issued, with its issue and due dates; the municipality is told."""
@@ -408,7 +400,7 @@ def issue_invoice(request: HttpRequest, payload: IssueIn, id: int = PathId) -> A
 
 
 @router.post(
-    "/invoices/{id}/void", response={200: InvoiceDetailOut, **RESPONSES}, openapi_extra=describe(Invoice)
+    "/invoices/{id}/void", response={200: InvoiceDetailOut}, openapi_extra=describe(Invoice)
 )
 def void_invoice(request: HttpRequest, payload: VoidIn, id: int = PathId) -> Any:
     """Void a draft or an issued, unpaid invoice, with a reason; its source can be billed again."""
@@ -417,7 +409,8 @@ def void_invoice(request: HttpRequest, payload: VoidIn, id: int = PathId) -> Any
     return selectors.invoice_get(user=request.auth, pk=id)
 
 
-@router.get("/invoices/{id}/pdf", response={200: None, **RESPONSES}, openapi_extra=describe(Invoice))
+@router.get("/invoices/{id}/pdf", response={200: None},
+            openapi_extra={**describe(Invoice), **file_download(documents.PDF_CONTENT_TYPE)})
 def invoice_pdf(request: HttpRequest, id: int = PathId) -> Any:
     invoice = selectors.invoice_get(user=request.auth, pk=id)
     return _file(
@@ -425,14 +418,15 @@ def invoice_pdf(request: HttpRequest, id: int = PathId) -> Any:
     )
 
 
-@router.get("/invoices/{id}/xlsx", response={200: None, **RESPONSES}, openapi_extra=describe(Invoice))
+@router.get("/invoices/{id}/xlsx", response={200: None},
+            openapi_extra={**describe(Invoice), **file_download(documents.XLSX_CONTENT_TYPE)})
 def invoice_xlsx(request: HttpRequest, id: int = PathId) -> Any:
     invoice = selectors.invoice_get(user=request.auth, pk=id)
     return _file(documents.invoice_xlsx(invoice), documents.XLSX_CONTENT_TYPE, f"{invoice.number}.xlsx")
 
 
 @router.post(
-    "/invoices/{id}/payments", response={201: PaymentOut, **RESPONSES}, openapi_extra=describe(Invoice)
+    "/invoices/{id}/payments", response={201: PaymentOut}, openapi_extra=describe(Invoice)
 )
 def record_payment(request: HttpRequest, payload: PaymentIn, id: int = PathId) -> Any:
     """A payment against an issued invoice: more than zero, at most its balance; the reference unique."""
@@ -452,7 +446,7 @@ def record_payment(request: HttpRequest, payload: PaymentIn, id: int = PathId) -
 # ---------------------------------------------------------------- payments
 
 
-@router.get("/payments", response={200: page_of(PaymentOut), **RESPONSES}, openapi_extra=describe(Payment))
+@router.get("/payments", response={200: page_of(PaymentOut)}, openapi_extra=describe(Payment))
 def list_payments(request: HttpRequest, filters: Query[PaymentQuery]) -> Any:
     rows = selectors.payment_list(
         user=request.auth, invoice_id=filters.invoice, municipality_id=filters.municipality
@@ -460,7 +454,7 @@ def list_payments(request: HttpRequest, filters: Query[PaymentQuery]) -> Any:
     return paginate(rows, filters)
 
 
-@router.get("/payments/{id}", response={200: PaymentOut, **RESPONSES}, openapi_extra=describe(Payment))
+@router.get("/payments/{id}", response={200: PaymentOut}, openapi_extra=describe(Payment))
 def get_payment(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.payment_get(user=request.auth, pk=id)
 
@@ -475,7 +469,7 @@ def _statement(request: HttpRequest, id: int, dates: RangeQuery) -> Statement:
 
 
 @router.get(
-    "/statements/{id}", response={200: StatementOut, **RESPONSES}, openapi_extra=describe(Municipality)
+    "/statements/{id}", response={200: StatementOut}, openapi_extra=describe(Municipality)
 )
 def get_statement(request: HttpRequest, dates: Query[RangeQuery], id: int = PathId) -> Any:
     """The statement of municipality `id`: opening balance, movements with the running balance, closing
@@ -483,7 +477,8 @@ def get_statement(request: HttpRequest, dates: Query[RangeQuery], id: int = Path
     return _statement(request, id, dates)
 
 
-@router.get("/statements/{id}/pdf", response={200: None, **RESPONSES}, openapi_extra=describe(Municipality))
+@router.get("/statements/{id}/pdf", response={200: None},
+            openapi_extra={**describe(Municipality), **file_download(documents.PDF_CONTENT_TYPE)})
 def statement_pdf(request: HttpRequest, dates: Query[RangeQuery], id: int = PathId) -> Any:
     statement = _statement(request, id, dates)
     return _file(
@@ -494,7 +489,8 @@ def statement_pdf(request: HttpRequest, dates: Query[RangeQuery], id: int = Path
     )
 
 
-@router.get("/statements/{id}/xlsx", response={200: None, **RESPONSES}, openapi_extra=describe(Municipality))
+@router.get("/statements/{id}/xlsx", response={200: None},
+            openapi_extra={**describe(Municipality), **file_download(documents.XLSX_CONTENT_TYPE)})
 def statement_xlsx(request: HttpRequest, dates: Query[RangeQuery], id: int = PathId) -> Any:
     statement = _statement(request, id, dates)
     return _file(
@@ -509,7 +505,7 @@ def statement_xlsx(request: HttpRequest, dates: Query[RangeQuery], id: int = Pat
 
 @router.get(
     "/commissions",
-    response={200: page_of(SettlementOut), **RESPONSES},
+    response={200: page_of(SettlementOut)},
     openapi_extra=describe(CommissionSettlement),
 )
 def list_commissions(request: HttpRequest, filters: Query[SettlementQuery]) -> Any:
@@ -521,7 +517,7 @@ def list_commissions(request: HttpRequest, filters: Query[SettlementQuery]) -> A
 
 
 @router.post(
-    "/commissions", response={201: SettlementOut, **RESPONSES}, openapi_extra=describe(CommissionSettlement)
+    "/commissions", response={201: SettlementOut}, openapi_extra=describe(CommissionSettlement)
 )
 def calculate_commission(request: HttpRequest, payload: CalculateIn) -> Any:
     """Calculate an agreement's commission for a period (once per agreement and period)."""
@@ -538,7 +534,7 @@ def calculate_commission(request: HttpRequest, payload: CalculateIn) -> Any:
 
 @router.get(
     "/commissions/{id}",
-    response={200: SettlementOut, **RESPONSES},
+    response={200: SettlementOut},
     openapi_extra=describe(CommissionSettlement),
 )
 def get_commission(request: HttpRequest, id: int = PathId) -> Any:
@@ -547,7 +543,7 @@ def get_commission(request: HttpRequest, id: int = PathId) -> Any:
 
 @router.post(
     "/commissions/{id}/settle",
-    response={200: SettlementOut, **RESPONSES},
+    response={200: SettlementOut},
     openapi_extra=describe(CommissionSettlement),
 )
 def settle_commission(request: HttpRequest, payload: SettleIn, id: int = PathId) -> Any:
@@ -563,7 +559,7 @@ def settle_commission(request: HttpRequest, payload: SettleIn, id: int = PathId)
 # ---------------------------------------------------------------- totals
 
 
-@router.get("/totals", response={200: TotalsOut, **RESPONSES}, openapi_extra=describe(Municipality))
+@router.get("/totals", response={200: TotalsOut}, openapi_extra=describe(Municipality))
 def get_totals(request: HttpRequest, page: Query[PageQuery]) -> Any:
     """What was invoiced, paid and is outstanding (and overdue), overall and by municipality (pages of
     `items`), over what the caller may see: the whole organization for executives and officers."""

@@ -8,6 +8,7 @@ and return the need.
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Query, Router, Schema
@@ -16,14 +17,15 @@ from pydantic import StrictInt
 
 from hamyar.accounts.scoping import require_role
 from hamyar.apiutils import (
-    ERRORS,
     MAX_ID,
     MAX_TEXT,
     DateInput,
     Id,
     InputSchema,
     PageQuery,
+    Ref,
     describe,
+    file_download,
     page_of,
     paginate,
     partial,
@@ -49,10 +51,6 @@ PathId = Path(..., ge=1, le=MAX_ID)
 def _jalali(value: date | None) -> str | None:
     return format_jalali_date(value, persian_digits=False) if value else None
 
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 class NeedOut(Schema):
@@ -94,7 +92,7 @@ class NeedOut(Schema):
         return _jalali(obj.desired_date)
 
 
-class LineOut(Schema):
+class NeedLineOut(Schema):
     id: int
     item: Ref | None = None
     description: str
@@ -144,7 +142,7 @@ def _hours(value) -> float | None:
 
 
 class NeedDetailOut(NeedOut):
-    lines: list[LineOut]
+    lines: list[NeedLineOut]
     attachments: list[AttachmentOut]
     assignments: list[AssignmentOut] = Field(..., description="A provider sees only its own.")
     clocks: list[ClockOut]
@@ -184,7 +182,7 @@ def _detail(request: HttpRequest, pk: int) -> Need:
 # ---------------------------------------------------------------- input
 
 
-class LineIn(InputSchema):
+class NeedLineIn(InputSchema):
     item: Id
     quantity: StrictInt = Field(..., ge=1, le=services.MAX_QUANTITY)
 
@@ -198,7 +196,7 @@ class NeedIn(InputSchema):
     site: Id | None = Field(None, description="One of the municipality's assets; required for a project.")
     budget_estimate: StrictInt | None = Field(None, ge=0, le=services.MAX_BUDGET, description="Rial")
     desired_date: DateInput | None = None
-    lines: list[LineIn] = Field(default_factory=list, max_length=services.MAX_LINES)
+    lines: list[NeedLineIn] = Field(default_factory=list, max_length=services.MAX_LINES)
 
 
 NeedPatch = partial(NeedIn)
@@ -225,7 +223,7 @@ class CompetingIn(InputSchema):
     count: StrictInt = Field(3, ge=1, le=services.MAX_COMPETING)
 
 
-class ReasonIn(InputSchema):
+class NeedReasonIn(InputSchema):
     reason: text(2000) = ""
 
 
@@ -245,7 +243,7 @@ def _resolve(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- needs
 
 
-@router.get("", response={200: page_of(NeedOut), **ERRORS}, openapi_extra=describe(Need))
+@router.get("", response={200: page_of(NeedOut)}, openapi_extra=describe(Need))
 def list_needs(request: HttpRequest, filters: Query[NeedQuery]) -> Any:
     """The needs the caller may see, newest first (keyset pages)."""
     rows = selectors.need_list(user=request.auth, status=filters.status, kind=filters.kind,
@@ -253,7 +251,7 @@ def list_needs(request: HttpRequest, filters: Query[NeedQuery]) -> Any:
     return paginate(rows, filters)
 
 
-@router.post("", response={201: NeedDetailOut, **ERRORS}, openapi_extra=describe(Need))
+@router.post("", response={201: NeedDetailOut}, openapi_extra=describe(Need))
 def create_need(request: HttpRequest, payload: NeedIn) -> Any:
     require_role(request.auth, *services.AUTHORS)
     data = _resolve(request, payload.model_dump())
@@ -261,7 +259,8 @@ def create_need(request: HttpRequest, payload: NeedIn) -> Any:
     return Status(201, _detail(request, need.pk))
 
 
-@router.get("/attachments/{id}", response={200: None, **ERRORS}, openapi_extra=describe(NeedAttachment),
+@router.get("/attachments/{id}", response={200: None},
+            openapi_extra={**describe(NeedAttachment), **file_download(*settings.HAMYAR_ATTACHMENT_TYPES)},
             summary="Download an attachment")
 def download_attachment(request: HttpRequest, id: int = PathId) -> Any:
     attachment = selectors.attachment_get(user=request.auth, pk=id)
@@ -276,19 +275,19 @@ def _file_response(attachment: NeedAttachment) -> FileResponse:
     return response
 
 
-@router.delete("/attachments/{id}", response={204: None, **ERRORS}, openapi_extra=describe(NeedAttachment))
+@router.delete("/attachments/{id}", response={204: None}, openapi_extra=describe(NeedAttachment))
 def remove_attachment(request: HttpRequest, id: int = PathId) -> Any:
     attachment = selectors.attachment_get(user=request.auth, pk=id)
     services.need_attachment_remove(attachment=attachment, acting_user=request.auth)
     return Status(204, None)
 
 
-@router.get("/{id}", response={200: NeedDetailOut, **ERRORS}, openapi_extra=describe(Need))
+@router.get("/{id}", response={200: NeedDetailOut}, openapi_extra=describe(Need))
 def get_need(request: HttpRequest, id: int = PathId) -> Any:
     return _detail(request, id)
 
 
-@router.patch("/{id}", response={200: NeedDetailOut, **ERRORS}, openapi_extra=describe(Need))
+@router.patch("/{id}", response={200: NeedDetailOut}, openapi_extra=describe(Need))
 def update_need(request: HttpRequest, payload: NeedPatch, id: int = PathId) -> Any:
     need = selectors.need_get(user=request.auth, pk=id)
     data = _resolve(request, payload.model_dump(exclude_unset=True))
@@ -302,12 +301,12 @@ def _transition(request: HttpRequest, id: int, service, **arguments) -> Any:
     return _detail(request, id)
 
 
-@router.post("/{id}/submit", response={200: NeedDetailOut, **ERRORS}, openapi_extra=describe(Need))
+@router.post("/{id}/submit", response={200: NeedDetailOut}, openapi_extra=describe(Need))
 def submit_need(request: HttpRequest, id: int = PathId) -> Any:
     return _transition(request, id, services.need_submit)
 
 
-@router.post("/{id}/triage", response={200: NeedDetailOut, **ERRORS}, openapi_extra=describe(Need))
+@router.post("/{id}/triage", response={200: NeedDetailOut}, openapi_extra=describe(Need))
 def triage_need(request: HttpRequest, payload: TriageIn, id: int = PathId) -> Any:
     need = selectors.need_get(user=request.auth, pk=id)
     data = resolve_refs(request.auth, payload.model_dump(), domain=directory.domain_get)
@@ -342,7 +341,7 @@ class MatchesOut(Schema):
     excluded: list[ExcludedOut]
 
 
-@router.get("/{id}/matches", response={200: MatchesOut, **ERRORS}, openapi_extra=describe(Need),
+@router.get("/{id}/matches", response={200: MatchesOut}, openapi_extra=describe(Need),
             summary="The providers ranked for the need, with the score per factor")
 def need_matches(request: HttpRequest, id: int = PathId) -> Any:
     need = selectors.need_get(user=request.auth, pk=id)
@@ -361,7 +360,7 @@ def need_matches(request: HttpRequest, id: int = PathId) -> Any:
     }
 
 
-@router.post("/{id}/assign", response={200: NeedDetailOut, **ERRORS}, openapi_extra=describe(Need))
+@router.post("/{id}/assign", response={200: NeedDetailOut}, openapi_extra=describe(Need))
 def assign_need(request: HttpRequest, payload: AssignIn, id: int = PathId) -> Any:
     need = selectors.need_get(user=request.auth, pk=id)
     require_role(request.auth, *services.OFFICERS)
@@ -371,23 +370,23 @@ def assign_need(request: HttpRequest, payload: AssignIn, id: int = PathId) -> An
     return _detail(request, id)
 
 
-@router.post("/{id}/request-competing", response={200: NeedDetailOut, **ERRORS}, openapi_extra=describe(Need))
+@router.post("/{id}/request-competing", response={200: NeedDetailOut}, openapi_extra=describe(Need))
 def request_competing(request: HttpRequest, payload: CompetingIn, id: int = PathId) -> Any:
     return _transition(request, id, services.need_request_competing, count=payload.count)
 
 
-@router.post("/{id}/reject", response={200: NeedDetailOut, **ERRORS}, openapi_extra=describe(Need))
-def reject_need(request: HttpRequest, payload: ReasonIn, id: int = PathId) -> Any:
+@router.post("/{id}/reject", response={200: NeedDetailOut}, openapi_extra=describe(Need))
+def reject_need(request: HttpRequest, payload: NeedReasonIn, id: int = PathId) -> Any:
     return _transition(request, id, services.need_reject, reason=payload.reason)
 
 
-@router.post("/{id}/cancel", response={200: NeedDetailOut, **ERRORS}, openapi_extra=describe(Need))
-def cancel_need(request: HttpRequest, payload: ReasonIn, id: int = PathId) -> Any:
+@router.post("/{id}/cancel", response={200: NeedDetailOut}, openapi_extra=describe(Need))
+def cancel_need(request: HttpRequest, payload: NeedReasonIn, id: int = PathId) -> Any:
     return _transition(request, id, services.need_cancel, reason=payload.reason)
 
 
-@router.post("/{id}/mark-gap", response={200: NeedDetailOut, **ERRORS}, openapi_extra=describe(Need))
-def mark_gap(request: HttpRequest, payload: ReasonIn, id: int = PathId) -> Any:
+@router.post("/{id}/mark-gap", response={200: NeedDetailOut}, openapi_extra=describe(Need))
+def mark_gap(request: HttpRequest, payload: NeedReasonIn, id: int = PathId) -> Any:
     return _transition(request, id, services.need_mark_gap, reason=payload.reason)
 
 
@@ -401,7 +400,7 @@ _UPLOAD = {
 }
 
 
-@router.post("/{id}/attachments", response={201: AttachmentOut, **ERRORS}, openapi_extra=_UPLOAD,
+@router.post("/{id}/attachments", response={201: AttachmentOut}, openapi_extra=_UPLOAD,
              summary="Attach a file (multipart/form-data, field `file`)")
 def upload_attachment(request: HttpRequest, id: int = PathId) -> Any:
     need = selectors.need_get(user=request.auth, pk=id)

@@ -11,6 +11,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,16 +23,16 @@ from pydantic import ValidationError as PydanticValidationError
 
 from hamyar.accounts.scoping import require_role
 from hamyar.apiutils import (
-    ERRORS,
     MAX_ID,
     MAX_TEXT,
     DateInput,
-    ErrorOut,
     Id,
     InputSchema,
     PageQuery,
+    Ref,
     decimal_input,
     describe,
+    file_download,
     page_of,
     paginate,
     partial,
@@ -68,7 +69,6 @@ router = Router(tags=["projects"])
 
 PathId = Path(..., ge=1, le=MAX_ID)
 QueryId = Field(None, ge=1, le=MAX_ID)
-RESPONSES = {**ERRORS, 409: ErrorOut}
 API = "/api/v1/projects"
 MAX_AMOUNT = services.MAX_AMOUNT
 
@@ -76,10 +76,6 @@ MAX_AMOUNT = services.MAX_AMOUNT
 def _jalali(value: date | datetime | None) -> str | None:
     return format_jalali_date(value, persian_digits=False) if value else None
 
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 class PersonOut(Schema):
@@ -556,7 +552,7 @@ class ProjectQuery(PageQuery):
     q: text(200) | None = None
 
 
-class ReasonIn(InputSchema):
+class ProjectReasonIn(InputSchema):
     reason: text(2000) = ""
 
 
@@ -620,7 +616,7 @@ class PaymentRequestQuery(PageQuery):
 # ---------------------------------------------------------------- projects
 
 
-@router.get("", response={200: page_of(ProjectOut), **RESPONSES}, openapi_extra=describe(Project))
+@router.get("", response={200: page_of(ProjectOut)}, openapi_extra=describe(Project))
 def list_projects(request: HttpRequest, filters: Query[ProjectQuery]) -> Any:
     """The projects the caller may see (the portfolio), newest start first (keyset pages)."""
     rows = selectors.project_list(
@@ -630,7 +626,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectQuery]) -> Any:
     return paginate(rows, filters)
 
 
-@router.post("", response={201: ProjectDetailOut, **RESPONSES}, openapi_extra=describe(Project))
+@router.post("", response={201: ProjectDetailOut}, openapi_extra=describe(Project))
 def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
     """An officer writes down a project in planning (the executing provider: the best match when omitted)."""
     require_role(request.auth, *services.OFFICERS)
@@ -641,7 +637,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
     return Status(201, _detail(request, project.pk))
 
 
-@router.post("/from-need", response={201: ProjectDetailOut, **RESPONSES}, openapi_extra=describe(Project),
+@router.post("/from-need", response={201: ProjectDetailOut}, openapi_extra=describe(Project),
              summary="Make the project of an approved project need")
 def create_from_need(request: HttpRequest, payload: FromNeedIn) -> Any:
     require_role(request.auth, *services.OFFICERS)
@@ -653,7 +649,7 @@ def create_from_need(request: HttpRequest, payload: FromNeedIn) -> Any:
 # Routes with a fixed first segment come before "/{id}".
 
 
-@router.get("/payment-requests", response={200: page_of(PaymentRequestOut), **RESPONSES},
+@router.get("/payment-requests", response={200: page_of(PaymentRequestOut)},
             openapi_extra=describe(PaymentRequest))
 def list_payment_requests(request: HttpRequest, filters: Query[PaymentRequestQuery]) -> Any:
     """What completed milestones ask to be paid, newest first (finance turns them into invoices)."""
@@ -664,7 +660,7 @@ def list_payment_requests(request: HttpRequest, filters: Query[PaymentRequestQue
     return paginate(rows, filters)
 
 
-@router.get("/payment-requests/{id}", response={200: PaymentRequestOut, **RESPONSES},
+@router.get("/payment-requests/{id}", response={200: PaymentRequestOut},
             openapi_extra=describe(PaymentRequest))
 def get_payment_request(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.payment_request_get(user=request.auth, pk=id)
@@ -673,12 +669,12 @@ def get_payment_request(request: HttpRequest, id: int = PathId) -> Any:
 # ---------------------------------------------------------------- milestones
 
 
-@router.get("/milestones/{id}", response={200: MilestoneOut, **RESPONSES}, openapi_extra=describe(Milestone))
+@router.get("/milestones/{id}", response={200: MilestoneOut}, openapi_extra=describe(Milestone))
 def get_milestone(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.milestone_get(user=request.auth, pk=id)
 
 
-@router.patch("/milestones/{id}", response={200: MilestoneOut, **RESPONSES},
+@router.patch("/milestones/{id}", response={200: MilestoneOut},
               openapi_extra=describe(Milestone))
 def update_milestone(request: HttpRequest, payload: MilestonePatch, id: int = PathId) -> Any:
     milestone = selectors.milestone_get(user=request.auth, pk=id)
@@ -686,14 +682,14 @@ def update_milestone(request: HttpRequest, payload: MilestonePatch, id: int = Pa
                                      **payload.model_dump(exclude_unset=True))
 
 
-@router.delete("/milestones/{id}", response={204: None, **RESPONSES}, openapi_extra=describe(Milestone))
+@router.delete("/milestones/{id}", response={204: None}, openapi_extra=describe(Milestone))
 def remove_milestone(request: HttpRequest, id: int = PathId) -> Any:
     milestone = selectors.milestone_get(user=request.auth, pk=id)
     services.milestone_remove(milestone=milestone, acting_user=request.auth)
     return Status(204, None)
 
 
-@router.post("/milestones/{id}/start", response={200: MilestoneOut, **RESPONSES},
+@router.post("/milestones/{id}/start", response={200: MilestoneOut},
              openapi_extra=describe(Milestone),
              summary="Start a milestone (refused while a constraint blocks it)")
 def start_milestone(request: HttpRequest, id: int = PathId) -> Any:
@@ -701,7 +697,7 @@ def start_milestone(request: HttpRequest, id: int = PathId) -> Any:
     return services.milestone_start(milestone=milestone, acting_user=request.auth)
 
 
-@router.post("/milestones/{id}/complete", response={200: MilestoneOut, **RESPONSES},
+@router.post("/milestones/{id}/complete", response={200: MilestoneOut},
              openapi_extra=describe(Milestone),
              summary="Complete a milestone: it asks to be paid its amount (once)")
 def complete_milestone(request: HttpRequest, id: int = PathId) -> Any:
@@ -722,13 +718,13 @@ def _resolve_milestone(request: HttpRequest, project_id: int, data: dict) -> dic
     return data
 
 
-@router.get("/constraints/{id}", response={200: ConstraintOut, **RESPONSES},
+@router.get("/constraints/{id}", response={200: ConstraintOut},
             openapi_extra=describe(ProjectConstraint))
 def get_constraint(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.constraint_get(user=request.auth, pk=id)
 
 
-@router.patch("/constraints/{id}", response={200: ConstraintOut, **RESPONSES},
+@router.patch("/constraints/{id}", response={200: ConstraintOut},
               openapi_extra=describe(ProjectConstraint))
 def update_constraint(request: HttpRequest, payload: ConstraintPatch, id: int = PathId) -> Any:
     constraint = selectors.constraint_get(user=request.auth, pk=id)
@@ -739,9 +735,15 @@ def update_constraint(request: HttpRequest, payload: ConstraintPatch, id: int = 
 # ---------------------------------------------------------------- reports and photos
 
 
-@router.get("/reports/{id}", response={200: ReportOut, **RESPONSES}, openapi_extra=describe(ProgressReport))
+@router.get("/reports/{id}", response={200: ReportOut}, openapi_extra=describe(ProgressReport))
 def get_report(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.report_get(user=request.auth, pk=id)
+
+
+_PHOTO_DOWNLOAD = {
+    **describe(ProgressPhoto),
+    **file_download(*(kind for _ext, kind in images.FORMATS.values()), "application/octet-stream"),
+}
 
 
 def _photo_response(photo: ProgressPhoto, field: str) -> FileResponse:
@@ -760,14 +762,13 @@ def _photo_response(photo: ProgressPhoto, field: str) -> FileResponse:
     return response
 
 
-@router.get("/photos/{id}", response={200: None, **RESPONSES}, openapi_extra=describe(ProgressPhoto),
+@router.get("/photos/{id}", response={200: None}, openapi_extra=_PHOTO_DOWNLOAD,
             summary="A site photo (only for those who may read its project)")
 def download_photo(request: HttpRequest, id: int = PathId) -> Any:
     return _photo_response(selectors.photo_get(user=request.auth, pk=id), "image")
 
 
-@router.get("/photos/{id}/thumbnail", response={200: None, **RESPONSES},
-            openapi_extra=describe(ProgressPhoto))
+@router.get("/photos/{id}/thumbnail", response={200: None}, openapi_extra=_PHOTO_DOWNLOAD)
 def download_thumbnail(request: HttpRequest, id: int = PathId) -> Any:
     return _photo_response(selectors.photo_get(user=request.auth, pk=id), "thumbnail")
 
@@ -789,14 +790,14 @@ _DOCUMENT_UPLOAD = {
 }
 
 
-@router.get("/{id}/documents", response={200: list[DocumentOut], **RESPONSES},
+@router.get("/{id}/documents", response={200: list[DocumentOut]},
             openapi_extra=describe(Project), summary="The project's documents, newest first")
 def list_documents(request: HttpRequest, id: int = PathId) -> Any:
     project = selectors.project_get(user=request.auth, pk=id)
     return selectors.document_list(project=project)
 
 
-@router.post("/{id}/documents", response={201: DocumentOut, **RESPONSES}, openapi_extra=_DOCUMENT_UPLOAD,
+@router.post("/{id}/documents", response={201: DocumentOut}, openapi_extra=_DOCUMENT_UPLOAD,
              summary="File a document (multipart/form-data: kind, title, file)")
 def upload_document(request: HttpRequest, id: int = PathId) -> Any:
     project = selectors.project_get(user=request.auth, pk=id)
@@ -810,7 +811,8 @@ def upload_document(request: HttpRequest, id: int = PathId) -> Any:
     return Status(201, document)
 
 
-@router.get("/documents/{id}", response={200: None, **RESPONSES}, openapi_extra=describe(ProjectDocument),
+@router.get("/documents/{id}", response={200: None},
+            openapi_extra={**describe(ProjectDocument), **file_download(*settings.HAMYAR_ATTACHMENT_TYPES)},
             summary="Download a document (only for those who may read its project)")
 def download_document(request: HttpRequest, id: int = PathId) -> Any:
     document = selectors.document_get(user=request.auth, pk=id)
@@ -825,7 +827,7 @@ def download_document(request: HttpRequest, id: int = PathId) -> Any:
     return response
 
 
-@router.delete("/documents/{id}", response={204: None, **RESPONSES}, openapi_extra=describe(ProjectDocument),
+@router.delete("/documents/{id}", response={204: None}, openapi_extra=describe(ProjectDocument),
                summary="Remove a document (officers, while the project is open)")
 def remove_document(request: HttpRequest, id: int = PathId) -> Any:
     document = selectors.document_get(user=request.auth, pk=id)
@@ -836,13 +838,13 @@ def remove_document(request: HttpRequest, id: int = PathId) -> Any:
 # ---------------------------------------------------------------- change orders
 
 
-@router.get("/change-orders/{id}", response={200: ChangeOrderOut, **RESPONSES},
+@router.get("/change-orders/{id}", response={200: ChangeOrderOut},
             openapi_extra=describe(ChangeOrder))
 def get_change_order(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.change_order_get(user=request.auth, pk=id)
 
 
-@router.post("/change-orders/{id}/approve", response={200: ChangeOrderOut, **RESPONSES},
+@router.post("/change-orders/{id}/approve", response={200: ChangeOrderOut},
              openapi_extra=describe(ChangeOrder),
              summary="Approve a change order (beyond ±25% only an executive, with beyond_limit and a note)")
 def approve_change_order(request: HttpRequest, payload: DecisionIn, id: int = PathId) -> Any:
@@ -852,7 +854,7 @@ def approve_change_order(request: HttpRequest, payload: DecisionIn, id: int = Pa
                                          beyond_limit=payload.beyond_limit)
 
 
-@router.post("/change-orders/{id}/reject", response={200: ChangeOrderOut, **RESPONSES},
+@router.post("/change-orders/{id}/reject", response={200: ChangeOrderOut},
              openapi_extra=describe(ChangeOrder))
 def reject_change_order(request: HttpRequest, payload: DecisionIn, id: int = PathId) -> Any:
     order = selectors.change_order_get(user=request.auth, pk=id)
@@ -863,12 +865,12 @@ def reject_change_order(request: HttpRequest, payload: DecisionIn, id: int = Pat
 # ---------------------------------------------------------------- one project
 
 
-@router.get("/{id}", response={200: ProjectDetailOut, **RESPONSES}, openapi_extra=describe(Project))
+@router.get("/{id}", response={200: ProjectDetailOut}, openapi_extra=describe(Project))
 def get_project(request: HttpRequest, id: int = PathId) -> Any:
     return _detail(request, id)
 
 
-@router.patch("/{id}", response={200: ProjectDetailOut, **RESPONSES}, openapi_extra=describe(Project))
+@router.patch("/{id}", response={200: ProjectDetailOut}, openapi_extra=describe(Project))
 def update_project(request: HttpRequest, payload: ProjectPatch, id: int = PathId) -> Any:
     project = selectors.project_get(user=request.auth, pk=id)
     require_role(request.auth, *services.OFFICERS)
@@ -885,54 +887,54 @@ def _transition(request: HttpRequest, id: int, service, **arguments) -> Any:
     return _detail(request, id)
 
 
-@router.post("/{id}/contract", response={200: ProjectDetailOut, **RESPONSES}, openapi_extra=describe(Project),
+@router.post("/{id}/contract", response={200: ProjectDetailOut}, openapi_extra=describe(Project),
              summary="Planning → contracted (the milestones' weights add up to 100)")
 def contract_project(request: HttpRequest, id: int = PathId) -> Any:
     return _transition(request, id, services.project_contract)
 
 
-@router.post("/{id}/start", response={200: ProjectDetailOut, **RESPONSES}, openapi_extra=describe(Project))
+@router.post("/{id}/start", response={200: ProjectDetailOut}, openapi_extra=describe(Project))
 def start_project(request: HttpRequest, id: int = PathId) -> Any:
     return _transition(request, id, services.project_start)
 
 
-@router.post("/{id}/suspend", response={200: ProjectDetailOut, **RESPONSES}, openapi_extra=describe(Project))
-def suspend_project(request: HttpRequest, payload: ReasonIn, id: int = PathId) -> Any:
+@router.post("/{id}/suspend", response={200: ProjectDetailOut}, openapi_extra=describe(Project))
+def suspend_project(request: HttpRequest, payload: ProjectReasonIn, id: int = PathId) -> Any:
     return _transition(request, id, services.project_suspend, reason=payload.reason)
 
 
-@router.post("/{id}/resume", response={200: ProjectDetailOut, **RESPONSES}, openapi_extra=describe(Project))
+@router.post("/{id}/resume", response={200: ProjectDetailOut}, openapi_extra=describe(Project))
 def resume_project(request: HttpRequest, id: int = PathId) -> Any:
     return _transition(request, id, services.project_resume)
 
 
-@router.post("/{id}/complete", response={200: ProjectDetailOut, **RESPONSES}, openapi_extra=describe(Project),
+@router.post("/{id}/complete", response={200: ProjectDetailOut}, openapi_extra=describe(Project),
              summary="In progress → completed (every milestone completed)")
 def complete_project(request: HttpRequest, id: int = PathId) -> Any:
     return _transition(request, id, services.project_complete)
 
 
-@router.post("/{id}/hand-over", response={200: ProjectDetailOut, **RESPONSES},
+@router.post("/{id}/hand-over", response={200: ProjectDetailOut},
              openapi_extra=describe(Project),
              summary="The municipality signs off the handover of the completed project")
 def hand_over_project(request: HttpRequest, id: int = PathId) -> Any:
     return _transition(request, id, services.project_hand_over)
 
 
-@router.post("/{id}/terminate", response={200: ProjectDetailOut, **RESPONSES},
+@router.post("/{id}/terminate", response={200: ProjectDetailOut},
              openapi_extra=describe(Project))
-def terminate_project(request: HttpRequest, payload: ReasonIn, id: int = PathId) -> Any:
+def terminate_project(request: HttpRequest, payload: ProjectReasonIn, id: int = PathId) -> Any:
     return _transition(request, id, services.project_terminate, reason=payload.reason)
 
 
-@router.post("/{id}/milestones", response={201: MilestoneOut, **RESPONSES}, openapi_extra=describe(Project))
+@router.post("/{id}/milestones", response={201: MilestoneOut}, openapi_extra=describe(Project))
 def add_milestone(request: HttpRequest, payload: MilestoneIn, id: int = PathId) -> Any:
     project = selectors.project_get(user=request.auth, pk=id)
     milestone = services.milestone_add(project=project, acting_user=request.auth, **payload.model_dump())
     return Status(201, milestone)
 
 
-@router.post("/{id}/constraints", response={201: ConstraintOut, **RESPONSES}, openapi_extra=describe(Project))
+@router.post("/{id}/constraints", response={201: ConstraintOut}, openapi_extra=describe(Project))
 def add_constraint(request: HttpRequest, payload: ConstraintIn, id: int = PathId) -> Any:
     project = selectors.project_get(user=request.auth, pk=id)
     data = _resolve_milestone(request, project.pk, payload.model_dump())
@@ -989,7 +991,7 @@ def _report_input(request: HttpRequest) -> tuple[ReportIn, list, list[str]]:
     return payload, photos, captions
 
 
-@router.post("/{id}/reports", response={201: ReportOut, **RESPONSES}, openapi_extra=_REPORT_BODY,
+@router.post("/{id}/reports", response={201: ReportOut}, openapi_extra=_REPORT_BODY,
              summary="Report progress (JSON, or multipart/form-data with photos)")
 def create_report(request: HttpRequest, id: int = PathId) -> Any:
     project = selectors.project_get(user=request.auth, pk=id)
@@ -1002,7 +1004,7 @@ def create_report(request: HttpRequest, id: int = PathId) -> Any:
     return Status(201, selectors.report_get(user=request.auth, pk=report.pk))
 
 
-@router.post("/{id}/change-orders", response={201: ChangeOrderOut, **RESPONSES},
+@router.post("/{id}/change-orders", response={201: ChangeOrderOut},
              openapi_extra=describe(Project))
 def propose_change_order(request: HttpRequest, payload: ChangeOrderIn, id: int = PathId) -> Any:
     project = selectors.project_get(user=request.auth, pk=id)

@@ -16,13 +16,13 @@ from ninja.responses import Status
 from pydantic import StrictInt
 
 from hamyar.apiutils import (
-    ERRORS,
     MAX_ID,
     DateInput,
-    ErrorOut,
     Id,
     InputSchema,
+    NumberRef,
     PageQuery,
+    Ref,
     describe,
     page_of,
     paginate,
@@ -41,7 +41,6 @@ router = Router(tags=["orders"])
 
 PathId = Path(..., ge=1, le=MAX_ID)
 QueryId = Field(None, ge=1, le=MAX_ID)
-RESPONSES = {**ERRORS, 409: ErrorOut}
 MAX_LINES = 500
 MAX_QUANTITY = 10**9
 
@@ -50,17 +49,9 @@ def _jalali(value: date | datetime | None) -> str | None:
     return format_jalali_date(value, persian_digits=False) if value else None
 
 
-class Ref(Schema):
-    id: int
-    name: str
 
 
-class NumberRef(Schema):
-    id: int
-    number: str
-
-
-class NeedRef(NumberRef):
+class OrderNeedRef(NumberRef):
     title: str
 
 
@@ -69,7 +60,7 @@ class OrderOut(Schema):
     number: str
     status: OrderStatus
     status_label: str
-    need: NeedRef
+    need: OrderNeedRef
     municipality: Ref
     provider: Ref
     total: int = Field(..., description="Rial, VAT included.")
@@ -231,7 +222,7 @@ class DeliveryQuery(PageQuery):
 # ---------------------------------------------------------------- orders
 
 
-@router.get("/orders", response={200: page_of(OrderOut), **RESPONSES}, openapi_extra=describe(Order))
+@router.get("/orders", response={200: page_of(OrderOut)}, openapi_extra=describe(Order))
 def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> Any:
     """The caller's orders: a municipality's own, a provider's to fulfil, all for officers (newest first)."""
     rows = selectors.order_list(user=request.auth, status=filters.status,
@@ -239,12 +230,12 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> Any:
     return paginate(rows, filters)
 
 
-@router.get("/orders/{id}", response={200: OrderDetailOut, **RESPONSES}, openapi_extra=describe(Order))
+@router.get("/orders/{id}", response={200: OrderDetailOut}, openapi_extra=describe(Order))
 def get_order(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.order_get(user=request.auth, pk=id)
 
 
-@router.post("/orders/{id}/start", response={200: OrderDetailOut, **RESPONSES}, openapi_extra=describe(Order))
+@router.post("/orders/{id}/start", response={200: OrderDetailOut}, openapi_extra=describe(Order))
 def start_order(request: HttpRequest, id: int = PathId) -> Any:
     """The provider takes the order in hand (placed → in fulfilment)."""
     order = selectors.order_get(user=request.auth, pk=id)
@@ -252,14 +243,14 @@ def start_order(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.order_get(user=request.auth, pk=id)
 
 
-@router.get("/orders/{id}/deliveries", response={200: list[DeliveryOut], **RESPONSES},
+@router.get("/orders/{id}/deliveries", response={200: list[DeliveryOut]},
             openapi_extra=describe(Order))
 def list_order_deliveries(request: HttpRequest, id: int = PathId) -> Any:
     order = selectors.order_get(user=request.auth, pk=id)
     return selectors.order_deliveries(user=request.auth, order=order)
 
 
-@router.post("/orders/{id}/deliveries", response={201: DeliveryOut, **RESPONSES},
+@router.post("/orders/{id}/deliveries", response={201: DeliveryOut},
              openapi_extra=describe(Order))
 def create_delivery(request: HttpRequest, payload: DeliveryIn, id: int = PathId) -> Any:
     """Record a (partial) delivery: each quantity at least 1 and at most what is still to deliver."""
@@ -275,7 +266,7 @@ def create_delivery(request: HttpRequest, payload: DeliveryIn, id: int = PathId)
     return Status(201, selectors.delivery_get(user=request.auth, pk=delivery.pk))
 
 
-@router.post("/orders/{id}/rate", response={201: RatingOut, **RESPONSES}, openapi_extra=describe(Order))
+@router.post("/orders/{id}/rate", response={201: RatingOut}, openapi_extra=describe(Order))
 def rate_order(request: HttpRequest, payload: RateIn, id: int = PathId) -> Any:
     """The municipality's score (1–5) and comment on its closed order, once."""
     order = selectors.order_get(user=request.auth, pk=id)
@@ -287,7 +278,7 @@ def rate_order(request: HttpRequest, payload: RateIn, id: int = PathId) -> Any:
 # ---------------------------------------------------------------- deliveries and receipts
 
 
-@router.get("/deliveries", response={200: page_of(DeliveryOut), **RESPONSES},
+@router.get("/deliveries", response={200: page_of(DeliveryOut)},
             openapi_extra=describe(Delivery))
 def list_deliveries(request: HttpRequest, filters: Query[DeliveryQuery]) -> Any:
     """Deliveries the caller may see (newest first); `status=awaiting_receipt` is a municipality's to-do."""
@@ -295,12 +286,12 @@ def list_deliveries(request: HttpRequest, filters: Query[DeliveryQuery]) -> Any:
                     filters)
 
 
-@router.get("/deliveries/{id}", response={200: DeliveryOut, **RESPONSES}, openapi_extra=describe(Delivery))
+@router.get("/deliveries/{id}", response={200: DeliveryOut}, openapi_extra=describe(Delivery))
 def get_delivery(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.delivery_get(user=request.auth, pk=id)
 
 
-@router.post("/deliveries/{id}/confirm", response={200: DeliveryOut, **RESPONSES},
+@router.post("/deliveries/{id}/confirm", response={200: DeliveryOut},
              openapi_extra=describe(Delivery))
 def confirm_receipt(request: HttpRequest, id: int = PathId) -> Any:
     """The municipality received the delivery; the order closes when everything is received."""
@@ -309,7 +300,7 @@ def confirm_receipt(request: HttpRequest, id: int = PathId) -> Any:
     return selectors.delivery_get(user=request.auth, pk=id)
 
 
-@router.post("/deliveries/{id}/reject", response={200: DeliveryOut, **RESPONSES},
+@router.post("/deliveries/{id}/reject", response={200: DeliveryOut},
              openapi_extra=describe(Delivery))
 def reject_receipt(request: HttpRequest, payload: RejectIn, id: int = PathId) -> Any:
     """The municipality refuses the delivery with a reason; its quantities are open again."""
@@ -321,7 +312,7 @@ def reject_receipt(request: HttpRequest, payload: RejectIn, id: int = PathId) ->
 # ---------------------------------------------------------------- scorecard
 
 
-@router.get("/providers/{id}/scorecard", response={200: ScorecardOut, **RESPONSES},
+@router.get("/providers/{id}/scorecard", response={200: ScorecardOut},
             openapi_extra=describe(Provider))
 def get_scorecard(request: HttpRequest, id: int = PathId) -> Any:
     """A provider's ratings, average, on-time rate and counts: for officers and the provider itself."""

@@ -17,13 +17,14 @@ from pydantic import StrictInt
 from hamyar.accounts.choices import ORGANIZATION_WIDE_ROLES
 from hamyar.accounts.scoping import role_of
 from hamyar.apiutils import (
-    ERRORS,
     MAX_ID,
     DateInput,
     Id,
     InputSchema,
     PageQuery,
+    Ref,
     describe,
+    file_download,
     page_of,
     paginate,
     resolve_refs,
@@ -49,12 +50,8 @@ def _jalali(value: date | None) -> str | None:
     return format_jalali_date(value, persian_digits=False) if value else None
 
 
-class Ref(Schema):
-    id: int
-    name: str
 
-
-class NeedRef(Schema):
+class QuotationNeedRef(Schema):
     id: int
     number: str
     title: str
@@ -77,7 +74,7 @@ class AgreementRef(Schema):
     ends_on: date
 
 
-class LineOut(Schema):
+class QuotationLineOut(Schema):
     id: int
     need_line: int | None = Field(None, alias="need_line_id")
     item: int | None = Field(None, alias="item_id")
@@ -105,7 +102,7 @@ class QuotationOut(Schema):
     status: QuotationStatus
     status_label: str
     is_competing: bool
-    need: NeedRef
+    need: QuotationNeedRef
     provider: Ref
     agreement: AgreementRef | None = None
     agency_statement: str | None = Field(None, description="What the municipality is told of the agency.")
@@ -144,7 +141,7 @@ class QuotationOut(Schema):
 
 
 class QuotationDetailOut(QuotationOut):
-    lines: list[LineOut] = Field(default_factory=list)
+    lines: list[QuotationLineOut] = Field(default_factory=list)
     chain: list[StepOut] = Field(default_factory=list)
     actions: list[str] = Field(default_factory=list, description="What the caller may do now.")
     choice_reason: str = ""
@@ -165,7 +162,7 @@ def agency_statement(quotation: Quotation) -> str | None:
     }
 
 
-class LineIn(InputSchema):
+class QuotationLineIn(InputSchema):
     """A need line priced (an empty price takes the price list's), or a described line of its own."""
 
     need_line: Id | None = None
@@ -181,7 +178,7 @@ class QuotationIn(InputSchema):
     provider: Id | None = Field(
         None, description="Officers: the provider priced (default: the assigned one)."
     )
-    lines: list[LineIn] | None = Field(
+    lines: list[QuotationLineIn] | None = Field(
         None, max_length=500, description="Default: the need's lines at list prices."
     )
     valid_until: DateInput | None = None
@@ -190,13 +187,13 @@ class QuotationIn(InputSchema):
 
 
 class QuotationPatch(InputSchema):
-    lines: list[LineIn] | None = Field(None, max_length=500)
+    lines: list[QuotationLineIn] | None = Field(None, max_length=500)
     valid_until: DateInput | None = None
     lead_time_days: StrictInt | None = Field(None, ge=0, le=3650)
     note: text(5000) | None = None
 
 
-class ReasonIn(InputSchema):
+class QuotationReasonIn(InputSchema):
     # Optional in the schema so an id outside the scope is 404 before the body is judged; the
     # service refuses an empty reason with 422.
     reason: text(5000) = ""
@@ -209,7 +206,7 @@ class QuotationQuery(PageQuery):
     waiting: bool = Field(False, description="Only what waits for the caller (approval, deputy, comparison).")
 
 
-def _lines(need: Need, given: list[LineIn] | None) -> list[LineInput] | None:
+def _lines(need: Need, given: list[QuotationLineIn] | None) -> list[LineInput] | None:
     if given is None:
         return None
     need_lines = {line.pk: line for line in NeedLine.objects.filter(need=need).select_related("item")}
@@ -260,7 +257,7 @@ class _DetailOut(QuotationDetailOut):
         return obj.visible_choice_reason
 
 
-@router.get("/quotations", response={200: page_of(QuotationOut), **ERRORS}, openapi_extra=describe(Quotation))
+@router.get("/quotations", response={200: page_of(QuotationOut)}, openapi_extra=describe(Quotation))
 def list_quotations(request: HttpRequest, filters: Query[QuotationQuery]) -> Any:
     rows = selectors.quotation_list(
         user=request.auth,
@@ -272,12 +269,12 @@ def list_quotations(request: HttpRequest, filters: Query[QuotationQuery]) -> Any
     return paginate(rows, filters)
 
 
-@router.get("/quotations/{id}", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation))
+@router.get("/quotations/{id}", response={200: _DetailOut}, openapi_extra=describe(Quotation))
 def get_quotation(request: HttpRequest, id: int = PathId) -> Any:
     return _detail(request, id)
 
 
-@router.post("/quotations", response={201: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation))
+@router.post("/quotations", response={201: _DetailOut}, openapi_extra=describe(Quotation))
 def create_quotation(request: HttpRequest, payload: QuotationIn) -> Any:
     refs = resolve_refs(
         request.auth,
@@ -298,7 +295,7 @@ def create_quotation(request: HttpRequest, payload: QuotationIn) -> Any:
     return Status(201, _detail(request, quotation.pk))
 
 
-@router.patch("/quotations/{id}", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation))
+@router.patch("/quotations/{id}", response={200: _DetailOut}, openapi_extra=describe(Quotation))
 def update_quotation(request: HttpRequest, payload: QuotationPatch, id: int = PathId) -> Any:
     quotation = selectors.quotation_get(user=request.auth, pk=id)
     data = payload.model_dump(exclude_unset=True)
@@ -319,14 +316,14 @@ def _transition(request: HttpRequest, id: int, perform) -> Quotation:
     return _detail(request, id)
 
 
-@router.post("/quotations/{id}/send", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation))
+@router.post("/quotations/{id}/send", response={200: _DetailOut}, openapi_extra=describe(Quotation))
 def send_quotation(request: HttpRequest, id: int = PathId) -> Any:
     """Above the deputy threshold it waits for the commerce deputy; otherwise the municipality sees it."""
     return _transition(request, id, lambda q: services.quotation_send(quotation=q, acting_user=request.auth))
 
 
 @router.post(
-    "/quotations/{id}/offer", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation)
+    "/quotations/{id}/offer", response={200: _DetailOut}, openapi_extra=describe(Quotation)
 )
 def offer_quotation(request: HttpRequest, id: int = PathId) -> Any:
     """A competing quotation handed to the officer for the comparison."""
@@ -334,9 +331,9 @@ def offer_quotation(request: HttpRequest, id: int = PathId) -> Any:
 
 
 @router.post(
-    "/quotations/{id}/choose", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation)
+    "/quotations/{id}/choose", response={200: _DetailOut}, openapi_extra=describe(Quotation)
 )
-def choose_quotation(request: HttpRequest, payload: ReasonIn, id: int = PathId) -> Any:
+def choose_quotation(request: HttpRequest, payload: QuotationReasonIn, id: int = PathId) -> Any:
     """The officer picks one competing quotation (reason required); the others are not chosen."""
     return _transition(
         request,
@@ -346,7 +343,7 @@ def choose_quotation(request: HttpRequest, payload: ReasonIn, id: int = PathId) 
 
 
 @router.post(
-    "/quotations/{id}/deputy-approve", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation)
+    "/quotations/{id}/deputy-approve", response={200: _DetailOut}, openapi_extra=describe(Quotation)
 )
 def deputy_approve_quotation(request: HttpRequest, id: int = PathId) -> Any:
     return _transition(
@@ -355,7 +352,7 @@ def deputy_approve_quotation(request: HttpRequest, id: int = PathId) -> Any:
 
 
 @router.post(
-    "/quotations/{id}/approve", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation)
+    "/quotations/{id}/approve", response={200: _DetailOut}, openapi_extra=describe(Quotation)
 )
 def approve_quotation(request: HttpRequest, id: int = PathId) -> Any:
     """The municipality approves once: the clerk, then above the threshold the mayor; it places the order."""
@@ -365,9 +362,9 @@ def approve_quotation(request: HttpRequest, id: int = PathId) -> Any:
 
 
 @router.post(
-    "/quotations/{id}/reject", response={200: _DetailOut, **ERRORS}, openapi_extra=describe(Quotation)
+    "/quotations/{id}/reject", response={200: _DetailOut}, openapi_extra=describe(Quotation)
 )
-def reject_quotation(request: HttpRequest, payload: ReasonIn, id: int = PathId) -> Any:
+def reject_quotation(request: HttpRequest, payload: QuotationReasonIn, id: int = PathId) -> Any:
     return _transition(
         request,
         id,
@@ -375,7 +372,8 @@ def reject_quotation(request: HttpRequest, payload: ReasonIn, id: int = PathId) 
     )
 
 
-@router.get("/quotations/{id}/pdf", response={200: None, **ERRORS}, openapi_extra=describe(Quotation))
+@router.get("/quotations/{id}/pdf", response={200: None},
+            openapi_extra={**describe(Quotation), **file_download("application/pdf")})
 def quotation_pdf(request: HttpRequest, id: int = PathId) -> Any:
     from ..views.quotations import quotation_pdf_bytes
 
@@ -419,7 +417,7 @@ class ComparedOut(QuotationOut):
 
 
 class ComparisonOut(Schema):
-    need: NeedRef
+    need: QuotationNeedRef
     quotations: list[ComparedOut]
     rows: list[RowOut]
     cheapest: int | None = None
@@ -427,7 +425,7 @@ class ComparisonOut(Schema):
 
 
 @router.get(
-    "/needs/{id}/quotation-comparison", response={200: ComparisonOut, **ERRORS}, openapi_extra=describe(Need)
+    "/needs/{id}/quotation-comparison", response={200: ComparisonOut}, openapi_extra=describe(Need)
 )
 def compare_quotations(request: HttpRequest, id: int = PathId) -> Any:
     """Competing quotations of a need side by side (officers and executives)."""
