@@ -9,7 +9,10 @@ to users) runs with the WCAG 2.0/2.1 A and AA rules, and no page may have a seri
 violation. The per-page counts are printed and written to test-output/accessibility/.
 """
 
+import hashlib
 import json
+import re
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +24,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hamyar.accounts.scoping import membership_of
 from hamyar.accounts.tests import scope_rows
+from hamyar.commerce.choices import QuotationStatus
+from hamyar.commerce.models import Quotation
+from hamyar.commerce.tests.factories import assigned_need
+from hamyar.commerce.tests.order_data import approved_quotation
+from hamyar.finance.tests.finance_data import tenant_catalog
+from hamyar.needs.choices import NeedStatus
+from hamyar.needs.models import Need
+from hamyar.needs.tests.helpers import goods_need, submitted
 from hamyar.web.navigation import nav_items
 
 from .test_browser import CHROMIUM, LAUNCH_ARGS, pytestmark, sign_in  # noqa: F401  (the browser mark)
@@ -41,7 +52,6 @@ ROLE_USERS = {
 SKIPPED_NAMESPACES = {"admin", "api", None}
 # Generated documents: never HTML, and rendering each PDF only to learn that would cost seconds.
 DOCUMENT_SUFFIXES = ("pdf/", "xlsx/", ".xlsx")
-ROWS_PER_ROUTE = 1  # one row per status, at most this many: a detail page differs by its row's state
 
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
@@ -50,9 +60,25 @@ RUN_AXE = """async (tags) => {
                                       // For contrast, the colours: what to change in the style sheet.
                                       colours: v.id !== 'color-contrast' ? [] : v.nodes.map(n => {
                                         const d = (n.any[0] || {}).data || {};
-                                        return `${d.fgColor} on ${d.bgColor} ${d.contrastRatio}:1 ${n.target.join(' ')}`;
+                                        const where = n.target.join(' ');
+                                        return `${d.fgColor} on ${d.bgColor} ${d.contrastRatio}:1 ${where}`;
                                       })}));
 }"""
+
+
+def build_rows_in_every_state(tenant, other_tenant) -> None:
+    """The API-wide scope test's rows, and the states whose pages show forms those rows do not: a draft
+    need (edit page, attachments), a submitted one (triage), an assigned one (a supplier quotes it) and a
+    quotation sent to the municipality (approve or reject)."""
+    scope_rows.build_rows_of_every_kind(tenant, other_tenant)
+    catalog = tenant_catalog(tenant)
+    goods_need(tenant, catalog)
+    submitted(tenant, goods_need(tenant, catalog))
+    assigned_need(tenant, catalog)
+    sent = approved_quotation(tenant, catalog)
+    Quotation.objects.filter(pk=sent.pk).update(status=QuotationStatus.SENT, decided_at=None,
+                                                clerk_approved_by=None, clerk_approved_at=None)
+    Need.objects.filter(pk=sent.need_id).update(status=NeedStatus.QUOTED, approved_at=None)
 
 
 def _walk(patterns, namespace=None):
@@ -69,25 +95,33 @@ def _routes() -> list[tuple[str, URLPattern]]:
             and not str(p.pattern).endswith(DOCUMENT_SUFFIXES)]
 
 
-def _candidate_urls(namespace: str, route: URLPattern, tenant) -> list[str]:
-    """The route's URL for rows of its page model in the tenant, one row per status first."""
+def _candidate_urls(namespace: str, route: URLPattern, tenant) -> list[tuple[object, str]]:
+    """(status, URL) of the route for every row of its page model in the tenant."""
     name = f"{namespace}:{route.name}"
     converters = route.pattern.converters
     if not converters:
-        return [reverse(name)]
+        return [(None, reverse(name))]
     if set(converters) - {"pk", "need_pk"}:
-        return []  # `<slug:action>` routes are steps (POST); a GET of them is probed below anyway
+        return []  # `<slug:action>` routes are steps, POST-only
     model = getattr(route.callback, "page_model", None)
     if model is None:
         return []
     key = next(iter(converters))
-    rows = model.objects.filter(organization=tenant.org).order_by("pk")
     by_status: dict[object, list[int]] = {}
-    for row in rows:
+    for row in model.objects.filter(organization=tenant.org).order_by("pk"):
         by_status.setdefault(getattr(row, "status", None), []).append(row.pk)
-    # First one row of each status, then the rest: a row outside the user's scope answers 404.
-    ordered = [pks[0] for pks in by_status.values()] + [pk for pks in by_status.values() for pk in pks[1:]]
-    return [reverse(name, kwargs={key: pk}) for pk in ordered]
+    # A row outside the user's scope answers 404: the next row of the same status is tried.
+    return [(status, reverse(name, kwargs={key: pk})) for status, pks in by_status.items() for pk in pks]
+
+
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"|"X-CSRFToken": "[^"]*"')
+
+
+def _main_of(response) -> bytes:
+    """The page's own content, without the shell (header, navigation) and the session's CSRF tokens."""
+    content = response.content
+    start = content.find(b"<main")
+    return CSRF.sub(b"", content[start:] if start >= 0 else content)
 
 
 def _is_html_page(response) -> bool:
@@ -95,37 +129,52 @@ def _is_html_page(response) -> bool:
             and b"<html" in response.content[:400])
 
 
-def pages_of(user, tenant) -> list[str]:
-    """Every whole HTML page `user` can open: each route tried with real rows, and the side navigation."""
+def pages_of(user, tenant, seen: set[str]) -> tuple[list[str], list[str]]:
+    """Every whole HTML page `user` can open, and those of them to check in the browser.
+
+    Each route is tried with real rows; an object's page once per status of its rows (its forms and
+    buttons differ by state), any other route once. A page whose content (shell and CSRF tokens aside)
+    is in `seen`, another role's page, is not checked again; the role's home page always is, for the
+    shell (header, side navigation) that role sees. Every link of the side navigation must be a page."""
     client = Client()
     client.force_login(user)
-    found: list[str] = []
+    opened_urls: list[str] = []
+    to_check: list[str] = []
     for namespace, route in _routes():
-        opened = 0
-        for url in _candidate_urls(namespace, route, tenant):
+        per_status = route.name.endswith("_detail")
+        opened: set[object] = set()
+        for status, url in _candidate_urls(namespace, route, tenant):
+            if status in opened:
+                continue
             response = client.get(url)
             if response.status_code in (405, 403):
                 break  # POST-only, or not this role's page: the same for every row
-            if _is_html_page(response):
-                found.append(url)
-                opened += 1
-                if opened == ROWS_PER_ROUTE:
-                    break
+            if not _is_html_page(response):
+                continue
+            opened_urls.append(url)
+            opened.add(status)
+            digest = hashlib.sha256(_main_of(response)).hexdigest()
+            if digest not in seen or url == reverse("web:home"):
+                to_check.append(url)
+                seen.add(digest)
+            if not per_status:
+                break
     nav = [item.url for item in nav_items(membership_of(user))]
-    missing = [url for url in nav if url not in found]
+    missing = [url for url in nav if url not in opened_urls]
     assert not missing, f"side navigation links that are not pages of {user.username}: {missing}"
-    return found
+    return opened_urls, to_check
 
 
 def run_axe(page, url: str) -> list[dict]:
     page.goto(url, wait_until="load")
-    page.add_script_tag(path=str(AXE))
     return page.evaluate(RUN_AXE, TAGS)
 
 
-def _table(rows: list[tuple[str, str, list[dict]]]) -> str:
+def _table(rows: list[tuple[str, str, list[dict]]], opened: int) -> str:
     lines = [f"axe-core {AXE_VERSION} ({', '.join(TAGS)}) on {connection.vendor}: "
              "serious+critical nodes / all nodes, per page",
+             f"{opened} pages opened by the roles; the {len(rows)} below are those with content no other "
+             "role's page has, and each role's home page",
              f"{'role':<18} {'page':<48} {'blocking':>8} {'all':>5}  rules (impact: nodes)"]
     for role, url, violations in rows:
         blocking = sum(v["nodes"] for v in violations if v["impact"] in BLOCKING)
@@ -147,40 +196,40 @@ AXE_VERSION = json.loads((AXE.parent / "package.json").read_text())["version"] i
 def test_every_page_of_every_role_has_no_serious_or_critical_axe_violation(live_server, tenant, other_tenant):
     from playwright.sync_api import sync_playwright
 
-    import time
     t0 = time.monotonic()
-    scope_rows.build_rows_of_every_kind(tenant, other_tenant)
+    build_rows_in_every_state(tenant, other_tenant)
+    seen: set[str] = set()
+    plan = {role: pages_of(tenant.users[key], tenant, seen) for role, key in ROLE_USERS.items()}
+    opened = 1 + sum(len(urls) for urls, _ in plan.values())
     t1 = time.monotonic()
-    plan = {role: pages_of(tenant.users[key], tenant) for role, key in ROLE_USERS.items()}
 
-    t2 = time.monotonic()
     results: list[tuple[str, str, list[dict]]] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fa-IR")
+        context.add_init_script(path=str(AXE))  # in every page before its own scripts: one injection
         page = context.new_page()
         results.append(("anonymous", "/accounts/login/", run_axe(page, f"{live_server.url}/accounts/login/")))
-        for role, urls in plan.items():
+        for role, (_, urls) in plan.items():
             context.clear_cookies()
             sign_in(page, live_server, tenant.users[ROLE_USERS[role]].username)
-            for url in urls:
-                results.append((role, url, run_axe(page, f"{live_server.url}{url}")))
+            results.extend((role, url, run_axe(page, f"{live_server.url}{url}")) for url in urls)
         context.close()
         browser.close()
+    t2 = time.monotonic()
 
-    t3 = time.monotonic()
-    print(f"rows {t1-t0:.1f}s probe {t2-t1:.1f}s browser {t3-t2:.1f}s")
-    table = _table(results)
+    table = _table(results, opened) + f"\nrows and crawl {t1 - t0:.0f} s, browser and axe {t2 - t1:.0f} s"
     print("\n" + table)
     OUTPUT.mkdir(parents=True, exist_ok=True)
     (OUTPUT / f"axe-{connection.vendor}.txt").write_text(table + "\n", encoding="utf-8")
-    (OUTPUT / f"axe-{connection.vendor}.json").write_text(
-        json.dumps([{"role": r, "url": u, "violations": v} for r, u, v in results], ensure_ascii=False, indent=1),
+    (OUTPUT / f"axe-{connection.vendor}.json").write_text(json.dumps(
+        [{"role": r, "url": u, "violations": v} for r, u, v in results], ensure_ascii=False, indent=1),
         encoding="utf-8")
 
     assert len(results) > 1 + len(ROLE_USERS) * 5, "too few pages were found: is the crawl broken?"
     failing = [(role, url, [v for v in violations if v["impact"] in BLOCKING])
                for role, url, violations in results if any(v["impact"] in BLOCKING for v in violations)]
     assert not failing, "serious or critical axe violations:\n" + "\n".join(
-        f"{role} {url}: " + "; ".join(f"{v['id']} x{v['nodes']} {v['targets']}" for v in violations)
+        f"{role} {url}: " + "; ".join(f"{v['id']} x{v['nodes']} {v.get('colours') or v['targets']}"
+                                      for v in violations)
         for role, url, violations in failing)
