@@ -2,11 +2,13 @@
 
 The pages are not listed by hand: every route of the URLconf (and every link of each role's side
 navigation) is tried with the Django test client for each role, path ids filled with the real rows of
-the API-wide scope test, one row per status. What answers 200 with a whole HTML document is a page;
-downloads (PDF, xlsx, files), POST-only steps (405), redirects and HTMX fragments are not. Each page is
-then opened in one headless Chromium, axe-core (from node_modules, injected by the test, never served
-to users) runs with the WCAG 2.0/2.1 A and AA rules, and no page may have a serious or critical
-violation. The per-page counts are printed and written to test-output/accessibility/.
+the API-wide scope test (and a few more states), an object's page once per status. What answers 200
+with a whole HTML document is a page; downloads (PDF, xlsx, files), POST-only steps (405), redirects
+and HTMX fragments are not; the 403 and 404 pages are checked too. Each page is then opened in one
+headless Chromium, one sign-in per role, axe-core (from node_modules, injected by the test, never served
+to users) runs with the WCAG 2.0/2.1 A and AA rules and axe's best practices, and no page may have a
+serious or critical violation. A page whose content another role's page already had is not opened
+twice. The per-page counts are printed and written to test-output/accessibility/.
 """
 
 import hashlib
@@ -52,6 +54,14 @@ ROLE_USERS = {
 SKIPPED_NAMESPACES = {"admin", "api", None}
 # Generated documents: never HTML, and rendering each PDF only to learn that would cost seconds.
 DOCUMENT_SUFFIXES = ("pdf/", "xlsx/", ".xlsx")
+
+# Pages photographed (first role that has each) so a person can see the colours still hold together.
+SCREENSHOTS = OUTPUT / "screenshots"
+PHOTOGRAPHED = [re.compile(p) for p in (
+    r"^/accounts/login/$", r"^/$", r"^/catalog/$", r"^/catalog/items/\d+/$", r"^/needs/board/$",
+    r"^/commerce/quotations/$", r"^/commerce/orders/\d+/$", r"^/projects/\d+/$", r"^/finance/invoices/\d+/$",
+    r"^/directory/capability-map/$", r"^/commerce/providers/\d+/scorecard/$",
+)]
 
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
@@ -129,8 +139,8 @@ def _is_html_page(response) -> bool:
             and b"<html" in response.content[:400])
 
 
-def pages_of(user, tenant, seen: set[str]) -> tuple[list[str], list[str]]:
-    """Every whole HTML page `user` can open, and those of them to check in the browser.
+def pages_of(user, tenant, seen: set[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Every whole HTML page `user` can open, and (URL, label) of those to check in the browser.
 
     Each route is tried with real rows; an object's page once per status of its rows (its forms and
     buttons differ by state), any other route once. A page whose content (shell and CSRF tokens aside)
@@ -139,7 +149,7 @@ def pages_of(user, tenant, seen: set[str]) -> tuple[list[str], list[str]]:
     client = Client()
     client.force_login(user)
     opened_urls: list[str] = []
-    to_check: list[str] = []
+    to_check: list[tuple[str, str]] = []
     for namespace, route in _routes():
         per_status = route.name.endswith("_detail")
         opened: set[object] = set()
@@ -147,6 +157,12 @@ def pages_of(user, tenant, seen: set[str]) -> tuple[list[str], list[str]]:
             if status in opened:
                 continue
             response = client.get(url)
+            if response.status_code in (403, 404) and b"<html" in response.content[:400]:
+                # The refusal pages a person meets (another role's page, a row outside the scope).
+                digest = hashlib.sha256(_main_of(response)).hexdigest()
+                if digest not in seen:
+                    to_check.append((url, f"{url} ({response.status_code})"))
+                    seen.add(digest)
             if response.status_code in (405, 403):
                 break  # POST-only, or not this role's page: the same for every row
             if not _is_html_page(response):
@@ -155,7 +171,7 @@ def pages_of(user, tenant, seen: set[str]) -> tuple[list[str], list[str]]:
             opened.add(status)
             digest = hashlib.sha256(_main_of(response)).hexdigest()
             if digest not in seen or url == reverse("web:home"):
-                to_check.append(url)
+                to_check.append((url, url))
                 seen.add(digest)
             if not per_status:
                 break
@@ -165,9 +181,16 @@ def pages_of(user, tenant, seen: set[str]) -> tuple[list[str], list[str]]:
     return opened_urls, to_check
 
 
-def run_axe(page, url: str) -> list[dict]:
-    page.goto(url, wait_until="load")
-    return page.evaluate(RUN_AXE, TAGS)
+def run_axe(page, base: str, url: str, photographed: set[str], *, navigate: bool = True) -> list[dict]:
+    if navigate:
+        page.goto(f"{base}{url}", wait_until="load")
+    violations = page.evaluate(RUN_AXE, TAGS)
+    for pattern in PHOTOGRAPHED:
+        if pattern.pattern not in photographed and pattern.match(url):
+            photographed.add(pattern.pattern)
+            name = re.sub(r"[^a-z0-9]+", "-", url).strip("-") or "home"
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    return violations
 
 
 def _table(rows: list[tuple[str, str, list[dict]]], opened: int) -> str:
@@ -204,23 +227,33 @@ def test_every_page_of_every_role_has_no_serious_or_critical_axe_violation(live_
     t1 = time.monotonic()
 
     results: list[tuple[str, str, list[dict]]] = []
+    photographed: set[str] = set()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fa-IR")
         context.add_init_script(path=str(AXE))  # in every page before its own scripts: one injection
         page = context.new_page()
-        results.append(("anonymous", "/accounts/login/", run_axe(page, f"{live_server.url}/accounts/login/")))
+        results.append(("anonymous", "/accounts/login/",
+                        run_axe(page, live_server.url, "/accounts/login/", photographed)))
+        # The form as it comes back refused: its error messages are text to read too.
+        page.fill("input[name=username]", "no-such-user")
+        page.fill("input[name=password]", "wrong")
+        page.click("#login-form button[type=submit]")
+        page.wait_for_selector("#login-form .alert-danger")
+        results.append(("anonymous", "/accounts/login/ (refused)",
+                        run_axe(page, live_server.url, "", photographed, navigate=False)))
         for role, (_, urls) in plan.items():
             context.clear_cookies()
             sign_in(page, live_server, tenant.users[ROLE_USERS[role]].username)
-            results.extend((role, url, run_axe(page, f"{live_server.url}{url}")) for url in urls)
+            for url, label in urls:
+                results.append((role, label, run_axe(page, live_server.url, url, photographed)))
         context.close()
         browser.close()
     t2 = time.monotonic()
 
     table = _table(results, opened) + f"\nrows and crawl {t1 - t0:.0f} s, browser and axe {t2 - t1:.0f} s"
     print("\n" + table)
-    OUTPUT.mkdir(parents=True, exist_ok=True)
     (OUTPUT / f"axe-{connection.vendor}.txt").write_text(table + "\n", encoding="utf-8")
     (OUTPUT / f"axe-{connection.vendor}.json").write_text(json.dumps(
         [{"role": r, "url": u, "violations": v} for r, u, v in results], ensure_ascii=False, indent=1),
