@@ -1,0 +1,66 @@
+/* Phones: the tables of every page, one mechanism for all of them (hamyar.css, "Phones" section).
+ *
+ * Below 768 px a list table reads as cards: each row a block, each cell named by its column. The
+ * names come from the table's own header, copied here into data-label once, so no template repeats
+ * them. A table marked .table-scroll (a matrix: the capability map, a comparison) keeps its columns
+ * and scrolls inside its box instead; when it does overflow, a hint above it says to swipe.
+ * Runs on load and on every HTMX swap (live search and paging replace the tables).
+ */
+(function () {
+  "use strict";
+
+  function columnNames(table) {
+    const head = table.tHead;
+    if (!head || !head.rows.length) return [];
+    const names = [];
+    for (const th of head.rows[head.rows.length - 1].cells) {
+      const name = th.textContent.replace(/\s+/g, " ").trim();
+      for (let i = 0; i < (th.colSpan || 1); i++) names.push(name);
+    }
+    return names;
+  }
+
+  function label(table) {
+    const names = columnNames(table);
+    if (!names.length) return;
+    for (const body of table.tBodies) {
+      for (const row of body.rows) {
+        let column = 0;
+        for (const cell of row.cells) {
+          if (!cell.hasAttribute("data-label")) cell.setAttribute("data-label", names[column] || "");
+          column += cell.colSpan || 1;
+        }
+      }
+    }
+  }
+
+  function hint(box) {
+    const overflowing = box.scrollWidth > box.clientWidth + 1;
+    let note = box.previousElementSibling;
+    if (!note || !note.classList.contains("scroll-hint")) {
+      if (!overflowing) return;
+      const template = document.getElementById("scroll-hint");
+      if (!template) return;
+      note = document.createElement("p");
+      note.className = "scroll-hint";
+      note.setAttribute("aria-hidden", "true");
+      note.append(template.content.cloneNode(true));
+      box.before(note);
+    }
+    note.hidden = !overflowing;
+  }
+
+  function scan(root) {
+    if (root.matches && root.matches("table.table")) label(root);
+    root.querySelectorAll("table.table").forEach(label);
+    document.querySelectorAll(".table-responsive").forEach(hint);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => scan(document));
+  document.addEventListener("htmx:load", (event) => scan(event.target));
+  let pending = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => document.querySelectorAll(".table-responsive").forEach(hint), 150);
+  });
+})();
