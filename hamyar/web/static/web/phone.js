@@ -2,12 +2,15 @@
  *
  * Below 768 px a list table reads as cards: each row a block, each cell named by its column. The
  * names come from the table's own header, copied here into data-label once, so no template repeats
- * them. A table marked .table-scroll (a matrix: the capability map, a comparison) keeps its columns
- * and scrolls inside its box instead; when it does overflow, a hint above it says to swipe.
+ * them; when the first column is only a row number ("#"), the second cell heads the card. A table marked
+ * .table-scroll (a matrix: the capability map, a comparison) keeps its columns and scrolls inside its
+ * box instead, as a wide chart in a .scroll-x box does; when a box overflows, a hint above it says to
+ * swipe.
  * Runs on load and on every HTMX swap (live search and paging replace the tables).
  */
 (function () {
   "use strict";
+  const BOXES = ".table-responsive, .scroll-x";
 
   function columnNames(table) {
     const head = table.tHead;
@@ -23,6 +26,7 @@
   function label(table) {
     const names = columnNames(table);
     if (!names.length) return;
+    if (names[0] === "#") table.classList.add("numbered");
     for (const body of table.tBodies) {
       for (const row of body.rows) {
         let column = 0;
@@ -53,7 +57,7 @@
   function scan(root) {
     if (root.matches && root.matches("table.table")) label(root);
     root.querySelectorAll("table.table").forEach(label);
-    document.querySelectorAll(".table-responsive").forEach(hint);
+    document.querySelectorAll(BOXES).forEach(hint);
   }
 
   document.addEventListener("DOMContentLoaded", () => scan(document));
@@ -61,6 +65,6 @@
   let pending = 0;
   window.addEventListener("resize", () => {
     clearTimeout(pending);
-    pending = setTimeout(() => document.querySelectorAll(".table-responsive").forEach(hint), 150);
+    pending = setTimeout(() => document.querySelectorAll(BOXES).forEach(hint), 150);
   });
 })();
