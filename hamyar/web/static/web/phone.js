@@ -1,16 +1,17 @@
 /* Phones: the tables of every page, one mechanism for all of them (hamyar.css, "Phones" section).
  *
- * Below 768 px a list table reads as cards: each row a block, each cell named by its column. The
- * names come from the table's own header, copied here into data-label once, so no template repeats
- * them; when the first column is only a row number ("#"), the second cell heads the card. A table marked
- * .table-scroll (a matrix: the capability map, a comparison) keeps its columns and scrolls inside its
- * box instead, as a wide chart in a .scroll-x box does; when a box overflows, a hint above it says to
- * swipe.
+ * Below 768 px a list table (marked .cards here) reads as cards: each row a block, each cell named by
+ * its column. The names come from the table's own header, copied here into data-label once, so no
+ * template repeats them; when the first column is only a row number ("#"), the second cell heads the
+ * card. A table marked .table-scroll (a matrix: the capability map, a comparison) keeps its columns
+ * and scrolls inside its box instead, as a wide chart in a .scroll-x box does; when a box overflows,
+ * a hint above it says to swipe.
  * Runs on load and on every HTMX swap (live search and paging replace the tables).
  */
 (function () {
   "use strict";
   const BOXES = ".table-responsive, .scroll-x";
+  const VISIBLE = "input, select, textarea, button, img, svg, a, .progress";
 
   function columnNames(table) {
     const head = table.tHead;
@@ -25,13 +26,26 @@
 
   function label(table) {
     const names = columnNames(table);
-    if (!names.length) return;
+    if (!names.length || table.classList.contains("table-scroll")) return;
+    table.classList.add("cards");
     if (names[0] === "#") table.classList.add("numbered");
     for (const body of table.tBodies) {
       for (const row of body.rows) {
         let column = 0;
         for (const cell of row.cells) {
-          if (!cell.hasAttribute("data-label")) cell.setAttribute("data-label", names[column] || "");
+          if (!cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", names[column] || "");
+            if (!cell.textContent.trim() && !cell.querySelector(VISIBLE)) {
+              cell.setAttribute("data-empty", "");
+            }
+            // The value in one box, beside its column's name (display: contents on wide screens).
+            if (column > 0 && !(cell.firstElementChild && cell.firstElementChild.classList.contains("cell-value"))) {
+              const value = document.createElement("div");
+              value.className = "cell-value";
+              value.append(...cell.childNodes);
+              cell.append(value);
+            }
+          }
           column += cell.colSpan || 1;
         }
       }
