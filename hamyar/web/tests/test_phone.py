@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -97,7 +98,7 @@ class Phone:
         self.overflows: list[str] = []
         self.errors: list[str] = []
         self.seen: list[str] = []
-        self.photographed: set[str] = set()
+        self.photographed: set[tuple[str, str]] = set()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def login(self, user) -> None:
@@ -127,9 +128,10 @@ class Phone:
         if self.page.locator("#app-nav").count() and self.page.is_visible("#app-nav"):
             self.errors.append(f"{name}: the menu is open on load")
         self.seen.append(name)
-        address = re.sub(r"/\d+/", "/<id>/", self.page.url)
-        if address == f"{self.base}/":
-            address = name  # each role has a home of its own
+        path = urlsplit(self.page.url).path
+        # Each role has a home of its own; elsewhere one photograph per address and language.
+        lang = self.page.get_attribute("html", "lang")
+        address = (name if path == "/" else re.sub(r"/\d+/", "/<id>/", path), lang)
         if address not in self.photographed:
             self.photographed.add(address)
             self.page.screenshot(path=str(SCREENSHOTS / f"phone-{name}.png"), full_page=True)
@@ -199,6 +201,12 @@ def test_district9_pages_fit_a_phone(live_server, tenant, demo_rows, phone):
     # The header row is still there for screen readers, only moved off-screen.
     assert phone.is_hidden("#need-table thead") is False
     assert phone.evaluate("document.querySelector('#need-table thead').getBoundingClientRect().width") <= 1
+    # Left to right (English) fits as well.
+    with phone.expect_navigation():
+        phone.click(".lang-switch button[value=en]")
+    assert phone.get_attribute("html", "dir") == "ltr"
+    walk.measure("district9-needs-en")
+    walk.open(f"/projects/{project.pk}/", "district9-project-en")
     walk.report()
 
 
