@@ -125,6 +125,12 @@ class Phone:
         if max(widths[0], widths[2]) > max(PHONE["width"], widths[1]) + 1 or widths[1] != PHONE["width"]:
             self.overflows.append(f"{name} {self.page.url}: page {widths[0]} px, window {widths[1]} px; "
                                   f"spilling: {self.page.evaluate(SPILLS)}")
+        # A list read as cards fits its box: only a matrix (.table-scroll) or a chart scrolls sideways.
+        wide_cards = self.page.eval_on_selector_all("table.cards", """els => els
+            .filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1)
+            .map(t => t.id || t.className)""")
+        if wide_cards:
+            self.overflows.append(f"{name} {self.page.url}: cards wider than their box: {wide_cards}")
         if self.page.locator("#app-nav").count() and self.page.is_visible("#app-nav"):
             self.errors.append(f"{name}: the menu is open on load")
         self.seen.append(name)
