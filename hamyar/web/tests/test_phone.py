@@ -207,6 +207,12 @@ def test_district9_pages_fit_a_phone(live_server, tenant, demo_rows, phone):
     # The header row is still there for screen readers, only moved off-screen.
     assert phone.is_hidden("#need-table thead") is False
     assert phone.evaluate("document.querySelector('#need-table thead').getBoundingClientRect().width") <= 1
+    # A live search swaps the list in with HTMX: the new rows are cards too.
+    phone.evaluate("window.__old_table = document.querySelector('#need-table')")
+    phone.fill("input[name=q]", "نیمکت")
+    phone.wait_for_function("document.querySelector('#need-table') !== window.__old_table"
+                            " && document.querySelector('#need-table.cards td[data-label]') !== null")
+    walk.measure("district9-needs-searched")
     # Left to right (English) fits as well.
     with phone.expect_navigation():
         phone.click(".lang-switch button[value=en]")

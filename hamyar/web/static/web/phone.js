@@ -24,11 +24,28 @@
     return names;
   }
 
+  // A table laid out as blocks can lose its table semantics in some browsers; say them explicitly.
+  function keepTableRoles(table) {
+    table.setAttribute("role", "table");
+    for (const group of table.querySelectorAll(":scope > thead, :scope > tbody, :scope > tfoot")) {
+      group.setAttribute("role", "rowgroup");
+      for (const row of group.rows) {
+        row.setAttribute("role", "row");
+        for (const cell of row.cells) {
+          const header = cell.tagName === "TH";
+          const inHead = group.tagName === "THEAD";
+          cell.setAttribute("role", header ? (inHead ? "columnheader" : "rowheader") : "cell");
+        }
+      }
+    }
+  }
+
   function label(table) {
     const names = columnNames(table);
     if (!names.length || table.classList.contains("table-scroll")) return;
     table.classList.add("cards");
     if (names[0] === "#") table.classList.add("numbered");
+    keepTableRoles(table);
     for (const body of table.tBodies) {
       for (const row of body.rows) {
         let column = 0;
