@@ -2,9 +2,11 @@
 
 One Chromium for the module, one sign-in per role. District 9 walks the pages a municipality clerk
 uses (home, needs, a need, the need form, orders, an order, the statement, projects, a project);
-then each other role sweeps every page of its own menu and one detail page. Each page is measured
-(`scrollWidth` of the document against the window) and photographed to
-test-output/browser/phone-*.png. Failures are gathered so one run shows every page that overflows.
+then every role sweeps every page of its own menu, one detail page, and each kind of object page or
+form that its pages link to (once across roles: an item's page, a provider's, an edit form, ...).
+Each page is measured (`scrollWidth` of the document against the window, and every list read as
+cards against its box) and photographed to test-output/browser/phone-*.png. Failures are gathered
+so one run shows every page that overflows, with the elements that spill.
 """
 
 import datetime as dt
@@ -35,6 +37,9 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 PHONE = {"width": 390, "height": 844}
 # Links of a menu that are not pages to lay out (files, the admin site).
 NOT_A_PAGE = re.compile(r"(\.xlsx|/pdf/|/admin/|/api/)")
+# Pages a list links to: an object's page, its edit form, a "new" form. Files and one-click actions are not.
+LINKED_PAGE = re.compile(r"/(?:[a-z-]+/)+(?:\d+/(?:edit/|scorecard/|quotations/compare/)?|new/)")
+NOT_LINKED = re.compile(r"/(attachments|documents|photos|inbox)/")
 
 # The elements whose content spills past their own box without a scroll bar: where a wide page comes from.
 SPILLS = """() => {
@@ -146,7 +151,8 @@ class Phone:
         """The toggler unfolds the menu (and says so); returns the menu's links."""
         toggler = self.page.locator("button.nav-toggler")
         assert toggler.get_attribute("aria-expanded") == "false"
-        assert toggler.get_attribute("aria-label")
+        assert toggler.get_attribute("aria-label") in ("منو", "Menu")
+        assert toggler.get_attribute("aria-controls") == "app-nav"
         assert toggler.bounding_box()["height"] >= 40  # a finger can hit it
         toggler.click()
         self.page.wait_for_selector("#app-nav.show", state="visible")
@@ -157,10 +163,15 @@ class Phone:
         assert links, "the menu has no links"
         return [link for link in links if not NOT_A_PAGE.search(link)]
 
-    def first_link(self, pattern: str) -> str | None:
-        """The first link in the page's content whose path matches `pattern`."""
-        paths = self.page.eval_on_selector_all("main a[href]", "els => els.map(e => e.pathname)")
-        return next((p for p in paths if re.fullmatch(pattern, p)), None)
+    def linked_pages(self, known: set[str]) -> list[str]:
+        """The object pages and forms this page links to, one per kind of address not yet in `known`."""
+        found = []
+        for path in self.page.eval_on_selector_all("main a[href]", "els => els.map(e => e.pathname)"):
+            kind = re.sub(r"\d+", "<id>", path)
+            if LINKED_PAGE.fullmatch(path) and not NOT_LINKED.search(path) and kind not in known:
+                known.add(kind)
+                found.append(path)
+        return found
 
     def report(self) -> None:
         assert not self.errors, "\n".join(self.errors)
@@ -236,15 +247,23 @@ def test_every_menu_page_of_every_role_fits_a_phone(live_server, tenant, demo_ro
         "admin": f"/commerce/quotations/{demo_rows['order'].quotation_id}/",
         "district9": f"/finance/invoices/{demo_rows['invoice'].pk}/",
     }
+    # Beyond the menus: every kind of object page and form that the lists link to, once (by the first
+    # role that sees a link to it).
+    known: set[str] = set()
     for role in ROLES:
         walk.login(tenant.users[role])
         walk.measure(f"{role}-home")
+        linked = walk.linked_pages(known)
         menu = walk.menu_opens(role)
         for path in dict.fromkeys(menu):
             if path == "/":
                 continue
             walk.open(path, f"{role}{path.rstrip('/').replace('/', '-')}")
+            linked += walk.linked_pages(known)
         walk.open(details[role], f"{role}-detail")
-    assert len(walk.seen) > 60, walk.seen
+        for path in linked:
+            walk.open(path, f"{role}{re.sub(r'[^a-z0-9]+', '-', path).rstrip('-')}")
+    assert len(walk.seen) > 90, walk.seen
+    assert len(known) > 15, sorted(known)
     walk.report()
 
