@@ -86,7 +86,9 @@
   }
 
   function scan(root) {
-    if (root.matches && root.matches("table.table")) label(root);
+    // New rows swapped into a table (a line added to a form) are labelled with their table.
+    const table = root.closest ? root.closest("table.table") : null;
+    if (table) label(table);
     root.querySelectorAll("table.table").forEach(label);
     document.querySelectorAll(BOXES).forEach(hint);
   }
