@@ -267,6 +267,7 @@ def test_every_menu_page_of_every_role_fits_a_phone(live_server, tenant, demo_ro
             walk.open(path, f"{role}{path.rstrip('/').replace('/', '-')}")
             linked += walk.linked_pages(known)
         walk.open(details[role], f"{role}-detail")
+        linked += walk.linked_pages(known)
         for path in linked:
             walk.open(path, f"{role}{re.sub(r'[^a-z0-9]+', '-', path).rstrip('-')}")
     assert len(walk.seen) > 90, walk.seen
