@@ -6,6 +6,7 @@ Jalali day the calendar showed. Screenshots go to test-output/browser/datepicker
 
 import datetime as dt
 import re
+import shutil
 
 import jdatetime
 import pytest
@@ -17,7 +18,7 @@ from hamyar.needs.models import Need
 from hamyar.web.tests.test_browser import CHROMIUM, LAUNCH_ARGS, SCREENSHOTS, sign_in
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not __import__("shutil").which(CHROMIUM), reason=f"no Chromium at {CHROMIUM}")]
+              pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"no Chromium at {CHROMIUM}")]
 
 DAY_FOCUSED = "document.activeElement && document.activeElement.classList.contains('jdp-day')"
 
@@ -54,7 +55,8 @@ def _next_month(day: jdatetime.date) -> jdatetime.date:
 def _save(page) -> None:
     page.click("#save-need")
     page.wait_for_load_state("load")
-    assert re.search(r"/needs/\d+/$", page.url), page.locator(".invalid-feedback, #form-errors").all_inner_texts()
+    errors = page.locator(".invalid-feedback, #form-errors")
+    assert re.search(r"/needs/\d+/$", page.url), errors.all_inner_texts()
 
 
 def _shot(page, name: str) -> None:
