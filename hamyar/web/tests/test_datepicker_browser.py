@@ -91,6 +91,10 @@ def test_the_desired_date_is_chosen_with_the_keyboard_alone(live_server, tenant,
     assert box.get_attribute("aria-expanded") == "true"
     assert popup.get_attribute("role") == "dialog" and popup.get_attribute("aria-label") == "انتخاب تاریخ"
     assert page.evaluate("getComputedStyle(document.querySelector('jdp-container')).direction") == "rtl"
+    # Escape in the box closes the calendar and leaves the focus where it was.
+    page.keyboard.press("Escape")
+    popup.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.id") == "id_desired_date"
     today = to_jalali(timezone.localdate())
     months = page.locator("jdp-container .jdp-months select option").all_inner_texts()
     assert MONTHS_FA[today.month - 1] in months
@@ -142,6 +146,28 @@ def test_a_typed_date_is_kept_and_the_english_page_has_latin_digits(live_server,
     _save(page)
     assert Need.objects.get().desired_date == wanted
 
+    # Across the year's end, from a date typed in Persian digits: the calendar follows the box.
+    page.goto(f"{live_server.url}/needs/new/")
+    box = page.locator("#id_desired_date")
+    box.focus()
+    page.keyboard.type("۱۴۰۵/۱۲/۲۹")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function(DAY_FOCUSED)
+    assert _focused_day(page) == jdatetime.date(1405, 12, 29)
+    page.keyboard.press("ArrowLeft")
+    assert _focused_day(page) == jdatetime.date(1406, 1, 1)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+PageUp")
+    assert _focused_day(page) == jdatetime.date(1404, 12, 29)
+    page.keyboard.press("ArrowUp")
+    assert _focused_day(page) == jdatetime.date(1404, 12, 22)
+    page.keyboard.press("Home")
+    assert _focused_day(page) == jdatetime.date(1404, 12, 16)  # the Saturday of that week
+    page.keyboard.press("End")
+    assert _focused_day(page) == jdatetime.date(1404, 12, 22)  # and its Friday
+    page.keyboard.press("Enter")
+    assert box.input_value() == "۱۴۰۴/۱۲/۲۲"
+
     page.click(".lang-switch button[value=en]")
     page.wait_for_load_state("networkidle")
     page.goto(f"{live_server.url}/needs/new/")
@@ -163,6 +189,14 @@ def test_the_calendar_fits_a_phone_screen(live_server, tenant, browser):
     sign_in(page, live_server, tenant.users["district9"].username)
     page.goto(f"{live_server.url}/needs/new/")
     width_before = page.evaluate("document.documentElement.scrollWidth")
+    # A box that HTMX swaps in is served too.
+    page.evaluate("htmx.swap('#need-form', '<input id=\"swapped\" name=\"later\" data-jdp>', "
+                  "{swapStyle: 'beforeend'})")
+    assert page.get_attribute("#swapped", "aria-haspopup") == "dialog"
+    page.locator("#swapped").focus()
+    page.locator("jdp-container").wait_for(state="visible")
+    page.keyboard.press("Escape")
+    page.locator("jdp-container").wait_for(state="hidden")
     page.locator("#id_desired_date").focus()
     popup = page.locator("jdp-container")
     popup.wait_for(state="visible")

@@ -322,8 +322,11 @@
       current = target;
       if (e.key === "ArrowDown") {
         e.preventDefault();
+        var typed = parse(nativeValue.get.call(target));
+        var now = shown();
+        // Open (again) on the typed date's month when the calendar shows another.
+        if (!isOpen() || (typed && now && (now.year !== typed.year || now.month !== typed.month))) open(target);
         active = null;
-        if (!isOpen()) open(target);
         focusActive();
       } else if (e.key === "Escape" && isOpen()) {
         // The package would also take the focus away from the box.
@@ -432,6 +435,10 @@
     var input = e.target;
     plainView(input);
     if (persian) nativeValue.set.call(input, toPage(nativeValue.get.call(input)));
+  }, true);
+  document.addEventListener("input", function (e) {
+    // A whole date typed into the box turns the open calendar to it (the package's own writes are untrusted).
+    if (e.isTrusted && e.target === current && isOpen() && parse(nativeValue.get.call(e.target))) open(e.target);
   }, true);
   document.addEventListener("htmx:load", function (e) { prepare(e.detail && e.detail.elt); });
   new MutationObserver(function () {
