@@ -88,7 +88,8 @@ def test_the_desired_date_is_chosen_with_the_keyboard_alone(live_server, tenant,
     popup = page.locator("jdp-container")
     popup.wait_for(state="visible")
     assert page.evaluate("document.activeElement.id") == "id_desired_date"
-    assert box.get_attribute("aria-expanded") == "true"
+    assert box.get_attribute("aria-expanded") == "true" and box.get_attribute("role") == "combobox"
+    assert box.get_attribute("aria-controls") == popup.get_attribute("id")
     assert popup.get_attribute("role") == "dialog" and popup.get_attribute("aria-label") == "انتخاب تاریخ"
     assert page.evaluate("getComputedStyle(document.querySelector('jdp-container')).direction") == "rtl"
     # Escape in the box closes the calendar and leaves the focus where it was.

@@ -7,7 +7,8 @@
  *     the box keeps the focus; on a day, the arrows move by a day (right-to-left: ArrowLeft is the next
  *     day) or a week, PageUp/PageDown by a month (with Shift by a year), Home/End to the week's ends,
  *     Enter or Space picks the day and Escape closes; focus then returns to the box.
- *   - ARIA: the popup is a labelled dialog, each day a button named with its whole date.
+ *   - ARIA: the box is a combobox that opens a labelled dialog, each day a button named with its
+ *     whole date.
  *   - Persian digits: the package reads and writes Latin digits only. It is shown a Latin view of the
  *     box while it reads it, and what it writes is put back in the page's digits.
  *   - typing is never blocked (the package would make the box read-only on phones).
@@ -95,6 +96,8 @@
     if (root && root.matches && root.matches(SELECTOR)) boxes.push(root);
     if (root && root.querySelectorAll) boxes = boxes.concat([].slice.call(root.querySelectorAll(SELECTOR)));
     boxes.forEach(function (input) {
+      // The date picker combobox of WAI-ARIA's practices: a text box that opens a dialog.
+      input.setAttribute("role", "combobox");
       input.setAttribute("aria-haspopup", "dialog");
       input.setAttribute("aria-expanded", "false");
     });
