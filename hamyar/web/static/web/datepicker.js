@@ -60,13 +60,14 @@
   /* While the package reads the box, show it the date as 1405/09/03 in Latin digits; the box itself and
      what forms and HTMX send stay as typed. */
   function latinView(input) {
-    var raw = nativeValue.get.call(input);
-    var date = parse(raw);
-    var seen = date ? date.year + "/" + pad(date.month) + "/" + pad(date.day) : toLatin(raw);
     Object.defineProperty(input, "value", {
       configurable: true,
-      get: function () { return seen; },
-      set: function (v) { delete input.value; input.value = v; }
+      get: function () {
+        var raw = nativeValue.get.call(input);
+        var date = parse(raw);
+        return date ? date.year + "/" + pad(date.month) + "/" + pad(date.day) : toLatin(raw);
+      },
+      set: function (v) { nativeValue.set.call(input, v); }
     });
   }
 
@@ -385,6 +386,7 @@
       current = target;
       active = null;
       latinView(target);     // the package opens the calendar on this same event, reading the box
+      setTimeout(function () { plainView(target); }, 0);  // in case the event never reaches window
     }
   }
 
