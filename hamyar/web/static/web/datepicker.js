@@ -31,6 +31,7 @@
   var quiet = null;     // a box we refocus ourselves: its focus must not reopen the calendar
   var active = null;    // the day that has the keyboard focus: {year, month, day}
   var gridFocused = false;
+  var shut = false;     // we closed the calendar: the package's opening timer must not show it again
 
   function readText() {
     var node = document.getElementById("jdp-text");
@@ -106,10 +107,12 @@
 
   function open(input) {
     current = input;
+    shut = false;
     withLatinView(input, function () { picker.show(input); });
   }
 
   function close() {
+    shut = true;
     if (isOpen()) picker.hide();
     gridFocused = false;
   }
@@ -385,6 +388,7 @@
     if (target.matches && target.matches(SELECTOR)) {
       current = target;
       active = null;
+      shut = false;
       latinView(target);     // the package opens the calendar on this same event, reading the box
       setTimeout(function () { plainView(target); }, 0);  // in case the event never reaches window
     }
@@ -406,6 +410,8 @@
         decorate();
         if (lost) focusActive();
       }
+      // The package shows the calendar again 300 ms after opening it, even if it was closed meanwhile.
+      if (shut && isOpen()) picker.hide();
       expanded(box);
     }).observe(box, {childList: true, attributes: true, attributeFilter: ["style"]});
   }
