@@ -30,12 +30,8 @@ class JalaliDateInput(forms.TextInput):
 
     def __init__(self, attrs: dict | None = None, *, compact: bool = False):
         self.compact = compact
-        attrs = dict(attrs or {})
-        classes = attrs.pop("class", "form-control")
-        super().__init__({
-            "dir": "ltr", "autocomplete": "off", "spellcheck": "false", **attrs,
-            "class": f"{classes} jdate-input".strip(), self.MARKER: "",
-        })
+        super().__init__({"class": "form-control", "dir": "ltr", "autocomplete": "off", "spellcheck": "false",
+                          **(attrs or {}), self.MARKER: ""})
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
