@@ -180,6 +180,7 @@ def test_a_typed_date_is_kept_and_the_english_page_has_latin_digits(live_server,
     label = page.evaluate("document.activeElement.getAttribute('aria-label')")
     assert re.fullmatch(r"\d+ [A-Z][a-z]+ \d{4}", label), label
     assert page.locator("jdp-container .jdp-btn-today").inner_text() == "Today"
+    page.wait_for_timeout(350)  # the package's opening animation, for the picture
     _shot(page, "english")
     page.keyboard.press("Enter")
     assert re.fullmatch(r"\d{4}/\d{2}/\d{2}", box.input_value())
