@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamyar.catalog.choices import Unit
 from hamyar.catalog.forms import PersianIntegerField, ServiceErrorsMixin
-from hamyar.core.forms import JalaliDateField, PersianCharField
+from hamyar.core.forms import JalaliDateField, JalaliDateInput, PersianCharField
 
 from .models import unit_label
 from .services.quotations import MAX_PRICE, LineInput
@@ -27,7 +27,7 @@ class QuotationForm(ServiceErrorsMixin, forms.Form):
         label=_("Valid until"),
         required=False,
         help_text=_("Empty: the organization's default validity."),
-        widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr"}),
+        widget=JalaliDateInput(_TEXT),
     )
     lead_time_days = PersianIntegerField(
         label=_("Lead time (days)"),

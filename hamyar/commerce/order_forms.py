@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.catalog.forms import PersianIntegerField, ServiceErrorsMixin
-from hamyar.core.forms import JalaliDateField, PersianCharField
+from hamyar.core.forms import JalaliDateField, JalaliDateInput, PersianCharField
 
 from .models import OrderLine
 from .services.orders import MAX_COMMENT, MAX_NOTE
@@ -23,9 +23,7 @@ MAX_QUANTITY = 10**9
 class DeliveryForm(ServiceErrorsMixin, forms.Form):
     """What arrives now: one quantity box per line still open (0 or empty for a line not delivered now)."""
 
-    delivered_on = JalaliDateField(label=_("Delivered on"),
-                                   widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr", "autocomplete": "off",
-                                                                 "placeholder": "۱۴۰۵/۰۹/۰۳"}))
+    delivered_on = JalaliDateField(label=_("Delivered on"), widget=JalaliDateInput(_TEXT))
     note = PersianCharField(label=_("Note"), required=False, multiline=True, max_length=MAX_NOTE,
                             widget=forms.Textarea(attrs={**_TEXT, "rows": 2}))
 

@@ -18,10 +18,33 @@ def _persian() -> bool:
 
 
 class JalaliDateInput(forms.TextInput):
-    """A text box for a Jalali date; digits run left to right even on a right-to-left page."""
+    """A text box for a Jalali date that opens the calendar picker (web/datepicker.js finds it by `data-jdp`).
 
-    def __init__(self, attrs: dict | None = None):
-        super().__init__({"dir": "ltr", "autocomplete": "off", "placeholder": "۱۴۰۵/۰۹/۰۳", **(attrs or {})})
+    Typing stays allowed and the digits run left to right. The box holds no sample date: a fixed date as
+    placeholder read like a filled-in value, so the placeholder and the hint under the box name the format
+    (year/month/day) and the hint is tied to the box by aria-describedby. `compact` keeps the hint for
+    screen readers only, for filter bars and table cells.
+    """
+
+    template_name = "core/widgets/jalali_date.html"
+    MARKER = "data-jdp"
+
+    def __init__(self, attrs: dict | None = None, *, compact: bool = False):
+        self.compact = compact
+        super().__init__({"class": "form-control", "dir": "ltr", "autocomplete": "off", "spellcheck": "false",
+                          **(attrs or {}), self.MARKER: ""})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs.setdefault("placeholder", _("yyyy/mm/dd"))
+        hint_id = f"{widget_attrs['id']}_format" if widget_attrs.get("id") else ""
+        if hint_id:
+            described = widget_attrs.get("aria-describedby", "")
+            widget_attrs["aria-describedby"] = f"{described} {hint_id}".strip()
+        context["widget"].update(hint=_("Year/month/day; ↓ opens the calendar."), hint_id=hint_id,
+                                 compact=self.compact)
+        return context
 
 
 class JalaliDateField(forms.Field):

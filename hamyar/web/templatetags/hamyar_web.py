@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.choices import Role
-from hamyar.core.jalali import format_jalali_date, to_jalali
+from hamyar.core.jalali import MONTHS_EN, MONTHS_FA, format_jalali_date, to_jalali
 from hamyar.core.text import to_persian_digits
 
 register = template.Library()
@@ -139,3 +140,49 @@ def role_label(value: str) -> str:
         return Role(value).label
     except ValueError:
         return value
+
+
+@register.simple_tag
+def date_picker_text() -> str:
+    """The date picker's words in the page's language, as the JSON element web/datepicker.js reads."""
+    persian = _persian()
+    return json_script({
+        "digits": "fa" if persian else "latn",
+        "dir": "rtl" if get_language_bidi() else "ltr",
+        "months": list(MONTHS_FA if persian else MONTHS_EN),
+        "days": [str(day) for day in WEEKDAY_INITIALS],
+        "dialog": str(_("Choose a date")),
+        "year": str(_("Year")),
+        "month": str(_("Month")),
+        "nextYear": str(_("Next year")),
+        "previousYear": str(_("Previous year")),
+        "nextMonth": str(_("Next month")),
+        "previousMonth": str(_("Previous month")),
+        "today": str(_("Today")),
+        "clear": str(_("Clear")),
+        "close": str(_("Close")),
+    }, "jdp-text")
+
+
+# The Jalali week starts on Saturday.
+WEEKDAY_INITIALS = (
+    pgettext_lazy("weekday initial", "Sa"), pgettext_lazy("weekday initial", "Su"),
+    pgettext_lazy("weekday initial", "Mo"), pgettext_lazy("weekday initial", "Tu"),
+    pgettext_lazy("weekday initial", "We"), pgettext_lazy("weekday initial", "Th"),
+    pgettext_lazy("weekday initial", "Fr"),
+)
+
+
+@register.simple_tag
+def date_input(name: str, value=None, *, size: str = "", compact: bool = False, **attrs) -> str:
+    """A date box placed by hand in a template, drawn by the one JalaliDateInput so it gets the picker.
+
+    `value` may be a date (shown in Jalali, in the page's digits) or text as typed; other keyword
+    arguments become attributes (id, title, style …).
+    """
+    from hamyar.core.forms import JalaliDateInput
+
+    if isinstance(value, date):
+        value = format_jalali_date(value, persian_digits=_persian())
+    attrs["class"] = "form-control form-control-sm" if size == "sm" else "form-control"
+    return JalaliDateInput(attrs, compact=compact).render(name, value or "")
