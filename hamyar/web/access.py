@@ -4,7 +4,7 @@ The scoping function already limits the rows; these sets only keep a role away
 from a page whose rows it could never see (403 instead of an empty page).
 """
 
-from hamyar.accounts.choices import ORGANIZATION_WIDE_ROLES, Role
+from hamyar.accounts.choices import API_TOKEN_ROLES, ORGANIZATION_WIDE_ROLES, Role
 
 ALL_ROLES = frozenset(Role)
 MUNICIPALITY_READERS = ORGANIZATION_WIDE_ROLES | {Role.MUNICIPALITY_USER}
@@ -16,3 +16,4 @@ AGREEMENT_READERS = frozenset(
 )
 CAPABILITY_MAP_READERS = frozenset({Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.EXECUTIVE})
 USER_ADMINS = frozenset({Role.ORG_ADMIN})
+API_TOKEN_HOLDERS = API_TOKEN_ROLES

@@ -114,7 +114,8 @@ def nav_items(membership: Membership | None, view_name: str = "") -> list[NavIte
                              "directory:capability"))
     if role in access.USER_ADMINS:
         items.append(NavItem(_("Users"), reverse("accounts:user_list"), "people", "accounts:user"))
-    items.append(NavItem(_("API tokens"), reverse("accounts:token_list"), "key", "accounts:token"))
+    if role in access.API_TOKEN_HOLDERS:
+        items.append(NavItem(_("API tokens"), reverse("accounts:token_list"), "key", "accounts:token"))
     return [
         NavItem(i.label, i.url, i.icon, i.section, active=bool(view_name) and view_name.startswith(i.section))
         for i in items
