@@ -17,3 +17,21 @@ AGREEMENT_READERS = frozenset(
 CAPABILITY_MAP_READERS = frozenset({Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.EXECUTIVE})
 USER_ADMINS = frozenset({Role.ORG_ADMIN})
 API_TOKEN_HOLDERS = API_TOKEN_ROLES
+
+
+def may_open(user, path: str) -> bool:
+    """Whether `path` would open for `user` as far as roles go: the role set its page view was decorated
+    with (web.pages.page), the same the view checks. Rows outside the user's scope are the selectors' to
+    decide (a 404); a template links such a row only when its view has selected it for this user."""
+    from django.urls import Resolver404, resolve
+
+    from hamyar.accounts.scoping import role_of
+
+    try:
+        func = resolve(path.split("?", 1)[0]).func
+    except Resolver404:
+        return False
+    roles = getattr(func, "page_roles", None)
+    if roles is None:
+        return bool(getattr(user, "is_authenticated", False))
+    return role_of(user) in roles

@@ -1,9 +1,11 @@
-"""Display helpers of the web shell: decimals, local names, days left, icons."""
+"""Display helpers of the web shell: decimals, names, days left, icons, isolated runs, links one may open."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -12,6 +14,7 @@ from django.utils.translation import get_language
 from hamyar.accounts.choices import Role
 from hamyar.core.jalali import format_jalali_date, to_jalali
 from hamyar.core.text import to_persian_digits
+from hamyar.web.access import may_open as _may_open
 
 register = template.Library()
 
@@ -137,3 +140,48 @@ def role_label(value: str) -> str:
         return Role(value).label
     except ValueError:
         return value
+
+
+_PERSIAN_LETTER = re.compile("[\u0600-\u06ff]")
+
+
+@register.filter(is_safe=True)
+def isolate(value) -> str:
+    """A value inside a sentence (a code, a number, a name), in <bdi> so its direction cannot reorder the
+    words around it. Persian text gets Persian digits on a Persian page; a value with no Persian letter
+    (a username, a file name, a code) is marked left-to-right and kept as written."""
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    if _PERSIAN_LETTER.search(text) or not re.search("[A-Za-z]", text):
+        return format_html("<bdi>{}</bdi>", to_persian_digits(text) if _persian() else text)
+    return format_html('<bdi dir="ltr">{}</bdi>', text)
+
+
+@register.filter(is_safe=True)
+def docnum(value) -> str:
+    """A number the organization issues (N-1405-00012): Persian digits on a Persian page, isolated in a
+    <bdi> whose first letter (Latin) keeps the parts in their order inside a right-to-left sentence."""
+    if value is None or value == "":
+        return ""
+    return format_html("<bdi>{}</bdi>", to_persian_digits(str(value)) if _persian() else str(value))
+
+
+@register.filter(is_safe=True)
+def person(user) -> str:
+    """Who did something: the full name, else the username (left-to-right), isolated from the sentence."""
+    if user is None or user == "":
+        return ""
+    if isinstance(user, str):
+        return isolate(user)
+    return isolate(user.get_full_name() or user.get_username())
+
+
+@register.simple_tag(takes_context=True)
+def may_open(context, view_name: str, *args) -> bool:
+    """Whether the page would let the acting user in: `{% may_open 'needs:triage_queue' as show %}`.
+
+    Asks the page's own role set (web.access.may_open), so a link is shown exactly when it opens."""
+    request = context.get("request")
+    user = getattr(request, "user", None) if request is not None else context.get("user")
+    return _may_open(user, reverse(view_name, args=args))

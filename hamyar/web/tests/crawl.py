@@ -22,7 +22,8 @@ ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 
 def _marked_ltr(tag: str, attrs: dict) -> bool:
     """Text that must stay Latin: an e-mail, a username, a Sheba number, a token, a URL, English itself."""
-    return attrs.get("dir") == "ltr" or (attrs.get("lang") or "").startswith("en") or tag in {"code", "kbd"}
+    return (attrs.get("dir") == "ltr" or (attrs.get("lang") or "").startswith("en") or tag in {"code", "kbd"}
+            or "code" in attrs.get("class", "").split())  # a supplier's own item code, kept as written
 
 
 class PageText(HTMLParser):

@@ -13,11 +13,15 @@ import re
 import time
 
 import pytest
+from django.apps import apps
+from django.db import models
 from django.test import Client
 
 from hamyar.accounts.tests import scope_rows
 from hamyar.commerce import services as commerce
 from hamyar.commerce.tests.factories import assigned_need
+from hamyar.core.models import AuditEvent
+from hamyar.core.text import normalize
 from hamyar.finance.tests.finance_data import tenant_catalog
 from hamyar.needs.choices import AssignmentKind
 from hamyar.needs.models import Assignment
@@ -49,11 +53,26 @@ def _competing_need_with_offers(tenant) -> None:
         commerce.quotation_offer(quotation=quotation, acting_user=tenant.users[who])
 
 
+def _as_services_store_it() -> None:
+    """Names and titles as the services store them: through the one normalizer, which writes Latin digits
+    (the shared fixtures create some rows with the ORM, in Persian digits)."""
+    for model in apps.get_models():
+        if not model.__module__.startswith("hamyar.") or model is AuditEvent:
+            continue
+        fields = [f.name for f in model._meta.concrete_fields if f.name in ("name", "title", "description")
+                  and isinstance(f, models.CharField | models.TextField)]
+        for row in model._default_manager.values("pk", *fields):
+            changed = {f: normalize(row[f]) for f in fields if row[f] and normalize(row[f]) != row[f]}
+            if changed:
+                model._default_manager.filter(pk=row["pk"]).update(**changed)
+
+
 @pytest.fixture
 def site(tenant, other_tenant, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     scope_rows.build_rows_of_every_kind(tenant, other_tenant)
     _competing_need_with_offers(tenant)
+    _as_services_store_it()
     return tenant
 
 
