@@ -92,7 +92,6 @@ def test_every_link_opens_and_every_persian_page_speaks_persian(site):
                     english.append((who, visit.url, words, text[:80]))
                 if LATIN_DIGIT.search(text):
                     latin.append((who, visit.url, text[:80]))
-    print("BROKEN", *broken, "ENGLISH", *english, "LATIN", *latin, sep="\n")  # noqa: T201
     assert broken == []
     assert english == []
     assert latin == []
