@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -165,6 +165,30 @@ def docnum(value) -> str:
     if value is None or value == "":
         return ""
     return format_html("<bdi>{}</bdi>", to_persian_digits(str(value)) if _persian() else str(value))
+
+
+# A run that reads left to right or is a number: a code (N-1405-00012), a date (۱۴۰۵/۰۹/۱۶), an amount.
+_ALNUM = "A-Za-z0-9\u06f0-\u06f9\u0660-\u0669"
+_RUN = re.compile(rf"[{_ALNUM}](?:[{_ALNUM}_\-/.:٬٫,]*[{_ALNUM}])?")
+
+
+@register.filter(is_safe=True, needs_autoescape=True)
+def isolate_runs(value, autoescape: bool = True) -> str:
+    """A stored sentence (a notification, a message) with each code, date and number in its own <bdi>,
+    in Persian digits on a Persian page: a code next to a date can no longer swap places with it when the
+    bidi algorithm joins them into one left-to-right run."""
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    if _persian():
+        text = to_persian_digits(text)
+    escape = conditional_escape if autoescape else str
+    parts, last = [], 0
+    for match in _RUN.finditer(text):
+        parts += [escape(text[last:match.start()]), "<bdi>", escape(match.group(0)), "</bdi>"]
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - every piece of text escaped
 
 
 @register.filter(is_safe=True)
