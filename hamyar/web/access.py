@@ -23,15 +23,20 @@ def may_open(user, path: str) -> bool:
     """Whether `path` would open for `user` as far as roles go: the role set its page view was decorated
     with (web.pages.page), the same the view checks. Rows outside the user's scope are the selectors' to
     decide (a 404); a template links such a row only when its view has selected it for this user."""
-    from django.urls import Resolver404, resolve
-
     from hamyar.accounts.scoping import role_of
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return opens_for_role(role_of(user), path)
+
+
+def opens_for_role(role: Role | None, path: str) -> bool:
+    """Whether the page at `path` lets `role` in (a page with no role set lets every signed-in user in)."""
+    from django.urls import Resolver404, resolve
 
     try:
         func = resolve(path.split("?", 1)[0]).func
     except Resolver404:
         return False
     roles = getattr(func, "page_roles", None)
-    if roles is None:
-        return bool(getattr(user, "is_authenticated", False))
-    return role_of(user) in roles
+    return roles is None or role in roles
