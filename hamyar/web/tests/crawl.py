@@ -32,6 +32,7 @@ class PageText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
+        self.file_inputs: list[dict] = []
         self.text: list[str] = []  # visible, not marked ltr
         self.ltr: list[str] = []
         self._stack: list[tuple[str, bool, bool]] = []  # tag, hidden, ltr
@@ -48,6 +49,8 @@ class PageText(HTMLParser):
         attrs = {k: v or "" for k, v in attrs_list}
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
+        if tag == "input" and attrs.get("type") == "file":
+            self.file_inputs.append(attrs)
         hidden = self._hidden or tag in HIDDEN or "hidden" in attrs or attrs.get("type") == "hidden"
         ltr = self._ltr or _marked_ltr(tag, attrs)
         if not hidden:
@@ -84,6 +87,7 @@ class Visit:
     status: int
     source: str  # the page whose link led here
     text: list[str] = field(default_factory=list)
+    file_inputs: list[dict] = field(default_factory=list)
 
 
 def pattern(url: str) -> str:
@@ -110,6 +114,7 @@ def crawl(client: Client, *, start: str = "/", per_pattern: int = 2, limit: int 
         parser = PageText()
         parser.feed(response.content.decode())
         visit.text = parser.text
+        visit.file_inputs = parser.file_inputs
         for href in parser.links:
             href = urldefrag(href.replace("&amp;", "&"))[0]
             if not href.startswith("/") or href.startswith("//") or href.startswith(SKIP) or href in seen:

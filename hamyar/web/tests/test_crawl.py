@@ -3,6 +3,7 @@
 - A link is shown only if its target opens for that user: none answers 403, 404 or 500.
 - A Persian page says nothing in English: no ordinary English word outside text marked left-to-right.
 - A Persian page writes its numbers in Persian digits: no Latin digit outside text marked left-to-right.
+- Every file input is the Persian one (web/partials/file_input.html), never the browser's English.
 
 Text that must stay Latin — an e-mail, a username, a Sheba number, a token, a URL, a supplier's own item
 code, a file's name — is marked: inside dir="ltr" (the `ltr` filter), lang="en", <code> or class="code".
@@ -78,7 +79,8 @@ def site(tenant, other_tenant, settings, tmp_path):
 
 def test_every_link_opens_and_every_persian_page_speaks_persian(site):
     started = time.monotonic()
-    broken, english, latin = [], [], []
+    broken, english, latin, native_file_inputs = [], [], [], []
+    file_inputs = 0
     pages = 0
     for who in ROLES:
         client = Client(HTTP_ACCEPT_LANGUAGE="fa")
@@ -87,6 +89,9 @@ def test_every_link_opens_and_every_persian_page_speaks_persian(site):
             pages += 1
             if visit.status in (403, 404) or visit.status >= 500:
                 broken.append((who, visit.status, visit.url, visit.source))
+            file_inputs += len(visit.file_inputs)
+            native_file_inputs += [(who, visit.url, i.get("name")) for i in visit.file_inputs
+                                   if "file-pick-input" not in i.get("class", "").split()]
             for text in visit.text:
                 if words := english_words(text):
                     english.append((who, visit.url, words, text[:80]))
@@ -95,6 +100,7 @@ def test_every_link_opens_and_every_persian_page_speaks_persian(site):
     assert broken == []
     assert english == []
     assert latin == []
+    assert native_file_inputs == [] and file_inputs >= 3  # every file input is the Persian one
     assert pages > 200
     print(f"{pages} pages in {time.monotonic() - started:.1f} s")  # noqa: T201
 
