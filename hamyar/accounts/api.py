@@ -26,7 +26,7 @@ from hamyar.apiutils import (
 )
 
 from . import selectors, services
-from .choices import MunicipalPost, Role
+from .choices import API_TOKEN_ROLES, MunicipalPost, Role
 from .models import ApiToken, Membership, Notification, User
 from .scoping import membership_of, require_role
 
@@ -90,7 +90,8 @@ class TokenIn(InputSchema):
 
 @router.get("/tokens", response={200: page_of(TokenOut)}, openapi_extra=describe(ApiToken))
 def list_tokens(request: HttpRequest, page: Query[PageQuery]) -> Any:
-    """Your own tokens, newest first; never their secrets."""
+    """Your own tokens, newest first; never their secrets. Roles without API use get 403."""
+    require_role(request.auth, *API_TOKEN_ROLES)
     return paginate(selectors.api_token_list(user=request.auth), page)
 
 
@@ -106,7 +107,8 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
 @router.delete("/tokens/{id}", response={204: None}, openapi_extra=describe(ApiToken))
 def revoke_token(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     """Revoke one of your own tokens; it stops working at once."""
-    token = selectors.api_token_get(user=request.auth, pk=id)
+    token = selectors.api_token_get(user=request.auth, pk=id)  # another's token is 404, as everywhere
+    require_role(request.auth, *API_TOKEN_ROLES)
     services.api_token_revoke(token=token, acting_user=request.auth)
     return Status(204, None)
 

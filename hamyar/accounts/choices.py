@@ -20,6 +20,15 @@ ORGANIZATION_WIDE_ROLES = frozenset(
 PROVIDER_ROLES = frozenset({Role.PROJECT_MANAGER, Role.SUPPLIER_USER})
 # Roles bound to one municipality.
 MUNICIPALITY_ROLES = frozenset({Role.MUNICIPALITY_USER})
+# Roles whose work a machine does for them, so they may hold API tokens: the org admin wires the
+# organization's systems together, the commerce officer syncs catalogs and prices with the
+# organization's ERP, the finance officer feeds the accounting system, the executive's BI tool reads
+# the dashboards' figures, and a supplier's own ERP keeps its catalog, prices and orders in step.
+# A municipality clerk and a project manager work on the site (a receipt, a photo, a clerk's judgement),
+# so the tokens page and API refuse them and a token they still hold no longer opens the API.
+API_TOKEN_ROLES = frozenset(
+    {Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.FINANCE_OFFICER, Role.EXECUTIVE, Role.SUPPLIER_USER}
+)
 
 
 class MunicipalPost(models.TextChoices):

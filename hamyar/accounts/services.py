@@ -16,7 +16,7 @@ from hamyar.core.errors import InvalidInput, NotFound
 from hamyar.core.services import invalid_from
 from hamyar.core.text import normalize
 
-from .choices import MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
+from .choices import API_TOKEN_ROLES, MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
 from .models import ApiToken, Membership, User
 from .scoping import in_scope, membership_of, require_role
 
@@ -145,10 +145,14 @@ def _hash(secret: str) -> str:
 
 @transaction.atomic
 def api_token_create(*, acting_user, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
-    """A new bearer token for the acting user; the secret is returned once and never stored."""
+    """A new bearer token for the acting user; the secret is returned once and never stored.
+
+    Only the roles of API_TOKEN_ROLES hold tokens (see there why); any other role gets 403.
+    """
     membership = membership_of(acting_user)
     if membership is None:
         raise NotFound()
+    require_role(acting_user, *API_TOKEN_ROLES)
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise InvalidInput(_("Give the token a name of at most 100 characters."))
@@ -185,6 +189,10 @@ def api_token_authenticate(secret: str) -> User | None:
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=_hash(secret)).first()
     if token is None or not token.is_usable or not token.user.is_active:
+        return None
+    # A token kept from a role that held one opens nothing once the user's role no longer does.
+    membership = membership_of(token.user)
+    if membership is None or membership.role not in API_TOKEN_ROLES:
         return None
     now = timezone.now()
     # Record use at most once a minute: a busy machine client should not write on every call.

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hamyar.core.errors import InvalidInput
 from hamyar.web import access
-from hamyar.web.access import ALL_ROLES
+from hamyar.web.access import ALL_ROLES, API_TOKEN_HOLDERS
 from hamyar.web.pages import page, render_list, wants_fragment
 
 from . import selectors, services
@@ -128,7 +128,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("accounts:inbox"))
 
 
-@page(roles=ALL_ROLES, model=ApiToken)
+@page(roles=API_TOKEN_HOLDERS, model=ApiToken)
 def token_list(request: HttpRequest) -> HttpResponse:
     """One's API tokens; a new token's secret is shown on this answer only, never again."""
     form = ApiTokenForm(request.POST or None)
@@ -151,7 +151,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                   status=status)
 
 
-@page(roles=ALL_ROLES, model=ApiToken)
+@page(roles=API_TOKEN_HOLDERS, model=ApiToken)
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = selectors.api_token_get(user=request.user, pk=pk)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.core.forms import JalaliDateField, PersianCharField, PersianIntegerField, ServiceErrorsMixin
 from hamyar.core.text import normalize
 from hamyar.directory.models import Provider, ServiceDomain
+from hamyar.web.widgets import FileInput
 
 from . import sheets
 from .choices import Unit
@@ -152,8 +153,7 @@ class PriceImportForm(ServiceErrorsMixin, forms.Form):
                                   help_text=_("Leave empty for a list valid until the next one."))
     file = forms.FileField(
         label=_("Price sheet (xlsx)"),
-        widget=forms.ClearableFileInput(attrs={
-            "class": "form-control",
+        widget=FileInput(attrs={
             "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }),
     )

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from hamyar.accounts.models import User
 from hamyar.catalog.models import CatalogItem
+from hamyar.core import clock
 from hamyar.core.text import normalize
 from hamyar.directory.models import MunicipalAsset, Municipality, Organization, Provider, ServiceDomain
 from hamyar.needs import services as needs
@@ -324,40 +325,46 @@ class _Loader:
         site = None
         if spec.site:
             site = MunicipalAsset.objects.get(municipality=municipality, name=normalize(spec.site))
-        need = needs.need_create(
-            acting_user=author, kind=spec.kind, title=spec.title,
-            municipality=municipality if spec.author == "commerce" else None,
-            domain=self.domains[spec.domain] if spec.domain else None, description=spec.description,
-            site=site, budget_estimate=spec.budget,
-            desired_date=desired if desired and desired >= self.today else None,
-            lines=[{"item": self.items[code], "quantity": quantity} for code, quantity in spec.lines],
-        )
+        with clock.at(began):
+            need = needs.need_create(
+                acting_user=author, kind=spec.kind, title=spec.title,
+                municipality=municipality if spec.author == "commerce" else None,
+                domain=self.domains[spec.domain] if spec.domain else None, description=spec.description,
+                site=site, budget_estimate=spec.budget,
+                desired_date=desired if desired and desired >= self.today else None,
+                lines=[{"item": self.items[code], "quantity": quantity} for code, quantity in spec.lines],
+            )
         self.created["needs"] += 1
         stamps: dict[str, Any] = {"created_at": began}
         if desired and desired < self.today:
             stamps["desired_date"] = desired
+        # Each step is audited at the story's time (clock.at), and its row stamped with the same time.
         if spec.reaches("submitted"):
-            needs.need_submit(need=need, acting_user=author)
             stamps["submitted_at"] = at("submit")
+            with clock.at(stamps["submitted_at"]):
+                needs.need_submit(need=need, acting_user=author)
         if spec.reaches("triaged"):
-            needs.need_triage(need=need, acting_user=officer)
             stamps["triaged_at"] = at("triage")
-        if spec.ending == "cancel":
-            needs.need_cancel(need=need, acting_user=author, reason=spec.reason)
+            with clock.at(stamps["triaged_at"]):
+                needs.need_triage(need=need, acting_user=officer)
+        if spec.ending in ("cancel", "reject", "gap"):
             stamps["closed_at"] = at("end")
-        elif spec.ending == "reject":
-            needs.need_reject(need=need, acting_user=officer, reason=spec.reason)
-            stamps["closed_at"] = at("end")
-        elif spec.ending == "gap":
-            needs.need_mark_gap(need=need, acting_user=officer, reason=spec.reason)
-            stamps["closed_at"] = at("end")
+            with clock.at(stamps["closed_at"]):
+                if spec.ending == "cancel":
+                    needs.need_cancel(need=need, acting_user=author, reason=spec.reason)
+                elif spec.ending == "reject":
+                    needs.need_reject(need=need, acting_user=officer, reason=spec.reason)
+                else:
+                    needs.need_mark_gap(need=need, acting_user=officer, reason=spec.reason)
         elif spec.ending == "competing":
-            needs.need_request_competing(need=need, acting_user=officer, count=len(spec.competitors))
             stamps["assigned_at"] = at("assign")
+            with clock.at(stamps["assigned_at"]):
+                needs.need_request_competing(need=need, acting_user=officer, count=len(spec.competitors))
         if spec.reaches("assigned"):
             provider, reason = self._assignee(spec, need)
-            needs.need_assign(need=need, acting_user=officer, provider=provider, reason=reason)
             stamps["assigned_at"] = at("assign")
+            with clock.at(stamps["assigned_at"]):
+                needs.need_assign(need=need, acting_user=officer, provider=provider, reason=reason)
         self._date_need(need, stamps)
         if spec.ending == "competing":
             self._competing(spec, need, at)
@@ -406,21 +413,24 @@ class _Loader:
             provider = self.providers[name]
             given = None if price is None else [services.LineInput(need_line=line, unit_price=price)
                                                 for line in lines]
-            quotation = services.quotation_create(need=need, acting_user=self.users[username],
-                                                  provider=provider, lines=given, note=spec.quote_note)
-            services.quotation_offer(quotation=quotation, acting_user=self.users[username])
-            self.created["quotations"] += 1
             created = at("quote", index * 0.8)
+            with clock.at(created):
+                quotation = services.quotation_create(need=need, acting_user=self.users[username],
+                                                      provider=provider, lines=given, note=spec.quote_note)
+                services.quotation_offer(quotation=quotation, acting_user=self.users[username])
+            self.created["quotations"] += 1
             self._stamp(Quotation, quotation.pk, created_at=created,
                         valid_until=self._valid_until(quotation, created))
 
     def _quotation(self, spec: DemoNeed, need: Need, at) -> None:
         preparer = self.users[spec.preparer]
         clerk = self.users[spec.author] if spec.author != "commerce" else None
-        quotation = services.quotation_create(need=need, acting_user=preparer, note=spec.quote_note)
-        quotation = services.quotation_send(quotation=quotation, acting_user=preparer)
-        self.created["quotations"] += 1
+        with clock.at(at("quote")):
+            quotation = services.quotation_create(need=need, acting_user=preparer, note=spec.quote_note)
         first_quoted = at("send")
+        with clock.at(first_quoted):
+            quotation = services.quotation_send(quotation=quotation, acting_user=preparer)
+        self.created["quotations"] += 1
         Need.objects.filter(pk=need.pk).update(first_quoted_at=first_quoted, updated_at=first_quoted)
         stamps = {"created_at": at("quote")}
         if quotation.sent_at is not None:  # to the municipality; not yet when it awaits the deputy
@@ -428,16 +438,19 @@ class _Loader:
         suffix = ""
         if spec.first_rejected:
             quotation, stamps = self._chain(spec, quotation, stamps, at, clerk, until="sent")
-            services.quotation_reject(quotation=quotation, acting_user=clerk, reason=spec.first_rejected)
             stamps["decided_at"] = at("clerk")
+            with clock.at(stamps["decided_at"]):
+                services.quotation_reject(quotation=quotation, acting_user=clerk, reason=spec.first_rejected)
             self._stamp(Quotation, quotation.pk, **stamps,
                         valid_until=self._valid_until(quotation, stamps["created_at"]))
             price, reason = spec.revision
             lines = [services.LineInput(need_line=line, unit_price=price, price_reason=reason)
                      for line in need.lines.order_by("pk")]
-            quotation = services.quotation_create(need=need, acting_user=preparer, lines=lines,
-                                                  note=spec.quote_note)
-            quotation = services.quotation_send(quotation=quotation, acting_user=preparer)
+            with clock.at(at("revise")):
+                quotation = services.quotation_create(need=need, acting_user=preparer, lines=lines,
+                                                      note=spec.quote_note)
+            with clock.at(at("resend")):
+                quotation = services.quotation_send(quotation=quotation, acting_user=preparer)
             self.created["quotations"] += 1
             stamps = {"created_at": at("revise")}
             if quotation.sent_at is not None:
@@ -457,18 +470,22 @@ class _Loader:
         if quotation.status == QuotationStatus.AWAITING_DEPUTY:
             if not spec.reaches("awaiting_mayor") and not until:
                 return quotation, stamps
-            quotation = services.quotation_deputy_approve(quotation=quotation, acting_user=self.users["ceo"])
             stamps["deputy_approved_at"] = stamps["sent_at"] = at(f"deputy{suffix}")
+            with clock.at(stamps["deputy_approved_at"]):
+                quotation = services.quotation_deputy_approve(quotation=quotation,
+                                                              acting_user=self.users["ceo"])
         if until == "sent" or not spec.reaches("awaiting_mayor") or clerk is None:
             return quotation, stamps
-        quotation = services.quotation_approve(quotation=quotation, acting_user=clerk)
         stamps["clerk_approved_at"] = at(f"clerk{suffix}")
+        with clock.at(stamps["clerk_approved_at"]):
+            quotation = services.quotation_approve(quotation=quotation, acting_user=clerk)
         if quotation.status == QuotationStatus.AWAITING_MAYOR:
             if not spec.reaches("approved"):
                 return quotation, stamps
             mayor = self.users[f"{spec.author}-mayor"]
-            quotation = services.quotation_approve(quotation=quotation, acting_user=mayor)
             stamps["mayor_approved_at"] = at(f"mayor{suffix}")
+            with clock.at(stamps["mayor_approved_at"]):
+                quotation = services.quotation_approve(quotation=quotation, acting_user=mayor)
         stamps["decided_at"] = max(v for v in stamps.values() if isinstance(v, dt.datetime))
         return quotation, stamps
 
@@ -484,28 +501,33 @@ class _Loader:
         if not spec.reaches("in_fulfilment"):
             return
         recorder = self.users[spec.preparer]
-        services.order_start(order=order, acting_user=recorder)
-        self._stamp(Order, order.pk, updated_at=max(placed + dt.timedelta(hours=2), at("start")))
+        started = max(placed + dt.timedelta(hours=2), at("start"))
+        with clock.at(started):
+            services.order_start(order=order, acting_user=recorder)
+        self._stamp(Order, order.pk, updated_at=started)
         began = at("submit", -PACE["submit"])
         clerk = self.users[spec.author]
         lines = list(order.lines.order_by("pk"))
         last_answer = None
         for step in spec.deliveries:
             moment = began + dt.timedelta(days=step.day)
-            delivery = services.delivery_record(
-                order=order, acting_user=recorder, delivered_on=timezone.localtime(moment).date(),
-                quantities={line.pk: quantity for line, quantity in zip(lines, step.quantities, strict=True)},
-                note=step.note,
-            )
+            with clock.at(moment):
+                delivery = services.delivery_record(
+                    order=order, acting_user=recorder, delivered_on=timezone.localtime(moment).date(),
+                    quantities={line.pk: quantity
+                                for line, quantity in zip(lines, step.quantities, strict=True)},
+                    note=step.note,
+                )
             self.created["deliveries"] += 1
             self._stamp(Delivery, delivery.pk, created_at=moment)
             if step.answer is None:
                 continue
             answered = moment + dt.timedelta(days=step.answered_after)
-            if step.answer == "receive":
-                services.receipt_confirm(delivery=delivery, acting_user=clerk)
-            else:
-                services.receipt_reject(delivery=delivery, acting_user=clerk, reason=step.reason)
+            with clock.at(answered):
+                if step.answer == "receive":
+                    services.receipt_confirm(delivery=delivery, acting_user=clerk)
+                else:
+                    services.receipt_reject(delivery=delivery, acting_user=clerk, reason=step.reason)
             receipt = Receipt.objects.get(delivery=delivery)
             self._stamp(Receipt, receipt.pk, created_at=answered)
             self._stamp(Delivery, delivery.pk, created_at=moment, updated_at=answered)
@@ -516,9 +538,11 @@ class _Loader:
             Need.objects.filter(pk=order.need_id).update(closed_at=last_answer, updated_at=last_answer)
             if spec.rating and spec.reaches("rated"):
                 score, comment = spec.rating
-                rating = services.order_rate(order=order, acting_user=clerk, score=score, comment=comment)
+                rated = last_answer + dt.timedelta(days=spec.rated_after)
+                with clock.at(rated):
+                    rating = services.order_rate(order=order, acting_user=clerk, score=score, comment=comment)
                 self.created["ratings"] += 1
-                self._stamp(Rating, rating.pk, created_at=last_answer + dt.timedelta(days=spec.rated_after))
+                self._stamp(Rating, rating.pk, created_at=rated)
 
 
 @transaction.atomic

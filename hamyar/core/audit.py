@@ -14,9 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import clock
 from .models import AuditEvent
 
 GENESIS = "0" * 64
@@ -135,7 +135,7 @@ def audit_record_many(
     org_id = organization.pk if organization is not None else None
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     label = actor_obj.get_username() if actor_obj else "system"
-    now = timezone.now()
+    now = clock.now()  # the real time, or the demo's step's
     events = []
     with transaction.atomic():
         sequence, previous_hash = _lock_chain(org_id, organization)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from .errors import InvalidInput
 from .jalali import MESSAGES, JalaliDateError, clean_date_text, format_jalali_date, parse_date

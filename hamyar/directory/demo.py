@@ -89,6 +89,13 @@ COUNTIES: dict[str, str] = {
 TOWN_POPULATION_LIMIT = 50_000
 
 ILLUSTRATIVE = "illustrative"
+# What the pages show as a population's source: the CSV's English notes in the organization's language.
+SOURCES_FA = {
+    "census 1395 (2016)": "سرشماری عمومی ۱۳۹۵",
+    "source article (seed)": "خبر منبع (دیدار مدیرعامل سازمان همیاری با شهردار منطقه ۹)",
+    "approximate": "تقریبی",
+    ILLUSTRATIVE: "نمونهٔ نمایشی",
+}
 # Mashhad's other districts: round, illustrative populations (not official
 # figures) that add up, with District 9 and Samen, to about the city's census
 # population; their areas are unknown.
@@ -118,7 +125,7 @@ def municipality_rows() -> list[dict[str, Any]]:
             "county": COUNTIES[parent or record["name_en"]],
             "kind": kind,
             "population": population,
-            "population_source": record["source"],
+            "population_source": SOURCES_FA[record["source"]],
             "area_ha": Decimal(record["area_ha"]) if record["area_ha"] else None,
         })
     for number, population in MASHHAD_OTHER_DISTRICTS:
@@ -129,7 +136,7 @@ def municipality_rows() -> list[dict[str, Any]]:
             "county": COUNTIES["Mashhad"],
             "kind": "district",
             "population": population,
-            "population_source": ILLUSTRATIVE,
+            "population_source": SOURCES_FA[ILLUSTRATIVE],
             "area_ha": None,
         })
     rows.sort(key=lambda row: row["parent"] is not None)  # stable: cities first, then districts
@@ -137,7 +144,7 @@ def municipality_rows() -> list[dict[str, Any]]:
 
 
 _ARTICLE = "از خبر دیدار مدیرعامل سازمان همیاری با شهردار منطقه ۹ مشهد؛ مساحت نامعلوم."
-_SAMPLE = "نمونهٔ نمایشی (illustrative)؛ مساحت نامعلوم."
+_SAMPLE = "نمونهٔ نمایشی؛ مساحت نامعلوم."
 
 # (municipality English name, asset name, kind, area in ha or None, description)
 ASSETS: list[tuple[str, str, str, Decimal | None, str]] = [

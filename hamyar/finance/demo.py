@@ -34,6 +34,7 @@ from django.utils import timezone
 from hamyar.accounts.choices import Role
 from hamyar.accounts.models import Membership
 from hamyar.commerce.models import Delivery
+from hamyar.core import clock
 from hamyar.core.jalali import to_jalali
 from hamyar.directory.models import AgencyAgreement, Organization
 from hamyar.projects.models import PaymentRequest
@@ -61,7 +62,8 @@ class Source:
 
 
 def _moment(day: dt.date, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+    """An hour of a day, Tehran time, never later than now; each step is audited at it (clock.at)."""
+    return min(timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0))), timezone.now())
 
 
 class _Loader:
@@ -97,20 +99,22 @@ class _Loader:
     # ------------------------------------------------------------ invoices
 
     def bill(self, source: Source) -> Invoice:
-        if source.delivery is not None:
-            invoice = services.invoice_from_delivery(delivery=source.delivery, acting_user=self.officer)
-        else:
-            invoice = services.invoice_from_payment_request(payment_request=source.payment_request,
-                                                            acting_user=self.officer)
-        self.created["invoices"] += 1
         created = min(source.day + dt.timedelta(days=1), self.today)
+        with clock.at(_moment(created, 9)):
+            if source.delivery is not None:
+                invoice = services.invoice_from_delivery(delivery=source.delivery, acting_user=self.officer)
+            else:
+                invoice = services.invoice_from_payment_request(payment_request=source.payment_request,
+                                                                acting_user=self.officer)
+        self.created["invoices"] += 1
         Invoice.objects.filter(pk=invoice.pk).update(created_at=_moment(created, 9),
                                                      updated_at=_moment(created, 9))
         return invoice
 
     def issue(self, invoice: Invoice, issued: dt.date, due: dt.date | None = None) -> Invoice:
-        invoice = services.invoice_issue(invoice=invoice, acting_user=self.officer, issue_date=issued,
-                                         due_date=due)
+        with clock.at(_moment(issued, 11)):
+            invoice = services.invoice_issue(invoice=invoice, acting_user=self.officer, issue_date=issued,
+                                             due_date=due)
         Invoice.objects.filter(pk=invoice.pk).update(issued_at=_moment(issued, 11),
                                                      updated_at=_moment(issued, 11))
         invoice.refresh_from_db()
@@ -121,15 +125,17 @@ class _Loader:
         self.references += 1
         j = to_jalali(day)
         reference = f"STN-{j.year:04d}{j.month:02d}{j.day:02d}-{invoice.pk:03d}{self.references:02d}"
-        payment = services.payment_record(invoice=invoice, acting_user=self.officer, amount=amount,
-                                          paid_on=day, reference=reference, method=method)
+        with clock.at(_moment(day, 13)):
+            payment = services.payment_record(invoice=invoice, acting_user=self.officer, amount=amount,
+                                              paid_on=day, reference=reference, method=method)
         self.created["payments"] += 1
         Payment.objects.filter(pk=payment.pk).update(created_at=_moment(day, 13), updated_at=_moment(day, 13))
         Invoice.objects.filter(pk=invoice.pk).update(updated_at=_moment(day, 13))
         invoice.refresh_from_db()
 
     def void(self, invoice: Invoice, day: dt.date) -> None:
-        services.invoice_void(invoice=invoice, acting_user=self.officer, reason=VOID_REASON)
+        with clock.at(_moment(day, 12)):
+            services.invoice_void(invoice=invoice, acting_user=self.officer, reason=VOID_REASON)
         self.created["void invoices"] += 1
         Invoice.objects.filter(pk=invoice.pk).update(voided_at=_moment(day, 12), updated_at=_moment(day, 12))
 
@@ -208,18 +214,20 @@ class _Loader:
             start, end = statement.jalali_month(j.year, j.month)
             if end >= self.today:
                 continue
-            settlement = services.commission_calculate(agreement=agreement, acting_user=self.officer,
-                                                       period_start=start, period_end=end)
-            self.created["commission settlements"] += 1
             calculated = min(end + dt.timedelta(days=3), self.today)
+            with clock.at(_moment(calculated, 10)):
+                settlement = services.commission_calculate(agreement=agreement, acting_user=self.officer,
+                                                           period_start=start, period_end=end)
+            self.created["commission settlements"] += 1
             CommissionSettlement.objects.filter(pk=settlement.pk).update(
                 created_at=_moment(calculated, 10), updated_at=_moment(calculated, 10))
             if not settled:
                 day = min(calculated + dt.timedelta(days=5), self.today)
                 k = to_jalali(day)
-                services.commission_settle(settlement=settlement, acting_user=self.officer,
-                                           reference=f"COM-{k.year:04d}{k.month:02d}{k.day:02d}-{settlement.pk}",
-                                           settled_on=day)
+                with clock.at(_moment(day, 12)):
+                    services.commission_settle(
+                        settlement=settlement, acting_user=self.officer,
+                        reference=f"COM-{k.year:04d}{k.month:02d}{k.day:02d}-{settlement.pk}", settled_on=day)
                 CommissionSettlement.objects.filter(pk=settlement.pk).update(updated_at=_moment(day, 12))
                 settled = True
 

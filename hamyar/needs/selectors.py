@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils import timezone
 
 from hamyar.accounts.choices import PROVIDER_ROLES
 from hamyar.accounts.scoping import membership_of, scope, scoped_get
@@ -16,9 +15,9 @@ from hamyar.core.models import AuditEvent
 from hamyar.core.text import normalize
 from hamyar.directory.models import ServiceDomain
 
-from .choices import IN_HAND_STATUSES, OPEN_STATUSES, NeedKind, NeedStatus
+from .choices import IN_HAND_STATUSES, NeedKind, NeedStatus
 from .models import Assignment, Need, NeedAttachment, NeedLine, ServiceLevel
-from .sla import Clock, ServiceLevels, need_clocks, overdue_clock
+from .sla import Clock, ServiceLevels, clocked, overdue_clocks
 
 
 def need_base(*, user) -> QuerySet[Need]:
@@ -85,10 +84,15 @@ def need_timeline(*, need: Need) -> QuerySet[AuditEvent]:
     ).select_related("actor").order_by("sequence")
 
 
-def need_triage_queue(*, user) -> QuerySet[Need]:
-    """Submitted needs waiting for an officer, the oldest first."""
-    return need_base(user=user).filter(status=NeedStatus.SUBMITTED).annotate(
-        line_count=Count("lines")).order_by("submitted_at", "pk")
+def need_triage_queue(*, user, now: dt.datetime | None = None) -> list[Need]:
+    """Submitted needs waiting for an officer, the oldest first; `overdue_clock` set on each overdue one
+    by the same test as the overdue page (sla.overdue_clocks)."""
+    rows = list(need_base(user=user).filter(status=NeedStatus.SUBMITTED).annotate(
+        line_count=Count("lines")).order_by("submitted_at", "pk"))
+    late = overdue_clocks(rows, now=now)
+    for need in rows:
+        need.overdue_clock = late.get(need.pk)
+    return rows
 
 
 BOARD_STATUSES = [NeedStatus.SUBMITTED, NeedStatus.TRIAGED, NeedStatus.ASSIGNED, NeedStatus.QUOTED,
@@ -131,17 +135,9 @@ class Overdue:
 
 def need_overdue(*, user, now: dt.datetime | None = None) -> list[Overdue]:
     """Open needs with a clock past its target, the longest overdue first."""
-    qs = need_base(user=user).filter(status__in=[s for s in OPEN_STATUSES if s != NeedStatus.DRAFT]
-                                     + [NeedStatus.APPROVED], submitted_at__isnull=False)
-    levels: dict[int, ServiceLevels] = {}
-    now = now or timezone.now()
-    rows = []
-    for need in qs:
-        if need.organization_id not in levels:
-            levels[need.organization_id] = ServiceLevels(need.organization_id)
-        clock = overdue_clock(need_clocks(need, levels=levels[need.organization_id], now=now))
-        if clock is not None:
-            rows.append(Overdue(need, clock))
+    needs = list(clocked(need_base(user=user)))
+    late = overdue_clocks(needs, now=now)
+    rows = [Overdue(need, late[need.pk]) for need in needs if need.pk in late]
     rows.sort(key=lambda row: (row.clock.remaining, row.need.pk))
     return rows
 

@@ -631,15 +631,11 @@ def need_remind_overdue(*, now: dt.datetime | None = None) -> int:
     Triage late: the commerce officers. First quotation late: the providers asked (the officers when
     none is yet). Delivery late: the assigned provider and the officers.
     """
-    from .sla import ServiceLevels, need_clocks, overdue_clock
+    from .sla import ServiceLevels, clocked, need_clocks, overdue_clock
 
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    open_needs = (
-        Need.objects.filter(status__in=[NeedStatus.SUBMITTED, NeedStatus.TRIAGED, NeedStatus.ASSIGNED,
-                                        NeedStatus.QUOTED, NeedStatus.APPROVED], submitted_at__isnull=False)
-        .select_related("municipality").order_by("organization_id", "pk")
-    )
+    open_needs = clocked(Need.objects.all()).select_related("municipality").order_by("organization_id", "pk")
     levels: dict[int, ServiceLevels] = {}
     reminded = 0
     for need in open_needs.iterator(chunk_size=500):

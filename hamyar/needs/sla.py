@@ -7,9 +7,11 @@ running clock; a stopped clock is never overdue.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -145,3 +147,33 @@ def need_clocks(need: Need, *, levels: ServiceLevels | None = None,
 def overdue_clock(clocks: list[Clock]) -> Clock | None:
     """The first running clock past its target, if any."""
     return next((c for c in clocks if c.overdue), None)
+
+
+# The statuses in which a need's clocks can still run: from its submission until it is fulfilled.
+CLOCKED_STATUSES = (NeedStatus.SUBMITTED, NeedStatus.TRIAGED, NeedStatus.ASSIGNED, NeedStatus.QUOTED,
+                    NeedStatus.APPROVED)
+
+
+def clocked(needs: QuerySet[Need]) -> QuerySet[Need]:
+    """The needs whose clocks may be running: the only ones that can be overdue."""
+    return needs.filter(status__in=CLOCKED_STATUSES, submitted_at__isnull=False)
+
+
+def overdue_clocks(needs: Iterable[Need], *, now: dt.datetime | None = None) -> dict[int, Clock]:
+    """The late clock of every overdue need among `needs`, by the need's pk: the one test of "overdue".
+
+    The overdue page, the triage queue's flag and the daily reminders all ask this, so a need is overdue
+    on one of them exactly when it is on the others.
+    """
+    now = now or timezone.now()
+    levels: dict[int, ServiceLevels] = {}
+    late: dict[int, Clock] = {}
+    for need in needs:
+        if need.status not in CLOCKED_STATUSES or need.submitted_at is None:
+            continue
+        if need.organization_id not in levels:
+            levels[need.organization_id] = ServiceLevels(need.organization_id)
+        clock = overdue_clock(need_clocks(need, levels=levels[need.organization_id], now=now))
+        if clock is not None:
+            late[need.pk] = clock
+    return late

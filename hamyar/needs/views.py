@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from hamyar.accounts.choices import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
 from hamyar.accounts.scoping import role_of
 from hamyar.catalog.search import item_search
-from hamyar.catalog.selectors import item_price_tiers
+from hamyar.catalog.selectors import item_price_tiers, openable_items
 from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.core.numbers import NumberError, parse_whole
 from hamyar.core.text import search_key, to_latin_digits
@@ -266,9 +266,12 @@ def _detail_context(request: HttpRequest, need: Need) -> dict:
     if role in OFFICERS and need.status in (NeedStatus.TRIAGED, NeedStatus.ASSIGNED):
         ranking = rank_providers(need)
     attachments = list(selectors.need_attachments(need=need))
+    lines = list(selectors.need_lines(need=need))
     return {
         "need": need,
-        "lines": list(selectors.need_lines(need=need)),
+        "lines": lines,
+        # A line's item is a link only for whoever its catalog page opens for (a provider sees its own).
+        "openable_items": openable_items(user=user, ids=[line.item_id for line in lines if line.item_id]),
         "attachments": attachments,
         "assignments": list(selectors.need_assignments(user=user, need=need)),
         "clocks": need_clocks(need),

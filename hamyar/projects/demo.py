@@ -34,6 +34,7 @@ from PIL import Image, ImageDraw
 
 from hamyar.accounts.choices import Role
 from hamyar.accounts.models import Membership
+from hamyar.core import clock
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.money import format_rial
 from hamyar.core.pdf import html_to_pdf, pdf_fonts
@@ -289,8 +290,8 @@ th {{ text-align: right; padding: 3pt 8pt; }} td {{ padding: 3pt 8pt; }}
 
 
 def _at(day: dt.date) -> dt.datetime:
-    """Ten in the morning of a day, Tehran time."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+    """Ten in the morning of a day, Tehran time (never later than now: today's step has happened)."""
+    return min(timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0))), timezone.now())
 
 
 class _Loader:
@@ -328,10 +329,42 @@ class _Loader:
 
         officer = self._user(Role.COMMERCE_OFFICER) or self.admin
         worker = self._user(Role.PROJECT_MANAGER, provider=provider) or officer
+        # Every step is audited on the story's day (clock.at); _set_clocks stamps the rows the same.
+        with clock.at(_at(day(-7))):
+            project, milestones, constraints = self._plan(spec, project_args={
+                "title": spec.title, "municipality": municipality, "site": site, "domain": domain,
+                "provider": provider, "start": start}, officer=officer, day=day)
+        if spec.status == ProjectStatus.PLANNING:
+            return
+        with clock.at(_at(day(-7))):
+            self._contract(spec, project, officer)
+        with clock.at(_at(day(0))):
+            self._start(spec, project, constraints, officer, worker)
+        self._work(spec, project, milestones, worker, day)
+        # A blocking constraint is recorded last: it stops the milestones it holds up.
+        last = max([0, *(m.started or 0 for m in spec.milestones),
+                    *(m.completed or 0 for m in spec.milestones), *(r.day for r in spec.reports)])
+        with clock.at(_at(day(last))):
+            for c, row in constraints:
+                if c.status == ConstraintStatus.BLOCKING and row.status != ConstraintStatus.BLOCKING:
+                    services.constraint_update(constraint=row, acting_user=officer,
+                                               status=ConstraintStatus.BLOCKING)
+        if spec.completed is not None:
+            with clock.at(_at(day(spec.completed))):
+                services.project_complete(project=project, acting_user=officer)
+        if spec.handed_over is not None:
+            signer = self._user(Role.MUNICIPALITY_USER, municipality=municipality)
+            if signer is not None:
+                with clock.at(_at(day(spec.handed_over))):
+                    services.project_hand_over(project=project, acting_user=signer)
+        self._set_clocks(spec, project, milestones, day)
+
+    def _plan(self, spec: DemoProject, *, project_args: dict, officer, day) -> tuple[Project, list, list]:
+        """The project, its milestones and its constraints, as planned."""
+        start = project_args.pop("start")
         project = services.project_create(
-            acting_user=officer, title=spec.title, municipality=municipality, site=site, domain=domain,
-            provider=provider, contract_amount=spec.amount, start_date=start, end_date=day(spec.days),
-            description=spec.description,
+            acting_user=officer, **project_args, contract_amount=spec.amount, start_date=start,
+            end_date=day(spec.days), description=spec.description,
         )
         self.created["projects"] += 1
         milestones = [
@@ -353,8 +386,9 @@ class _Loader:
                 due_date=day(c.due) if c.due is not None else None, notes=c.notes,
             )))
         self.created["constraints"] += len(constraints)
-        if spec.status == ProjectStatus.PLANNING:
-            return
+        return project, milestones, constraints
+
+    def _contract(self, spec: DemoProject, project: Project, officer) -> None:
         services.project_contract(project=project, acting_user=officer)
         for document in spec.documents:
             services.project_document_add(
@@ -362,6 +396,8 @@ class _Loader:
                 file=SimpleUploadedFile(document.file_name, _contract_pdf(project, officer),
                                         content_type="application/pdf"))
             self.created["documents"] += 1
+
+    def _start(self, spec: DemoProject, project: Project, constraints: list, officer, worker) -> None:
         services.project_start(project=project, acting_user=officer)
         for c, row in constraints:
             if c.resolved:
@@ -376,19 +412,6 @@ class _Loader:
             )
             services.change_order_approve(change_order=order, acting_user=officer, decision_note=change.note)
             self.created["change orders"] += 1
-        self._work(spec, project, milestones, worker, day)
-        # A blocking constraint is recorded last: it stops the milestones it holds up.
-        for c, row in constraints:
-            if c.status == ConstraintStatus.BLOCKING and row.status != ConstraintStatus.BLOCKING:
-                services.constraint_update(constraint=row, acting_user=officer,
-                                           status=ConstraintStatus.BLOCKING)
-        if spec.completed is not None:
-            services.project_complete(project=project, acting_user=officer)
-        if spec.handed_over is not None:
-            signer = self._user(Role.MUNICIPALITY_USER, municipality=municipality)
-            if signer is not None:
-                services.project_hand_over(project=project, acting_user=signer)
-        self._set_clocks(spec, project, milestones, day)
 
     def _work(self, spec: DemoProject, project: Project, milestones: list[Milestone], worker, day) -> None:
         """Start the milestones, file the reports and complete the milestones, in the story's order."""
@@ -401,21 +424,26 @@ class _Loader:
         for report in spec.reports:
             events.append((report.day, 1, "report", report))
         for when, _order, kind, item in sorted(events, key=lambda e: (e[0], e[1])):
-            if kind == "start":
-                services.milestone_start(milestone=milestones[item], acting_user=worker)
-            elif kind == "complete":
-                services.milestone_complete(milestone=milestones[item], acting_user=worker)
-                self.created["payment requests"] += 1
-            else:
-                photos = [{"file": _photo(item.photo), "caption": item.caption}] if item.photo else []
-                percents = {milestones[i].pk: Decimal(p) for i, p in item.percents.items()
-                            if milestones[i].status != MilestoneStatus.COMPLETED}
-                for m in milestones:
-                    m.refresh_from_db()
-                services.progress_report_create(project=project, acting_user=worker, reported_on=day(when),
-                                                percents=percents, notes=item.notes, photos=photos)
-                self.created["progress reports"] += 1
-                self.created["photos"] += len(photos)
+            with clock.at(_at(day(when))):
+                self._step(project, milestones, worker, day, when, kind, item)
+
+    def _step(self, project: Project, milestones: list[Milestone], worker, day, when: int, kind: str,
+              item) -> None:
+        if kind == "start":
+            services.milestone_start(milestone=milestones[item], acting_user=worker)
+        elif kind == "complete":
+            services.milestone_complete(milestone=milestones[item], acting_user=worker)
+            self.created["payment requests"] += 1
+        else:
+            photos = [{"file": _photo(item.photo), "caption": item.caption}] if item.photo else []
+            percents = {milestones[i].pk: Decimal(p) for i, p in item.percents.items()
+                        if milestones[i].status != MilestoneStatus.COMPLETED}
+            for m in milestones:
+                m.refresh_from_db()
+            services.progress_report_create(project=project, acting_user=worker, reported_on=day(when),
+                                            percents=percents, notes=item.notes, photos=photos)
+            self.created["progress reports"] += 1
+            self.created["photos"] += len(photos)
 
     def _set_clocks(self, spec: DemoProject, project: Project, milestones: list[Milestone], day) -> None:
         """The clocks of the story's days (see the module's docstring)."""

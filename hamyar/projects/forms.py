@@ -23,6 +23,7 @@ from hamyar.core.forms import (
     ServiceErrorsMixin,
 )
 from hamyar.directory.models import MunicipalAsset, Municipality, Provider, ServiceDomain
+from hamyar.web.widgets import FileInput
 
 from .choices import ConstraintKind, ConstraintStatus, DocumentKind, ProjectStatus
 from .models import Milestone
@@ -218,8 +219,8 @@ class ProgressReportForm(ServiceErrorsMixin, forms.Form):
     reported_on = _date(_("Report date"))
     notes = PersianCharField(label=_("Notes"), required=False, multiline=True, max_length=MAX_TEXT,
                              widget=forms.Textarea({**_TEXT, "rows": 3}))
-    photo = forms.FileField(label=_("Site photo"), required=False, widget=forms.ClearableFileInput(attrs={
-        "class": "form-control", "accept": PHOTO_ACCEPT}),
+    photo = forms.FileField(label=_("Site photo"), required=False, widget=FileInput(attrs={
+        "accept": PHOTO_ACCEPT}),
         help_text=_("JPEG, PNG or WebP; the photo is checked and a thumbnail is made."))
     caption = PersianCharField(label=_("Photo caption"), required=False, max_length=200,
                                widget=forms.TextInput(_TEXT))
@@ -325,6 +326,6 @@ class DocumentForm(ServiceErrorsMixin, forms.Form):
                              widget=forms.Select(_SELECT))
     title = PersianCharField(label=_("Title"), max_length=200, required=False, widget=forms.TextInput(_TEXT),
                              help_text=_("Empty: the file's name."))
-    file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={
-        "class": "form-control", "accept": DOCUMENT_ACCEPT}),
+    file = forms.FileField(label=_("File"), widget=FileInput(attrs={
+        "accept": DOCUMENT_ACCEPT}),
         help_text=_("PDF, JPEG, PNG, Excel or Word, up to 10 MB."))

@@ -82,6 +82,8 @@ TEMPLATES = [
         },
     }
 ]
+# Choice labels in Persian digits on Persian pages (hamyar/web/forms.py).
+FORM_RENDERER = "hamyar.web.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -4,7 +4,7 @@ The scoping function already limits the rows; these sets only keep a role away
 from a page whose rows it could never see (403 instead of an empty page).
 """
 
-from hamyar.accounts.choices import ORGANIZATION_WIDE_ROLES, Role
+from hamyar.accounts.choices import API_TOKEN_ROLES, ORGANIZATION_WIDE_ROLES, Role
 
 ALL_ROLES = frozenset(Role)
 MUNICIPALITY_READERS = ORGANIZATION_WIDE_ROLES | {Role.MUNICIPALITY_USER}
@@ -16,3 +16,27 @@ AGREEMENT_READERS = frozenset(
 )
 CAPABILITY_MAP_READERS = frozenset({Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.EXECUTIVE})
 USER_ADMINS = frozenset({Role.ORG_ADMIN})
+API_TOKEN_HOLDERS = API_TOKEN_ROLES
+
+
+def may_open(user, path: str) -> bool:
+    """Whether `path` would open for `user` as far as roles go: the role set its page view was decorated
+    with (web.pages.page), the same the view checks. Rows outside the user's scope are the selectors' to
+    decide (a 404); a template links such a row only when its view has selected it for this user."""
+    from hamyar.accounts.scoping import role_of
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return opens_for_role(role_of(user), path)
+
+
+def opens_for_role(role: Role | None, path: str) -> bool:
+    """Whether the page at `path` lets `role` in (a page with no role set lets every signed-in user in)."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        func = resolve(path.split("?", 1)[0]).func
+    except Resolver404:
+        return False
+    roles = getattr(func, "page_roles", None)
+    return roles is None or role in roles

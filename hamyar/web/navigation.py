@@ -114,8 +114,10 @@ def nav_items(membership: Membership | None, view_name: str = "") -> list[NavIte
                              "directory:capability"))
     if role in access.USER_ADMINS:
         items.append(NavItem(_("Users"), reverse("accounts:user_list"), "people", "accounts:user"))
-    items.append(NavItem(_("API tokens"), reverse("accounts:token_list"), "key", "accounts:token"))
+    if role in access.API_TOKEN_HOLDERS:
+        items.append(NavItem(_("API tokens"), reverse("accounts:token_list"), "key", "accounts:token"))
+    # The menu offers only what opens: each item is checked against its page's own role set.
     return [
         NavItem(i.label, i.url, i.icon, i.section, active=bool(view_name) and view_name.startswith(i.section))
-        for i in items
+        for i in items if access.opens_for_role(role, i.url)
     ]

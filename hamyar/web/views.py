@@ -2,8 +2,10 @@
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 
 from hamyar.accounts import selectors as accounts
 from hamyar.accounts.choices import Role
@@ -48,3 +50,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "web/home/no_membership.html")
     template, build = HOME[membership.role]
     return render(request, template, build(request.user, membership))
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask /favicon.ico whatever the page links; send them to the one icon (an SVG)."""
+    return HttpResponsePermanentRedirect(static("web/favicon.svg"))

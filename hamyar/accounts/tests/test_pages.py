@@ -130,7 +130,7 @@ def test_token_without_a_name_answers_422_and_makes_nothing(client, tenant):
 
 
 def test_revoked_token_no_longer_opens_the_api(client, tenant):
-    user = tenant.users["district9"]
+    user = tenant.users["supplier"]
     token, secret = api_token_create(acting_user=user, name="گزارش")
     client.force_login(user)
     response = client.post(reverse("accounts:token_revoke", args=[token.pk]))
@@ -141,17 +141,17 @@ def test_revoked_token_no_longer_opens_the_api(client, tenant):
 
 
 def test_nobody_lists_or_revokes_another_persons_token(client, tenant, other_tenant):
-    token, secret = api_token_create(acting_user=tenant.users["district9"], name="گزارش")
-    for user in (tenant.users["district10"], tenant.users["admin"], other_tenant.users["district9"]):
+    token, secret = api_token_create(acting_user=tenant.users["supplier"], name="گزارش")
+    for user in (tenant.users["commerce"], tenant.users["admin"], other_tenant.users["supplier"]):
         client.force_login(user)
         assert token not in client.get(reverse("accounts:token_list")).context["tokens"]
         assert client.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 404
-    assert api_token_authenticate(secret) == tenant.users["district9"]
+    assert api_token_authenticate(secret) == tenant.users["supplier"]
 
 
 def test_revoking_is_a_post(client, tenant):
-    token, _ = api_token_create(acting_user=tenant.users["district9"], name="گزارش")
-    client.force_login(tenant.users["district9"])
+    token, _ = api_token_create(acting_user=tenant.users["supplier"], name="گزارش")
+    client.force_login(tenant.users["supplier"])
     assert client.get(reverse("accounts:token_revoke", args=[token.pk])).status_code == 405
 
 
@@ -168,7 +168,7 @@ def test_every_accounts_model_is_in_the_admin():
 
 @pytest.mark.parametrize("model", ACCOUNTS_ADMINS, ids=lambda m: m.__name__)
 def test_accounts_admin_changelist_search_and_filters_answer(admin_client, tenant, model):
-    api_token_create(acting_user=tenant.users["district9"], name="گزارش")
+    api_token_create(acting_user=tenant.users["supplier"], name="گزارش")
     notify(organization_id=tenant.org.pk, recipients=[tenant.users["district9"]], subject="پیش‌فاکتور")
     model_admin = admin.site._registry[model]
     assert len(model_admin.list_display) > 1 and model_admin.search_fields and model_admin.list_filter

@@ -16,6 +16,7 @@ from hamyar.accounts.models import User
 from hamyar.commerce.choices import DeliveryStatus, OrderStatus, QuotationStatus
 from hamyar.commerce.demo import NEEDS, POLICY, SERVICE_LEVELS
 from hamyar.commerce.models import CommercePolicy, Delivery, Order, Quotation, Rating
+from hamyar.core.audit import audit_verify_chain
 from hamyar.core.models import AuditEvent
 from hamyar.core.text import normalize
 from hamyar.directory import demo as directory_demo
@@ -23,6 +24,7 @@ from hamyar.directory.models import Organization, Provider
 from hamyar.needs.choices import AssignmentKind, NeedStatus
 from hamyar.needs.matching import rank_providers
 from hamyar.needs.models import Need, ServiceLevel
+from hamyar.needs.selectors import need_timeline
 from hamyar.needs.sla import need_clocks
 from hamyar.web.navigation import nav_items
 
@@ -194,6 +196,28 @@ class TestTheCommerceDemo:
         levels = ServiceLevel.objects.filter(organization=org)
         assert set(levels.values_list("domain__code", flat=True)) == set(SERVICE_LEVELS)
         assert not levels.filter(domain__parent__isnull=False).exists()
+
+    # Which clock of the need each step of its timeline set.
+    STEP_CLOCKS = {"need.create": "created_at", "need.submit": "submitted_at", "need.triage": "triaged_at",
+                   "need.assign": "assigned_at", "need.request_competing": "assigned_at",
+                   "need.cancel": "closed_at", "need.reject": "closed_at", "need.mark_gap": "closed_at",
+                   "need.quoted": "first_quoted_at", "need.approved": "approved_at",
+                   "need.fulfilled": "closed_at"}
+
+    def test_each_needs_timeline_happens_on_the_days_its_clocks_show(self, org):
+        checked = 0
+        for need in Need.objects.filter(organization=org):
+            for event in need_timeline(need=need):
+                field = self.STEP_CLOCKS.get(event.action)
+                if field is None:
+                    continue
+                expected = getattr(need, field)
+                assert expected is not None, (need.title, event.action)
+                assert abs(event.created_at - expected) < dt.timedelta(seconds=1), (need.title, event.action)
+                checked += 1
+        assert checked >= 3 * Need.objects.filter(organization=org).count()
+        # and the chain written at those times is intact
+        assert audit_verify_chain(org.pk) is None
 
     def test_every_step_is_audited_and_the_chain_verifies(self, org):
         events = AuditEvent.objects.filter(organization=org)

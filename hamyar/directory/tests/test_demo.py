@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from hamyar.accounts.choices import Role
 from hamyar.accounts.models import Membership, User
 from hamyar.core.audit import audit_verify_chain
 from hamyar.core.models import AuditEvent
+from hamyar.core.text import normalize
 from hamyar.core.validators import is_legal_national_id, is_mobile, is_postal_code, is_sheba
 from hamyar.directory import demo
 from hamyar.directory.choices import AssetKind, MunicipalityKind, ProviderKind
@@ -85,17 +87,18 @@ class TestTheLoadedDemo:
         districts = Municipality.objects.filter(organization=demo_org, parent__name_en="Mashhad")
         assert districts.count() == 13  # districts 1-12 and Samen
         others = districts.exclude(name_en__in=["Mashhad District 9", "Mashhad Samen District"])
-        assert {d.population_source for d in others} == {"illustrative"}
+        assert {d.population_source for d in others} == {normalize(demo.SOURCES_FA[demo.ILLUSTRATIVE])}
         assert all(d.area_ha is None for d in others)
         samen = districts.get(name_en="Mashhad Samen District")
         assert (samen.population, samen.area_ha, samen.population_source) == (14000, Decimal("366"),
-                                                                              "approximate")
+                                                                              normalize(demo.SOURCES_FA["approximate"]))
 
     def test_census_municipalities_keep_their_source_county_and_unknown_area(self, demo_org):
         cities = Municipality.objects.filter(organization=demo_org, parent__isnull=True)
         assert cities.count() == 25
         neyshabur = cities.get(name_en="Neyshabur")
-        assert (neyshabur.population, neyshabur.population_source) == (264375, "census 1395 (2016)")
+        assert (neyshabur.population, neyshabur.population_source) == (
+            264375, normalize(demo.SOURCES_FA["census 1395 (2016)"]))
         assert neyshabur.area_ha is None
         assert neyshabur.kind == MunicipalityKind.CITY and neyshabur.county == "نیشابور"
         assert cities.get(name_en="Mashhad").kind == MunicipalityKind.METROPOLIS
@@ -226,3 +229,11 @@ def test_embedded_municipalities_match_the_shared_csv():
     with SHARED_CSV.open(encoding="utf-8") as shared:
         expected = list(csv.DictReader(shared))
     assert list(csv.DictReader(io.StringIO(demo.MUNICIPALITIES_CSV))) == expected
+
+
+def test_the_demo_writes_no_english_where_the_pages_show_persian():
+    """Population sources and asset notes are shown on Persian pages: no English left in them."""
+    english = re.compile(r"[A-Za-z]{2,}")
+    shown = [row["population_source"] for row in demo.municipality_rows()]
+    shown += [asset[4] for asset in demo.ASSETS]
+    assert [text for text in shown if english.search(text)] == []

@@ -1,6 +1,7 @@
 """The demo's projects: the article's District 9 sites and a small town, every state a page shows,
 through the services (audited), and loading twice adds nothing."""
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -47,6 +48,27 @@ def _project(org, title) -> Project:
 
 
 class TestTheProjectsDemo:
+    def test_each_projects_steps_are_audited_on_the_days_its_clocks_show(self, demo_org):
+        clocks = {"project.contract": "contracted_at", "project.start": "started_at",
+                  "project.complete": "completed_at", "project.hand_over": "handed_over_at"}
+        checked = 0
+        for project in Project.objects.filter(organization=demo_org):
+            events = AuditEvent.objects.filter(object_type="projects.project", object_id=str(project.pk),
+                                               action__in=clocks)
+            for event in events:
+                expected = getattr(project, clocks[event.action])
+                assert abs(event.created_at - expected) < dt.timedelta(seconds=1), (project.title,
+                                                                                     event.action)
+                checked += 1
+            for milestone in project.milestones.all():
+                for event in AuditEvent.objects.filter(object_type="projects.milestone",
+                                                       object_id=str(milestone.pk),
+                                                       action__in=["milestone.start", "milestone.complete"]):
+                    field = "started_at" if event.action == "milestone.start" else "completed_at"
+                    assert abs(event.created_at - getattr(milestone, field)) < dt.timedelta(seconds=1)
+                    checked += 1
+        assert checked >= 10
+
     def test_every_demo_project_is_there_in_its_state(self, demo_org):
         states = dict(Project.objects.filter(organization=demo_org).values_list("title", "status"))
         assert states == {spec.title: spec.status for spec in demo.PROJECTS}

@@ -1,11 +1,13 @@
-"""Display helpers of the web shell: decimals, local names, days left, icons."""
+"""Display helpers of the web shell: decimals, names, days left, icons, isolated runs, links one may open."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, json_script
+from django.utils.html import conditional_escape, format_html, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_bidi, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.accounts.choices import Role
 from hamyar.core.jalali import MONTHS_EN, MONTHS_FA, format_jalali_date, to_jalali
 from hamyar.core.text import to_persian_digits
+from hamyar.web.access import may_open as _may_open
 
 register = template.Library()
 
@@ -186,3 +189,71 @@ def date_input(name: str, value=None, *, size: str = "", compact: bool = False, 
         value = format_jalali_date(value, persian_digits=_persian())
     attrs["class"] = "form-control form-control-sm" if size == "sm" else "form-control"
     return JalaliDateInput(attrs, compact=compact).render(name, value or "")
+
+_PERSIAN_LETTER = re.compile("[\u0600-\u06ff]")
+
+
+@register.filter(is_safe=True)
+def isolate(value) -> str:
+    """A value inside a sentence (a code, a number, a name), in <bdi> so its direction cannot reorder the
+    words around it. Persian text gets Persian digits on a Persian page; a value with no Persian letter
+    (a username, a file name, a code) is marked left-to-right and kept as written."""
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    if _PERSIAN_LETTER.search(text) or not re.search("[A-Za-z]", text):
+        return format_html("<bdi>{}</bdi>", to_persian_digits(text) if _persian() else text)
+    return format_html('<bdi dir="ltr">{}</bdi>', text)
+
+
+@register.filter(is_safe=True)
+def docnum(value) -> str:
+    """A number the organization issues (N-1405-00012): Persian digits on a Persian page, isolated in a
+    <bdi> whose first letter (Latin) keeps the parts in their order inside a right-to-left sentence."""
+    if value is None or value == "":
+        return ""
+    return format_html("<bdi>{}</bdi>", to_persian_digits(str(value)) if _persian() else str(value))
+
+
+# A run that reads left to right or is a number: a code (N-1405-00012), a date (۱۴۰۵/۰۹/۱۶), an amount.
+_ALNUM = "A-Za-z0-9\u06f0-\u06f9\u0660-\u0669"
+_RUN = re.compile(rf"[{_ALNUM}](?:[{_ALNUM}_\-/.:٬٫,]*[{_ALNUM}])?")
+
+
+@register.filter(is_safe=True, needs_autoescape=True)
+def isolate_runs(value, autoescape: bool = True) -> str:
+    """A stored sentence (a notification, a message) with each code, date and number in its own <bdi>,
+    in Persian digits on a Persian page: a code next to a date can no longer swap places with it when the
+    bidi algorithm joins them into one left-to-right run."""
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    if _persian():
+        text = to_persian_digits(text)
+    escape = conditional_escape if autoescape else str
+    parts, last = [], 0
+    for match in _RUN.finditer(text):
+        parts += [escape(text[last:match.start()]), "<bdi>", escape(match.group(0)), "</bdi>"]
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - every piece of text escaped
+
+
+@register.filter(is_safe=True)
+def person(user) -> str:
+    """Who did something: the full name, else the username (left-to-right), isolated from the sentence."""
+    if user is None or user == "":
+        return ""
+    if isinstance(user, str):
+        return isolate(user)
+    return isolate(user.get_full_name() or user.get_username())
+
+
+@register.simple_tag(takes_context=True)
+def may_open(context, view_name: str, *args) -> bool:
+    """Whether the page would let the acting user in: `{% may_open 'needs:triage_queue' as show %}`.
+
+    Asks the page's own role set (web.access.may_open), so a link is shown exactly when it opens."""
+    request = context.get("request")
+    user = getattr(request, "user", None) if request is not None else context.get("user")
+    return _may_open(user, reverse(view_name, args=args))

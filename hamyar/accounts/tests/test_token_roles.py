@@ -1,0 +1,47 @@
+"""API tokens belong to the roles that use the API, and every door says the same: the menu, the tokens
+page, the tokens API, the service and the bearer authentication."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from hamyar.accounts.choices import API_TOKEN_ROLES, Role
+from hamyar.accounts.models import ApiToken, Membership
+from hamyar.accounts.services import api_token_authenticate, api_token_create
+from hamyar.core.errors import PermissionDenied
+from hamyar.web.navigation import nav_items
+
+WHO = ["admin", "commerce", "finance", "executive", "project_manager", "supplier", "district9"]
+
+
+def test_every_role_is_tested_and_clerks_hold_no_tokens():
+    assert {Role.MUNICIPALITY_USER, Role.PROJECT_MANAGER}.isdisjoint(API_TOKEN_ROLES)
+    assert Role.ORG_ADMIN in API_TOKEN_ROLES and Role.SUPPLIER_USER in API_TOKEN_ROLES
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_menu_page_api_service_and_authentication_agree(tenant, who):
+    user = tenant.users[who]
+    holds = user.membership.role in API_TOKEN_ROLES
+    tokens_url = reverse("accounts:token_list")
+    assert any(item.url == tokens_url for item in nav_items(user.membership)) is holds
+    client = Client()
+    client.force_login(user)
+    assert client.get(tokens_url).status_code == (200 if holds else 403)
+    assert client.get("/api/v1/tokens").status_code == (200 if holds else 403)
+    created = client.post("/api/v1/tokens", {"name": "ادغام"}, content_type="application/json")
+    assert created.status_code == (201 if holds else 403)
+    if holds:
+        assert api_token_authenticate(created.json()["secret"]) == user
+    else:
+        with pytest.raises(PermissionDenied):
+            api_token_create(acting_user=user, name="ادغام")
+        assert not ApiToken.objects.filter(user=user).exists()
+
+
+def test_a_token_kept_after_a_move_to_a_clerks_role_opens_nothing(tenant):
+    user = tenant.users["supplier"]
+    _token, secret = api_token_create(acting_user=user, name="انبار")
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    Membership.objects.filter(user=user).update(role=Role.PROJECT_MANAGER, provider=tenant.affiliate)
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
