@@ -31,7 +31,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError, Valida
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import AfterValidator, BeforeValidator, StrictInt, create_model
+from pydantic import AfterValidator, BeforeValidator, StrictInt, create_model, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
@@ -39,6 +39,7 @@ from hamyar.accounts.services import api_token_authenticate
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.idempotency import run_once
 from hamyar.core.services import invalid_from
+from hamyar.core.text import strip_controls
 
 logger = logging.getLogger(__name__)
 
@@ -87,10 +88,30 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 
 
+def _without_controls(value: Any) -> Any:
+    """Every string in a request body without control characters (hamyar.core.text.strip_controls).
+
+    NUL is left for `text()` to refuse with a message, as before: it is a broken client's sign,
+    not a stray keystroke."""
+    if isinstance(value, str):
+        return "\x00".join(strip_controls(part) for part in value.split("\x00"))
+    if isinstance(value, dict):
+        return {key: _without_controls(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_controls(item) for item in value]
+    return value
+
+
 class InputSchema(Schema):
-    """A request body: unknown fields are refused so a typo is not silently ignored."""
+    """A request body: unknown fields are refused so a typo is not silently ignored, and no string
+    keeps a control character (a stored U+0008 once broke every Excel export)."""
 
     model_config = {"extra": "forbid"}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text(cls, data: Any) -> Any:
+        return _without_controls(data)
 
 
 def partial(schema: type[InputSchema]) -> type[InputSchema]:
