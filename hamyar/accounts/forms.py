@@ -14,7 +14,8 @@ class LoginForm(AuthenticationForm):
     """Django's sign-in form with our labels, messages and Bootstrap widgets."""
 
     username = PlainCharField(max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
-    password = PlainCharField(strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = PlainCharField(strip=False,
+                              widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
     error_messages = {
         "invalid_login": _("The username or password is not correct. Both are case-sensitive."),

@@ -16,7 +16,13 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.catalog.forms import PersianIntegerField
-from hamyar.core.forms import JalaliDateField, JalaliDateInput, PersianCharField, PlainCharField, ServiceErrorsMixin
+from hamyar.core.forms import (
+    JalaliDateField,
+    JalaliDateInput,
+    PersianCharField,
+    PlainCharField,
+    ServiceErrorsMixin,
+)
 from hamyar.core.jalali import MONTHS_EN, MONTHS_FA, to_jalali
 from hamyar.core.text import to_latin_digits, to_persian_digits
 from hamyar.directory.models import Municipality
