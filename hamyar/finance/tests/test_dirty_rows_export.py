@@ -4,8 +4,8 @@ with a file that opens (a domain named with U+0008 once made every price-list ex
 import io
 
 import openpyxl
-import pytest
 import pypdf
+import pytest
 from django.apps import apps
 from django.db import models
 from django.db.models import Value
