@@ -26,7 +26,8 @@ from hamyar.core.text import normalize, strip_controls
 from hamyar.directory.models import MunicipalAsset, ServiceDomain
 
 # What must never be stored: C0 (but tab, LF, CR), DEL, C1, lone surrogates, noncharacters.
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff\U0010ffff]")
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                       "\ufffe\uffff\U0010ffff]")
 # Every class of control character, one of each edge, and the bidi overrides.
 SAMPLES = ["\x08", "\x01", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9f", "\x0b", "\x0c", "\ud800", "\udfff",
            "\ufdd0", "\ufffe", "\U0010ffff", "\u202e", "\u2066", "\t"]
