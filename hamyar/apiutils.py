@@ -17,11 +17,12 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Model, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -137,6 +138,10 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]] | None = None
 
 
+MALFORMED_MULTIPART = _("The request body is not a valid multipart form; send files as multipart/form-data "
+                        "with its boundary.")
+MALFORMED_BODY = _("The request body could not be read; check its format and its length.")
+
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
@@ -241,6 +246,12 @@ class HamyarAPI(NinjaAPI):
             (HttpError, self._http_error),
             (RequestDataTooBig, lambda r, e: self.error(r, 413, _("The request body is too large."),
                                                         "too_large")),
+            # A body that cannot be read is the client's fault: 400, never a 500.
+            (MultiPartParserError, lambda r, e: self.error(r, 400, MALFORMED_MULTIPART, "malformed_body")),
+            (SuspiciousOperation, lambda r, e: self.error(r, 400, MALFORMED_BODY, "malformed_body")),
+            (UnreadablePostError, lambda r, e: self.error(r, 400, MALFORMED_BODY, "malformed_body")),
+            (UnicodeDecodeError, lambda r, e: self.error(r, 400, _("The request body is not valid UTF-8."),
+                                                         "malformed_body")),
             (Http404, lambda r, e: self._application_error(r, NotFound())),
             (ObjectDoesNotExist, lambda r, e: self._application_error(r, NotFound())),
             (DjangoPermissionDenied, lambda r, e: self._application_error(r, PermissionDenied())),
