@@ -250,6 +250,9 @@ class HamyarAPI(NinjaAPI):
             (MultiPartParserError, lambda r, e: self.error(r, 400, MALFORMED_MULTIPART, "malformed_body")),
             (SuspiciousOperation, lambda r, e: self.error(r, 400, MALFORMED_BODY, "malformed_body")),
             (UnreadablePostError, lambda r, e: self.error(r, 400, MALFORMED_BODY, "malformed_body")),
+            # json.loads of "[[[[…" a hundred thousand deep, in a view's own parsing of a form field.
+            (RecursionError, lambda r, e: self.error(r, 422, _("The request body is not valid JSON."),
+                                                     "malformed_json")),
             (UnicodeDecodeError, lambda r, e: self.error(r, 400, _("The request body is not valid UTF-8."),
                                                          "malformed_body")),
             (Http404, lambda r, e: self._application_error(r, NotFound())),
@@ -356,7 +359,10 @@ class StrictJSONParser(Parser):
     """Standard JSON only: NaN and Infinity are not numbers a ledger can hold."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return json.loads(request.body, parse_constant=_refuse_constant)
+        try:
+            return json.loads(request.body, parse_constant=_refuse_constant)
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
 
 
 # ---------------------------------------------------------------- authentication
