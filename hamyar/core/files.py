@@ -161,6 +161,8 @@ def _check_pdf(data: bytes) -> None:
     from pypdf.errors import PyPdfError
 
     damaged = FileRejected(_("The PDF cannot be read: it is damaged or not a PDF."))
+    if b"%%EOF" not in data[-1024:]:
+        raise damaged  # cut short: a repairing reader would still find the first pages
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pypdf's notes on repairable details
