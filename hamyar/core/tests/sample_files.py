@@ -21,6 +21,12 @@ def pdf_bytes(pages: int = 1) -> bytes:
     return out.getvalue()
 
 
+def padded_pdf(size: int) -> bytes:
+    """A valid one-page PDF of exactly `size` bytes: a comment line before its startxref fills it up."""
+    base = pdf_bytes()
+    return base.replace(b"startxref", b"%" + b"0" * (size - len(base) - 2) + b"\nstartxref")
+
+
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (16, 12), colour: str = "green") -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, colour).save(out, fmt)

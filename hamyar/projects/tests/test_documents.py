@@ -117,13 +117,13 @@ def test_a_forged_or_unaccepted_file_is_refused_and_nothing_is_written(tenant, p
 
 def test_an_oversized_file_is_refused_by_the_attachment_limit(tenant, project, media, settings):
     settings.HAMYAR_ATTACHMENT_MAX_BYTES = 1024 * 1024
-    big = PDF + b"0" * (1024 * 1024)
+    big = sample_files.padded_pdf(1024 * 1024 + 1)
     with nothing_written("projects"), pytest.raises(InvalidInput) as refused:
         add(tenant, project, file=pdf(data=big))
     assert str(refused.value.extra["fields"]["file"][0]) == "حجم پرونده بیش از 1 مگابایت است."
     assert stored_files(media) == []
     # At the limit it is accepted.
-    assert add(tenant, project, file=pdf(data=big[:1024 * 1024])).size == 1024 * 1024
+    assert add(tenant, project, file=pdf(data=sample_files.padded_pdf(1024 * 1024))).size == 1024 * 1024
 
 
 def test_a_type_taken_off_the_accepted_list_is_refused(tenant, project, media, settings):

@@ -234,3 +234,16 @@ def test_every_page_refuses_a_malformed_body_without_a_500(rows, media):
             assert _last_event() == event, (url, body_name)
             assert _files(media) == files, (url, body_name)
     assert readers >= 30
+
+
+def test_a_body_without_boundary_is_a_400_even_where_the_csrf_check_reads_it_first(rows):
+    """A browser session's POST is checked for its CSRF token before the view: reading the token from a
+    broken form must not be a 500 either."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(rows.users["district9"])
+    need = Need.objects.filter(municipality=rows.district9).first()
+    for url, json_body in [(f"/api/v1/needs/{need.pk}/attachments", True),
+                           (reverse("needs:attachment_add", args=[need.pk]), False)]:
+        response = _send(client, "post", url, "multipart/form-data", b"plain", None)
+        _check(response, url, json_body=json_body)
+        assert response.status_code in {400, 403}, (url, response.status_code)
