@@ -17,11 +17,17 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, RequestDataTooBig
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Model, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -34,7 +40,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import AfterValidator, BeforeValidator, StrictInt, WithJsonSchema, create_model
+from pydantic import AfterValidator, BeforeValidator, StrictInt, WithJsonSchema, create_model, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
@@ -44,6 +50,7 @@ from hamyar.core.idempotency import run_once
 from hamyar.core.jalali import MESSAGES, JalaliDateError, parse_date
 from hamyar.core.numbers import NumberError, parse_decimal, parse_whole
 from hamyar.core.services import invalid_from
+from hamyar.core.text import strip_controls
 
 logger = logging.getLogger(__name__)
 
@@ -131,10 +138,30 @@ def whole_input(**constraints: Any) -> Any:
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 
 
+def _without_controls(value: Any) -> Any:
+    """Every string in a request body without control characters (hamyar.core.text.strip_controls).
+
+    NUL is left for `text()` to refuse with a message, as before: it is a broken client's sign,
+    not a stray keystroke."""
+    if isinstance(value, str):
+        return "\x00".join(strip_controls(part) for part in value.split("\x00"))
+    if isinstance(value, dict):
+        return {key: _without_controls(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_controls(item) for item in value]
+    return value
+
+
 class InputSchema(Schema):
-    """A request body: unknown fields are refused so a typo is not silently ignored."""
+    """A request body: unknown fields are refused so a typo is not silently ignored, and no string
+    keeps a control character (a stored U+0008 once broke every Excel export)."""
 
     model_config = {"extra": "forbid"}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text(cls, data: Any) -> Any:
+        return _without_controls(data)
 
 
 def partial(schema: type[InputSchema]) -> type[InputSchema]:
@@ -162,7 +189,10 @@ class ErrorOut(Schema):
 
 # Methods that read; every other one writes, and so may be refused for the object's state.
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-MULTIPART = "multipart/form-data"
+MALFORMED_MULTIPART = _("The request body is not a valid multipart form; send files as multipart/form-data "
+                        "with its boundary.")
+MALFORMED_BODY = _("The request body could not be read; check its format and its length.")
+
 
 
 def _validation_message(error: dict[str, Any]) -> str:
@@ -272,6 +302,15 @@ class HamyarAPI(NinjaAPI):
             (HttpError, self._http_error),
             (RequestDataTooBig, lambda r, e: self.error(r, 413, _("The request body is too large."),
                                                         "too_large")),
+            # A body that cannot be read is the client's fault: 400, never a 500.
+            (MultiPartParserError, lambda r, e: self.error(r, 400, MALFORMED_MULTIPART, "malformed_body")),
+            (SuspiciousOperation, lambda r, e: self.error(r, 400, MALFORMED_BODY, "malformed_body")),
+            (UnreadablePostError, lambda r, e: self.error(r, 400, MALFORMED_BODY, "malformed_body")),
+            # json.loads of "[[[[…" a hundred thousand deep, in a view's own parsing of a form field.
+            (RecursionError, lambda r, e: self.error(r, 422, _("The request body is not valid JSON."),
+                                                     "malformed_json")),
+            (UnicodeDecodeError, lambda r, e: self.error(r, 400, _("The request body is not valid UTF-8."),
+                                                         "malformed_body")),
             (Http404, lambda r, e: self._application_error(r, NotFound())),
             (ObjectDoesNotExist, lambda r, e: self._application_error(r, NotFound())),
             (DjangoPermissionDenied, lambda r, e: self._application_error(r, PermissionDenied())),
@@ -381,8 +420,9 @@ def error_statuses(operation: Operation) -> dict[int, str]:
     """
     methods, bodies = set(operation.methods), _body_media_types(operation)
     statuses: dict[int, str] = {}
-    if MULTIPART in bodies:
-        statuses[400] = "The multipart body cannot be read."
+    if bodies:
+        statuses[400] = ("The request body cannot be read: a multipart body without its boundary, "
+                         "text that is not UTF-8, a truncated upload.")
     if operation.auth_callbacks:
         statuses[401] = "Not signed in, or the API token is missing, wrong, revoked or expired."
         statuses[403] = ("The user's role does not allow this action (or, with the browser session, "
@@ -462,7 +502,10 @@ class StrictJSONParser(Parser):
     """Standard JSON only: NaN and Infinity are not numbers a ledger can hold."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return json.loads(request.body, parse_constant=_refuse_constant)
+        try:
+            return json.loads(request.body, parse_constant=_refuse_constant)
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
 
 
 # ---------------------------------------------------------------- authentication

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.core.forms import PersianIntegerField, ServiceErrorsMixin
+from hamyar.core.forms import PersianCharField, PersianIntegerField, PlainCharField, ServiceErrorsMixin
 from hamyar.core.text import to_latin_digits
 
 from .choices import MunicipalPost, Role
@@ -12,6 +12,10 @@ from .choices import MunicipalPost, Role
 
 class LoginForm(AuthenticationForm):
     """Django's sign-in form with our labels, messages and Bootstrap widgets."""
+
+    username = PlainCharField(max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
+    password = PlainCharField(strip=False,
+                              widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
     error_messages = {
         "invalid_login": _("The username or password is not correct. Both are case-sensitive."),
@@ -36,7 +40,7 @@ class LoginForm(AuthenticationForm):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(
+    name = PersianCharField(
         label=_("Token name"), max_length=100,
         help_text=_("What the token is for, e.g. “accounting software”."),
         widget=forms.TextInput(attrs={"class": "form-control"}),
@@ -53,7 +57,7 @@ class ApiTokenForm(forms.Form):
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(
+    q = PersianCharField(
         label=_("Search"), required=False, max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Search by name…"),
                                       "autocomplete": "off", "class": "form-control"}),
@@ -67,15 +71,15 @@ class MemberFilterForm(forms.Form):
 class MemberForm(ServiceErrorsMixin, forms.Form):
     """A user's role, binding and (for a municipality user) municipal post; the password only when new."""
 
-    username = forms.CharField(label=_("Username"), max_length=150,
+    username = PlainCharField(label=_("Username"), max_length=150,
                                widget=forms.TextInput(attrs={"class": "form-control", "dir": "ltr",
                                                              "autocomplete": "off"}))
-    password = forms.CharField(label=_("Password"), strip=False,
+    password = PlainCharField(label=_("Password"), strip=False,
                                widget=forms.PasswordInput(attrs={"class": "form-control", "dir": "ltr",
                                                                  "autocomplete": "new-password"}))
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False,
+    first_name = PersianCharField(label=_("First name"), max_length=150, required=False,
                                  widget=forms.TextInput(attrs={"class": "form-control"}))
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False,
+    last_name = PersianCharField(label=_("Last name"), max_length=150, required=False,
                                 widget=forms.TextInput(attrs={"class": "form-control"}))
     email = forms.EmailField(label=_("E-mail"), required=False,
                              widget=forms.EmailInput(attrs={"class": "form-control", "dir": "ltr"}))
@@ -93,7 +97,7 @@ class MemberForm(ServiceErrorsMixin, forms.Form):
         label=_("Provider"), required=False, queryset=None,
         help_text=_("For project managers and supplier users only."),
         widget=forms.Select(attrs={"class": "form-select"}))
-    title = forms.CharField(label=_("Job title"), max_length=150, required=False,
+    title = PersianCharField(label=_("Job title"), max_length=150, required=False,
                             widget=forms.TextInput(attrs={"class": "form-control"}))
 
     def __init__(self, *args, user, editing: bool = False, **kwargs):

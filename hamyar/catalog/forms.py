@@ -121,7 +121,8 @@ class ItemForm(ServiceErrorsMixin, forms.Form):
                              widget=forms.Select(_SELECT))
     lead_time_days = PersianIntegerField(label=_("Lead time (days)"), min_value=0, max_value=3650,
                                          initial=0, widget=forms.TextInput(_NUMBER))
-    attributes = forms.CharField(
+    attributes = PersianCharField(
+        multiline=True,
         label=_("Attributes"), required=False, max_length=5000,
         widget=forms.Textarea({**_TEXT, "rows": 3}),
         help_text=_("One per line, as «name: value», e.g. «length: 200 cm»."),

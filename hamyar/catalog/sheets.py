@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from hamyar.core.cells import safe_row, write_only_cell
 from hamyar.core.numbers import NumberError, parse_decimal
 from hamyar.core.text import normalize, search_key
 
@@ -645,7 +646,7 @@ _NUMBER_FORMAT = "#,##0"
 def _header_cells(worksheet, headers: list[str]) -> list[WriteOnlyCell]:
     cells = []
     for header in headers:
-        cell = WriteOnlyCell(worksheet, value=header)
+        cell = write_only_cell(worksheet, header)
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _RIGHT
         cells.append(cell)
     return cells
@@ -713,7 +714,7 @@ def write_price_sheet(
                 "in_stock": YES if line.in_stock else NO, "description": line.description or None,
                 "attributes": format_attributes(line.attributes) or None,
             }[column.key]
-            cell = WriteOnlyCell(worksheet, value=value)
+            cell = write_only_cell(worksheet, value)
             if column.key == "code":
                 cell.number_format = "@"  # keep leading zeros of codes like 00123
             elif column.key in {"unit_price", "min_quantity", "lead_time_days"}:
@@ -733,10 +734,10 @@ def write_price_sheet(
         for i in range(max(len(domains), len(units))):
             domain = domains[i] if i < len(domains) else None
             unit = units[i] if i < len(units) else None
-            guide.append([
+            guide.append(safe_row(guide, [
                 domain.code if domain else None, domain.name if domain else None, None,
                 unit[1] if unit else None, str(unit[0]) if unit else None,
-            ])
+            ]))
     return _save(workbook)
 
 
@@ -750,7 +751,7 @@ def write_table(headers: list[str], rows: Iterable[list[Any]], *, title: str, wi
     for values in rows:
         row = []
         for position, value in enumerate(values):
-            cell = WriteOnlyCell(worksheet, value=value)
+            cell = write_only_cell(worksheet, value)
             if position in numbers:
                 cell.number_format = _NUMBER_FORMAT
             row.append(cell)

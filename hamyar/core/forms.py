@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .errors import InvalidInput
 from .jalali import MESSAGES, JalaliDateError, clean_date_text, format_jalali_date, parse_date
 from .numbers import NumberError, clean_number_text, parse_decimal, parse_whole
-from .text import normalize
+from .text import normalize, strip_controls
 
 
 def _persian() -> bool:
@@ -125,6 +125,15 @@ class PersianCharField(forms.CharField):
         if value in self.empty_values:
             return value
         return normalize(value, multiline=self.multiline)
+
+
+class PlainCharField(forms.CharField):
+    """A CharField kept as typed (usernames, passwords, a choice's value) but for control characters,
+    which no form keeps (see hamyar.core.text.strip_controls)."""
+
+    def to_python(self, value) -> str:
+        value = super().to_python(value)
+        return strip_controls(value) if isinstance(value, str) else value
 
 
 class ServiceErrorsMixin:

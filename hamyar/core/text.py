@@ -33,6 +33,15 @@ _ZWNJ_RUN = re.compile(f"{ZWNJ}+")
 # at either end) it is noise.
 _LETTER = r"[^\W\d_]"
 _STRAY_ZWNJ = re.compile(f"(?<!{_LETTER}){ZWNJ}|{ZWNJ}(?!{_LETTER})")
+# C0 and C1 control characters other than tab, line feed and carriage return (which the spacing
+# rules below turn into a space or a line break), DEL, lone surrogates (a JSON "\\ud800" decodes to
+# one) and the Unicode noncharacters: nothing a person types, and openpyxl, PostgreSQL and XML refuse
+# some of them.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "]"
+)
 _SPACES = re.compile(r"\s+")
 _LINE_SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -48,17 +57,26 @@ def to_persian_digits(value: object) -> str:
     return str(value).translate(_TO_PERSIAN_DIGITS)
 
 
+def strip_controls(value: str) -> str:
+    """The text without control characters (tab and line breaks kept), lone surrogates or noncharacters.
+
+    The part of `normalize` that is safe for everything typed, passwords and codes included.
+    """
+    return _CONTROLS.sub("", value)
+
+
 def normalize(value: str | None, *, multiline: bool = False) -> str:
     """The canonical stored form of Persian text.
 
     Arabic letter variants become Persian, all digits become Latin, diacritics and
-    tatweel go, runs of spaces become one, and ZWNJ stays only between two letters.
+    tatweel go, control characters go (see `strip_controls`), runs of spaces become one, and ZWNJ
+    stays only between two letters.
     With `multiline` (descriptions, notes) line breaks are kept, at most one blank
     line in a row; otherwise every run of whitespace, newlines included, is one space.
     """
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value))
+    text = unicodedata.normalize("NFC", strip_controls(str(value)))
     text = _INVISIBLES.sub("", text)
     text = _DIACRITICS.sub("", text).translate(_LETTERS).translate(_DIGITS)
     text = _ZWNJ_RUN.sub(ZWNJ, text)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.core.forms import PersianDecimalField, ServiceErrorsMixin
+from hamyar.core.forms import PersianCharField, PersianDecimalField, ServiceErrorsMixin
 
 from .choices import AssetKind, MunicipalityKind, ProviderKind
 
@@ -19,7 +19,7 @@ AGREEMENT_STATUSES = [
 
 
 def _search_field() -> forms.CharField:
-    return forms.CharField(
+    return PersianCharField(
         label=_("Search"), required=False, max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Search by name…"),
                                       "autocomplete": "off", "class": "form-control"}),
@@ -63,7 +63,7 @@ def filters(form: forms.Form) -> dict:
 
 
 class AssetForm(ServiceErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150,
+    name = PersianCharField(label=_("Name"), max_length=150,
                            widget=forms.TextInput(attrs={"class": "form-control"}))
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *AssetKind.choices],
                              widget=forms.Select(attrs={"class": "form-select"}))
@@ -73,6 +73,6 @@ class AssetForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Leave empty when the area is not known."),
         widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal", "dir": "ltr"}),
     )
-    description = forms.CharField(label=_("Description"), required=False,
+    description = PersianCharField(label=_("Description"), required=False, multiline=True,
                                   widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))
 

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from hamyar.core.cells import put
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.money import format_toman
 from hamyar.core.pdf import html_to_pdf, pdf_fonts
@@ -105,7 +106,7 @@ def _header(sheet, row: int, values: list[str], widths: list[int] | None = None)
     from openpyxl.styles import Font, PatternFill
 
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column, value=value)
+        cell = put(sheet, row=row, column=column, value=value)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F1F3F5")
     for column, width in enumerate(widths or [], start=1):
@@ -143,8 +144,8 @@ def invoice_xlsx(invoice: Invoice) -> bytes:
             (_("Due date"), _jdate(invoice.due_date)),
         ]
         for row, (key, value) in enumerate(facts, start=1):
-            sheet.cell(row=row, column=1, value=key).font = Font(bold=True)
-            sheet.cell(row=row, column=2, value=value)
+            put(sheet, row=row, column=1, value=key).font = Font(bold=True)
+            put(sheet, row=row, column=2, value=value)
         row = len(facts) + 2
         _header(
             sheet,
@@ -156,7 +157,7 @@ def invoice_xlsx(invoice: Invoice) -> bytes:
             row += 1
             values = [number, line.description, line.quantity, line.unit_label, line.unit_price, line.amount]
             for column, value in enumerate(values, start=1):
-                cell = sheet.cell(row=row, column=column, value=value)
+                cell = put(sheet, row=row, column=column, value=value)
                 if column >= 5:
                     _money(cell)
         row += 1
@@ -172,18 +173,18 @@ def invoice_xlsx(invoice: Invoice) -> bytes:
         ]
         for key, value in totals:
             row += 1
-            sheet.cell(row=row, column=5, value=key).font = Font(bold=True)
-            _money(sheet.cell(row=row, column=6, value=value))
+            put(sheet, row=row, column=5, value=key).font = Font(bold=True)
+            _money(put(sheet, row=row, column=6, value=value))
         payments = invoice_payments(invoice=invoice)
         if payments:
             row += 2
             _header(sheet, row, [_("Date"), _("Reference"), _("Method"), _("Amount (Rial)")])
             for payment in payments:
                 row += 1
-                sheet.cell(row=row, column=1, value=_jdate(payment.paid_on))
-                sheet.cell(row=row, column=2, value=payment.reference)
-                sheet.cell(row=row, column=3, value=str(payment.get_method_display()))
-                _money(sheet.cell(row=row, column=4, value=payment.amount))
+                put(sheet, row=row, column=1, value=_jdate(payment.paid_on))
+                put(sheet, row=row, column=2, value=payment.reference)
+                put(sheet, row=row, column=3, value=str(payment.get_method_display()))
+                _money(put(sheet, row=row, column=4, value=payment.amount))
         return _bytes(workbook)
 
 
@@ -195,12 +196,12 @@ def statement_xlsx(statement: Statement) -> bytes:
     with translation.override("fa"):
         workbook = Workbook()
         sheet = _sheet(workbook, _("Account statement"))
-        sheet.cell(row=1, column=1, value=_("Municipality")).font = Font(bold=True)
-        sheet.cell(row=1, column=2, value=statement.municipality.name)
-        sheet.cell(row=2, column=1, value=pgettext("date range", "From")).font = Font(bold=True)
-        sheet.cell(row=2, column=2, value=_jdate(statement.start))
-        sheet.cell(row=3, column=1, value=pgettext("date range", "To")).font = Font(bold=True)
-        sheet.cell(row=3, column=2, value=_jdate(statement.end))
+        put(sheet, row=1, column=1, value=_("Municipality")).font = Font(bold=True)
+        put(sheet, row=1, column=2, value=statement.municipality.name)
+        put(sheet, row=2, column=1, value=pgettext("date range", "From")).font = Font(bold=True)
+        put(sheet, row=2, column=2, value=_jdate(statement.start))
+        put(sheet, row=3, column=1, value=pgettext("date range", "To")).font = Font(bold=True)
+        put(sheet, row=3, column=2, value=_jdate(statement.end))
         row = 5
         _header(
             sheet,
@@ -216,41 +217,40 @@ def statement_xlsx(statement: Statement) -> bytes:
             [14, 40, 18, 18, 18, 20],
         )
         row += 1
-        sheet.cell(row=row, column=1, value=_jdate(statement.start))
-        sheet.cell(row=row, column=2, value=_("Opening balance")).font = Font(bold=True)
-        _money(sheet.cell(row=row, column=6, value=statement.opening))
+        put(sheet, row=row, column=1, value=_jdate(statement.start))
+        put(sheet, row=row, column=2, value=_("Opening balance")).font = Font(bold=True)
+        _money(put(sheet, row=row, column=6, value=statement.opening))
         for movement in statement.movements:
             row += 1
             if movement.kind == "invoice":
                 text = _("Invoice %(number)s") % {"number": movement.number}
             else:
                 text = _("Payment %(reference)s") % {"reference": movement.number}
-            sheet.cell(row=row, column=1, value=_jdate(movement.date))
-            sheet.cell(row=row, column=2, value=text)
-            sheet.cell(row=row, column=3, value=movement.invoice_number)
-            _money(sheet.cell(row=row, column=4, value=movement.debit or None))
-            _money(sheet.cell(row=row, column=5, value=movement.credit or None))
-            _money(sheet.cell(row=row, column=6, value=movement.balance))
+            put(sheet, row=row, column=1, value=_jdate(movement.date))
+            put(sheet, row=row, column=2, value=text)
+            put(sheet, row=row, column=3, value=movement.invoice_number)
+            _money(put(sheet, row=row, column=4, value=movement.debit or None))
+            _money(put(sheet, row=row, column=5, value=movement.credit or None))
+            _money(put(sheet, row=row, column=6, value=movement.balance))
         row += 1
-        sheet.cell(row=row, column=1, value=_jdate(statement.end))
-        sheet.cell(row=row, column=2, value=_("Closing balance")).font = Font(bold=True)
-        _money(sheet.cell(row=row, column=4, value=statement.debits))
-        _money(sheet.cell(row=row, column=5, value=statement.credits))
-        _money(sheet.cell(row=row, column=6, value=statement.closing))
+        put(sheet, row=row, column=1, value=_jdate(statement.end))
+        put(sheet, row=row, column=2, value=_("Closing balance")).font = Font(bold=True)
+        _money(put(sheet, row=row, column=4, value=statement.debits))
+        _money(put(sheet, row=row, column=5, value=statement.credits))
+        _money(put(sheet, row=row, column=6, value=statement.closing))
 
         aging = _sheet(workbook, _("Aging"))
-        aging.cell(
-            row=1,
+        put(aging, row=1,
             column=1,
             value=_("Receivables on %(day)s by days past the due date")
             % {"day": _jdate(statement.aging.as_of)},
         ).font = Font(bold=True)
         _header(aging, 3, [_("Days past due"), _("Invoices"), _("Amount (Rial)")], [22, 12, 20])
         for offset, bucket in enumerate(statement.aging.rows, start=4):
-            aging.cell(row=offset, column=1, value=str(bucket.label))
-            aging.cell(row=offset, column=2, value=bucket.invoices)
-            _money(aging.cell(row=offset, column=3, value=bucket.amount))
+            put(aging, row=offset, column=1, value=str(bucket.label))
+            put(aging, row=offset, column=2, value=bucket.invoices)
+            _money(put(aging, row=offset, column=3, value=bucket.amount))
         last = 4 + len(statement.aging.rows)
-        aging.cell(row=last, column=1, value=_("Total")).font = Font(bold=True)
-        _money(aging.cell(row=last, column=3, value=statement.aging.total))
+        put(aging, row=last, column=1, value=_("Total")).font = Font(bold=True)
+        _money(put(aging, row=last, column=3, value=statement.aging.total))
         return _bytes(workbook)

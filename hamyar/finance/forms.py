@@ -16,7 +16,13 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.catalog.forms import PersianIntegerField
-from hamyar.core.forms import JalaliDateField, JalaliDateInput, PersianCharField, ServiceErrorsMixin
+from hamyar.core.forms import (
+    JalaliDateField,
+    JalaliDateInput,
+    PersianCharField,
+    PlainCharField,
+    ServiceErrorsMixin,
+)
 from hamyar.core.jalali import MONTHS_EN, MONTHS_FA, to_jalali
 from hamyar.core.text import to_latin_digits, to_persian_digits
 from hamyar.directory.models import Municipality
@@ -155,7 +161,7 @@ class VoidForm(ServiceErrorsMixin, forms.Form):
 class StatementForm(forms.Form):
     """A Jalali month (the picker), or a range of Jalali dates that overrides it."""
 
-    month = forms.CharField(label=_("Month"), required=False, max_length=20,
+    month = PlainCharField(label=_("Month"), required=False, max_length=20,
                             widget=forms.Select({**_SELECT, "id": "id_month"}))
     start = _date(pgettext_lazy("date range", "From"), required=False)
     end = _date(pgettext_lazy("date range", "To"), required=False)

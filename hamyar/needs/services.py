@@ -7,11 +7,9 @@ now waits for. A refusal writes nothing.
 """
 
 import datetime as dt
-import os
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -358,36 +356,20 @@ def need_update(*, need: Need, acting_user, **changes: Any) -> Need:
 
 
 def need_attachment_add(*, need: Need, acting_user, file) -> NeedAttachment:
-    """Attach a file while the need is open: its kind is read from its bytes and must match its name
-    and the accepted types; it is stored under a random name and served only through a scoped view."""
+    """Attach a file while the need is open: its kind is read from its bytes, must match its name and the
+    accepted types, and the file must open whole (hamyar.core.files.read_checked); it is stored under a
+    random name and served only through a scoped view."""
     _authorize(need, acting_user, AUTHORS)
     if need.status not in OPEN_STATUSES:
         raise ApplicationError(_("Files can be attached only while the need is open."), code="need_state")
-    name = os.path.basename(str(getattr(file, "name", "") or "")).strip()
-    size = getattr(file, "size", None)
-    limit = settings.HAMYAR_ATTACHMENT_MAX_BYTES
-    if size is not None and size > limit:
-        raise _file_error(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
-    if hasattr(file, "seek"):
-        file.seek(0)
-    data = file.read(limit + 1)
-    if len(data) > limit:
-        raise _file_error(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
-    if not data:
-        raise _file_error(_("The file is empty."))
-    accepted = files.accepted_types()
-    claimed = files.type_of_name(name)
-    actual = files.sniff(data[:16], data)
-    if claimed not in accepted:
-        raise _file_error(_("Attach a PDF, JPEG, PNG, Excel (xlsx) or Word (docx) file.")
-                          if accepted else _("No file types are accepted."))
-    if actual != claimed:
-        raise _file_error(_("The file's content is not what its name says (%(name)s); it was not accepted.")
-                          % {"name": name[:100]})
+    try:
+        checked = files.read_checked(file)
+    except files.FileRejected as error:
+        raise _file_error(error.message) from None
     attachment = NeedAttachment(organization_id=need.organization_id, need=need, uploaded_by=acting_user,
-                                original_name=normalize(name)[:200] or "file", content_type=actual,
-                                size=len(data))
-    attachment.file.save(f"{uuid.uuid4().hex}{accepted[actual]}", ContentFile(data), save=False)
+                                original_name=normalize(checked.name)[:200] or "file",
+                                content_type=checked.content_type, size=len(checked.data))
+    attachment.file.save(f"{uuid.uuid4().hex}{checked.extension}", ContentFile(checked.data), save=False)
     try:
         with transaction.atomic():
             locked = need_lock(need)

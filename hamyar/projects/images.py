@@ -11,27 +11,23 @@ are stored under random names.
 import io
 import os
 import uuid
-import warnings
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
+
+from hamyar.core import files
+from hamyar.core.files import MAX_PIXELS  # noqa: F401 — the one pixel limit, shared with attachments
+from hamyar.core.text import normalize
 
 # Pillow format → (extension, content type).
 FORMATS = {"JPEG": (".jpg", "image/jpeg"), "PNG": (".png", "image/png"), "WEBP": (".webp", "image/webp")}
-# 40 megapixels: more than any phone camera, far less than a bomb.
-MAX_PIXELS = 40_000_000
 THUMBNAIL_SIZE = 320
 
 
-class ImageRejected(Exception):
+class ImageRejected(files.FileRejected):
     """The upload is not a photo we keep; `message` says why, in words a clerk understands."""
-
-    def __init__(self, message) -> None:
-        self.message = message
-        super().__init__(str(message))
 
 
 @dataclass(frozen=True)
@@ -63,7 +59,7 @@ class PreparedImage:
 
 
 def max_bytes() -> int:
-    return int(settings.HAMYAR_ATTACHMENT_MAX_BYTES)
+    return files.max_bytes()
 
 
 def _too_large(limit: int) -> ImageRejected:
@@ -73,20 +69,11 @@ def _too_large(limit: int) -> ImageRejected:
 
 
 def _read(upload) -> bytes:
-    if upload is None or not (hasattr(upload, "read") or isinstance(upload, bytes | bytearray)):
-        raise ImageRejected(_("Choose a photo to attach."))
-    limit = max_bytes()
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise _too_large(limit)
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    data = upload.read(limit + 1) if hasattr(upload, "read") else bytes(upload)
-    if len(data) > limit:
-        raise _too_large(limit)
-    if not data:
-        raise ImageRejected(_("The file is empty."))
-    return data
+    try:
+        return files.read_upload(upload, missing=_("Choose a photo to attach."),
+                                 too_large=_too_large(max_bytes()).message)
+    except files.FileRejected as error:
+        raise ImageRejected(error.message) from None
 
 
 def _not_a_photo() -> ImageRejected:
@@ -112,36 +99,16 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
 
 def prepare(upload) -> PreparedImage:
     """Check an uploaded photo and re-encode it with its thumbnail; ImageRejected when it is not one."""
-    name = os.path.basename(str(getattr(upload, "name", "") or "")).strip()[:200] or "photo"
+    name = normalize(os.path.basename(str(getattr(upload, "name", "") or "")))[:200] or "photo"
     data = _read(upload)
-    with warnings.catch_warnings():
-        # Pillow warns before it refuses; a warning about size is a refusal here.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(data)) as probe:
-                fmt = probe.format
-                width, height = probe.size
-                if fmt not in FORMATS:
-                    raise _not_a_photo()
-                if width < 1 or height < 1 or width * height > MAX_PIXELS:
-                    raise ImageRejected(_("The photo has too many pixels (at most %(mp)s megapixels).")
-                                        % {"mp": MAX_PIXELS // 1_000_000})
-                probe.verify()
-            # verify() leaves the image unusable: open it again and decode it for real.
-            with Image.open(io.BytesIO(data)) as image:
-                if image.format != fmt:
-                    raise _not_a_photo()
-                image.load()
-                upright = ImageOps.exif_transpose(image)
-                clean = upright.copy()
-        except ImageRejected:
-            raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ImageRejected(_("The photo has too many pixels (at most %(mp)s megapixels).")
-                                % {"mp": MAX_PIXELS // 1_000_000}) from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError,
-                Image.UnidentifiedImageError):
-            raise _not_a_photo() from None
+    try:
+        decoded, fmt = files.open_image(data, set(FORMATS))
+    except files.TooManyPixels:
+        raise ImageRejected(_("The photo has too many pixels (at most %(mp)s megapixels).")
+                            % {"mp": MAX_PIXELS // 1_000_000}) from None
+    except files.FileRejected:
+        raise _not_a_photo() from None
+    clean = ImageOps.exif_transpose(decoded).copy()
     clean.info.pop("exif", None)
     clean.info.pop("icc_profile", None)
     try:

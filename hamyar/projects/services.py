@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, Sum
@@ -27,11 +26,11 @@ from hamyar.accounts.scoping import in_scope, require_role
 from hamyar.accounts.services import notification_recipients, notify
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound
+from hamyar.core.files import FileRejected, read_checked
 from hamyar.core.numbering import next_number
 from hamyar.core.text import normalize
 from hamyar.directory.choices import ProviderKind
 from hamyar.directory.models import MunicipalAsset, Municipality, Provider, ServiceDomain
-from hamyar.needs import files as attachment_files
 from hamyar.needs.choices import NeedKind, NeedStatus
 from hamyar.needs.matching import rank_providers
 from hamyar.needs.models import Need
@@ -954,33 +953,13 @@ def _file_error(message) -> InvalidInput:
 
 
 def _read_document(file) -> tuple[str, bytes, str, str]:
-    """(original name, content, content type, stored extension) of an upload that passes the needs'
-    file checks: its bytes (hamyar.needs.files.sniff) must be what its name's extension says, of a type
-    the organization accepts (settings.HAMYAR_ATTACHMENT_TYPES), within HAMYAR_ATTACHMENT_MAX_BYTES."""
-    if file is None:
-        raise _file_error(_("Choose a file to attach."))
-    name = os.path.basename(str(getattr(file, "name", "") or "")).strip()
-    size = getattr(file, "size", None)
-    limit = settings.HAMYAR_ATTACHMENT_MAX_BYTES
-    too_big = _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
-    if size is not None and size > limit:
-        raise _file_error(too_big)
-    if hasattr(file, "seek"):
-        file.seek(0)
-    data = file.read(limit + 1)
-    if len(data) > limit:
-        raise _file_error(too_big)
-    if not data:
-        raise _file_error(_("The file is empty."))
-    accepted = attachment_files.accepted_types()
-    claimed = attachment_files.type_of_name(name)
-    if claimed not in accepted:
-        raise _file_error(_("Attach a PDF, JPEG, PNG, Excel (xlsx) or Word (docx) file.")
-                          if accepted else _("No file types are accepted."))
-    if attachment_files.sniff(data[:16], data) != claimed:
-        raise _file_error(_("The file's content is not what its name says (%(name)s); it was not accepted.")
-                          % {"name": name[:100]})
-    return name, data, claimed, accepted[claimed]
+    """(original name, content, content type, stored extension) of an upload that passes the one checked
+    reader a need's attachments pass too (hamyar.core.files.read_checked)."""
+    try:
+        checked = read_checked(file)
+    except FileRejected as error:
+        raise _file_error(error.message) from None
+    return checked.name, checked.data, checked.content_type, checked.extension
 
 
 def project_document_add(*, project: Project, acting_user, kind: str, file,

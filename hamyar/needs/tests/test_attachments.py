@@ -11,14 +11,15 @@ from django.urls import reverse
 from hamyar.catalog.tests.catalog_data import build_catalog
 from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.core.testing import nothing_written, one_audit_event
+from hamyar.core.tests import sample_files
 from hamyar.needs import services
 from hamyar.needs.models import NeedAttachment
 
 from .helpers import assigned, goods_need, submitted
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PDF = sample_files.pdf_bytes()
+PNG = sample_files.image_bytes("PNG")
+JPEG = sample_files.image_bytes("JPEG")
 
 
 def _xlsx() -> bytes:

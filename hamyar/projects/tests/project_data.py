@@ -17,6 +17,7 @@ from django.utils import timezone
 from PIL import Image
 
 from hamyar.core.numbering import next_number
+from hamyar.core.tests import sample_files
 from hamyar.projects import services
 from hamyar.projects.choices import MilestoneStatus, ProjectStatus
 from hamyar.projects.models import Milestone, PaymentRequest, Project
@@ -111,7 +112,7 @@ def vakilabad_project(tenant, *, status: str = ProjectStatus.PLANNING, start: dt
 
 
 # A file that passes the attachment checks as a PDF (its bytes start with the PDF signature).
-SAMPLE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+SAMPLE_PDF = sample_files.pdf_bytes()
 
 
 def sample_jpeg(size=(800, 600)) -> io.BytesIO:

@@ -1,9 +1,7 @@
 """Project documents: who may file and remove them, the needs' file checks (content, type, size), scope
 (404 outside it, on the page, the API and the download), one audit event, nothing written on refusal."""
 
-import io
 import json
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, Permiss
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.models import AuditEvent
 from hamyar.core.testing import nothing_written, one_audit_event
+from hamyar.core.tests import sample_files
 from hamyar.projects import selectors, services
 from hamyar.projects.choices import DocumentKind, ProjectStatus
 from hamyar.projects.models import ProjectDocument
@@ -22,7 +21,7 @@ from .project_data import vakilabad_project
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = sample_files.pdf_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -40,11 +39,7 @@ def pdf(name="contract.pdf", data=PDF) -> SimpleUploadedFile:
 
 
 def docx() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return out.getvalue()
+    return sample_files.docx_bytes()
 
 
 @pytest.fixture
@@ -122,13 +117,13 @@ def test_a_forged_or_unaccepted_file_is_refused_and_nothing_is_written(tenant, p
 
 def test_an_oversized_file_is_refused_by_the_attachment_limit(tenant, project, media, settings):
     settings.HAMYAR_ATTACHMENT_MAX_BYTES = 1024 * 1024
-    big = PDF + b"0" * (1024 * 1024)
+    big = sample_files.padded_pdf(1024 * 1024 + 1)
     with nothing_written("projects"), pytest.raises(InvalidInput) as refused:
         add(tenant, project, file=pdf(data=big))
     assert str(refused.value.extra["fields"]["file"][0]) == "حجم پرونده بیش از 1 مگابایت است."
     assert stored_files(media) == []
     # At the limit it is accepted.
-    assert add(tenant, project, file=pdf(data=big[:1024 * 1024])).size == 1024 * 1024
+    assert add(tenant, project, file=pdf(data=sample_files.padded_pdf(1024 * 1024))).size == 1024 * 1024
 
 
 def test_a_type_taken_off_the_accepted_list_is_refused(tenant, project, media, settings):

@@ -18,6 +18,7 @@ from hamyar.accounts.choices import Role
 from hamyar.commerce.tests.factories import assigned_need
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.testing import nothing_written
+from hamyar.core.tests import sample_files
 from hamyar.needs.choices import NeedKind, NeedStatus
 from hamyar.projects import services
 from hamyar.projects import urls as project_urls
@@ -93,7 +94,7 @@ def running(tenant):
                                   amount_change=1_000_000_000)
     services.project_document_add(project=data.project, acting_user=tenant.users["commerce"],
                                   kind="contract", title="قرارداد",
-                                  file=SimpleUploadedFile("contract.pdf", b"%PDF-1.4\n%%EOF\n"))
+                                  file=SimpleUploadedFile("contract.pdf", sample_files.pdf_bytes()))
     data.project.refresh_from_db()
     return data
 
