@@ -1,7 +1,8 @@
 """The API answers as its own OpenAPI document says, and the document names every schema once.
 
 Schemathesis reads the document the app serves and sends generated requests through the WSGI
-app (no live server), as six roles with their own bearer tokens, against real rows: path ids
+app (no live server), as six roles — with their own bearer tokens where the role may hold one, with a
+browser session (cookie and CSRF token) where it may not — against real rows: path ids
 are drawn from the rows of the model each route serves, ids in bodies from the rows they name.
 Every answer must be documented (status, content type, body schema) and none may be a 5xx.
 """
@@ -17,10 +18,12 @@ from collections import Counter, defaultdict
 import pytest
 import schemathesis
 from django.apps import apps
+from django.conf import settings as settings_module
 from django.core import signals
 from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import Client
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from ninja import Router, Schema
@@ -33,6 +36,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from hamyar.accounts.choices import API_TOKEN_ROLES
+from hamyar.accounts.scoping import membership_of
 from hamyar.accounts.services import api_token_create
 from hamyar.api import api
 from hamyar.apiutils import HamyarAPI, InputSchema
@@ -220,9 +225,24 @@ def _answers_a_file(op: dict) -> bool:
                for answer in op["responses"].values() for media in answer.get("content", {}))
 
 
+def _credentials(user) -> dict[str, str]:
+    """The headers that sign `user` in: a bearer token for a role that may hold one, else a session.
+
+    A municipality user or a project manager uses the API from the browser: its session cookie, and
+    for writes the CSRF token in the cookie and the header, as the pages' scripts send them."""
+    if membership_of(user).role in API_TOKEN_ROLES:
+        return {"Authorization": f"Bearer {api_token_create(acting_user=user, name=TOKEN_NAME)[1]}"}
+    client = Client()
+    client.force_login(user)
+    csrf = uuid.uuid4().hex  # 32 characters: a valid unmasked CSRF secret
+    session = settings_module.SESSION_COOKIE_NAME
+    cookies = f"{session}={client.cookies[session].value}; {settings_module.CSRF_COOKIE_NAME}={csrf}"
+    return {"Cookie": cookies, "X-CSRFToken": csrf}
+
+
 def _fuzz(operation, strategy, examples: int, path_ids: list[int], references: dict[str, list[int]],
-          secret_owner: str, secret: str, app) -> list[tuple[int, str]]:
-    """A bounded run of generated calls to one route with one user's token: (status, failure) each."""
+          secret_owner: str, credentials: dict[str, str], app) -> list[tuple[int, str]]:
+    """A bounded run of generated calls to one route as one user: (status, failure) each."""
     answers: list[tuple[int, str]] = []
 
     # Seeded by route and user: the same cases on every run, but not the same cases for every user.
@@ -235,7 +255,7 @@ def _fuzz(operation, strategy, examples: int, path_ids: list[int], references: d
             case.path_parameters["id"] = data.draw(st.sampled_from(path_ids))
         if isinstance(case.body, dict | list):
             case.body = _with_real_references(data, case.body, references)
-        headers = {**(case.headers or {}), "Authorization": f"Bearer {secret}"}
+        headers = {**(case.headers or {}), **credentials}
         if "Idempotency-Key" in headers:
             # A generated key repeats across cases; on another request it is rightly refused (422).
             headers["Idempotency-Key"] = uuid.uuid4().hex
@@ -256,7 +276,7 @@ def test_the_api_answers_as_its_document_says(tenant, other_tenant, wsgi_app, re
     app = wsgi_app
     scope_rows.build_rows_of_every_kind(tenant, other_tenant)
     _more_rows(tenant)
-    secrets = {role: api_token_create(acting_user=tenant.users[role], name=TOKEN_NAME)[1] for role in ROLES}
+    credentials = {role: _credentials(tenant.users[role]) for role in ROLES}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     references = {field: _ids(tenant, label) for field, label in BODY_REFERENCES.items()}
     statuses: dict[str, Counter] = defaultdict(Counter)
@@ -270,7 +290,7 @@ def test_the_api_answers_as_its_document_says(tenant, other_tenant, wsgi_app, re
         strategy = operation.as_strategy()
         examples = FILE_EXAMPLES if _answers_a_file(op) else EXAMPLES
         for role in ROLES:
-            answers = _fuzz(operation, strategy, examples, path_ids, references, role, secrets[role], app)
+            answers = _fuzz(operation, strategy, examples, path_ids, references, role, credentials[role], app)
             for status, failure in answers:
                 statuses[operation.label][status] += 1
                 if failure:
