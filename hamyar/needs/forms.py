@@ -76,8 +76,7 @@ class NeedForm(ServiceErrorsMixin, forms.Form):
                                   help_text=_("One of the municipality's assets; required for a project."))
     budget_estimate = PersianIntegerField(label=_("Budget estimate (Rial)"), required=False, min_value=0,
                                           max_value=services.MAX_BUDGET, widget=forms.TextInput(_NUMBER))
-    desired_date = JalaliDateField(label=_("Desired date"), required=False,
-                                   help_text=_("In the Jalali calendar, e.g. 1405/10/15."))
+    desired_date = JalaliDateField(label=_("Desired date"), required=False)
 
     def __init__(self, *args, municipalities=None, domains, sites, **kwargs):
         super().__init__(*args, **kwargs)
