@@ -9,6 +9,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from .models import AuditEvent
 
@@ -106,3 +107,12 @@ def pause_after_save(model: type[models.Model], thread_name: str = "first") -> I
     finally:
         release.set()
         post_save.disconnect(sender=model, dispatch_uid=uid)
+
+
+def url_patterns(patterns=None, namespace: str | None = None) -> Iterator[tuple[str | None, URLPattern]]:
+    """Every URL pattern of the site with the namespace it sits in, for tests that try every route."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            yield from url_patterns(entry.url_patterns, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern):
+            yield namespace, entry

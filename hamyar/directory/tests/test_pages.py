@@ -12,12 +12,13 @@ import pytest
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from conftest import Tenant
 from hamyar.accounts.scoping import role_of
 from hamyar.core.models import AuditEvent
+from hamyar.core.testing import url_patterns
 from hamyar.directory.choices import AssetKind, MunicipalityKind, ProviderKind
 from hamyar.directory.models import (
     AgencyAgreement,
@@ -32,15 +33,8 @@ from hamyar.web.selectors import compute_facts
 ORG_WIDE = {"admin", "commerce", "finance", "executive"}
 
 
-def _walk(patterns, namespace=None):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, entry.namespace or namespace)
-        elif isinstance(entry, URLPattern):
-            yield namespace, entry
 
-
-ROUTES = [p for ns, p in _walk(get_resolver().url_patterns) if ns == "directory"]
+ROUTES = [p for ns, p in url_patterns() if ns == "directory"]
 DETAIL_ROUTES = [p for p in ROUTES if "pk" in p.pattern.converters]  # pages of one row
 LIST_ROUTES = [p for p in ROUTES if not p.pattern.converters]
 

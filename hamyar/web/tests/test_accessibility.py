@@ -22,7 +22,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, reverse
 
 from hamyar.accounts.scoping import membership_of
 from hamyar.accounts.tests import scope_rows
@@ -30,6 +30,7 @@ from hamyar.commerce.choices import QuotationStatus
 from hamyar.commerce.models import Quotation
 from hamyar.commerce.tests.factories import assigned_need
 from hamyar.commerce.tests.order_data import approved_quotation
+from hamyar.core.testing import url_patterns
 from hamyar.finance.tests.finance_data import tenant_catalog
 from hamyar.needs.choices import NeedStatus
 from hamyar.needs.models import Need
@@ -91,16 +92,9 @@ def build_rows_in_every_state(tenant, other_tenant) -> None:
     Need.objects.filter(pk=sent.need_id).update(status=NeedStatus.QUOTED, approved_at=None)
 
 
-def _walk(patterns, namespace=None):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, entry.namespace or namespace)
-        elif isinstance(entry, URLPattern):
-            yield namespace, entry
-
 
 def _routes() -> list[tuple[str, URLPattern]]:
-    return [(ns, p) for ns, p in _walk(get_resolver().url_patterns)
+    return [(ns, p) for ns, p in url_patterns()
             if ns not in SKIPPED_NAMESPACES and p.name and p.name != "logout"
             and not str(p.pattern).endswith(DOCUMENT_SUFFIXES)]
 
