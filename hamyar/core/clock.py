@@ -21,6 +21,11 @@ def now() -> dt.datetime:
     return _moment.get() or timezone.now()
 
 
+def is_set() -> bool:
+    """Whether a caller (the demo) has set the clock: rows stamped by the database then follow it."""
+    return _moment.get() is not None
+
+
 @contextmanager
 def at(moment: dt.datetime) -> Iterator[None]:
     """Everything audited inside happens at `moment` (an aware datetime)."""

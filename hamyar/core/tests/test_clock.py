@@ -24,3 +24,18 @@ def test_events_inside_the_block_happen_at_the_clocks_time_and_the_chain_holds(t
 def test_the_clock_takes_only_an_aware_time():
     with pytest.raises(ValueError), clock.at(dt.datetime(2026, 1, 1)):  # noqa: DTZ001 - the point of the test
         pass
+
+
+def test_a_message_sent_inside_the_block_is_dated_at_the_clocks_time_and_one_after_it_now(tenant):
+    from hamyar.accounts.services import notify
+
+    back = timezone.now() - dt.timedelta(days=12)
+    recipient = tenant.users["district9"]
+    with clock.at(back):
+        [inside] = notify(organization_id=tenant.org.pk, recipients=[recipient], subject="then")
+    [after] = notify(organization_id=tenant.org.pk, recipients=[recipient], subject="now")
+    inside.refresh_from_db()
+    after.refresh_from_db()
+    assert inside.created_at == back
+    assert abs(after.created_at - timezone.now()) < dt.timedelta(minutes=1)
+    assert not clock.is_set()
