@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from hamyar.accounts.choices import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
 from hamyar.accounts.scoping import membership_of, role_of
 from hamyar.core.errors import InvalidInput
+from hamyar.core.text import parse_id
 from hamyar.directory import selectors as directory
 from hamyar.directory.models import Provider, ServiceDomain
 from hamyar.web.access import ALL_ROLES
@@ -75,8 +76,8 @@ def _domain_counts(counts, domains: list[ServiceDomain]) -> list[tuple[ServiceDo
 
 
 def _page_number(request: HttpRequest) -> int | None:
-    value = request.GET.get("page", "1") or "1"
-    return int(value) if value.isdigit() and 0 < int(value) <= 100_000 else None
+    number = parse_id(request.GET.get("page", "1") or "1")
+    return number if number is not None and 0 < number <= 100_000 else None
 
 
 @page(roles=CATALOG_READERS, model=CatalogItem)
@@ -166,7 +167,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
     own = membership.provider if membership.role in PROVIDER_ROLES else None
     initial = {"lead_time_days": 0, "in_stock": True, "is_active": True}
     provider_id = request.GET.get("provider", "")
-    if own is None and provider_id.isdigit():
+    if own is None and parse_id(provider_id) is not None:
         initial["provider"] = provider_id
     form = _item_form(request, initial=initial, fixed_provider=own is not None)
     if request.method == "POST":
@@ -244,7 +245,7 @@ def my_catalog(request: HttpRequest) -> HttpResponse:
 def price_list_list(request: HttpRequest) -> HttpResponse:
     provider_id = request.GET.get("provider", "")
     rows = selectors.price_list_list(
-        user=request.user, provider_id=int(provider_id) if provider_id.isdigit() else None
+        user=request.user, provider_id=parse_id(provider_id)
     )
     return render(request, "catalog/price_list_list.html", {"price_lists": rows})
 
@@ -351,10 +352,10 @@ def synonym_list(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if "remove" in request.POST:
-            raw = request.POST.get("remove", "")
-            if not raw.isdigit() or len(raw) > 18:
+            pk = parse_id(request.POST.get("remove"))
+            if pk is None:
                 raise Http404
-            synonym = selectors.synonym_get(user=request.user, pk=int(raw))
+            synonym = selectors.synonym_get(user=request.user, pk=pk)
             services.synonym_remove(synonym=synonym, acting_user=request.user)
             messages.success(request, _("The synonym was removed; the catalog search no longer uses it."))
             return redirect("catalog:synonym_list")

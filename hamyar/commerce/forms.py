@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.catalog.choices import Unit
 from hamyar.catalog.forms import PersianIntegerField, ServiceErrorsMixin
 from hamyar.core.forms import JalaliDateField, JalaliDateInput, PersianCharField
+from hamyar.core.text import parse_id
 
 from .models import unit_label
 from .services.quotations import MAX_PRICE, LineInput
@@ -135,7 +136,8 @@ class QuotationForm(ServiceErrorsMixin, forms.Form):
         for name, messages in fields.items():
             target = name if name in self.fields else None
             if name.startswith("lines."):
-                index = int(name.split(".")[1]) if name.split(".")[1].isdigit() else -1
+                index = parse_id(name.split(".")[1])
+                index = -1 if index is None else index
                 if self.need_lines and 0 <= index < len(self.need_lines):
                     target = f"reason_{self.need_lines[index].pk}"
                 elif not self.need_lines:

@@ -52,6 +52,18 @@ def to_latin_digits(value: str) -> str:
     return value.translate(_DIGITS)
 
 
+_ID = re.compile("[0-9]{1,18}")
+
+
+def parse_id(value: object) -> int | None:
+    """A row id from a query string or a form field (any digit set), else None.
+
+    `str.isdigit()` is no guard for `int()`: it is true for ² and ①, which `int()` refuses.
+    """
+    text = to_latin_digits(str(value or "")).strip()
+    return int(text) if _ID.fullmatch(text) else None
+
+
 def to_persian_digits(value: object) -> str:
     """0-9 become ۰-۹, for display."""
     return str(value).translate(_TO_PERSIAN_DIGITS)

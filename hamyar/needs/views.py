@@ -18,7 +18,7 @@ from hamyar.catalog.search import item_search
 from hamyar.catalog.selectors import item_price_tiers, openable_items
 from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.core.numbers import NumberError, parse_whole
-from hamyar.core.text import search_key, to_latin_digits
+from hamyar.core.text import parse_id, search_key
 from hamyar.directory import selectors as directory
 from hamyar.web.access import ALL_ROLES, MUNICIPALITY_READERS
 from hamyar.web.pages import page, render_list
@@ -107,11 +107,11 @@ def _posted_lines(request: HttpRequest) -> tuple[list[dict], list[str]]:
     ids = request.POST.getlist("line_item")
     quantities = request.POST.getlist("line_quantity")
     errors: list[str] = []
-    wanted = [int(i) for i in ids if i.isdigit() and len(i) < 19]
+    wanted = [pk for pk in map(parse_id, ids) if pk is not None]
     items = services.offered_items(request.user).in_bulk(wanted)
     lines = []
     for raw_id, raw_quantity in zip(ids, quantities, strict=False):
-        item = items.get(int(raw_id)) if raw_id.isdigit() and len(raw_id) < 19 else None
+        item = items.get(parse_id(raw_id))
         if item is None:
             errors.append(_("Choose items from the catalog the organization offers you today."))
             continue
@@ -158,9 +158,8 @@ def _requested_line(request: HttpRequest) -> dict | None:
     raw = request.GET.get("item", "")
     if not raw:
         return None
-    item = None
-    if raw.isdigit() and len(raw) < 19:
-        item = services.offered_items(request.user).filter(pk=int(raw)).first()
+    pk = parse_id(raw)
+    item = services.offered_items(request.user).filter(pk=pk).first() if pk is not None else None
     if item is None:
         messages.warning(request, _("That item is not in the catalog the organization offers you today."))
         return None
@@ -241,10 +240,8 @@ def item_picker(request: HttpRequest) -> HttpResponse:
 @page(roles=AUTHORS, model=Need)
 def line_row(request: HttpRequest) -> HttpResponse:
     """One goods line for the form (HTMX): the item, its price tiers and a quantity box."""
-    raw = request.GET.get("item", "")
-    item = None
-    if raw.isdigit() and len(raw) < 19:
-        item = services.offered_items(request.user).filter(pk=int(raw)).first()
+    pk = parse_id(request.GET.get("item"))
+    item = services.offered_items(request.user).filter(pk=pk).first() if pk is not None else None
     if item is None:
         return HttpResponse(status=404)
     line = {"item": item, "quantity": 1, "tiers": item_price_tiers(item=item)}
@@ -452,6 +449,5 @@ def service_levels(request: HttpRequest) -> HttpResponse:
 
 
 def _int(value) -> int:
-    text = to_latin_digits(str(value or ""))
-    return int(text) if text.isdigit() and len(text) < 19 else 0
+    return parse_id(value) or 0
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from hamyar.accounts.choices import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
 from hamyar.accounts.scoping import membership_of
 from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.text import parse_id
 from hamyar.directory import selectors as directory
 from hamyar.directory.choices import ProviderKind
 from hamyar.web.access import ALL_ROLES
@@ -185,8 +186,8 @@ def project_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     for name in ("municipality", "site", "domain", "provider"):
         value = request.GET.get(name, "")
-        if value.isdigit():
-            initial[name] = value
+        if parse_id(value) is not None:
+            initial[name] = parse_id(value)
     form = _project_form(request, initial=initial)
     if request.method == "POST":
         if form.is_valid():

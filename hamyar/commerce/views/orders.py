@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from hamyar.accounts.choices import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
 from hamyar.accounts.scoping import membership_of
 from hamyar.core.errors import ApplicationError
+from hamyar.core.text import parse_id
 from hamyar.directory import selectors as directory
 from hamyar.directory.models import Provider
 from hamyar.web.access import ALL_ROLES
@@ -33,7 +34,7 @@ SCORECARD_READERS = frozenset(selectors.SCORECARD_READERS)
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
+    return parse_id(value)
 
 
 # ---------------------------------------------------------------- the list

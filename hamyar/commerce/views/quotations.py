@@ -19,6 +19,7 @@ from hamyar.accounts.scoping import membership_of, role_of
 from hamyar.core.errors import ApplicationError, InvalidInput, PermissionDenied
 from hamyar.core.money import format_toman
 from hamyar.core.pdf import html_to_pdf, pdf_fonts
+from hamyar.core.text import parse_id
 from hamyar.needs.models import Need
 from hamyar.web.access import ALL_ROLES
 from hamyar.web.pages import page, render_list
@@ -58,7 +59,7 @@ def quotation_list(request: HttpRequest) -> HttpResponse:
         status = ""
     need = request.GET.get("need", "")
     rows = selectors.quotation_list(user=user, status=status or None,
-                                    need_id=int(need) if need.isdigit() and len(need) < 10 else None)
+                                    need_id=parse_id(need))
     waiting = list(selectors.quotation_list(user=user, waiting=True)[:20])
     role = role_of(user)
     statuses = QuotationStatus.choices
@@ -266,9 +267,9 @@ def _form_provider(request: HttpRequest, need: Need):
     if membership.role in PROVIDER_ROLES:
         return membership.provider
     provider_id = request.GET.get("provider") or request.POST.get("provider") or ""
-    if provider_id.isdigit():
+    if (wanted := parse_id(provider_id)) is not None:
         for assignment in need.assignments.filter(is_active=True).select_related("provider"):
-            if assignment.provider_id == int(provider_id):
+            if assignment.provider_id == wanted:
                 return assignment.provider
     return need.provider
 

@@ -1,8 +1,10 @@
 """The one Persian normalizer: what is stored, and what a search matches."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from hamyar.core.text import ZWNJ, normalize, search_key, to_latin_digits, to_persian_digits
+from hamyar.core.text import ZWNJ, normalize, parse_id, search_key, to_latin_digits, to_persian_digits
 
 
 def test_arabic_yeh_and_kaf_become_persian():
@@ -90,3 +92,25 @@ def test_search_key_folds_hamza_forms_and_case():
 
 def test_search_key_keeps_different_words_apart():
     assert search_key("پارک") != search_key("باغ")
+
+
+DIGIT_SETS = ["0123456789", "۰۱۲۳۴۵۶۷۸۹", "٠١٢٣٤٥٦٧٨٩"]
+
+
+@given(st.integers(min_value=0, max_value=10**18 - 1), st.sampled_from(DIGIT_SETS))
+def test_parse_id_reads_an_id_in_any_digit_set(number, digits):
+    assert parse_id(str(number).translate(str.maketrans("0123456789", digits))) == number
+
+
+@given(st.text(st.characters(categories=["Nd", "No", "Nl", "P", "S", "Zs"]), min_size=1, max_size=25))
+def test_parse_id_never_raises_and_reads_only_plain_digits(text):
+    result = parse_id(text)
+    plain = to_latin_digits(text).strip()
+    if result is None:
+        assert not (plain.isascii() and plain.isdigit() and len(plain) <= 18)
+    else:
+        assert int(plain) == result
+
+
+def test_parse_id_refuses_what_isdigit_lets_through():
+    assert [parse_id(v) for v in ["²", "①", "1²", "", None, "-1", "1.0", "9" * 19]] == [None] * 8

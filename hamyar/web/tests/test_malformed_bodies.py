@@ -247,3 +247,36 @@ def test_a_body_without_boundary_is_a_400_even_where_the_csrf_check_reads_it_fir
         response = _send(client, "post", url, "multipart/form-data", b"plain", None)
         _check(response, url, json_body=json_body)
         assert response.status_code in {400, 403}, (url, response.status_code)
+
+
+# ---------------------------------------------------------------- odd ids in query strings and forms
+
+# Every parameter a view reads from the query string or the form, found in the views' own source.
+_READS = re.compile(r"""\b(?:GET|POST)\.(?:get|getlist)\(\s*["']([a-z_]+)["']""")
+PARAMETERS = sorted({
+    name
+    for path in Path(__file__).resolve().parents[2].glob("*/views*")
+    for source in ([path] if path.is_file() else path.glob("*.py"))
+    for name in _READS.findall(source.read_text(encoding="utf-8"))
+})
+# Digits int() refuses though str.isdigit() accepts them (² ①), other digit sets, signs, overflow.
+ODD_IDS = ["²", "①", "１٢۳", "-1", "9" * 25]
+
+
+def test_the_views_read_parameters():
+    assert {"item", "page", "provider", "remove", "need"} <= set(PARAMETERS)
+
+
+@pytest.mark.parametrize("value", ODD_IDS)
+def test_every_page_reads_an_odd_id_in_any_parameter_without_a_500(rows, media, value):
+    clients: dict[int, Client] = {}
+    for name, pattern in PAGES:
+        user = _user_for(pattern, rows)
+        if user.pk not in clients:
+            clients[user.pk] = Client()
+            clients[user.pk].force_login(user)
+        url = _page_url(name, pattern, user)
+        data = dict.fromkeys(PARAMETERS, value)
+        for method in ("get", "post"):
+            response = getattr(clients[user.pk], method)(url, data)
+            assert response.status_code < 500, (method, url, value, response.status_code)
