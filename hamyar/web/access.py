@@ -32,10 +32,15 @@ def may_open(user, path: str) -> bool:
 
 def opens_for_role(role: Role | None, path: str) -> bool:
     """Whether the page at `path` lets `role` in (a page with no role set lets every signed-in user in)."""
-    from django.urls import Resolver404, resolve
+    from django.urls import Resolver404, get_script_prefix, resolve
 
+    path = path.split("?", 1)[0]
+    prefix = get_script_prefix()
+    if prefix != "/" and path.startswith(prefix):
+        # reverse() put the prefix of a site served under a sub-path in front; resolve() wants it off.
+        path = "/" + path[len(prefix):]
     try:
-        func = resolve(path.split("?", 1)[0]).func
+        func = resolve(path).func
     except Resolver404:
         return False
     roles = getattr(func, "page_roles", None)
