@@ -137,7 +137,21 @@ def membership_change_role(*, membership: Membership, acting_user, role: str,
     membership.save()
     audit_record(actor=acting_user, action="membership.change_role", obj=membership,
                  before=before, after=snapshot(membership))
+    if (before.get("role"), before.get("municipality_id"), before.get("provider_id")) != (
+            membership.role, membership.municipality_id, membership.provider_id):
+        _revoke_live_tokens(user=membership.user, acting_user=acting_user)
     return membership
+
+
+def _revoke_live_tokens(*, user, acting_user) -> None:
+    """A member's tokens end with the role they were made under: a machine given a supplier's rights must
+    not carry an officer's after a move (nor come back to life when the role holds tokens again)."""
+    now = timezone.now()
+    for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(actor=acting_user, action="api_token.revoke", obj=token,
+                     after={"revoked_at": now.isoformat(), "reason": "role_changed"})
 
 
 def _hash(secret: str) -> str:

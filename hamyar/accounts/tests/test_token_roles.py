@@ -7,8 +7,10 @@ from django.urls import reverse
 
 from hamyar.accounts.choices import API_TOKEN_ROLES, Role
 from hamyar.accounts.models import ApiToken, Membership
-from hamyar.accounts.services import api_token_authenticate, api_token_create
+from hamyar.accounts.scoping import membership_of
+from hamyar.accounts.services import api_token_authenticate, api_token_create, membership_change_role
 from hamyar.core.errors import PermissionDenied
+from hamyar.core.models import AuditEvent
 from hamyar.web.navigation import nav_items
 
 WHO = ["admin", "commerce", "finance", "executive", "project_manager", "supplier", "district9"]
@@ -45,3 +47,28 @@ def test_a_token_kept_after_a_move_to_a_clerks_role_opens_nothing(tenant):
     assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
     Membership.objects.filter(user=user).update(role=Role.PROJECT_MANAGER, provider=tenant.affiliate)
     assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
+
+
+def test_a_change_of_role_revokes_the_members_tokens_for_good(tenant):
+    """Moved from supplier to project manager and later to commerce officer, the old token never opens again:
+    it ended with the role it was made under (and the audit log says so)."""
+    user, admin = tenant.users["supplier"], tenant.users["admin"]
+    token, secret = api_token_create(acting_user=user, name="انبار")
+    membership = membership_of(user)
+    membership_change_role(membership=membership, acting_user=admin, role=Role.PROJECT_MANAGER,
+                           provider=tenant.affiliate)
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEvent.objects.filter(action="api_token.revoke", object_id=str(token.pk)).count() == 1
+    membership_change_role(membership=membership_of(user), acting_user=admin, role=Role.COMMERCE_OFFICER)
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
+
+
+def test_a_new_title_alone_keeps_the_members_tokens(tenant):
+    user, admin = tenant.users["commerce"], tenant.users["admin"]
+    token, secret = api_token_create(acting_user=user, name="گزارش")
+    membership_change_role(membership=membership_of(user), acting_user=admin, role=Role.COMMERCE_OFFICER,
+                           title="کارشناس ارشد")
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
