@@ -9,18 +9,19 @@ its message on the need's page with the service's status (403, 409, 422) and wri
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamyar.accounts.choices import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
 from hamyar.accounts.scoping import role_of
 from hamyar.catalog.search import item_search
-from hamyar.catalog.selectors import item_price_tiers, openable_items
+from hamyar.catalog.selectors import item_price_tiers, items_in_scope
 from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.core.numbers import NumberError, parse_whole
 from hamyar.core.text import parse_id, search_key
 from hamyar.directory import selectors as directory
-from hamyar.web.access import ALL_ROLES, MUNICIPALITY_READERS
+from hamyar.web.access import ALL_ROLES, MUNICIPALITY_READERS, may_open
 from hamyar.web.pages import page, render_list
 
 from . import selectors, services
@@ -268,7 +269,8 @@ def _detail_context(request: HttpRequest, need: Need) -> dict:
         "need": need,
         "lines": lines,
         # A line's item is a link only for whoever its catalog page opens for (a provider sees its own).
-        "openable_items": openable_items(user=user, ids=[line.item_id for line in lines if line.item_id]),
+        "openable_items": items_in_scope(user=user, ids=[line.item_id for line in lines if line.item_id])
+        if may_open(user, reverse("catalog:item_list")) else frozenset(),
         "attachments": attachments,
         "assignments": list(selectors.need_assignments(user=user, need=need)),
         "clocks": need_clocks(need),
