@@ -132,28 +132,28 @@ def open_image(data: bytes, formats: set[str]) -> tuple:
 
     damaged = FileRejected(_("The image is damaged or incomplete, or not the kind its name says."))
     ImageFile.LOAD_TRUNCATED_IMAGES = False
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(data)) as probe:
-                if probe.format not in formats:
-                    raise damaged
-                width, height = probe.size
-                if width < 1 or height < 1 or width * height > MAX_PIXELS:
-                    raise too_many_pixels()
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                if image.format not in formats:
-                    raise damaged
-                image.load()
-                return image.copy(), image.format
-        except FileRejected:
-            raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise too_many_pixels() from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError,
-                KeyError, struct.error):
-            raise damaged from None
+    # The pixel count is checked from the header before anything is decoded, below Pillow's own bomb
+    # limits, so no process-wide warnings filter is needed (it would not be thread-safe).
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in formats:
+                raise damaged
+            width, height = probe.size
+            if width < 1 or height < 1 or width * height > MAX_PIXELS:
+                raise too_many_pixels()
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in formats:
+                raise damaged
+            image.load()
+            return image.copy(), image.format
+    except FileRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_many_pixels() from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError,
+            KeyError, struct.error):
+        raise damaged from None
 
 
 def _check_pdf(data: bytes) -> None:
