@@ -37,14 +37,10 @@ from hamyar.needs.models import Need
 from hamyar.needs.tests.helpers import goods_need, submitted
 from hamyar.web.navigation import nav_items
 
+from .axe import AXE, AXE_VERSION, BLOCKING, TAGS, axe_violations, blocking, describe
 from .test_browser import CHROMIUM, LAUNCH_ARGS, pytestmark, sign_in  # noqa: F401  (the browser mark)
 
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 OUTPUT = Path(settings.BASE_DIR) / "test-output" / "accessibility"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-# axe's best practices too (landmarks, heading order, empty headers): reported, and held to the same bar.
-TAGS = [*WCAG_AA, "best-practice"]
-BLOCKING = {"serious", "critical"}
 # Every role of DESIGN.md that signs in to the pages, by the conftest user who holds it.
 ROLE_USERS = {
     "org admin": "admin", "commerce officer": "commerce", "finance officer": "finance",
@@ -63,18 +59,6 @@ PHOTOGRAPHED = [re.compile(p) for p in (
     r"^/commerce/quotations/$", r"^/commerce/orders/\d+/$", r"^/projects/\d+/$", r"^/finance/invoices/\d+/$",
     r"^/directory/capability-map/$", r"^/commerce/providers/\d+/scorecard/$",
 )]
-
-RUN_AXE = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-  return result.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
-                                      targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
-                                      // For contrast, the colours: what to change in the style sheet.
-                                      colours: v.id !== 'color-contrast' ? [] : v.nodes.map(n => {
-                                        const d = (n.any[0] || {}).data || {};
-                                        const where = n.target.join(' ');
-                                        return `${d.fgColor} on ${d.bgColor} ${d.contrastRatio}:1 ${where}`;
-                                      })}));
-}"""
 
 
 def build_rows_in_every_state(tenant, other_tenant) -> None:
@@ -178,7 +162,7 @@ def pages_of(user, tenant, seen: set[str]) -> tuple[list[str], list[tuple[str, s
 def run_axe(page, base: str, url: str, photographed: set[str], *, navigate: bool = True) -> list[dict]:
     if navigate:
         page.goto(f"{base}{url}", wait_until="load")
-    violations = page.evaluate(RUN_AXE, TAGS)
+    violations = axe_violations(page)
     for pattern in PHOTOGRAPHED:
         if pattern.pattern not in photographed and pattern.match(url):
             photographed.add(pattern.pattern)
@@ -204,9 +188,6 @@ def _table(rows: list[tuple[str, str, list[dict]]], opened: int) -> str:
             by_rule[f"{v['id']} ({v['impact']})"] += v["nodes"]
     lines.append(f"{len(rows)} pages; nodes by rule: {dict(by_rule.most_common())}")
     return "\n".join(lines)
-
-
-AXE_VERSION = json.loads((AXE.parent / "package.json").read_text())["version"] if AXE.exists() else "?"
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (npm ci)")
@@ -254,9 +235,6 @@ def test_every_page_of_every_role_has_no_serious_or_critical_axe_violation(live_
         encoding="utf-8")
 
     assert len(results) > 1 + len(ROLE_USERS) * 5, "too few pages were found: is the crawl broken?"
-    failing = [(role, url, [v for v in violations if v["impact"] in BLOCKING])
-               for role, url, violations in results if any(v["impact"] in BLOCKING for v in violations)]
+    failing = [(role, url, blocking(violations)) for role, url, violations in results if blocking(violations)]
     assert not failing, "serious or critical axe violations:\n" + "\n".join(
-        f"{role} {url}: " + "; ".join(f"{v['id']} x{v['nodes']} {v.get('colours') or v['targets']}"
-                                      for v in violations)
-        for role, url, violations in failing)
+        f"{role} {url}: {describe(violations)}" for role, url, violations in failing)

@@ -5,14 +5,18 @@ uses (home, needs, a need, the need form, orders, an order, the statement, proje
 then every role sweeps every page of its own menu, one detail page, and each kind of object page or
 form that its pages link to (once across roles: an item's page, a provider's, an edit form, ...).
 Each page is measured (`scrollWidth` of the document against the window, and every list read as
-cards against its box) and photographed to test-output/browser/phone-*.png. Failures are gathered
-so one run shows every page that overflows, with the elements that spill.
+cards against its box), checked by axe-core (the desktop sweep's rules, test_accessibility: no serious
+or critical violation at this width either, and with the menu unfolded once per role) and photographed
+to test-output/browser/phone-*.png. Failures are gathered so one run shows every page that overflows,
+with the elements that spill, and every axe violation with its rule, selectors and colours.
 """
 
 import datetime as dt
 import os
 import re
 import shutil
+import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,6 +29,8 @@ from hamyar.commerce.services import order_rate
 from hamyar.finance.services import commission_calculate, payment_record
 from hamyar.finance.tests.finance_data import issued_invoice, received_delivery, tenant_catalog
 from hamyar.projects.tests.project_data import full_project
+
+from .axe import AXE, AXE_VERSION, axe_violations, blocking, describe
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the
 # fixtures happen outside it, so Django's async-safety check does not apply.
@@ -72,6 +78,8 @@ def phone(chromium):
     """A phone-sized touch screen, Persian."""
     context = chromium.new_context(viewport=PHONE, locale="fa-IR", is_mobile=True, has_touch=True,
                                    device_scale_factor=1, reduced_motion="reduce")
+    if AXE.exists():  # CI fails a run without it (.ci/run); locally the layout checks still run
+        context.add_init_script(path=str(AXE))
     yield context.new_page()
     context.close()
 
@@ -104,6 +112,9 @@ class Phone:
         self.overflows: list[str] = []
         self.errors: list[str] = []
         self.seen: list[str] = []
+        self.axe_failures: list[str] = []
+        self.axe_nodes: Counter[str] = Counter()  # serious+critical nodes per role (name's first word)
+        self.axe_seconds = 0.0
         self.photographed: set[tuple[str, str]] = set()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -139,6 +150,7 @@ class Phone:
             self.overflows.append(f"{name} {self.page.url}: cards wider than their box: {wide_cards}")
         if self.page.locator("#app-nav").count() and self.page.is_visible("#app-nav"):
             self.errors.append(f"{name}: the menu is open on load")
+        self.axe(name)
         self.seen.append(name)
         path = urlsplit(self.page.url).path
         # Each role has a home of its own; elsewhere one photograph per address and language.
@@ -159,10 +171,22 @@ class Phone:
         self.page.wait_for_selector("#app-nav.show", state="visible")
         self.page.wait_for_function("!document.querySelector('#app-nav').classList.contains('collapsing')")
         assert toggler.get_attribute("aria-expanded") == "true"
+        self.axe(f"{name} (menu open)")
         self.page.screenshot(path=str(SCREENSHOTS / f"phone-{name}-menu.png"))
         links = self.page.eval_on_selector_all("#app-nav a.nav-link", "els => els.map(e => e.pathname)")
         assert links, "the menu has no links"
         return [link for link in links if not NOT_A_PAGE.search(link)]
+
+    def axe(self, name: str) -> None:
+        """axe-core over the page as it stands: its serious and critical violations are gathered."""
+        if not AXE.exists():
+            return
+        started = time.monotonic()
+        found = blocking(axe_violations(self.page))
+        self.axe_seconds += time.monotonic() - started
+        self.axe_nodes[re.split(r"[- ]", name)[0]] += sum(v["nodes"] for v in found)
+        if found:
+            self.axe_failures.append(f"{name} {urlsplit(self.page.url).path}: {describe(found)}")
 
     def linked_pages(self, known: set[str]) -> list[str]:
         """The object pages and forms this page links to, one per kind of address not yet in `known`."""
@@ -175,7 +199,11 @@ class Phone:
         return found
 
     def report(self) -> None:
+        print(f"\naxe-core {AXE_VERSION} at {PHONE['width']} px, {len(self.seen)} views, serious+critical "
+              f"nodes per role: {dict(self.axe_nodes)}; axe took {self.axe_seconds:.1f} s")
         assert not self.errors, "\n".join(self.errors)
+        assert not self.axe_failures, (f"serious or critical axe violations at {PHONE['width']} px:\n"
+                                       + "\n".join(self.axe_failures))
         assert not self.overflows, "pages wider than the phone:\n" + "\n".join(self.overflows)
 
 
@@ -210,6 +238,12 @@ def test_district9_pages_fit_a_phone(live_server, tenant, demo_rows, phone):
             return [boxes.length, pairs];
         }""")
     assert side_by_side[0] >= 4 and side_by_side[1] == [], side_by_side
+    # The date picker's calendar, open on the phone: it fits, and axe reads it too.
+    phone.click("#id_desired_date")
+    phone.locator("jdp-container").wait_for(state="visible")
+    walk.measure("district9-need-form-calendar")
+    phone.keyboard.press("Escape")
+    phone.locator("jdp-container").wait_for(state="hidden")
     # An item picked from the catalog comes in as a line (HTMX): a card with its quantity box.
     phone.locator("#item-search").press_sequentially("نیمکت", delay=20)
     phone.locator("#picker .add-item").first.click()

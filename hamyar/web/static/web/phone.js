@@ -5,7 +5,7 @@
  * template repeats them; when the first column is only a row number ("#"), the second cell heads the
  * card. A table marked .table-scroll (a matrix: the capability map, a comparison) keeps its columns
  * and scrolls inside its box instead, as a wide chart in a .scroll-x box does; when a box overflows,
- * a hint above it says to swipe.
+ * a hint above it says to swipe, and the box takes the keyboard's focus (arrow keys scroll it).
  * Runs on load and on every HTMX swap (live search and paging replace the tables).
  */
 (function () {
@@ -83,6 +83,29 @@
       box.before(note);
     }
     note.hidden = !overflowing;
+    reachable(box, overflowing);
+  }
+
+  // A box that scrolls must be reachable by keyboard (arrow keys scroll it) and say what it holds
+  // (axe: scrollable-region-focusable). Only the tabindex set here is taken back when it fits again.
+  function reachable(box, overflowing) {
+    if (overflowing && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("data-scroll-focus", "");
+      if (!box.hasAttribute("aria-label")) {
+        const named = box.querySelector("[aria-label], caption");
+        const header = box.closest(".card") && box.closest(".card").querySelector(".card-header");
+        const text = named ? (named.getAttribute("aria-label") || named.textContent)
+          : header ? header.firstElementChild ? header.firstElementChild.textContent : header.textContent : "";
+        if (text.trim()) {
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", text.replace(/\s+/g, " ").trim());
+        }
+      }
+    } else if (!overflowing && box.hasAttribute("data-scroll-focus")) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("data-scroll-focus");
+    }
   }
 
   function scan(root) {
