@@ -132,12 +132,13 @@ def test_district9_benches_from_need_to_rated_order(live_server, tenant, page):
     page.locator("#item-search").press_sequentially("نیمکت پارکی", delay=40)
     page.wait_for_selector(f"#picker .add-item[data-item='{catalog.bench.pk}']")
     page.click(f"#picker .add-item[data-item='{catalog.bench.pk}']")
-    page.wait_for_selector("#lines-body .line-row")
+    page.wait_for_selector("#lines-body .line-row td[data-label]")  # the row's scripts have run
     assert catalog.bench.name in page.inner_text("#lines-body")
     page.fill("#lines-body input[name=line_quantity]", "۴۰")
     walk.shot("need-form")
     walk.click("#save-need")
     need = Need.objects.get(organization=tenant.org, title=TITLE)
+    assert [(line.item_id, line.quantity) for line in need.lines.all()] == [(catalog.bench.pk, 40)]
     assert page.url.endswith(f"/needs/{need.pk}/")
     walk.check(catalog.bench.name, tenant.vakilabad.name, "۴۰", status=fa(NeedStatus.DRAFT.label))
     walk.shot("need-draft")

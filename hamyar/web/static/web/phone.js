@@ -11,6 +11,7 @@
 (function () {
   "use strict";
   const BOXES = ".table-responsive, .scroll-x";
+  const PHONE = window.matchMedia("(max-width: 767.98px)");
   const VISIBLE = "input, select, textarea, button, img, svg, a, .progress";
 
   function columnNames(table) {
@@ -55,13 +56,16 @@
             if (!cell.textContent.trim() && !cell.querySelector(VISIBLE)) {
               cell.setAttribute("data-empty", "");
             }
-            // The value in one box, beside its column's name (display: contents on wide screens).
-            if (column > 0 && !(cell.firstElementChild && cell.firstElementChild.classList.contains("cell-value"))) {
-              const value = document.createElement("div");
-              value.className = "cell-value";
-              value.append(...cell.childNodes);
-              cell.append(value);
-            }
+          }
+          // The value in one box, beside its column's name. Only on a phone: moving a cell's content
+          // blurs an input being typed into (a line just added to the need form), so a wide screen,
+          // which does not need the box, never has its nodes moved.
+          if (PHONE.matches && column > 0
+              && !(cell.firstElementChild && cell.firstElementChild.classList.contains("cell-value"))) {
+            const value = document.createElement("div");
+            value.className = "cell-value";
+            value.append(...cell.childNodes);
+            cell.append(value);
           }
           column += cell.colSpan || 1;
         }
@@ -117,6 +121,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => scan(document));
+  PHONE.addEventListener("change", () => scan(document));  // a window narrowed to a phone's width
   document.addEventListener("htmx:load", (event) => scan(event.target));
   let pending = 0;
   window.addEventListener("resize", () => {
