@@ -9,7 +9,6 @@ Every answer must be documented (status, content type, body schema) and none may
 
 import enum
 import json
-import time
 import typing
 import uuid
 import zlib
@@ -281,7 +280,6 @@ def test_the_api_answers_as_its_document_says(tenant, other_tenant, wsgi_app, re
     references = {field: _ids(tenant, label) for field, label in BODY_REFERENCES.items()}
     statuses: dict[str, Counter] = defaultdict(Counter)
     failures: list[str] = []
-    started, cpu_started = time.monotonic(), time.process_time()
 
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -297,11 +295,10 @@ def test_the_api_answers_as_its_document_says(tenant, other_tenant, wsgi_app, re
                     failures.append(f"{role}: {operation.label} → {status}\n{failure}")
 
     cases = sum(sum(counter.values()) for counter in statuses.values())
-    elapsed, cpu = time.monotonic() - started, time.process_time() - cpu_started
     answered_2xx = {label for label, counter in statuses.items() if any(200 <= s < 300 for s in counter)}
     record_property("schemathesis_cases", cases)
     print(f"\nschemathesis: {cases} cases over {len(statuses)} operations as {len(ROLES)} roles, "
-          f"{len(answered_2xx)} operations answered 2xx; {elapsed:.1f} s ({cpu:.1f} s CPU)")
+          f"{len(answered_2xx)} operations answered 2xx")
     print(json.dumps({label: dict(counter) for label, counter in sorted(statuses.items())}))
     assert failures == [], "\n\n".join(failures[:20])
     assert len(statuses) == len(OPERATIONS)

@@ -11,7 +11,6 @@ An all-capitals acronym (API, PDF, LED) and the names of file formats are not En
 """
 
 import re
-import time
 
 import pytest
 from django.apps import apps
@@ -78,7 +77,6 @@ def site(tenant, other_tenant, settings, tmp_path):
 
 
 def test_every_link_opens_and_every_persian_page_speaks_persian(site):
-    started = time.monotonic()
     broken, english, latin, native_file_inputs = [], [], [], []
     file_inputs = 0
     pages = 0
@@ -102,7 +100,7 @@ def test_every_link_opens_and_every_persian_page_speaks_persian(site):
     assert latin == []
     assert native_file_inputs == [] and file_inputs >= 3  # every file input is the Persian one
     assert pages > 200
-    print(f"{pages} pages in {time.monotonic() - started:.1f} s")  # noqa: T201
+    print(f"{pages} pages crawled")  # noqa: T201
 
 
 def test_the_favicon_answers(client):

@@ -15,7 +15,6 @@ import datetime as dt
 import os
 import re
 import shutil
-import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -114,7 +113,6 @@ class Phone:
         self.seen: list[str] = []
         self.axe_failures: list[str] = []
         self.axe_nodes: Counter[str] = Counter()  # serious+critical nodes per role (name's first word)
-        self.axe_seconds = 0.0
         self.photographed: set[tuple[str, str]] = set()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -181,9 +179,7 @@ class Phone:
         """axe-core over the page as it stands: its serious and critical violations are gathered."""
         if not AXE.exists():
             return
-        started = time.monotonic()
         found = blocking(axe_violations(self.page))
-        self.axe_seconds += time.monotonic() - started
         self.axe_nodes[re.split(r"[- ]", name)[0]] += sum(v["nodes"] for v in found)
         if found:
             self.axe_failures.append(f"{name} {urlsplit(self.page.url).path}: {describe(found)}")
@@ -200,7 +196,7 @@ class Phone:
 
     def report(self) -> None:
         print(f"\naxe-core {AXE_VERSION} at {PHONE['width']} px, {len(self.seen)} views, serious+critical "
-              f"nodes per role: {dict(self.axe_nodes)}; axe took {self.axe_seconds:.1f} s")
+              f"nodes per role: {dict(self.axe_nodes)}")
         assert not self.errors, "\n".join(self.errors)
         assert not self.axe_failures, (f"serious or critical axe violations at {PHONE['width']} px:\n"
                                        + "\n".join(self.axe_failures))
