@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.utils import timezone
 
-from hamyar.accounts.choices import MunicipalPost, Role
 from hamyar.accounts.models import Membership, User
+from hamyar.core.roles import MunicipalPost, Role
 from hamyar.directory.choices import AssetKind, MunicipalityKind, ProviderKind
 from hamyar.directory.models import (
     AgencyAgreement,

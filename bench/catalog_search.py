@@ -163,8 +163,8 @@ def _directory() -> dict:
     from catalog_data import RATINGS
     from django.utils import timezone
 
-    from hamyar.accounts.choices import Role
     from hamyar.accounts.models import Membership, User
+    from hamyar.core.roles import Role
     from hamyar.core.text import search_key
     from hamyar.directory import demo
     from hamyar.directory.models import AgencyAgreement, Municipality, Organization, Provider, ServiceDomain
@@ -447,9 +447,9 @@ def run(args) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from hamyar.accounts.scoping import membership_of
     from hamyar.catalog.models import CatalogItem
     from hamyar.catalog.search import item_search
+    from hamyar.core.scoping import membership_of
 
     users = get_user_model().objects
     officer = users.get(username="bench-commerce")

@@ -1,19 +1,21 @@
 """The one NinjaAPI at /api/v1/, with a router per app.
 
 Authentication (bearer token or browser session), JSON errors and keyset pages
-come from `hamyar.apiutils`; OpenAPI is at /api/v1/openapi.json, docs at /api/v1/docs.
+come from `hamyar.core.apikit`; OpenAPI is at /api/v1/openapi.json, docs at /api/v1/docs.
 """
 
 from hamyar.accounts.api import router as accounts_router
-from hamyar.apiutils import HamyarAPI
+from hamyar.accounts.services import api_token_authenticate
 from hamyar.catalog.api import router as catalog_router
 from hamyar.commerce.api import router as commerce_router
+from hamyar.core.apikit import HamyarAPI
 from hamyar.directory.api import router as directory_router
 from hamyar.finance.api import router as finance_router
 from hamyar.needs.api import router as needs_router
 from hamyar.projects.api import router as projects_router
 
 api = HamyarAPI(
+    token_user=api_token_authenticate,
     title="Hamyar API",
     version="1",
     urls_namespace="api",

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
-from hamyar.apiutils import (
+from hamyar.core.apikit import (
     MAX_ID,
     Id,
     InputSchema,
@@ -24,11 +24,11 @@ from hamyar.apiutils import (
     text,
     text_of,
 )
+from hamyar.core.roles import API_TOKEN_ROLES, MunicipalPost, Role
+from hamyar.core.scoping import membership_of, require_role
 
 from . import selectors, services
-from .choices import API_TOKEN_ROLES, MunicipalPost, Role
 from .models import ApiToken, Membership, Notification, User
-from .scoping import membership_of, require_role
 
 router = Router(tags=["accounts"])
 

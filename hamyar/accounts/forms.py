@@ -5,9 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.forms import PersianCharField, PersianIntegerField, PlainCharField, ServiceErrorsMixin
+from hamyar.core.roles import MunicipalPost, Role
 from hamyar.core.text import to_latin_digits
-
-from .choices import MunicipalPost, Role
 
 
 class LoginForm(AuthenticationForm):
@@ -102,9 +101,8 @@ class MemberForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        from hamyar.core.scoping import scope
         from hamyar.directory.models import Municipality, Provider
-
-        from .scoping import scope
 
         self.fields["municipality"].queryset = scope(Municipality.objects.all(), user).order_by("name")
         self.fields["provider"].queryset = scope(Provider.objects.all(), user).order_by("name")

@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.models import TenantModel
-
-from .choices import MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
+from hamyar.core.roles import MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
 
 
 class User(AbstractUser):

@@ -3,10 +3,10 @@
 from django.db.models import Count, Q, QuerySet
 
 from hamyar.core.errors import NotFound
+from hamyar.core.scoping import membership_of, scope
 from hamyar.core.text import normalize
 
 from .models import ApiToken, Membership, Notification
-from .scoping import membership_of, scope
 
 
 def membership_list(*, user, q: str | None = None, role: str | None = None) -> QuerySet[Membership]:

@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.core import clock
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import InvalidInput, NotFound
+from hamyar.core.roles import API_TOKEN_ROLES, MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
+from hamyar.core.scoping import in_scope, membership_of, require_role
 from hamyar.core.services import invalid_from
 from hamyar.core.text import normalize
 
-from .choices import API_TOKEN_ROLES, MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
 from .models import ApiToken, Membership, User
-from .scoping import in_scope, membership_of, require_role
 
 TOKEN_PREFIX = "hmy_"
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hamyar.core import access
+from hamyar.core.access import ALL_ROLES, API_TOKEN_HOLDERS
 from hamyar.core.errors import InvalidInput
-from hamyar.web import access
-from hamyar.web.access import ALL_ROLES, API_TOKEN_HOLDERS
-from hamyar.web.pages import page, render_list, wants_fragment
+from hamyar.core.pages import page, render_list, wants_fragment
 
 from . import selectors, services
 from .forms import ApiTokenForm, LoginForm, MemberFilterForm, MemberForm

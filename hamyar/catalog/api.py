@@ -16,8 +16,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
-from hamyar.accounts.scoping import require_role
-from hamyar.apiutils import (
+from hamyar.core.apikit import (
     MAX_ID,
     MAX_TEXT,
     Id,
@@ -36,6 +35,7 @@ from hamyar.apiutils import (
 )
 from hamyar.core.errors import InvalidInput
 from hamyar.core.jalali import format_jalali_date
+from hamyar.core.scoping import require_role
 from hamyar.directory import selectors as directory
 
 from . import selectors, services

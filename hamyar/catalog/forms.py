@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.forms import JalaliDateField, PersianCharField, PersianIntegerField, ServiceErrorsMixin
 from hamyar.core.text import normalize
+from hamyar.core.widgets import FileInput
 from hamyar.directory.models import Provider, ServiceDomain
-from hamyar.web.widgets import FileInput
 
 from . import sheets
 from .choices import Unit

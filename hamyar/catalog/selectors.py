@@ -19,8 +19,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from hamyar.accounts.choices import MUNICIPALITY_ROLES
-from hamyar.accounts.scoping import membership_of, scope, scoped_get
+from hamyar.core.roles import MUNICIPALITY_ROLES
+from hamyar.core.scoping import membership_of, scope, scoped_get
 from hamyar.directory.choices import ProviderKind
 from hamyar.directory.models import AgencyAgreement, Provider, ServiceDomain
 

@@ -16,11 +16,11 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.accounts.choices import PROVIDER_ROLES, Role
-from hamyar.accounts.scoping import in_scope, require_role
 from hamyar.core.audit import audit_record, audit_record_many, snapshot
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound
 from hamyar.core.jalali import JalaliDateError, clean_date_text, parse_date
+from hamyar.core.roles import PROVIDER_ROLES, Role
+from hamyar.core.scoping import in_scope, require_role
 from hamyar.core.services import invalid_from, save_audited
 from hamyar.core.text import normalize, search_key
 from hamyar.directory.models import Organization, Provider, ServiceDomain

@@ -15,14 +15,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamyar.accounts.choices import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
-from hamyar.accounts.scoping import membership_of, role_of
+from hamyar.core.access import ALL_ROLES
 from hamyar.core.errors import InvalidInput
+from hamyar.core.pages import page, wants_fragment
+from hamyar.core.roles import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
+from hamyar.core.scoping import membership_of, role_of
 from hamyar.core.text import parse_id
 from hamyar.directory import selectors as directory
 from hamyar.directory.models import Provider, ServiceDomain
-from hamyar.web.access import ALL_ROLES
-from hamyar.web.pages import page, wants_fragment
 
 from . import selectors, services, sheets
 from .choices import ImportStatus

@@ -12,9 +12,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
-from hamyar.accounts.choices import Role
-from hamyar.accounts.scoping import require_role
-from hamyar.apiutils import (
+from hamyar.core.apikit import (
     MAX_ID,
     MAX_TEXT,
     DateInput,
@@ -33,6 +31,8 @@ from hamyar.apiutils import (
     whole_input,
 )
 from hamyar.core.jalali import format_jalali_date
+from hamyar.core.roles import Role
+from hamyar.core.scoping import require_role
 
 from . import selectors, services
 from .choices import AssetKind, MunicipalityKind, ProviderKind

@@ -22,6 +22,8 @@ from .choices import AssetKind, MunicipalityKind, ProviderKind
 class Organization(models.Model):
     """A provincial Municipalities Cooperation Organization: the tenant."""
 
+    is_tenant = True  # scoping gives a user only its own organization
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)

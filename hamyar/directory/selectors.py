@@ -1,11 +1,16 @@
 """Every directory read a user can see, each starting from the scoped queryset."""
 
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from hamyar.accounts.scoping import scope, scoped_get
+from hamyar.core.scoping import scope, scoped_get
 from hamyar.core.text import search_key
 
+from .choices import AssetKind
 from .models import (
     AgencyAgreement,
     Capability,
@@ -147,4 +152,103 @@ def capability_map(*, user) -> dict:
         "rows": rows,
         "gaps": [c["domain"] for c in columns if c["providers"] == 0],
         "weak": [c["domain"] for c in columns if 0 < c["best_level"] <= 2],
+    }
+
+
+# An agreement that ends within this many days needs renewing now.
+EXPIRING_WITHIN_DAYS = 60
+GREEN_KINDS = (AssetKind.PARK, AssetKind.GARDEN, AssetKind.MOUNTAIN_PARK)
+M2_PER_HECTARE = 10_000
+
+
+@dataclass(frozen=True)
+class MunicipalityFacts:
+    """Per-capita and per-hectare figures; None wherever an input is unknown (shown as "—")."""
+
+    population: int | None
+    area_ha: Decimal | None
+    residents_per_ha: float | None
+    m2_per_resident: float | None
+    asset_count: int
+    assets_area_ha: float | None
+    assets_unknown_area: int
+    assets_m2_per_resident: float | None
+    assets_share_percent: float | None
+    green_area_ha: float | None
+    green_m2_per_resident: float | None
+
+
+def _per(numerator: float | None, denominator: float | None, factor: float = 1) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return float(numerator) * factor / float(denominator)
+
+
+def compute_facts(municipality: Municipality, assets: list[MunicipalAsset]) -> MunicipalityFacts:
+    """The arithmetic alone: an asset without an area is counted, never given one."""
+    population = municipality.population or None
+    area = municipality.area_ha
+    known = [a for a in assets if a.area_ha is not None]
+    green = [a for a in known if a.kind in GREEN_KINDS]
+    assets_area = float(sum(a.area_ha for a in known)) if known else None
+    green_area = float(sum(a.area_ha for a in green)) if green else None
+    return MunicipalityFacts(
+        population=population,
+        area_ha=area,
+        residents_per_ha=_per(population, area),
+        m2_per_resident=_per(area, population, M2_PER_HECTARE),
+        asset_count=len(assets),
+        assets_area_ha=assets_area,
+        assets_unknown_area=len(assets) - len(known),
+        assets_m2_per_resident=_per(assets_area, population, M2_PER_HECTARE),
+        assets_share_percent=_per(assets_area, area, 100),
+        green_area_ha=green_area,
+        green_m2_per_resident=_per(green_area, population, M2_PER_HECTARE),
+    )
+
+
+def municipality_profile(*, user, pk: int) -> dict:
+    """A municipality the user may see, with its assets, districts and facts."""
+    municipality = municipality_get(user=user, pk=pk)
+    assets = list(asset_list(user=user, municipality_id=municipality.pk))
+    districts = list(municipality_list(user=user, parent_id=municipality.pk))
+    parent_visible = (
+        municipality.parent_id is not None
+        and municipality_list(user=user).filter(pk=municipality.parent_id).exists()
+    )
+    return {
+        "municipality": municipality,
+        "assets": assets,
+        "districts": districts,
+        "parent_visible": parent_visible,
+        "facts": compute_facts(municipality, assets),
+    }
+
+
+def agreements_expiring(*, user, within_days: int = EXPIRING_WITHIN_DAYS) -> QuerySet[AgencyAgreement]:
+    """Valid agreements that end within `within_days`: the ones to renew now."""
+    until = timezone.localdate() + timedelta(days=within_days)
+    return agreement_list(user=user, status="valid").filter(ends_on__lte=until).order_by(
+        "ends_on", "pk"
+    )
+
+
+def provider_counts_by_kind(*, user) -> dict[str, int]:
+    rows = scope(Provider.objects.all(), user).values("kind").annotate(n=Count("pk")).order_by()
+    return {row["kind"]: row["n"] for row in rows}
+
+
+def capability_overview(*, user) -> dict:
+    """The capability map with what management reads from it: coverage, strong domains, gaps."""
+    cmap = capability_map(user=user)
+    columns = cmap["columns"]
+    served = [c for c in columns if c["providers"]]
+    return {
+        **cmap,
+        "domain_count": len(columns),
+        "served_count": len(served),
+        "percent": (100 * len(served) / len(columns)) if columns else None,
+        "gaps": cmap["gaps"],
+        "weak": cmap["weak"],
+        "strong": [c["domain"] for c in columns if c["best_level"] >= 4],
     }

@@ -9,10 +9,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.accounts.choices import Role
-from hamyar.accounts.scoping import in_scope, require_role
 from hamyar.core.audit import snapshot
 from hamyar.core.errors import InvalidInput, NotFound
+from hamyar.core.roles import Role
+from hamyar.core.scoping import in_scope, require_role
 from hamyar.core.services import save_audited
 from hamyar.core.text import normalize, search_key
 from hamyar.core.validators import clean_digits, normalize_mobile

@@ -9,11 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hamyar.accounts.scoping import role_of
+from hamyar.core import access
 from hamyar.core.errors import InvalidInput
-from hamyar.web import access
-from hamyar.web import selectors as web_selectors
-from hamyar.web.pages import page, render_list
+from hamyar.core.pages import page, render_list
+from hamyar.core.scoping import role_of
 
 from . import selectors, services
 from .forms import (
@@ -38,7 +37,7 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
 
 @page(roles=access.MUNICIPALITY_READERS, model=Municipality)
 def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    context = web_selectors.municipality_profile(user=request.user, pk=pk)
+    context = selectors.municipality_profile(user=request.user, pk=pk)
     context["can_add_asset"] = role_of(request.user) in access.ASSET_EDITORS
     return render(request, "directory/municipality_detail.html", context)
 
@@ -106,7 +105,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     form = AgreementFilterForm(request.GET)
     status = filters(form).get("status")
     if status == "expiring":
-        rows = web_selectors.agreements_expiring(user=request.user)
+        rows = selectors.agreements_expiring(user=request.user)
     else:
         rows = selectors.agreement_list(user=request.user, status=status)
     return render_list(request, template="directory/agreement_list.html",
@@ -116,6 +115,6 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 @page(roles=access.CAPABILITY_MAP_READERS, model=Provider)
 def capability_map(request: HttpRequest) -> HttpResponse:
-    overview = web_selectors.capability_overview(user=request.user)
+    overview = selectors.capability_overview(user=request.user)
     return render(request, "directory/capability_map.html",
                   {**overview, "object_list": [row["provider"] for row in overview["rows"]]})

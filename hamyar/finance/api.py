@@ -19,7 +19,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictInt
 
-from hamyar.apiutils import (
+from hamyar.core.apikit import (
     MAX_ID,
     DateInput,
     Id,

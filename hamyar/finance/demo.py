@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from hamyar.accounts.choices import Role
 from hamyar.accounts.models import Membership
 from hamyar.commerce.models import Delivery
 from hamyar.core import clock
 from hamyar.core.jalali import to_jalali
+from hamyar.core.roles import Role
 from hamyar.directory.models import AgencyAgreement, Organization
 from hamyar.projects.models import PaymentRequest
 

@@ -13,11 +13,11 @@ from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from hamyar.accounts.choices import MUNICIPALITY_ROLES
-from hamyar.accounts.scoping import role_of, scope, scoped_get
 from hamyar.commerce.choices import DeliveryStatus
 from hamyar.commerce.models import Delivery
 from hamyar.core.errors import NotFound
+from hamyar.core.roles import MUNICIPALITY_ROLES
+from hamyar.core.scoping import role_of, scope, scoped_get
 from hamyar.directory.models import AgencyAgreement, Municipality
 from hamyar.projects.choices import PaymentRequestStatus
 from hamyar.projects.models import PaymentRequest

@@ -35,8 +35,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.accounts.choices import Role
-from hamyar.accounts.scoping import in_scope, membership_of
 from hamyar.accounts.services import notification_recipients, notify
 from hamyar.commerce.choices import DeliveryStatus
 from hamyar.commerce.models import Delivery, DeliveryLine
@@ -45,6 +43,8 @@ from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, Permiss
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.money import group_thousands, vat_amount
 from hamyar.core.numbering import next_number
+from hamyar.core.roles import Role
+from hamyar.core.scoping import in_scope, membership_of
 from hamyar.core.text import normalize
 from hamyar.directory.models import AgencyAgreement
 from hamyar.projects.choices import MilestoneStatus, PaymentRequestStatus

@@ -22,15 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hamyar.accounts.choices import Role
-from hamyar.accounts.scoping import membership_of
 from hamyar.commerce.models import Delivery
 from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.core.jalali import format_jalali_date
+from hamyar.core.pages import page, render_list, wants_fragment
+from hamyar.core.roles import Role
+from hamyar.core.scoping import membership_of
 from hamyar.directory import selectors as directory
 from hamyar.directory.models import AgencyAgreement, Municipality
 from hamyar.projects.models import PaymentRequest
-from hamyar.web.pages import page, render_list, wants_fragment
 
 from . import documents, page_queries, selectors, services
 from .choices import InvoiceStatus, SettlementStatus

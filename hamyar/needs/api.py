@@ -15,8 +15,8 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictInt
 
-from hamyar.accounts.scoping import require_role
-from hamyar.apiutils import (
+from hamyar.catalog import selectors as catalog
+from hamyar.core.apikit import (
     MAX_ID,
     MAX_TEXT,
     DateInput,
@@ -32,9 +32,9 @@ from hamyar.apiutils import (
     resolve_refs,
     text,
 )
-from hamyar.catalog import selectors as catalog
 from hamyar.core.errors import InvalidInput
 from hamyar.core.jalali import format_jalali_date
+from hamyar.core.scoping import require_role
 from hamyar.directory import selectors as directory
 
 from . import selectors, services

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from hamyar.accounts.choices import PROVIDER_ROLES
-from hamyar.accounts.scoping import membership_of, scope, scoped_get
 from hamyar.core.models import AuditEvent
+from hamyar.core.roles import PROVIDER_ROLES
+from hamyar.core.scoping import membership_of, scope, scoped_get
 from hamyar.core.text import normalize
 from hamyar.directory.models import ServiceDomain
 

@@ -16,15 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.accounts.choices import PROVIDER_ROLES, Role
 from hamyar.accounts.models import Membership
-from hamyar.accounts.scoping import in_scope, require_role
 from hamyar.accounts.services import notification_recipients, notify
 from hamyar.catalog.models import CatalogItem
 from hamyar.catalog.selectors import item_base_queryset
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound
 from hamyar.core.numbering import next_number
+from hamyar.core.roles import PROVIDER_ROLES, Role
+from hamyar.core.scoping import in_scope, require_role
 from hamyar.core.text import normalize
 from hamyar.directory.models import MunicipalAsset, Municipality, Provider, ServiceDomain
 

@@ -13,16 +13,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamyar.accounts.choices import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
-from hamyar.accounts.scoping import role_of
 from hamyar.catalog.search import item_search
 from hamyar.catalog.selectors import item_price_tiers, items_in_scope
+from hamyar.core.access import ALL_ROLES, MUNICIPALITY_READERS, may_open
 from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.core.numbers import NumberError, parse_whole
+from hamyar.core.pages import page, render_list
+from hamyar.core.roles import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
+from hamyar.core.scoping import role_of
 from hamyar.core.text import parse_id, search_key
 from hamyar.directory import selectors as directory
-from hamyar.web.access import ALL_ROLES, MUNICIPALITY_READERS, may_open
-from hamyar.web.pages import page, render_list
 
 from . import selectors, services
 from .choices import TRANSITIONS, NeedKind, NeedStatus, Transition

@@ -21,8 +21,7 @@ from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 from pydantic import ValidationError as PydanticValidationError
 
-from hamyar.accounts.scoping import require_role
-from hamyar.apiutils import (
+from hamyar.core.apikit import (
     MAX_ID,
     MAX_TEXT,
     DateInput,
@@ -41,6 +40,7 @@ from hamyar.apiutils import (
 )
 from hamyar.core.errors import InvalidInput, NotFound
 from hamyar.core.jalali import format_jalali_date
+from hamyar.core.scoping import require_role
 from hamyar.directory import selectors as directory
 from hamyar.needs import selectors as needs
 

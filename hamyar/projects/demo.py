@@ -32,12 +32,12 @@ from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image, ImageDraw
 
-from hamyar.accounts.choices import Role
 from hamyar.accounts.models import Membership
 from hamyar.core import clock
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.money import format_rial
 from hamyar.core.pdf import html_to_pdf, pdf_fonts
+from hamyar.core.roles import Role
 from hamyar.core.text import normalize
 from hamyar.directory.models import MunicipalAsset, Municipality, Organization, Provider, ServiceDomain
 

@@ -22,8 +22,8 @@ from hamyar.core.forms import (
     PersianDecimalField,
     ServiceErrorsMixin,
 )
+from hamyar.core.widgets import FileInput
 from hamyar.directory.models import MunicipalAsset, Municipality, Provider, ServiceDomain
-from hamyar.web.widgets import FileInput
 
 from .choices import ConstraintKind, ConstraintStatus, DocumentKind, ProjectStatus
 from .models import Milestone

@@ -30,8 +30,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from hamyar.accounts.scoping import membership_of, scope, scoped_get
 from hamyar.core.models import AuditEvent
+from hamyar.core.scoping import membership_of, scope, scoped_get
 from hamyar.core.text import normalize
 
 from .choices import (

@@ -20,14 +20,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.accounts.choices import Role
 from hamyar.accounts.models import Membership
-from hamyar.accounts.scoping import in_scope, require_role
 from hamyar.accounts.services import notification_recipients, notify
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound
 from hamyar.core.files import FileRejected, read_checked
 from hamyar.core.numbering import next_number
+from hamyar.core.roles import Role
+from hamyar.core.scoping import in_scope, require_role
 from hamyar.core.text import normalize
 from hamyar.directory.choices import ProviderKind
 from hamyar.directory.models import MunicipalAsset, Municipality, Provider, ServiceDomain

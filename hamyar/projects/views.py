@@ -19,14 +19,14 @@ from django.utils.translation import get_language, get_language_bidi, gettext_la
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamyar.accounts.choices import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
-from hamyar.accounts.scoping import membership_of
+from hamyar.core.access import ALL_ROLES
 from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.pages import page, place_service_error, render_list
+from hamyar.core.roles import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
+from hamyar.core.scoping import membership_of
 from hamyar.core.text import parse_id
 from hamyar.directory import selectors as directory
 from hamyar.directory.choices import ProviderKind
-from hamyar.web.access import ALL_ROLES
-from hamyar.web.pages import page, place_service_error, render_list
 
 from . import charts, progress, selectors, services
 from .choices import ChangeOrderStatus, ConstraintStatus, MilestoneStatus, ProjectStatus

@@ -23,6 +23,20 @@ ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]
 
+# The apps in their layers, bottom first, declared once: an app imports only from the layers below
+# its own (core/tests/test_layers.py reads the source and fails on any other import, and on any
+# cycle between files). `web` is the shell on top; hamyar/api.py and urls.py assemble everything.
+HAMYAR_LAYERS: tuple[tuple[str, ...], ...] = (
+    ("core",),
+    ("directory",),
+    ("accounts",),
+    ("catalog",),
+    ("needs",),
+    ("commerce", "projects"),
+    ("finance",),
+    ("web",),
+)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -36,15 +50,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
-    "hamyar.core",
-    "hamyar.directory",
-    "hamyar.accounts",
-    "hamyar.catalog",
-    "hamyar.needs",
-    "hamyar.commerce",
-    "hamyar.projects",
-    "hamyar.finance",
-    "hamyar.web",
+    *(f"hamyar.{app}" for layer in HAMYAR_LAYERS for app in layer),
 ]
 
 MIDDLEWARE = [

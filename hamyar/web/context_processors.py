@@ -2,8 +2,8 @@
 
 from django.utils import timezone
 
-from hamyar.accounts.scoping import membership_of
 from hamyar.accounts.selectors import notification_unread_count
+from hamyar.core.scoping import membership_of
 
 from .navigation import nav_items
 

@@ -6,10 +6,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from hamyar.accounts.choices import PROVIDER_ROLES, Role
 from hamyar.accounts.models import Membership
-
-from . import access
+from hamyar.core import access
+from hamyar.core.roles import PROVIDER_ROLES, Role
 
 
 @dataclass(frozen=True)

@@ -8,16 +8,17 @@ from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 
 from hamyar.accounts import selectors as accounts
-from hamyar.accounts.choices import Role
 from hamyar.accounts.models import Membership
-from hamyar.accounts.scoping import membership_of
+from hamyar.core.pages import page
+from hamyar.core.roles import Role
+from hamyar.core.scoping import membership_of
+from hamyar.directory import selectors as directory
 
 from . import selectors
-from .pages import page
 
 
 def _municipality(user, membership: Membership) -> dict:
-    return selectors.municipality_profile(user=user, pk=membership.municipality_id)
+    return directory.municipality_profile(user=user, pk=membership.municipality_id)
 
 
 def _provider(user, membership: Membership) -> dict:

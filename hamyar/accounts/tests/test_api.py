@@ -14,12 +14,12 @@ from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 
-from hamyar.accounts.choices import API_TOKEN_ROLES
 from hamyar.accounts.models import ApiToken, Notification
-from hamyar.accounts.scoping import scope
 from hamyar.accounts.services import api_token_create, api_token_revoke, notify
 from hamyar.api import api
 from hamyar.core.models import AuditEvent
+from hamyar.core.roles import API_TOKEN_ROLES
+from hamyar.core.scoping import scope
 
 from . import scope_rows
 

@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from hamyar.accounts import services
-from hamyar.accounts.choices import MunicipalPost, Role
 from hamyar.accounts.models import Membership, User
 from hamyar.core.errors import InvalidInput
+from hamyar.core.roles import MunicipalPost, Role
 from hamyar.core.testing import nothing_written, one_audit_event
 
 NEW_PASSWORD = "Golestan-Park-1405"

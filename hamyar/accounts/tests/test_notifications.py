@@ -9,7 +9,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from hamyar.accounts.choices import MunicipalPost, Role
 from hamyar.accounts.models import Notification
 from hamyar.accounts.services import (
     is_local_path,
@@ -18,6 +17,7 @@ from hamyar.accounts.services import (
     notify,
 )
 from hamyar.core.errors import NotFound
+from hamyar.core.roles import MunicipalPost, Role
 
 SUBJECT = "پیش‌فاکتور Q-1405-00001 منتظر تأیید شماست"
 

@@ -35,12 +35,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from hamyar.accounts.choices import API_TOKEN_ROLES
-from hamyar.accounts.scoping import membership_of
 from hamyar.accounts.services import api_token_create
 from hamyar.api import api
-from hamyar.apiutils import HamyarAPI, InputSchema
 from hamyar.commerce.services import quotation_create, quotation_send
+from hamyar.core.apikit import HamyarAPI, InputSchema
+from hamyar.core.roles import API_TOKEN_ROLES
+from hamyar.core.scoping import membership_of
 from hamyar.finance.tests.finance_data import tenant_catalog
 from hamyar.needs.tests.helpers import assigned, goods_need, project_need, submitted, triaged
 

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from hamyar.accounts import services
-from hamyar.accounts.choices import Role
 from hamyar.accounts.models import ApiToken, Membership, User
 from hamyar.core.errors import InvalidInput, NotFound, PermissionDenied
+from hamyar.core.roles import Role
 from hamyar.core.testing import nothing_written, one_audit_event
 
 NEW_PASSWORD = "Golestan-Park-1405"

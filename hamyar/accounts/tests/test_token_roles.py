@@ -5,12 +5,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from hamyar.accounts.choices import API_TOKEN_ROLES, Role
 from hamyar.accounts.models import ApiToken, Membership
-from hamyar.accounts.scoping import membership_of
 from hamyar.accounts.services import api_token_authenticate, api_token_create, membership_change_role
 from hamyar.core.errors import PermissionDenied
 from hamyar.core.models import AuditEvent
+from hamyar.core.roles import API_TOKEN_ROLES, Role
+from hamyar.core.scoping import membership_of
 from hamyar.web.navigation import nav_items
 
 WHO = ["admin", "commerce", "finance", "executive", "project_manager", "supplier", "district9"]

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from hamyar.accounts.scoping import membership_of, scope
+from hamyar.core.scoping import membership_of, scope
 from hamyar.directory.models import ServiceDomain
 
 from ..models import CatalogItem

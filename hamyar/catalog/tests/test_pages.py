@@ -15,12 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hamyar.accounts.choices import Role
 from hamyar.catalog import urls as catalog_urls
 from hamyar.catalog.choices import ImportStatus
 from hamyar.catalog.models import CatalogItem, Price, PriceImport, PriceList
 from hamyar.catalog.services import price_import_create
 from hamyar.core.jalali import format_jalali_date
+from hamyar.core.roles import Role
 from hamyar.core.testing import nothing_written
 from hamyar.directory.models import Provider
 

@@ -14,9 +14,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictInt
 
-from hamyar.accounts.choices import ORGANIZATION_WIDE_ROLES
-from hamyar.accounts.scoping import role_of
-from hamyar.apiutils import (
+from hamyar.core.apikit import (
     MAX_ID,
     DateInput,
     Id,
@@ -33,6 +31,8 @@ from hamyar.apiutils import (
 from hamyar.core.errors import InvalidInput
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.money import format_toman
+from hamyar.core.roles import ORGANIZATION_WIDE_ROLES
+from hamyar.core.scoping import role_of
 from hamyar.directory.selectors import provider_get
 from hamyar.needs.models import Need, NeedLine
 

@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from hamyar.accounts.choices import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
-from hamyar.accounts.scoping import require_role, scope, scoped_get
+from hamyar.core.roles import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
+from hamyar.core.scoping import require_role, scope, scoped_get
 from hamyar.directory.models import Provider
 
 from ..choices import DeliveryStatus, OrderStatus

@@ -10,9 +10,9 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.accounts.choices import MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
-from hamyar.accounts.scoping import membership_of, scope, scoped_get
 from hamyar.core.errors import PermissionDenied
+from hamyar.core.roles import MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
+from hamyar.core.scoping import membership_of, scope, scoped_get
 from hamyar.needs.choices import AssignmentKind, NeedStatus
 from hamyar.needs.models import Assignment, Need
 

@@ -20,12 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.accounts.choices import PROVIDER_ROLES, Role
-from hamyar.accounts.scoping import in_scope, membership_of
 from hamyar.accounts.services import notification_recipients, notify
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.numbering import next_number
+from hamyar.core.roles import PROVIDER_ROLES, Role
+from hamyar.core.scoping import in_scope, membership_of
 from hamyar.core.text import normalize
 from hamyar.directory.models import Provider
 from hamyar.needs.choices import NeedStatus

@@ -29,14 +29,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.accounts.choices import MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
-from hamyar.accounts.scoping import in_scope, membership_of, require_role
 from hamyar.accounts.services import notification_recipients, notify
 from hamyar.catalog.selectors import item_price_tiers
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.money import vat_amount
 from hamyar.core.numbering import next_number
+from hamyar.core.roles import MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
+from hamyar.core.scoping import in_scope, membership_of, require_role
 from hamyar.core.text import normalize
 from hamyar.directory.choices import ProviderKind
 from hamyar.directory.models import AgencyAgreement, Provider

@@ -252,7 +252,7 @@ def test_the_comparison_of_a_competing_need(tenant, need):
 def test_above_the_mayor_threshold_the_chain_cannot_be_skipped_over_the_api(tenant, catalog):
     """Clerk then mayor, in that order: the mayor first, the clerk twice or the finance post are refused."""
     from conftest import make_user
-    from hamyar.accounts.choices import Role
+    from hamyar.core.roles import Role
 
     policy = services.commerce_policy_get(organization_id=tenant.org.pk)
     CommercePolicy.objects.filter(pk=policy.pk).update(

@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from hamyar.accounts.choices import Role
 from hamyar.catalog.tests.catalog_data import build_catalog
 from hamyar.commerce import services
 from hamyar.commerce.choices import QuotationStatus as S
@@ -15,6 +14,7 @@ from hamyar.commerce.models import CommercePolicy, Order, Quotation
 from hamyar.commerce.tests.factories import assigned_need
 from hamyar.commerce.views import quotations as views
 from hamyar.core.models import AuditEvent
+from hamyar.core.roles import Role
 from hamyar.core.testing import nothing_written
 
 

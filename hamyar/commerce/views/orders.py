@@ -13,14 +13,14 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamyar.accounts.choices import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
-from hamyar.accounts.scoping import membership_of
+from hamyar.core.access import ALL_ROLES
 from hamyar.core.errors import ApplicationError
+from hamyar.core.pages import page, place_service_error, render_list
+from hamyar.core.roles import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
+from hamyar.core.scoping import membership_of
 from hamyar.core.text import parse_id
 from hamyar.directory import selectors as directory
 from hamyar.directory.models import Provider
-from hamyar.web.access import ALL_ROLES
-from hamyar.web.pages import page, place_service_error, render_list
 
 from .. import selectors, services
 from ..choices import DeliveryStatus, OrderStatus

@@ -14,15 +14,15 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamyar.accounts.choices import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
-from hamyar.accounts.scoping import membership_of, role_of
+from hamyar.core.access import ALL_ROLES
 from hamyar.core.errors import ApplicationError, InvalidInput, PermissionDenied
 from hamyar.core.money import format_toman
+from hamyar.core.pages import page, render_list
 from hamyar.core.pdf import html_to_pdf, pdf_fonts
+from hamyar.core.roles import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
+from hamyar.core.scoping import membership_of, role_of
 from hamyar.core.text import parse_id
 from hamyar.needs.models import Need
-from hamyar.web.access import ALL_ROLES
-from hamyar.web.pages import page, render_list
 
 from .. import selectors, services
 from ..choices import QuotationStatus

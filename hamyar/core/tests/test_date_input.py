@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from hamyar.apiutils import DateInput
+from hamyar.core.apikit import DateInput
 from hamyar.core.forms import JalaliDateField
 from hamyar.core.jalali import (
     FIRST_DAY,

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 import hamyar
 from hamyar.api import api
-from hamyar.apiutils import InputSchema
+from hamyar.core.apikit import InputSchema
 from hamyar.core.text import normalize, strip_controls
 from hamyar.directory.models import MunicipalAsset, ServiceDomain
 

@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from hamyar.apiutils import decimal_input, whole_input
+from hamyar.core.apikit import decimal_input, whole_input
 from hamyar.core.forms import PersianDecimalField, PersianIntegerField
 from hamyar.core.numbers import NumberError, clean_number_text, parse_decimal, parse_whole
 

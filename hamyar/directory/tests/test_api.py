@@ -16,10 +16,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hamyar.accounts.scoping import scope
 from hamyar.accounts.services import api_token_create
 from hamyar.api import api
 from hamyar.core.models import AuditEvent
+from hamyar.core.scoping import scope
 from hamyar.core.validators import is_legal_national_id, is_sheba
 from hamyar.directory.choices import MunicipalityKind, ProviderKind
 from hamyar.directory.models import (

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from hamyar.accounts.choices import Role
 from hamyar.accounts.models import Membership, User
 from hamyar.core.audit import audit_verify_chain
 from hamyar.core.models import AuditEvent
+from hamyar.core.roles import Role
 from hamyar.core.text import normalize
 from hamyar.core.validators import is_legal_national_id, is_mobile, is_postal_code, is_sheba
 from hamyar.directory import demo

@@ -2,7 +2,7 @@
 
 The route tests discover the directory's routes from the URLconf, so a new page
 is covered the day it is added; each page view declares its model and roles
-through `hamyar.web.pages.page`.
+through `hamyar.core.pages.page`.
 """
 
 import datetime as dt
@@ -16,8 +16,8 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from conftest import Tenant
-from hamyar.accounts.scoping import role_of
 from hamyar.core.models import AuditEvent
+from hamyar.core.scoping import role_of
 from hamyar.core.testing import url_patterns
 from hamyar.directory.choices import AssetKind, MunicipalityKind, ProviderKind
 from hamyar.directory.models import (
@@ -28,7 +28,7 @@ from hamyar.directory.models import (
     Provider,
     ServiceDomain,
 )
-from hamyar.web.selectors import compute_facts
+from hamyar.directory.selectors import compute_facts
 
 ORG_WIDE = {"admin", "commerce", "finance", "executive"}
 

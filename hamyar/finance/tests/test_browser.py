@@ -11,9 +11,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from conftest import PASSWORD, make_user
-from hamyar.accounts.choices import MunicipalPost, Role
 from hamyar.core.jalali import format_jalali_date, to_jalali
 from hamyar.core.money import group_thousands
+from hamyar.core.roles import MunicipalPost, Role
 from hamyar.core.text import to_persian_digits
 from hamyar.finance import services
 from hamyar.finance.statement import jalali_month

@@ -13,12 +13,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from hamyar.accounts.choices import MunicipalPost, Role
 from hamyar.accounts.models import Membership, User
 from hamyar.commerce.models import Delivery
 from hamyar.core.audit import audit_verify_chain
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.models import AuditEvent
+from hamyar.core.roles import MunicipalPost, Role
 from hamyar.core.text import to_persian_digits
 from hamyar.directory.models import Municipality, Organization
 from hamyar.directory.tests.test_demo import row_counts

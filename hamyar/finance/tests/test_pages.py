@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hamyar.accounts.choices import Role
 from hamyar.commerce.models import Delivery
 from hamyar.core.jalali import format_jalali_date, to_jalali
+from hamyar.core.roles import Role
 from hamyar.core.testing import nothing_written
 from hamyar.core.text import to_persian_digits
 from hamyar.directory.models import AgencyAgreement, Municipality

@@ -90,7 +90,7 @@ def event_label(action: str) -> str:
 def add_to_need(context, item, size: str = "sm") -> dict:
     """"Add to a need" for a catalog item: a new need with it, or one of the user's drafts; shown only
     to a user who may write needs, for an item a need may name (offered and active)."""
-    from hamyar.accounts.scoping import role_of
+    from hamyar.core.scoping import role_of
 
     from .. import selectors, services
 

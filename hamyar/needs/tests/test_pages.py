@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
 
-from hamyar.accounts.scoping import role_of, scope
 from hamyar.catalog.tests.catalog_data import build_catalog
 from hamyar.core.jalali import format_jalali_date
+from hamyar.core.scoping import role_of, scope
 from hamyar.core.testing import nothing_written
 from hamyar.needs.choices import NeedStatus
 from hamyar.needs.models import Assignment, Need

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from hamyar.accounts.choices import Role
 from hamyar.commerce.tests.factories import assigned_need
 from hamyar.core.jalali import format_jalali_date
+from hamyar.core.roles import Role
 from hamyar.core.testing import nothing_written
 from hamyar.core.tests import sample_files
 from hamyar.needs.choices import NeedKind, NeedStatus

@@ -12,10 +12,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_bidi, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.accounts.choices import Role
+from hamyar.core.access import may_open as _may_open
 from hamyar.core.jalali import MONTHS_EN, MONTHS_FA, format_jalali_date, to_jalali
+from hamyar.core.roles import Role
 from hamyar.core.text import to_persian_digits
-from hamyar.web.access import may_open as _may_open
 
 register = template.Library()
 

@@ -2,8 +2,8 @@
 
 from django.urls import reverse, set_script_prefix
 
-from hamyar.accounts.choices import Role
-from hamyar.web.access import may_open, opens_for_role
+from hamyar.core.access import may_open, opens_for_role
+from hamyar.core.roles import Role
 
 
 def test_a_page_opens_for_the_roles_its_view_lets_in_and_no_other():

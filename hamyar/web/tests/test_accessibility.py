@@ -23,12 +23,12 @@ from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from hamyar.accounts.scoping import membership_of
 from hamyar.accounts.tests import scope_rows
 from hamyar.commerce.choices import QuotationStatus
 from hamyar.commerce.models import Quotation
 from hamyar.commerce.tests.factories import assigned_need
 from hamyar.commerce.tests.order_data import approved_quotation
+from hamyar.core.scoping import membership_of
 from hamyar.core.testing import url_patterns
 from hamyar.finance.tests.finance_data import tenant_catalog
 from hamyar.needs.choices import NeedStatus

@@ -11,9 +11,9 @@ from django.utils import translation
 
 import hamyar
 from hamyar.catalog.forms import PriceImportForm
+from hamyar.core.widgets import FileInput
 from hamyar.directory.models import Provider
 from hamyar.projects.forms import DocumentForm, ProgressReportForm
-from hamyar.web.widgets import FileInput
 
 ROOT = Path(hamyar.__file__).parent
 PARTIAL = "web/partials/file_input.html"

@@ -17,10 +17,10 @@ from django.db.models import Max
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from hamyar.accounts.scoping import scope
 from hamyar.accounts.tests import scope_rows
 from hamyar.api import api
 from hamyar.core.models import AuditEvent
+from hamyar.core.scoping import scope
 from hamyar.needs.models import Need
 
 PERSIAN = re.compile("[\u0600-\u06ff]")

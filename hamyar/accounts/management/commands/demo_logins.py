@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from hamyar.accounts.choices import Role
 from hamyar.accounts.models import User
+from hamyar.core.roles import Role
 from hamyar.directory import demo
 
 # Used while the accounts catalogue has no Persian translation of a role.

@@ -13,7 +13,7 @@ from django import forms
 class FileInput(forms.FileInput):
     """A required or optional file field, drawn by web/partials/file_input.html."""
 
-    template_name = "web/widgets/file_input.html"
+    template_name = "core/widgets/file_input.html"
 
     def __init__(self, attrs: dict | None = None):
         attrs = dict(attrs or {})

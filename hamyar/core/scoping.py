@@ -5,39 +5,43 @@ its municipality reaches; a provider-bound user only what its provider reaches.
 A model says how in `scope_paths` (see `TenantModel`).
 """
 
+from typing import Any
+
 from django.db.models import Model, QuerySet
 
-from hamyar.directory.models import Organization
-
-from .choices import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
-from .models import Membership
+from .errors import NotFound, PermissionDenied
+from .roles import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
 
 
-def membership_of(user) -> Membership | None:
-    """The acting user's membership, cached on the user object for the request."""
+def membership_of(user: Any) -> Any:
+    """The acting user's membership (accounts.Membership) or None, cached on the user for the request.
+
+    Read through the user's reverse relation so that this bottom layer names no app above it.
+    """
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_hamyar_membership"):
+        memberships = user._meta.get_field("membership").related_model._default_manager
         user._hamyar_membership = (
-            Membership.objects.select_related("organization", "municipality", "provider")
+            memberships.select_related("organization", "municipality", "provider")
             .filter(user=user, user__is_active=True)
             .first()
         )
     return user._hamyar_membership
 
 
-def role_of(user) -> Role | None:
+def role_of(user: Any) -> Role | None:
     membership = membership_of(user)
     return Role(membership.role) if membership else None
 
 
-def scope(queryset: QuerySet, user) -> QuerySet:
+def scope(queryset: QuerySet, user: Any) -> QuerySet:
     """Only the rows of `queryset` that `user` may read."""
     membership = membership_of(user)
     if membership is None:
         return queryset.none()
     model: type[Model] = queryset.model
-    if model is Organization:
+    if getattr(model, "is_tenant", False):  # the organization itself
         return queryset.filter(pk=membership.organization_id)
     queryset = queryset.filter(organization_id=membership.organization_id)
     role = Role(membership.role)
@@ -57,24 +61,20 @@ def scope(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(**{path: target})
 
 
-def scoped_get(queryset: QuerySet, user, **lookup) -> Model:
+def scoped_get(queryset: QuerySet, user: Any, **lookup: Any) -> Model:
     """One row the user may read, or NotFound: outside the scope looks like absent."""
-    from hamyar.core.errors import NotFound
-
     obj = scope(queryset, user).filter(**lookup).first()
     if obj is None:
         raise NotFound()
     return obj
 
 
-def in_scope(obj: Model, user) -> bool:
+def in_scope(obj: Model, user: Any) -> bool:
     return scope(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
 
 
-def require_role(user, *roles: Role) -> Membership:
+def require_role(user: Any, *roles: Role) -> Any:
     """The actor's membership if its role is one of `roles`; PermissionDenied otherwise."""
-    from hamyar.core.errors import PermissionDenied
-
     membership = membership_of(user)
     if membership is None or membership.role not in roles:
         raise PermissionDenied()

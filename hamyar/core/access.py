@@ -4,7 +4,7 @@ The scoping function already limits the rows; these sets only keep a role away
 from a page whose rows it could never see (403 instead of an empty page).
 """
 
-from hamyar.accounts.choices import API_TOKEN_ROLES, ORGANIZATION_WIDE_ROLES, Role
+from hamyar.core.roles import API_TOKEN_ROLES, ORGANIZATION_WIDE_ROLES, Role
 
 ALL_ROLES = frozenset(Role)
 MUNICIPALITY_READERS = ORGANIZATION_WIDE_ROLES | {Role.MUNICIPALITY_USER}
@@ -23,7 +23,7 @@ def may_open(user, path: str) -> bool:
     """Whether `path` would open for `user` as far as roles go: the role set its page view was decorated
     with (web.pages.page), the same the view checks. Rows outside the user's scope are the selectors' to
     decide (a 404); a template links such a row only when its view has selected it for this user."""
-    from hamyar.accounts.scoping import role_of
+    from hamyar.core.scoping import role_of
 
     if not getattr(user, "is_authenticated", False):
         return False

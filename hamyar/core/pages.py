@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from hamyar.accounts.choices import Role
-from hamyar.accounts.scoping import require_role
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
+from hamyar.core.roles import Role
+from hamyar.core.scoping import require_role
 
 PAGE_SIZE = 50
 
