@@ -47,8 +47,10 @@ test: setup browser
 	$(MANAGE) makemigrations --check --dry-run --settings hamyar.settings.test
 	$(VENV)/bin/pytest -q
 
+# mypy checks the typed modules listed in pyproject.toml ([tool.mypy]): core, services and selectors.
 lint: setup
 	$(VENV)/bin/ruff check hamyar bench
+	$(VENV)/bin/mypy
 
 # Re-extract translatable strings for every app (needs GNU gettext), then compile.
 messages: setup
