@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import reduce, wraps
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from django.conf import settings
 from django.core import signing
@@ -26,9 +26,10 @@ from django.core.exceptions import (
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Model, Q, QuerySet
+from django.db.models import Field as ModelField
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
-from django.urls import re_path
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
@@ -78,7 +79,7 @@ def text(max_length: int) -> Any:
 
 def text_of(model: type[Model], field: str) -> Any:
     """A string bounded like the model field it is written to."""
-    return text(model._meta.get_field(field).max_length or MAX_TEXT)
+    return text(cast(ModelField[Any, Any], model._meta.get_field(field)).max_length or MAX_TEXT)
 
 
 def _typed_date(value: Any) -> Any:
@@ -169,7 +170,7 @@ def partial(schema: type[InputSchema]) -> type[InputSchema]:
     An omitted field is left alone (read it with `model_dump(exclude_unset=True)`);
     null is accepted only where the field itself is nullable.
     """
-    fields = {
+    fields: dict[str, Any] = {
         name: (field.annotation, FieldInfo.merge_field_infos(field, default=None, default_factory=None))
         for name, field in schema.model_fields.items()
     }
@@ -372,11 +373,12 @@ class HamyarAPI(NinjaAPI):
                           "server_error")
 
     @property
-    def urls(self) -> tuple[list, str, str]:
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
         """Every URL answers JSON: 405 and unknown paths under the API included."""
         patterns, app_name, namespace = super().urls
         for pattern in patterns:
-            pattern.callback = self._json_only(pattern.callback)
+            if isinstance(pattern, URLPattern):  # ninja adds no resolver: every route is a pattern
+                pattern.callback = self._json_only(pattern.callback)
         patterns.append(re_path(r"", self._json_only(csrf_exempt(self._unknown_path)), name="unknown"))
         return patterns, app_name, namespace
 
@@ -542,14 +544,16 @@ class BrowserSessionAuth(SessionAuth):
 
 
 class PageQuery(Schema):
-    cursor: text(1000) | None = Field(None, description="`next_cursor` of the previous page.")
+    # text() makes an Annotated str at import, which mypy cannot read as a type.
+    cursor: text(1000) | None = Field(None, description="`next_cursor` of the previous page.")  # type: ignore[valid-type]
     limit: int = Field(settings.HAMYAR_API_PAGE_SIZE, ge=1, le=settings.HAMYAR_API_MAX_PAGE_SIZE)
 
 
 def page_of(item: type[Schema]) -> type[Schema]:
     """The response of a list: one page of `item`s and the cursor of the next page, if any."""
     name = item.__name__.removesuffix("Out") + "Page"
-    return create_model(name, __base__=Schema, items=(list[item], ...), next_cursor=(str | None, None))
+    return create_model(name, __base__=Schema, items=(list[item], ...),  # type: ignore[valid-type]
+                        next_cursor=(str | None, None))
 
 
 def _ordering(queryset: QuerySet) -> list[tuple[str, bool, bool]]:

@@ -5,12 +5,15 @@ its municipality reaches; a provider-bound user only what its provider reaches.
 A model says how in `scope_paths` (see `TenantModel`).
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
 from .errors import NotFound, PermissionDenied
 from .roles import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
+
+M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 
 
 def membership_of(user: Any) -> Any:
@@ -35,7 +38,7 @@ def role_of(user: Any) -> Role | None:
     return Role(membership.role) if membership else None
 
 
-def scope(queryset: QuerySet, user: Any) -> QuerySet:
+def scope(queryset: QuerySet[M, R], user: Any) -> QuerySet[M, R]:
     """Only the rows of `queryset` that `user` may read."""
     membership = membership_of(user)
     if membership is None:
@@ -61,7 +64,7 @@ def scope(queryset: QuerySet, user: Any) -> QuerySet:
     return queryset.filter(**{path: target})
 
 
-def scoped_get(queryset: QuerySet, user: Any, **lookup: Any) -> Model:
+def scoped_get(queryset: QuerySet[M], user: Any, **lookup: Any) -> M:
     """One row the user may read, or NotFound: outside the scope looks like absent."""
     obj = scope(queryset, user).filter(**lookup).first()
     if obj is None:
