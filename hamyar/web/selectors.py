@@ -1,16 +1,18 @@
 """Reads behind the role home pages, all built on scoped selectors."""
 
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from hamyar.accounts.models import User
 from hamyar.core.scoping import scope
 from hamyar.directory import selectors as directory
 from hamyar.directory.models import AgencyAgreement, MunicipalAsset, Municipality
 from hamyar.directory.selectors import agreements_expiring, capability_overview, provider_counts_by_kind
 
 
-def commerce_home(*, user) -> dict:
+def commerce_home(*, user: User) -> dict[str, Any]:
     return {
         "expiring": list(agreements_expiring(user=user)[:10]),
         "expired": list(directory.agreement_list(user=user, status="expired")[:10]),
@@ -19,7 +21,7 @@ def commerce_home(*, user) -> dict:
     }
 
 
-def provider_home(*, user, provider_id: int) -> dict:
+def provider_home(*, user: User, provider_id: int) -> dict[str, Any]:
     """A supplier's or a project manager's own profile, capabilities and agreements."""
     return {
         "provider": directory.provider_get(user=user, pk=provider_id),
@@ -28,7 +30,7 @@ def provider_home(*, user, provider_id: int) -> dict:
     }
 
 
-def finance_home(*, user) -> dict:
+def finance_home(*, user: User) -> dict[str, Any]:
     return {
         "valid_agreements": list(directory.agreement_list(user=user, status="valid")[:20]),
         "expiring": list(agreements_expiring(user=user)[:10]),
@@ -36,7 +38,7 @@ def finance_home(*, user) -> dict:
     }
 
 
-def organization_counts(*, user) -> dict:
+def organization_counts(*, user: User) -> dict[str, Any]:
     """Counts for management: the municipalities served, their people and land, and the providers."""
     municipalities = scope(Municipality.objects.all(), user)
     # A metropolis already counts its districts' residents: sum the top level only.
@@ -68,7 +70,7 @@ def organization_counts(*, user) -> dict:
     }
 
 
-def executive_home(*, user) -> dict:
+def executive_home(*, user: User) -> dict[str, Any]:
     return {
         "counts": organization_counts(user=user),
         "coverage": capability_overview(user=user),
