@@ -1,6 +1,7 @@
 """The home page: each role lands on what it has to do today."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -8,7 +9,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 
 from hamyar.accounts import selectors as accounts
-from hamyar.accounts.models import Membership
+from hamyar.accounts.models import Membership, User
 from hamyar.core.pages import page
 from hamyar.core.roles import Role
 from hamyar.core.scoping import membership_of
@@ -17,15 +18,15 @@ from hamyar.directory import selectors as directory
 from . import selectors
 
 
-def _municipality(user, membership: Membership) -> dict:
+def _municipality(user: User, membership: Membership) -> dict[str, Any]:
     return directory.municipality_profile(user=user, pk=membership.municipality_id)
 
 
-def _provider(user, membership: Membership) -> dict:
+def _provider(user: User, membership: Membership) -> dict[str, Any]:
     return selectors.provider_home(user=user, provider_id=membership.provider_id)
 
 
-def _admin(user, membership: Membership) -> dict:
+def _admin(user: User, membership: Membership) -> dict[str, Any]:
     return {
         "counts": selectors.organization_counts(user=user),
         "role_counts": accounts.membership_counts_by_role(user=user),
