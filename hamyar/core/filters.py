@@ -20,7 +20,7 @@ from pydantic import BeforeValidator, create_model
 from pydantic_core import PydanticCustomError
 
 Lookup = str | Callable[[QuerySet, Any], QuerySet]
-EMPTY = (None, "", [], ())
+EMPTY: tuple[Any, ...] = (None, "", [], ())
 
 
 class ListFilter(forms.Form):
@@ -92,5 +92,5 @@ def _query_field(field: forms.Field) -> tuple[Any, Any]:
     if choices is not None and not isinstance(field, forms.ModelChoiceField):
         extra["json_schema_extra"] = {"enum": [str(key) for key, _label in choices if key not in EMPTY]}
     description = str(field.help_text or field.label or "")
-    annotated = Annotated[_python_type(field) | None, BeforeValidator(clean)]
+    annotated: Any = Annotated[_python_type(field) | None, BeforeValidator(clean)]  # made at run time
     return annotated, Field(None, description=description, **extra)
