@@ -48,7 +48,8 @@ test: setup browser
 	$(VENV)/bin/pytest -q
 
 # mypy checks the typed modules listed in pyproject.toml ([tool.mypy]): core, services and selectors.
-lint: setup
+# Only the Python tools are needed: no npm.
+lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check hamyar bench
 	$(VENV)/bin/mypy
 
