@@ -1,4 +1,4 @@
-"""Needs page forms: the list filters, the need form, the officers' step forms, service levels.
+"""Needs page forms: the need form, the officers' step forms, service levels.
 
 The forms check the shape of the input (numbers, Jalali dates, choices in the user's scope); the
 services check the rules again and have the last word.
@@ -12,48 +12,11 @@ from hamyar.core.forms import JalaliDateField, PersianCharField, ServiceErrorsMi
 from hamyar.directory.models import MunicipalAsset, Municipality, Provider, ServiceDomain
 
 from . import services
-from .choices import NeedKind, NeedStatus
+from .choices import NeedKind
 
 _TEXT = {"class": "form-control"}
 _SELECT = {"class": "form-select"}
 _NUMBER = {"class": "form-control", "inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
-
-
-class NeedFilterForm(forms.Form):
-    q = PersianCharField(label=_("Search"), required=False, max_length=200, widget=forms.TextInput(attrs={
-        "type": "search", "class": "form-control", "autocomplete": "off",
-        "placeholder": _("Number, title or description…")}))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses")), *NeedStatus.choices],
-                               widget=forms.Select(_SELECT))
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")),
-                                                                       *NeedKind.choices],
-                             widget=forms.Select(_SELECT))
-    domain = DomainChoiceField(label=_("Service domain"), queryset=ServiceDomain.objects.none(),
-                               required=False,
-                               empty_label=_("All domains"), widget=forms.Select(_SELECT))
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(),
-                                          required=False, empty_label=_("All municipalities"),
-                                          widget=forms.Select(_SELECT))
-
-    def __init__(self, *args, domains, municipalities=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["domain"].queryset = domains
-        if municipalities is None:
-            del self.fields["municipality"]
-        else:
-            self.fields["municipality"].queryset = municipalities
-
-    def selector_arguments(self) -> dict:
-        """The cleaned filters for need_list; an invalid filter is ignored rather than refused."""
-        data = self.cleaned_data if self.is_valid() else {
-            k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
-        return {
-            "q": data.get("q") or None, "status": data.get("status") or None,
-            "kind": data.get("kind") or None,
-            "domain_id": data["domain"].pk if data.get("domain") else None,
-            "municipality_id": data["municipality"].pk if data.get("municipality") else None,
-        }
 
 
 class NeedForm(ServiceErrorsMixin, forms.Form):
