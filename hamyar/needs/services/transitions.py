@@ -5,9 +5,11 @@ Each takes its step through `hamyar.core.lifecycle.transition`: the need in the 
 work (its checks, its stamps, who is told), and one AuditEvent is written. A refusal writes nothing.
 """
 
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,7 @@ from hamyar.accounts.services import notify
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError
 from hamyar.core.lifecycle import Move, transition
+from hamyar.core.scoping import membership_of
 from hamyar.directory.models import Provider, ServiceDomain
 
 from ..choices import NEED_LIFECYCLE, AssignmentKind, NeedKind, NeedStatus, Transition
@@ -47,8 +50,25 @@ __all__ = [
 MAX_COMPETING = 10
 
 
-def _step(need: Need, action: str, acting_user: User) -> AbstractContextManager[Move]:
-    return transition(NEED_LIFECYCLE, need, action, acting_user=acting_user, snapshot_of=step_snapshot)
+@contextmanager
+def _step(need: Need, action: str, acting_user: User) -> Iterator[Move]:
+    """`transition` on the need's lifecycle, its snapshot reading the lines once."""
+    with transition(NEED_LIFECYCLE, need, action, acting_user=acting_user, snapshot_of=step_snapshot) as move:
+        _reuse_read(move.obj, need, membership_of(acting_user))
+        yield move
+
+
+def _reuse_read(locked: Need, *sources: Model | None) -> None:
+    """The locked row takes the organization and municipality already read with the caller's need or the
+    actor's membership, rather than reading them again for the audit event and the notifications."""
+    for name in ("organization", "municipality"):
+        for source in sources:
+            if source is None or not source._meta.get_field(name).is_cached(source):
+                continue
+            value = getattr(source, name)
+            if value is not None and value.pk == getattr(locked, f"{name}_id"):
+                setattr(locked, name, value)
+                break
 
 
 def need_submit(*, need: Need, acting_user: User) -> Need:
