@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from hamyar.catalog.search import item_search
 from hamyar.catalog.selectors import item_price_tiers
-from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.errors import InvalidInput
 from hamyar.core.numbers import NumberError, parse_whole
 from hamyar.core.pages import page
 from hamyar.core.roles import Role
@@ -18,7 +18,7 @@ from hamyar.core.text import parse_id, search_key
 from hamyar.directory import selectors as directory
 
 from . import selectors, services
-from .choices import AUTHORS, NeedKind, NeedStatus
+from .choices import AUTHORS, NeedKind
 from .forms import NeedForm
 from .models import Need
 
@@ -117,9 +117,7 @@ def need_create(request: HttpRequest) -> HttpResponse:
 
 @page(roles=AUTHORS, model=Need)
 def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    need = selectors.need_get(user=request.user, pk=pk)
-    if need.status != NeedStatus.DRAFT:
-        raise ApplicationError(_("Only a draft can be changed; this need was already submitted."))
+    need = selectors.need_draft_get(user=request.user, pk=pk)
     initial = {"kind": need.kind, "municipality": need.municipality_id, "title": need.title,
                "domain": need.domain_id, "description": need.description, "site": need.site_id,
                "budget_estimate": need.budget_estimate, "desired_date": need.desired_date}

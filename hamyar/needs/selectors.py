@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.models import User
 from hamyar.catalog.models import CatalogItem
 from hamyar.catalog.selectors import item_base_queryset
+from hamyar.core.errors import ApplicationError
 from hamyar.core.models import AuditEvent
 from hamyar.core.roles import PROVIDER_ROLES
 from hamyar.core.scoping import membership_of, require_role, scope, scoped_get
@@ -46,6 +48,18 @@ def need_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QueryS
 
 def need_get(*, user: User, pk: int) -> Need:
     return scoped_get(need_base(user=user), user, pk=pk)
+
+
+# A draft is the only need that can change; the form's page and need_update refuse the rest alike.
+NOT_A_DRAFT = _("Only a draft can be changed; this need was already submitted.")
+
+
+def need_draft_get(*, user: User, pk: int) -> Need:
+    """A draft the user may see, for its form; a need already submitted is refused (409)."""
+    need = need_get(user=user, pk=pk)
+    if need.status != NeedStatus.DRAFT:
+        raise ApplicationError(NOT_A_DRAFT, code="need_state")
+    return need
 
 
 def need_ranking(*, user: User, pk: int) -> tuple[Need, Ranking]:

@@ -20,7 +20,7 @@ from hamyar.directory.models import MunicipalAsset, Municipality, ServiceDomain
 
 from ..choices import AUTHORS, NeedKind, NeedStatus
 from ..models import Need, NeedLine
-from ..selectors import offered_items
+from ..selectors import NOT_A_DRAFT, offered_items
 from .common import invalid, need_snapshot, shown_on
 
 __all__ = ["MAX_BUDGET", "MAX_LINES", "MAX_QUANTITY", "need_create", "need_update"]
@@ -185,8 +185,7 @@ def need_update(*, need: Need, acting_user: User, **changes: Any) -> Need:
         locked = lock_in_scope(need, acting_user)
         membership = require_role(acting_user, *AUTHORS)
         if locked.status != NeedStatus.DRAFT:
-            raise ApplicationError(_("Only a draft can be changed; this need was already submitted."),
-                                   code="need_state")
+            raise ApplicationError(NOT_A_DRAFT, code="need_state")
         before = need_snapshot(locked)
         cleaned, lines = _clean(acting_user, membership, changes, existing=locked)
         for key, value in cleaned.items():
