@@ -4,7 +4,10 @@ The forms check the shape of the input (numbers, Jalali dates, choices in the us
 services check the rules again and have the last word.
 """
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.catalog.forms import DomainChoiceField, PersianIntegerField
@@ -41,7 +44,8 @@ class NeedForm(ServiceErrorsMixin, forms.Form):
                                           max_value=services.MAX_BUDGET, widget=forms.TextInput(_NUMBER))
     desired_date = JalaliDateField(label=_("Desired date"), required=False)
 
-    def __init__(self, *args, municipalities=None, domains, sites, **kwargs):
+    def __init__(self, *args: Any, municipalities: QuerySet[Municipality] | None = None,
+                 domains: QuerySet[ServiceDomain], sites: QuerySet[MunicipalAsset], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["domain"].queryset = domains
         self.fields["site"].queryset = sites
@@ -62,7 +66,7 @@ class TriageForm(forms.Form):
                                required=False,
                                empty_label=_("Keep the domain"), widget=forms.Select(_SELECT))
 
-    def __init__(self, *args, domains, **kwargs):
+    def __init__(self, *args: Any, domains: QuerySet[ServiceDomain], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["domain"].queryset = domains
 
@@ -71,7 +75,7 @@ class AssignForm(forms.Form):
     provider = forms.ModelChoiceField(queryset=Provider.objects.none(), required=False)
     reason = PersianCharField(required=False, multiline=True, max_length=2000)
 
-    def __init__(self, *args, providers, **kwargs):
+    def __init__(self, *args: Any, providers: QuerySet[Provider], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
 

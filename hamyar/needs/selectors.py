@@ -193,6 +193,11 @@ def attachment_get(*, user: User, pk: int) -> NeedAttachment:
     return scoped_get(NeedAttachment.objects.select_related("need"), user, pk=pk)
 
 
+def service_level_of(*, domain: ServiceDomain) -> ServiceLevel | None:
+    """The domain's own targets, if it has any (a domain read through the user's scope)."""
+    return ServiceLevel.objects.filter(organization_id=domain.organization_id, domain=domain).first()
+
+
 def service_level_rows(*, user: User) -> list[dict]:
     """Every domain with the targets that apply to it: its own, a parent's, or the default."""
     membership = membership_of(user)

@@ -94,7 +94,7 @@ def service_levels(request: HttpRequest) -> HttpResponse:
         domain = directory.domain_get(user=request.user, pk=_int(request.POST.get("domain")))
         editing = domain.pk
         if request.POST.get("clear"):
-            level = ServiceLevel.objects.filter(organization_id=domain.organization_id, domain=domain).first()
+            level = selectors.service_level_of(domain=domain)
             if level is not None:
                 services.service_level_clear(acting_user=request.user, level=level)
             messages.success(request, _("The domain now follows its parent's targets."))
@@ -115,6 +115,6 @@ def service_levels(request: HttpRequest) -> HttpResponse:
     }, status=status)
 
 
-def _int(value) -> int:
+def _int(value: str | None) -> int:
     return parse_id(value) or 0
 
