@@ -3,6 +3,10 @@
 Each takes its step through `hamyar.core.lifecycle.transition`: the need in the actor's scope and locked
 (404), the actor's role (403), the current state (409); the function's body does only the step's own
 work (its checks, its stamps, who is told), and one AuditEvent is written. A refusal writes nothing.
+
+Who is told is written with the step rather than after it (`notify` inside the body, not
+`move.on_commit`): the inbox message is part of the step, stamped at the step's time (the demo's
+story relies on it), and `notify` itself sends the e-mail only once the transaction has committed.
 """
 
 from collections.abc import Iterator
