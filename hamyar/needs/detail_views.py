@@ -30,6 +30,11 @@ from .models import Need, NeedAttachment
 from .sla import need_clocks
 
 
+def _taking(action: str) -> frozenset[Role]:
+    """Who may POST a step's route: the roles its lifecycle step declares."""
+    return NEED_LIFECYCLE.step(action).roles
+
+
 def _detail_context(request: HttpRequest, need: Need) -> dict[str, Any]:
     user = request.user
     role = role_of(user)
@@ -87,14 +92,14 @@ def _reason(request: HttpRequest) -> str:
 
 
 @require_POST
-@page(roles=AUTHORS, model=Need)
+@page(roles=_taking(Transition.SUBMIT), model=Need)
 def need_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, lambda need: services.need_submit(need=need, acting_user=request.user),
                 _("The need was submitted to the organization."))
 
 
 @require_POST
-@page(roles=OFFICERS, model=Need)
+@page(roles=_taking(Transition.TRIAGE), model=Need)
 def need_triage(request: HttpRequest, pk: int) -> HttpResponse:
     form = TriageForm(request.POST, domains=directory.domain_list(user=request.user))
     if not form.is_valid():
@@ -106,7 +111,7 @@ def need_triage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page(roles=OFFICERS, model=Need)
+@page(roles=_taking(Transition.ASSIGN), model=Need)
 def need_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST, providers=directory.provider_list(user=request.user))
     if not form.is_valid():
@@ -118,7 +123,7 @@ def need_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page(roles=OFFICERS, model=Need)
+@page(roles=_taking(Transition.REQUEST_COMPETING), model=Need)
 def need_request_competing(request: HttpRequest, pk: int) -> HttpResponse:
     form = CompetingForm(request.POST)
     if not form.is_valid():
@@ -129,7 +134,7 @@ def need_request_competing(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page(roles=OFFICERS, model=Need)
+@page(roles=_taking(Transition.REJECT), model=Need)
 def need_reject(request: HttpRequest, pk: int) -> HttpResponse:
     reason = _reason(request)
     return _act(request, pk, lambda need: services.need_reject(need=need, acting_user=request.user,
@@ -138,7 +143,7 @@ def need_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page(roles=frozenset({Role.MUNICIPALITY_USER}), model=Need)
+@page(roles=_taking(Transition.CANCEL), model=Need)
 def need_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     reason = _reason(request)
     return _act(request, pk, lambda need: services.need_cancel(need=need, acting_user=request.user,
@@ -147,7 +152,7 @@ def need_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page(roles=OFFICERS, model=Need)
+@page(roles=_taking(Transition.MARK_GAP), model=Need)
 def need_mark_gap(request: HttpRequest, pk: int) -> HttpResponse:
     reason = _reason(request)
     return _act(request, pk, lambda need: services.need_mark_gap(need=need, acting_user=request.user,
