@@ -1,0 +1,121 @@
+"""Supplier commissions: officers calculate an agreement's period and settle it; a supplier reads its own."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.pages import page
+from hamyar.core.roles import Role
+from hamyar.core.scoping import role_of
+from hamyar.directory import selectors as directory
+from hamyar.directory.models import AgencyAgreement
+
+from .. import selectors, services
+from ..choices import SettlementStatus
+from ..forms import CommissionCalculateForm, SettleForm
+from ..models import CommissionSettlement
+from .common import COMMISSION_READERS, WRITERS
+
+
+def _agreements(request: HttpRequest) -> QuerySet[AgencyAgreement]:
+    """The agency agreements whose commissions the officers calculate, by supplier."""
+    return directory.agreement_list(user=request.user).order_by("supplier__name", "-starts_on", "pk")
+
+
+def _commission_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    role = role_of(request.user)
+    writer = role in WRITERS
+    settlements = selectors.settlement_list(user=request.user)
+    return {
+        "settlements": list(settlements),
+        "agreements": list(_agreements(request)) if writer else [],
+        "is_writer": writer,
+        "is_supplier": role == Role.SUPPLIER_USER,
+        "calculate_form": extra.pop("calculate_form", None) or CommissionCalculateForm(),
+        "settled_status": SettlementStatus.SETTLED,
+        **extra,
+    }
+
+
+@page(roles=COMMISSION_READERS, model=CommissionSettlement)
+def commission_list(request: HttpRequest) -> HttpResponse:
+    """Officers: each agreement with a period to calculate, and every settlement; a supplier its own."""
+    return render(request, "finance/commission_list.html", _commission_context(request))
+
+
+@require_POST
+@page(roles=WRITERS, model=AgencyAgreement)
+def commission_calculate(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+    form = CommissionCalculateForm(request.POST)
+    if not form.is_valid():
+        return render(request, "finance/commission_list.html",
+                      _commission_context(request, calculate_form=form, calculate_for=agreement.pk),
+                      status=422)
+    try:
+        settlement = services.commission_calculate(agreement=agreement, acting_user=request.user,
+                                                   **form.cleaned_data)
+    except ApplicationError as error:
+        if error.status in (403, 404):
+            raise
+        placed = isinstance(error, InvalidInput)
+        if placed:
+            form.add_service_error(error)
+        return render(request, "finance/commission_list.html",
+                      _commission_context(request, calculate_form=form, calculate_for=agreement.pk,
+                                          error=None if placed else error),
+                      status=error.status)
+    messages.success(request, _("The commission of agreement %(number)s was calculated.")
+                     % {"number": agreement.number})
+    return redirect("finance:commission_detail", pk=settlement.pk)
+
+
+def _settlement_context(
+    request: HttpRequest, settlement: CommissionSettlement, **extra: Any
+) -> dict[str, Any]:
+    writer = role_of(request.user) in WRITERS
+    return {
+        "settlement": settlement,
+        "can_settle": writer and settlement.status == SettlementStatus.CALCULATED,
+        "settle_form": extra.pop("settle_form", None)
+        or SettleForm(initial={"settled_on": timezone.localdate()}),
+        **extra,
+    }
+
+
+@page(roles=COMMISSION_READERS, model=CommissionSettlement)
+def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    settlement = selectors.settlement_get(user=request.user, pk=pk)
+    return render(request, "finance/commission_detail.html", _settlement_context(request, settlement))
+
+
+@require_POST
+@page(roles=WRITERS, model=CommissionSettlement)
+def commission_settle(request: HttpRequest, pk: int) -> HttpResponse:
+    settlement = selectors.settlement_get(user=request.user, pk=pk)
+    form = SettleForm(request.POST)
+    if not form.is_valid():
+        return render(request, "finance/commission_detail.html",
+                      _settlement_context(request, settlement, settle_form=form), status=422)
+    try:
+        services.commission_settle(settlement=settlement, acting_user=request.user, **form.cleaned_data)
+    except ApplicationError as error:
+        if error.status in (403, 404):
+            raise
+        placed = isinstance(error, InvalidInput)
+        if placed:
+            form.add_service_error(error)
+        settlement = selectors.settlement_get(user=request.user, pk=pk)
+        return render(request, "finance/commission_detail.html",
+                      _settlement_context(request, settlement, settle_form=form,
+                                          error=None if placed else error),
+                      status=error.status)
+    messages.success(request, _("The commission was settled; the supplier was told."))
+    return redirect("finance:commission_detail", pk=pk)
