@@ -15,8 +15,10 @@ from hamyar.core.apikit import (
     InputSchema,
     NumberRef,
     PageQuery,
+    PathId,
     Ref,
     describe,
+    jalali_text,
     page_of,
     paginate,
     resolve_refs,
@@ -26,8 +28,8 @@ from hamyar.core.errors import InvalidInput
 
 from .. import selectors, services
 from ..choices import SettlementStatus
+from ..filters import SettlementFilter
 from ..models import CommissionSettlement
-from .common import PathId, QueryId, jalali
 
 router = Router(tags=["finance"])
 
@@ -53,15 +55,15 @@ class SettlementOut(Schema):
 
     @staticmethod
     def resolve_period_start_jalali(obj: CommissionSettlement) -> str:
-        return jalali(obj.period_start)
+        return jalali_text(obj.period_start)
 
     @staticmethod
     def resolve_period_end_jalali(obj: CommissionSettlement) -> str:
-        return jalali(obj.period_end)
+        return jalali_text(obj.period_end)
 
     @staticmethod
     def resolve_settled_on_jalali(obj: CommissionSettlement) -> str | None:
-        return jalali(obj.settled_on)
+        return jalali_text(obj.settled_on)
 
     @staticmethod
     def resolve_commission_percent(obj: CommissionSettlement) -> float:
@@ -84,10 +86,7 @@ class SettleIn(InputSchema):
 
 
 
-class SettlementQuery(PageQuery):
-    status: SettlementStatus | None = None
-    supplier: int | None = QueryId
-    agreement: int | None = QueryId
+SettlementQuery = SettlementFilter.query_schema()
 
 
 @router.get(
@@ -95,12 +94,11 @@ class SettlementQuery(PageQuery):
     response={200: page_of(SettlementOut)},
     openapi_extra=describe(CommissionSettlement),
 )
-def list_commissions(request: HttpRequest, filters: Query[SettlementQuery]) -> Any:
+def list_commissions(
+    request: HttpRequest, filters: Query[SettlementQuery], page: Query[PageQuery]  # type: ignore[valid-type]
+) -> Any:
     """Commission settlements: all for the organization's officers, a supplier's own for its users."""
-    rows = selectors.settlement_list(
-        user=request.auth, status=filters.status, supplier_id=filters.supplier, agreement_id=filters.agreement
-    )
-    return paginate(rows, filters)
+    return paginate(selectors.settlement_list(user=request.auth, filters=filters.model_dump()), page)
 
 
 @router.post(

@@ -16,9 +16,11 @@ from hamyar.core.apikit import (
     InputSchema,
     NumberRef,
     PageQuery,
+    PathId,
     Ref,
     describe,
     file_download,
+    jalali_text,
     page_of,
     paginate,
     resolve_refs,
@@ -29,8 +31,9 @@ from hamyar.core.money import rial_to_toman
 
 from .. import documents, selectors, services
 from ..choices import InvoiceStatus, PaymentMethod
+from ..filters import InvoiceFilter
 from ..models import Invoice
-from .common import PathId, QueryId, attachment, jalali
+from .common import attachment
 from .payments import PaymentOut
 
 router = Router(tags=["finance"])
@@ -69,11 +72,11 @@ class InvoiceOut(Schema):
 
     @staticmethod
     def resolve_issue_date_jalali(obj: Invoice) -> str | None:
-        return jalali(obj.issue_date)
+        return jalali_text(obj.issue_date)
 
     @staticmethod
     def resolve_due_date_jalali(obj: Invoice) -> str | None:
-        return jalali(obj.due_date)
+        return jalali_text(obj.due_date)
 
     @staticmethod
     def resolve_vat_percent(obj: Invoice) -> float:
@@ -131,24 +134,13 @@ class PaymentIn(InputSchema):
     method: PaymentMethod = PaymentMethod.TRANSFER
 
 
-class InvoiceQuery(PageQuery):
-    status: InvoiceStatus | None = None
-    municipality: int | None = QueryId
-    provider: int | None = QueryId
-    overdue: bool = False
+InvoiceQuery = InvoiceFilter.query_schema()
 
 
 @router.get("/invoices", response={200: page_of(InvoiceOut)}, openapi_extra=describe(Invoice))
-def list_invoices(request: HttpRequest, filters: Query[InvoiceQuery]) -> Any:
+def list_invoices(request: HttpRequest, filters: Query[InvoiceQuery], page: Query[PageQuery]) -> Any:  # type: ignore[valid-type]
     """The caller's invoices: a municipality's own, all of the organization for its officers."""
-    rows = selectors.invoice_list(
-        user=request.auth,
-        status=filters.status,
-        municipality_id=filters.municipality,
-        provider_id=filters.provider,
-        overdue=filters.overdue,
-    )
-    return paginate(rows, filters)
+    return paginate(selectors.invoice_list(user=request.auth, filters=filters.model_dump()), page)
 
 
 @router.post("/invoices", response={201: InvoiceDetailOut}, openapi_extra=describe(Invoice))

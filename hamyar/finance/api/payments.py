@@ -6,12 +6,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from hamyar.core.apikit import NumberRef, PageQuery, describe, page_of, paginate
+from hamyar.core.apikit import NumberRef, PageQuery, PathId, describe, jalali_text, page_of, paginate
 
 from .. import selectors
 from ..choices import PaymentMethod
+from ..filters import PaymentFilter
 from ..models import Payment
-from .common import PathId, QueryId, jalali
 
 router = Router(tags=["finance"])
 
@@ -30,7 +30,7 @@ class PaymentOut(Schema):
 
     @staticmethod
     def resolve_paid_on_jalali(obj: Payment) -> str:
-        return jalali(obj.paid_on)
+        return jalali_text(obj.paid_on)
 
     @staticmethod
     def resolve_method_label(obj: Payment) -> str:
@@ -41,17 +41,12 @@ class PaymentOut(Schema):
         return obj.recorded_by.get_username()
 
 
-class PaymentQuery(PageQuery):
-    invoice: int | None = QueryId
-    municipality: int | None = QueryId
+PaymentQuery = PaymentFilter.query_schema()
 
 
 @router.get("/payments", response={200: page_of(PaymentOut)}, openapi_extra=describe(Payment))
-def list_payments(request: HttpRequest, filters: Query[PaymentQuery]) -> Any:
-    rows = selectors.payment_list(
-        user=request.auth, invoice_id=filters.invoice, municipality_id=filters.municipality
-    )
-    return paginate(rows, filters)
+def list_payments(request: HttpRequest, filters: Query[PaymentQuery], page: Query[PageQuery]) -> Any:  # type: ignore[valid-type]
+    return paginate(selectors.payment_list(user=request.auth, filters=filters.model_dump()), page)
 
 
 @router.get("/payments/{id}", response={200: PaymentOut}, openapi_extra=describe(Payment))

@@ -11,12 +11,21 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from hamyar.core.apikit import DateInput, PageQuery, Ref, describe, file_download, paginate
+from hamyar.core.apikit import (
+    DateInput,
+    PageQuery,
+    PathId,
+    Ref,
+    describe,
+    file_download,
+    jalali_text,
+    paginate,
+)
 from hamyar.directory.models import Municipality
 
 from .. import documents, selectors
 from ..statement import Statement, statement_range
-from .common import PathId, attachment, jalali
+from .common import attachment
 
 router = Router(tags=["finance"])
 
@@ -35,7 +44,7 @@ class MovementOut(Schema):
 
     @staticmethod
     def resolve_date_jalali(obj) -> str:
-        return jalali(obj.date)
+        return jalali_text(obj.date)
 
 
 class AgingRowOut(Schema):
@@ -58,7 +67,7 @@ class AgingOut(Schema):
 
     @staticmethod
     def resolve_as_of_jalali(obj) -> str:
-        return jalali(obj.as_of)
+        return jalali_text(obj.as_of)
 
 
 class StatementOut(Schema):
@@ -76,11 +85,11 @@ class StatementOut(Schema):
 
     @staticmethod
     def resolve_start_jalali(obj: Statement) -> str:
-        return jalali(obj.start)
+        return jalali_text(obj.start)
 
     @staticmethod
     def resolve_end_jalali(obj: Statement) -> str:
-        return jalali(obj.end)
+        return jalali_text(obj.end)
 
 
 

@@ -8,6 +8,6 @@ next is told.
 """
 
 from .commissions import *  # noqa: F403
-from .common import DEFAULT_PAYMENT_TERM_DAYS, MAX_REASON, MAX_REFERENCE, WRITERS  # noqa: F401
+from .common import DEFAULT_PAYMENT_TERM_DAYS, MAX_REASON, MAX_REFERENCE  # noqa: F401
 from .invoices import *  # noqa: F403
 from .payments import *  # noqa: F403

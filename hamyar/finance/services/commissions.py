@@ -17,11 +17,12 @@ from hamyar.accounts.models import User
 from hamyar.accounts.services import notification_recipients, notify
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError
+from hamyar.core.lifecycle import transition
 from hamyar.core.money import vat_amount
 from hamyar.core.roles import Role
 from hamyar.directory.models import AgencyAgreement
 
-from ..choices import OWED_STATUSES, SettlementStatus
+from ..choices import OWED_STATUSES, SETTLEMENT_LIFECYCLE, SettlementAction
 from ..models import CommissionSettlement, Invoice
 from .common import (
     MAX_REFERENCE,
@@ -35,11 +36,6 @@ from .common import (
 )
 
 __all__ = ["commission_amount", "commission_calculate", "commission_settle"]
-
-SETTLEMENT_TRANSITIONS: dict[tuple[str, str], str] = {
-    (SettlementStatus.CALCULATED, SettlementStatus.SETTLED): "commission.settle",
-}
-
 
 def commission_amount(sales: int, percent: Decimal | int | str) -> int:
     """The commission on `sales` (Rial): sales × percent / 100, rounded once, half up to the whole Rial.
@@ -146,7 +142,6 @@ def commission_settle(
     *, settlement: CommissionSettlement, acting_user: User, reference: str, settled_on: dt.date | None
 ) -> CommissionSettlement:
     """Calculated → settled, with the settlement's reference and date; the supplier's users are told."""
-    require_writer(settlement, acting_user)
     reference = normalize_reference(reference)
     if not reference:
         raise field_error("reference", _("Enter the settlement's reference number."))
@@ -155,20 +150,10 @@ def commission_settle(
     settled_on = require_date(settled_on, "settled_on", _("Enter the date of the settlement."))
     if settled_on > timezone.localdate():
         raise field_error("settled_on", _("The settlement date cannot be in the future."))
-    with transaction.atomic():
-        locked = CommissionSettlement.objects.select_for_update().get(pk=settlement.pk)
-        action = SETTLEMENT_TRANSITIONS.get((locked.status, SettlementStatus.SETTLED))
-        if action is None:
-            raise ApplicationError(
-                _("This commission is already settled (reference %(reference)s).")
-                % {"reference": locked.reference},
-                code="settlement_state",
-            )
-        before = snapshot(locked)
-        locked.status, locked.reference, locked.settled_on = SettlementStatus.SETTLED, reference, settled_on
-        locked.settled_by = acting_user
-        locked.save(update_fields=["status", "reference", "settled_on", "settled_by", "updated_at"])
-        audit_record(actor=acting_user, action=action, obj=locked, before=before, after=snapshot(locked))
+    settle = SettlementAction.SETTLE
+    with transition(SETTLEMENT_LIFECYCLE, settlement, settle, acting_user=acting_user) as move:
+        locked = move.obj
+        locked.reference, locked.settled_on, locked.settled_by = reference, settled_on, acting_user
         notify(
             organization_id=locked.organization_id,
             recipients=notification_recipients(
@@ -184,4 +169,4 @@ def commission_settle(
             },
             url=page_url("finance:commission_detail", locked.pk),
         )
-    return locked
+    return settlement

@@ -29,6 +29,7 @@ from hamyar.commerce.choices import DeliveryStatus
 from hamyar.commerce.models import Delivery, DeliveryLine
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError
+from hamyar.core.lifecycle import transition
 from hamyar.core.money import vat_amount
 from hamyar.core.numbering import next_number
 from hamyar.core.roles import Role
@@ -36,17 +37,14 @@ from hamyar.core.text import normalize
 from hamyar.projects.choices import MilestoneStatus, PaymentRequestStatus
 from hamyar.projects.models import PaymentRequest
 
-from ..choices import InvoiceStatus
+from ..choices import INVOICE_LIFECYCLE, InvoiceAction, InvoiceStatus
 from ..models import Invoice, InvoiceLine
 from .common import (
     DEFAULT_PAYMENT_TERM_DAYS,
-    INVOICE_TRANSITIONS,
     MAX_REASON,
     field_error,
     invoice_url,
     jalali,
-    lock_invoice,
-    move_invoice,
     require_date,
     require_writer,
     rial,
@@ -234,7 +232,6 @@ def invoice_issue(
 ) -> Invoice:
     """Draft → issued: dated (today by default, never in the future), due on or after the issue date
     (30 days later by default). The municipality's users are told."""
-    require_writer(invoice, acting_user)
     today = timezone.localdate()
     issue_date = (
         today if issue_date is None else require_date(issue_date, "issue_date", _("Enter the issue date."))
@@ -249,23 +246,9 @@ def invoice_issue(
             "due_date",
             _("The due date cannot be before the issue date (%(issued)s).") % {"issued": jalali(issue_date)},
         )
-    with transaction.atomic():
-        locked = lock_invoice(invoice)
-        if locked.status != InvoiceStatus.DRAFT:
-            raise ApplicationError(
-                _("Invoice %(number)s is %(status)s; only a draft is issued.")
-                % {"number": locked.number, "status": locked.get_status_display()},
-                code="invoice_state",
-            )
-        before = snapshot(locked)
+    with transition(INVOICE_LIFECYCLE, invoice, InvoiceAction.ISSUE, acting_user=acting_user) as move:
+        locked = move.obj
         locked.issue_date, locked.due_date, locked.issued_at = issue_date, due_date, timezone.now()
-        move_invoice(
-            locked,
-            InvoiceStatus.ISSUED,
-            acting_user=acting_user,
-            before=before,
-            fields=["issue_date", "due_date", "issued_at"],
-        )
         notify(
             organization_id=locked.organization_id,
             recipients=notification_recipients(
@@ -277,13 +260,12 @@ def invoice_issue(
             % {"number": locked.number, "total": rial(locked.total), "due": jalali(due_date)},
             url=invoice_url(locked),
         )
-    return locked
+    return invoice
 
 
 def invoice_void(*, invoice: Invoice, acting_user: User, reason: str) -> Invoice:
     """A draft or issued, unpaid invoice is voided with a reason (never deleted); its source is billable
     again."""
-    require_writer(invoice, acting_user)
     reason = normalize(reason or "", multiline=True)
     if not reason:
         raise field_error("reason", _("Give the reason for voiding the invoice."))
@@ -293,29 +275,8 @@ def invoice_void(*, invoice: Invoice, acting_user: User, reason: str) -> Invoice
         request = None
         if invoice.payment_request_id:  # the source first, as when billing it
             request = PaymentRequest.objects.select_for_update().get(pk=invoice.payment_request_id)
-        locked = lock_invoice(invoice)
-        if locked.status == InvoiceStatus.VOID:
-            raise ApplicationError(
-                _("Invoice %(number)s is already void.") % {"number": locked.number}, code="invoice_state"
-            )
-        if locked.paid_amount > 0 or (locked.status, InvoiceStatus.VOID) not in INVOICE_TRANSITIONS:
-            raise ApplicationError(
-                _(
-                    "Invoice %(number)s has payments of %(paid)s Rial; an invoice that was paid (in full or "
-                    "in part) cannot be voided."
-                )
-                % {"number": locked.number, "paid": rial(locked.paid_amount)},
-                code="invoice_has_payments",
-            )
-        before = snapshot(locked)
-        locked.void_reason, locked.voided_at = reason, timezone.now()
-        move_invoice(
-            locked,
-            InvoiceStatus.VOID,
-            acting_user=acting_user,
-            before=before,
-            fields=["void_reason", "voided_at"],
-        )
+        with transition(INVOICE_LIFECYCLE, invoice, InvoiceAction.VOID, acting_user=acting_user) as move:
+            move.obj.void_reason, move.obj.voided_at = reason, timezone.now()
         if request is not None and request.status == PaymentRequestStatus.INVOICED:
             request_before = snapshot(request, ["status"])
             request.status = PaymentRequestStatus.REQUESTED
@@ -325,21 +286,21 @@ def invoice_void(*, invoice: Invoice, acting_user: User, reason: str) -> Invoice
                 action="payment_request.reopen",
                 obj=request,
                 before=request_before,
-                after={**snapshot(request, ["status"]), "voided_invoice": locked.number},
+                after={**snapshot(request, ["status"]), "voided_invoice": invoice.number},
             )
-        if before["status"] != InvoiceStatus.DRAFT:
+        if move.before["status"] != InvoiceStatus.DRAFT:  # a draft was never sent to the municipality
             notify(
-                organization_id=locked.organization_id,
+                organization_id=invoice.organization_id,
                 recipients=notification_recipients(
-                    organization_id=locked.organization_id,
+                    organization_id=invoice.organization_id,
                     roles=[Role.MUNICIPALITY_USER],
-                    municipality_id=locked.municipality_id,
+                    municipality_id=invoice.municipality_id,
                 ),
-                subject=_("Invoice %(number)s was voided.") % {"number": locked.number},
+                subject=_("Invoice %(number)s was voided.") % {"number": invoice.number},
                 body=reason,
-                url=invoice_url(locked),
+                url=invoice_url(invoice),
             )
-    return locked
+    return invoice
 
 
 # ---------------------------------------------------------------- reminders

@@ -16,22 +16,21 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.accounts.models import User
 from hamyar.accounts.services import notification_recipients, notify
 from hamyar.core.audit import audit_record, snapshot
-from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.errors import InvalidInput
+from hamyar.core.lifecycle import transition
 from hamyar.core.roles import Role
 
-from ..choices import InvoiceStatus, PaymentMethod
+from ..choices import INVOICE_LIFECYCLE, InvoiceAction, InvoiceStatus, PaymentMethod
 from ..models import Invoice, Payment
 from .common import (
     MAX_AMOUNT,
     MAX_REFERENCE,
     field_error,
+    hold,
     invoice_url,
     jalali,
-    lock_invoice,
-    move_invoice,
     normalize_reference,
     require_date,
-    require_writer,
     rial,
 )
 
@@ -52,7 +51,6 @@ def payment_record(
     The invoice is locked before its balance is read: a second payment recorded at the same moment
     waits, then sees the first, so together they never exceed the total.
     """
-    require_writer(invoice, acting_user)
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise field_error("amount", _("Enter the amount in Rial as a whole number."))
     if amount <= 0:
@@ -71,18 +69,9 @@ def payment_record(
         raise field_error("method", _("Choose how the payment was made."))
     try:
         with transaction.atomic():
-            locked = lock_invoice(invoice)
-            if locked.status not in (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID):
-                messages = {
-                    InvoiceStatus.DRAFT: _(
-                        "Invoice %(number)s is a draft; issue it before recording payments."
-                    ),
-                    InvoiceStatus.PAID: _("Invoice %(number)s is already paid in full."),
-                    InvoiceStatus.VOID: _("Invoice %(number)s is void; no payment is recorded against it."),
-                }
-                raise ApplicationError(
-                    messages[locked.status] % {"number": locked.number}, code="invoice_state"
-                )
+            # A further part payment leaves the invoice's state as it is: hold the row, move it only
+            # when the payment changes its state.
+            locked = hold(INVOICE_LIFECYCLE, invoice, InvoiceAction.PAY, acting_user=acting_user)
             if paid_on < locked.issue_date:
                 raise field_error(
                     "paid_on",
@@ -101,7 +90,6 @@ def payment_record(
                 )
             if Payment.objects.filter(organization_id=locked.organization_id, reference=reference).exists():
                 raise _duplicate_reference(reference)
-            before = snapshot(locked)
             payment = Payment.objects.create(
                 organization_id=locked.organization_id,
                 invoice=locked,
@@ -111,24 +99,23 @@ def payment_record(
                 method=method,
                 recorded_by=acting_user,
             )
-            locked.paid_amount += amount
-            target = (
-                InvoiceStatus.PAID if locked.paid_amount == locked.total else InvoiceStatus.PARTIALLY_PAID
-            )
+            paid = locked.paid_amount + amount
+            target = InvoiceStatus.PAID if paid == locked.total else InvoiceStatus.PARTIALLY_PAID
             audit_record(
                 actor=acting_user,
                 action="payment.record",
                 obj=payment,
                 after={
-                    **snapshot(payment),
-                    "invoice_paid_amount": locked.paid_amount,
-                    "invoice_balance": locked.balance,
+                    **snapshot(payment), "invoice_paid_amount": paid, "invoice_balance": locked.total - paid,
                 },
             )
-            if target != locked.status:
-                move_invoice(locked, target, acting_user=acting_user, before=before, fields=["paid_amount"])
-            else:
+            if target == locked.status:
+                locked.paid_amount = paid
                 locked.save(update_fields=["paid_amount", "updated_at"])
+            else:
+                with transition(INVOICE_LIFECYCLE, locked, InvoiceAction.PAY, acting_user=acting_user,
+                                audit_action=f"invoice.{target}") as move:
+                    move.obj.paid_amount, move.obj.status = paid, target
             if target == InvoiceStatus.PAID:
                 notify(
                     organization_id=locked.organization_id,

@@ -2,15 +2,15 @@
 
 from typing import Any
 
-from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.errors import ApplicationError
 from hamyar.core.pages import page
 from hamyar.core.roles import Role
 from hamyar.core.scoping import role_of
@@ -18,10 +18,10 @@ from hamyar.directory import selectors as directory
 from hamyar.directory.models import AgencyAgreement
 
 from .. import selectors, services
-from ..choices import SettlementStatus
+from ..choices import SETTLEMENT_LIFECYCLE, SettlementAction, SettlementStatus
 from ..forms import CommissionCalculateForm, SettleForm
 from ..models import CommissionSettlement
-from .common import COMMISSION_READERS, WRITERS
+from .common import COMMISSION_READERS, WRITERS, form_action, once_done
 
 
 def _agreements(request: HttpRequest) -> QuerySet[AgencyAgreement]:
@@ -55,35 +55,29 @@ def commission_list(request: HttpRequest) -> HttpResponse:
 def commission_calculate(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get(user=request.user, pk=pk)
     form = CommissionCalculateForm(request.POST)
-    if not form.is_valid():
-        return render(request, "finance/commission_list.html",
-                      _commission_context(request, calculate_form=form, calculate_for=agreement.pk),
-                      status=422)
-    try:
-        settlement = services.commission_calculate(agreement=agreement, acting_user=request.user,
-                                                   **form.cleaned_data)
-    except ApplicationError as error:
-        if error.status in (403, 404):
-            raise
-        placed = isinstance(error, InvalidInput)
-        if placed:
-            form.add_service_error(error)
-        return render(request, "finance/commission_list.html",
-                      _commission_context(request, calculate_form=form, calculate_for=agreement.pk,
-                                          error=None if placed else error),
-                      status=error.status)
-    messages.success(request, _("The commission of agreement %(number)s was calculated.")
-                     % {"number": agreement.number})
-    return redirect("finance:commission_detail", pk=settlement.pk)
+    made: list[CommissionSettlement] = []
+
+    def show(error: ApplicationError | None) -> HttpResponse:
+        return render(request, "finance/commission_list.html", _commission_context(
+            request, calculate_form=form, calculate_for=agreement.pk, error=error))
+
+    return form_action(
+        request, form,
+        lambda: made.append(services.commission_calculate(agreement=agreement, acting_user=request.user,
+                                                          **form.cleaned_data)),
+        redirect_to=once_done(lambda: reverse("finance:commission_detail", args=[made[0].pk])),
+        show=show,
+        success=_("The commission of agreement %(number)s was calculated.") % {"number": agreement.number},
+    )
 
 
 def _settlement_context(
     request: HttpRequest, settlement: CommissionSettlement, **extra: Any
 ) -> dict[str, Any]:
-    writer = role_of(request.user) in WRITERS
+    actions = SETTLEMENT_LIFECYCLE.allowed_actions(settlement.status, role_of(request.user))
     return {
         "settlement": settlement,
-        "can_settle": writer and settlement.status == SettlementStatus.CALCULATED,
+        "can_settle": SettlementAction.SETTLE in actions,
         "settle_form": extra.pop("settle_form", None)
         or SettleForm(initial={"settled_on": timezone.localdate()}),
         **extra,
@@ -101,21 +95,18 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def commission_settle(request: HttpRequest, pk: int) -> HttpResponse:
     settlement = selectors.settlement_get(user=request.user, pk=pk)
     form = SettleForm(request.POST)
-    if not form.is_valid():
+
+    def show(error: ApplicationError | None) -> HttpResponse:
+        # Read again: a refusal may come from someone else's change since the page was drawn.
+        current = selectors.settlement_get(user=request.user, pk=pk)
         return render(request, "finance/commission_detail.html",
-                      _settlement_context(request, settlement, settle_form=form), status=422)
-    try:
-        services.commission_settle(settlement=settlement, acting_user=request.user, **form.cleaned_data)
-    except ApplicationError as error:
-        if error.status in (403, 404):
-            raise
-        placed = isinstance(error, InvalidInput)
-        if placed:
-            form.add_service_error(error)
-        settlement = selectors.settlement_get(user=request.user, pk=pk)
-        return render(request, "finance/commission_detail.html",
-                      _settlement_context(request, settlement, settle_form=form,
-                                          error=None if placed else error),
-                      status=error.status)
-    messages.success(request, _("The commission was settled; the supplier was told."))
-    return redirect("finance:commission_detail", pk=pk)
+                      _settlement_context(request, current, settle_form=form, error=error))
+
+    return form_action(
+        request, form,
+        lambda: services.commission_settle(settlement=settlement, acting_user=request.user,
+                                           **form.cleaned_data),
+        redirect_to=reverse("finance:commission_detail", args=[pk]),
+        show=show,
+        success=_("The commission was settled; the supplier was told."),
+    )

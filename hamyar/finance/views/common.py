@@ -1,12 +1,17 @@
-"""What the finance pages share: who reads and writes each of them, and file answers."""
+"""What the finance pages share: who reads and writes each of them, actions sent by forms, file answers."""
 
-from django.http import HttpResponse
+from collections.abc import Callable
 
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import lazy
+
+from hamyar.core.errors import ApplicationError
+from hamyar.core.pages import page_action
 from hamyar.core.roles import Role
 
-from .. import services
+from ..choices import WRITERS
 
-WRITERS = frozenset(services.WRITERS)
 INVOICE_READERS = WRITERS | {Role.EXECUTIVE, Role.MUNICIPALITY_USER}
 RECEIVABLES_READERS = WRITERS | {Role.EXECUTIVE}
 STATEMENT_READERS = WRITERS | {Role.EXECUTIVE, Role.MUNICIPALITY_USER}
@@ -21,3 +26,21 @@ def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def once_done(make: Callable[[], str]) -> str:
+    """A URL or message known only once the action has run (the new row's page): `page_action` takes
+    it before the action and reads it after."""
+    return lazy(make, str)()
+
+
+def form_action(request: HttpRequest, form: Form, act: Callable[[], object], *, redirect_to: str,
+                show: Callable[[ApplicationError | None], HttpResponse], success: str | None = None
+                ) -> HttpResponse:
+    """`page_action` for an action sent by a form: input the form refuses is shown on it (422) and
+    nothing runs; then the service's refusal goes on the form (bad input) or above the object."""
+    if not form.is_valid():
+        response = show(None)
+        response.status_code = 422
+        return response
+    return page_action(request, act, redirect_to=redirect_to, show=show, success=success, forms=[form])

@@ -1,12 +1,13 @@
 """Invoice pages: the list, what is left to bill, the invoice with its actions (issue, record a
 payment, void), and its PDF and Excel."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,18 +15,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hamyar.commerce.models import Delivery
-from hamyar.core.errors import ApplicationError, InvalidInput
-from hamyar.core.pages import page, render_list
+from hamyar.core.errors import ApplicationError
+from hamyar.core.pages import page, page_action, render_list
 from hamyar.core.roles import Role
 from hamyar.core.scoping import role_of
 from hamyar.directory import selectors as directory
 from hamyar.projects.models import PaymentRequest
 
 from .. import documents, selectors, services
-from ..choices import InvoiceStatus
-from ..forms import InvoiceFilterForm, IssueForm, PaymentForm, VoidForm
+from ..choices import INVOICE_LIFECYCLE, OPEN_STATUSES, InvoiceAction, InvoiceStatus
+from ..filters import InvoiceFilter
+from ..forms import IssueForm, PaymentForm, VoidForm
 from ..models import Invoice
-from .common import INVOICE_READERS, WRITERS, attachment
+from .common import INVOICE_READERS, WRITERS, attachment, form_action, once_done
 
 # The history's words for the services' audit actions on an invoice.
 STATUS_DONE = {
@@ -38,108 +40,87 @@ STATUS_DONE = {
 def invoice_list(request: HttpRequest) -> HttpResponse:
     """All of the organization's invoices for its roles; a municipality's own for its users."""
     user = request.user
-    role = role_of(request.user)
+    role = role_of(user)
     is_municipality = role == Role.MUNICIPALITY_USER
-    form = InvoiceFilterForm(
+    form = InvoiceFilter(
         request.GET or None,
         municipalities=None if is_municipality
         else directory.municipality_list(user=user).select_related("parent"),
     )
-    status = 200
-    rows = selectors.invoice_list(user=user)
-    if form.is_bound:
-        if form.is_valid():
-            data = form.cleaned_data
-            municipality = data.get("municipality")
-            rows = selectors.invoice_list(
-                user=user, status=data.get("status") or None,
-                municipality_id=municipality.pk if municipality else None,
-                overdue=bool(data.get("overdue")),
-            )
-            if data.get("issued_from"):
-                rows = rows.filter(issue_date__gte=data["issued_from"])
-            if data.get("issued_to"):
-                rows = rows.filter(issue_date__lte=data["issued_to"])
-        else:
-            rows = rows.none()
-            status = 400
+    refused = form.is_bound and not form.is_valid()
+    rows = selectors.invoice_list(user=user, filters=form.values())
     response = render_list(request, template="finance/invoice_list.html",
-                           fragment="finance/partials/invoice_rows.html", rows=rows, context={
+                           fragment="finance/partials/invoice_rows.html",
+                           rows=rows.none() if refused else rows, context={
                                "filter_form": form,
                                "is_municipality": is_municipality,
                                "can_bill": role in WRITERS,
                                "today": timezone.localdate(),
                            })
-    response.status_code = status
+    if refused:
+        response.status_code = 400
     return response
 
 
 @page(roles=WRITERS, model=Invoice)
 def billing_queue(request: HttpRequest) -> HttpResponse:
     """What was received or done and is not billed yet: received deliveries, waiting payment requests."""
-    user = request.user
-    deliveries = list(selectors.billable_deliveries(user=user))
-    requests = list(selectors.billable_payment_requests(user=user))
-    return render(request, "finance/billing_queue.html", {
-        "deliveries": deliveries, "payment_requests": requests,
-    })
+    return _billing_queue(request, None)
 
 
-def _queue_refused(request: HttpRequest, error: ApplicationError) -> HttpResponse:
-    if error.status in (403, 404):
-        raise error
+def _billing_queue(request: HttpRequest, error: ApplicationError | None) -> HttpResponse:
     user = request.user
     return render(request, "finance/billing_queue.html", {
         "deliveries": list(selectors.billable_deliveries(user=user)),
         "payment_requests": list(selectors.billable_payment_requests(user=user)),
         "error": error,
-    }, status=error.status)
+    })
+
+
+def _bill(request: HttpRequest, make: Callable[[], Invoice]) -> HttpResponse:
+    """Bill a source from the queue: the new draft's page, or the queue again with the refusal."""
+    made: list[Invoice] = []
+
+    def act() -> None:
+        invoice = make()
+        made.append(invoice)
+        messages.success(request, _("Draft invoice %(number)s was created; check it and issue it.")
+                         % {"number": invoice.number})
+
+    return page_action(request, act, show=lambda error: _billing_queue(request, error),
+                       redirect_to=once_done(lambda: reverse("finance:invoice_detail", args=[made[0].pk])))
 
 
 @require_POST
 @page(roles=WRITERS, model=Delivery)
 def invoice_from_delivery(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = selectors.delivery_get(user=request.user, pk=pk)
-    try:
-        invoice = services.invoice_from_delivery(delivery=delivery, acting_user=request.user)
-    except ApplicationError as error:
-        return _queue_refused(request, error)
-    messages.success(request, _("Draft invoice %(number)s was created; check it and issue it.")
-                     % {"number": invoice.number})
-    return redirect("finance:invoice_detail", pk=invoice.pk)
+    return _bill(request, lambda: services.invoice_from_delivery(delivery=delivery, acting_user=request.user))
 
 
 @require_POST
 @page(roles=WRITERS, model=PaymentRequest)
 def invoice_from_payment_request(request: HttpRequest, pk: int) -> HttpResponse:
     payment_request = selectors.payment_request_get(user=request.user, pk=pk)
-    try:
-        invoice = services.invoice_from_payment_request(payment_request=payment_request,
-                                                        acting_user=request.user)
-    except ApplicationError as error:
-        return _queue_refused(request, error)
-    messages.success(request, _("Draft invoice %(number)s was created; check it and issue it.")
-                     % {"number": invoice.number})
-    return redirect("finance:invoice_detail", pk=invoice.pk)
+    return _bill(request, lambda: services.invoice_from_payment_request(payment_request=payment_request,
+                                                                          acting_user=request.user))
 
 
 def _invoice_context(request: HttpRequest, invoice: Invoice, **extra: Any) -> dict[str, Any]:
     role = role_of(request.user)
-    writer = role in WRITERS
     status = invoice.status
+    actions = INVOICE_LIFECYCLE.allowed_actions(status, role)
     today = timezone.localdate()
     return {
         "invoice": invoice,
         "lines": selectors.invoice_lines(invoice=invoice),
         "payments": selectors.invoice_payments(invoice=invoice),
-        "is_writer": writer,
+        "is_writer": role in WRITERS,
         "is_municipality": role == Role.MUNICIPALITY_USER,
-        "can_issue": writer and status == InvoiceStatus.DRAFT,
-        "can_pay": writer and status in (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID),
-        # A paid or partly paid invoice keeps its payments on record: it is not voided.
-        "can_void": writer and status in (InvoiceStatus.DRAFT, InvoiceStatus.ISSUED),
-        "is_overdue": status in selectors.OPEN_STATUSES and invoice.due_date is not None
-        and invoice.due_date < today,
+        "can_issue": InvoiceAction.ISSUE in actions,
+        "can_pay": InvoiceAction.PAY in actions,
+        "can_void": InvoiceAction.VOID in actions,
+        "is_overdue": status in OPEN_STATUSES and invoice.due_date is not None and invoice.due_date < today,
         "days_overdue": (today - invoice.due_date).days if invoice.due_date else 0,
         "issue_form": extra.pop("issue_form", None) or IssueForm(initial={"issue_date": today}),
         "payment_form": extra.pop("payment_form", None) or PaymentForm(initial={"paid_on": today}),
@@ -167,25 +148,19 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "finance/invoice_detail.html", _invoice_context(request, invoice))
 
 
-def _invoice_refused(request: HttpRequest, pk: int, error: ApplicationError, form: Form | None = None,
-                     **extra: Any) -> HttpResponse:
-    """The invoice again with the service's message, at its status; 403/404 go to the page decorator.
+def _on_invoice(request: HttpRequest, invoice: Invoice, name: str, form: Form, act: Callable[[], object],
+                success: str | None = None) -> HttpResponse:
+    """POST the action `name` from its form on the invoice's page: the page again on a refusal, with the
+    form open (its bad input at 422, the service's refusal above the invoice at its status)."""
 
-    Bad input goes on the form that sent it; a refused state (409) is shown above the invoice.
-    """
-    if error.status in (403, 404):
-        raise error
-    placed = isinstance(error, InvalidInput) and form is not None
-    if placed:
-        form.add_service_error(error)
-    invoice = selectors.invoice_get(user=request.user, pk=pk)
-    context = _invoice_context(request, invoice, error=None if placed else error, **extra)
-    return render(request, "finance/invoice_detail.html", context, status=error.status)
+    def show(error: ApplicationError | None) -> HttpResponse:
+        # Read again: a refusal may come from someone else's change since the page was drawn.
+        current = selectors.invoice_get(user=request.user, pk=invoice.pk)
+        return render(request, "finance/invoice_detail.html", _invoice_context(
+            request, current, error=error, open_form=name, **{f"{name}_form": form}))
 
-
-def _invoice_invalid(request: HttpRequest, invoice: Invoice, **extra: Any) -> HttpResponse:
-    return render(request, "finance/invoice_detail.html", _invoice_context(request, invoice, **extra),
-                  status=422)
+    return form_action(request, form, act, redirect_to=reverse("finance:invoice_detail", args=[invoice.pk]),
+                       show=show, success=success)
 
 
 @require_POST
@@ -193,16 +168,11 @@ def _invoice_invalid(request: HttpRequest, invoice: Invoice, **extra: Any) -> Ht
 def invoice_issue(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = selectors.invoice_get(user=request.user, pk=pk)
     form = IssueForm(request.POST)
-    if not form.is_valid():
-        return _invoice_invalid(request, invoice, issue_form=form, open_form="issue")
-    try:
-        invoice = services.invoice_issue(invoice=invoice, acting_user=request.user,
-                                         issue_date=form.cleaned_data.get("issue_date"),
-                                         due_date=form.cleaned_data.get("due_date"))
-    except ApplicationError as error:
-        return _invoice_refused(request, pk, error, form, issue_form=form, open_form="issue")
-    messages.success(request, str(STATUS_DONE[InvoiceStatus.ISSUED]) % {"number": invoice.number})
-    return redirect("finance:invoice_detail", pk=pk)
+    return _on_invoice(
+        request, invoice, "issue", form,
+        lambda: services.invoice_issue(invoice=invoice, acting_user=request.user, **form.cleaned_data),
+        success=str(STATUS_DONE[InvoiceStatus.ISSUED]) % {"number": invoice.number},
+    )
 
 
 @require_POST
@@ -210,20 +180,16 @@ def invoice_issue(request: HttpRequest, pk: int) -> HttpResponse:
 def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = selectors.invoice_get(user=request.user, pk=pk)
     form = PaymentForm(request.POST)
-    if not form.is_valid():
-        return _invoice_invalid(request, invoice, payment_form=form, open_form="payment")
-    try:
+
+    def act() -> None:
         payment = services.payment_record(invoice=invoice, acting_user=request.user, **form.cleaned_data)
-    except ApplicationError as error:
-        return _invoice_refused(request, pk, error, form, payment_form=form, open_form="payment")
-    invoice.refresh_from_db()
-    if invoice.status == InvoiceStatus.PAID:
-        messages.success(request, _("The payment %(reference)s was recorded; invoice %(number)s is paid in "
-                                    "full.") % {"reference": payment.reference, "number": invoice.number})
-    else:
-        messages.success(request, _("The payment %(reference)s was recorded.")
-                         % {"reference": payment.reference})
-    return redirect("finance:invoice_detail", pk=pk)
+        if payment.invoice.status == InvoiceStatus.PAID:
+            done = _("The payment %(reference)s was recorded; invoice %(number)s is paid in full.")
+        else:
+            done = _("The payment %(reference)s was recorded.")
+        messages.success(request, done % {"reference": payment.reference, "number": invoice.number})
+
+    return _on_invoice(request, invoice, "payment", form, act)
 
 
 @require_POST
@@ -231,15 +197,12 @@ def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
 def invoice_void(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = selectors.invoice_get(user=request.user, pk=pk)
     form = VoidForm(request.POST)
-    if not form.is_valid():
-        return _invoice_invalid(request, invoice, void_form=form, open_form="void")
-    try:
-        invoice = services.invoice_void(invoice=invoice, acting_user=request.user,
-                                        reason=form.cleaned_data["reason"])
-    except ApplicationError as error:
-        return _invoice_refused(request, pk, error, form, void_form=form, open_form="void")
-    messages.success(request, str(STATUS_DONE[InvoiceStatus.VOID]) % {"number": invoice.number})
-    return redirect("finance:invoice_detail", pk=pk)
+    return _on_invoice(
+        request, invoice, "void", form,
+        lambda: services.invoice_void(invoice=invoice, acting_user=request.user,
+                                      reason=form.cleaned_data["reason"]),
+        success=str(STATUS_DONE[InvoiceStatus.VOID]) % {"number": invoice.number},
+    )
 
 
 @page(roles=INVOICE_READERS, model=Invoice)
