@@ -24,7 +24,7 @@ from hamyar.core.apikit import (
 from hamyar.directory.models import Municipality
 
 from .. import documents, selectors
-from ..statement import Statement, statement_range
+from ..statement import Aging, AgingRow, Movement, Statement, statement_range
 from .common import attachment
 
 router = Router(tags=["finance"])
@@ -43,7 +43,7 @@ class MovementOut(Schema):
     balance: int = Field(..., description="The running balance after this movement (Rial).")
 
     @staticmethod
-    def resolve_date_jalali(obj) -> str:
+    def resolve_date_jalali(obj: Movement) -> str | None:
         return jalali_text(obj.date)
 
 
@@ -54,7 +54,7 @@ class AgingRowOut(Schema):
     invoices: int
 
     @staticmethod
-    def resolve_label(obj) -> str:
+    def resolve_label(obj: AgingRow) -> str:
         return str(obj.label)
 
 
@@ -66,7 +66,7 @@ class AgingOut(Schema):
     total: int
 
     @staticmethod
-    def resolve_as_of_jalali(obj) -> str:
+    def resolve_as_of_jalali(obj: Aging) -> str | None:
         return jalali_text(obj.as_of)
 
 

@@ -271,13 +271,13 @@ def invoice_void(*, invoice: Invoice, acting_user: User, reason: str) -> Invoice
         raise field_error("reason", _("Give the reason for voiding the invoice."))
     if len(reason) > MAX_REASON:
         raise field_error("reason", _("The reason is too long (at most 2000 characters)."))
+    if not invoice.payment_request_id:
+        return _void(invoice, acting_user=acting_user, reason=reason)
     with transaction.atomic():
-        request = None
-        if invoice.payment_request_id:  # the source first, as when billing it
-            request = PaymentRequest.objects.select_for_update().get(pk=invoice.payment_request_id)
-        with transition(INVOICE_LIFECYCLE, invoice, InvoiceAction.VOID, acting_user=acting_user) as move:
-            move.obj.void_reason, move.obj.voided_at = reason, timezone.now()
-        if request is not None and request.status == PaymentRequestStatus.INVOICED:
+        # The source first, as when billing it: the payment request is open again in the same step.
+        request = PaymentRequest.objects.select_for_update().get(pk=invoice.payment_request_id)
+        _void(invoice, acting_user=acting_user, reason=reason)
+        if request.status == PaymentRequestStatus.INVOICED:
             request_before = snapshot(request, ["status"])
             request.status = PaymentRequestStatus.REQUESTED
             request.save(update_fields=["status", "updated_at"])
@@ -288,17 +288,24 @@ def invoice_void(*, invoice: Invoice, acting_user: User, reason: str) -> Invoice
                 before=request_before,
                 after={**snapshot(request, ["status"]), "voided_invoice": invoice.number},
             )
+    return invoice
+
+
+def _void(invoice: Invoice, *, acting_user: User, reason: str) -> Invoice:
+    with transition(INVOICE_LIFECYCLE, invoice, InvoiceAction.VOID, acting_user=acting_user) as move:
+        locked = move.obj
+        locked.void_reason, locked.voided_at = reason, timezone.now()
         if move.before["status"] != InvoiceStatus.DRAFT:  # a draft was never sent to the municipality
             notify(
-                organization_id=invoice.organization_id,
+                organization_id=locked.organization_id,
                 recipients=notification_recipients(
-                    organization_id=invoice.organization_id,
+                    organization_id=locked.organization_id,
                     roles=[Role.MUNICIPALITY_USER],
-                    municipality_id=invoice.municipality_id,
+                    municipality_id=locked.municipality_id,
                 ),
-                subject=_("Invoice %(number)s was voided.") % {"number": invoice.number},
+                subject=_("Invoice %(number)s was voided.") % {"number": locked.number},
                 body=reason,
-                url=invoice_url(invoice),
+                url=invoice_url(locked),
             )
     return invoice
 

@@ -97,8 +97,8 @@ def commission_settle(request: HttpRequest, pk: int) -> HttpResponse:
     form = SettleForm(request.POST)
 
     def show(error: ApplicationError | None) -> HttpResponse:
-        # Read again: a refusal may come from someone else's change since the page was drawn.
-        current = selectors.settlement_get(user=request.user, pk=pk)
+        # A refused state may come from someone else's change since the page was drawn: read it again.
+        current = settlement if error is None else selectors.settlement_get(user=request.user, pk=pk)
         return render(request, "finance/commission_detail.html",
                       _settlement_context(request, current, settle_form=form, error=error))
 

@@ -154,8 +154,8 @@ def _on_invoice(request: HttpRequest, invoice: Invoice, name: str, form: Form, a
     form open (its bad input at 422, the service's refusal above the invoice at its status)."""
 
     def show(error: ApplicationError | None) -> HttpResponse:
-        # Read again: a refusal may come from someone else's change since the page was drawn.
-        current = selectors.invoice_get(user=request.user, pk=invoice.pk)
+        # A refused state may come from someone else's change since the page was drawn: read it again.
+        current = invoice if error is None else selectors.invoice_get(user=request.user, pk=invoice.pk)
         return render(request, "finance/invoice_detail.html", _invoice_context(
             request, current, error=error, open_form=name, **{f"{name}_form": form}))
 
