@@ -91,7 +91,7 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page(roles=WRITERS, model=CommissionSettlement)
+@page(roles=SETTLEMENT_LIFECYCLE.step(SettlementAction.SETTLE).roles, model=CommissionSettlement)
 def commission_settle(request: HttpRequest, pk: int) -> HttpResponse:
     settlement = selectors.settlement_get(user=request.user, pk=pk)
     form = SettleForm(request.POST)

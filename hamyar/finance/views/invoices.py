@@ -164,7 +164,7 @@ def _on_invoice(request: HttpRequest, invoice: Invoice, name: str, form: Form, a
 
 
 @require_POST
-@page(roles=WRITERS, model=Invoice)
+@page(roles=INVOICE_LIFECYCLE.step(InvoiceAction.ISSUE).roles, model=Invoice)
 def invoice_issue(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = selectors.invoice_get(user=request.user, pk=pk)
     form = IssueForm(request.POST)
@@ -176,7 +176,7 @@ def invoice_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page(roles=WRITERS, model=Invoice)
+@page(roles=INVOICE_LIFECYCLE.step(InvoiceAction.PAY).roles, model=Invoice)
 def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = selectors.invoice_get(user=request.user, pk=pk)
     form = PaymentForm(request.POST)
@@ -193,7 +193,7 @@ def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page(roles=WRITERS, model=Invoice)
+@page(roles=INVOICE_LIFECYCLE.step(InvoiceAction.VOID).roles, model=Invoice)
 def invoice_void(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = selectors.invoice_get(user=request.user, pk=pk)
     form = VoidForm(request.POST)
