@@ -42,6 +42,7 @@ __all__ = [
     "invoice_lines",
     "invoice_list",
     "invoice_payments",
+    "invoices_overdue",
     "municipality_balances",
     "payment_get",
     "payment_list",
@@ -77,6 +78,13 @@ def invoice_get(*, user: User, pk: int) -> Invoice:
     if invoice is None:
         raise NotFound()
     return invoice
+
+
+def invoices_overdue(*, today: dt.date) -> QuerySet[Invoice]:
+    """Every organization's invoices past their due date with money owed, for the reminder task (which
+    acts for no user), by organization."""
+    rows = Invoice.objects.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+    return rows.order_by("organization_id", "pk")
 
 
 def invoice_lines(*, invoice: Invoice) -> list[InvoiceLine]:

@@ -37,6 +37,7 @@ from hamyar.core.text import normalize
 from hamyar.projects.choices import MilestoneStatus, PaymentRequestStatus
 from hamyar.projects.models import PaymentRequest
 
+from .. import selectors
 from ..choices import INVOICE_LIFECYCLE, InvoiceAction, InvoiceStatus
 from ..models import Invoice, InvoiceLine
 from .common import (
@@ -319,10 +320,7 @@ def invoice_remind_overdue(*, today: dt.date | None = None) -> int:
     already has this invoice's reminder is not told twice."""
     today = today or timezone.localdate()
     reminded = 0
-    overdue = Invoice.objects.filter(
-        status__in=[InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID], due_date__lt=today
-    ).order_by("organization_id", "pk")
-    for invoice in overdue.iterator(chunk_size=500):
+    for invoice in selectors.invoices_overdue(today=today).iterator(chunk_size=500):
         with override_site_language():
             subject = str(
                 _("Invoice %(number)s is past its due date (%(due)s); %(balance)s Rial is still owed.")
