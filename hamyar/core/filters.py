@@ -19,6 +19,9 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, create_model
 from pydantic_core import PydanticCustomError
 
+from .apikit import MAX_ID
+from .forms import JalaliDateField
+
 Lookup = str | Callable[[QuerySet, Any], QuerySet]
 EMPTY: tuple[Any, ...] = (None, "", [], ())
 
@@ -36,6 +39,8 @@ class ListFilter(forms.Form):
         for name, value in (values or {}).items():
             if value in EMPTY or name not in cls.base_fields:
                 continue
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ID:
+                return queryset.none()  # no key is that large, and the database would refuse to compare it
             lookup = cls.lookups.get(name, name)
             queryset = lookup(queryset, value) if callable(lookup) else queryset.filter(**{lookup: value})
         return queryset
@@ -65,7 +70,7 @@ def _python_type(field: forms.Field) -> Any:
         return int
     if isinstance(field, forms.BooleanField | forms.NullBooleanField):
         return bool
-    if isinstance(field, forms.DateField):
+    if isinstance(field, forms.DateField | JalaliDateField):
         return date
     return str
 

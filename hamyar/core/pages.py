@@ -87,7 +87,7 @@ def place_service_error(error: ApplicationError, forms: Iterable[Any]) -> bool:
     return True
 
 
-def page_action(request: HttpRequest, act: Callable[[], object], *, redirect_to: str,
+def page_action(request: HttpRequest, act: Callable[[], Any], *, redirect_to: str | Callable[[Any], str],
                 show: Callable[[ApplicationError | None], HttpResponse], success: str | None = None,
                 forms: Iterable = ()) -> HttpResponse:
     """POST an action on a detail page: on success say so and go to `redirect_to`; on refusal stay there.
@@ -95,10 +95,11 @@ def page_action(request: HttpRequest, act: Callable[[], object], *, redirect_to:
     403 and 404 go up to the page decorator; bad input is put on the `forms` that sent it (then `show`
     gets None: the forms carry the message); any other refusal, such as a state that does not allow the
     step (409), is passed to `show` to be drawn above the object. The page answers with the refusal's
-    status, so a script or a test sees the same code the API gives.
+    status, so a script or a test sees the same code the API gives. `redirect_to` may be a function of
+    what `act` returned, for an action that makes the row to go to.
     """
     try:
-        act()
+        result = act()
     except ApplicationError as error:
         placed = place_service_error(error, forms)
         response = show(None if placed else error)
@@ -106,4 +107,4 @@ def page_action(request: HttpRequest, act: Callable[[], object], *, redirect_to:
         return response
     if success:
         messages.success(request, success)
-    return redirect(redirect_to)
+    return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
