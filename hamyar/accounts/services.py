@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -259,8 +260,8 @@ def notification_recipients(
     return users
 
 
-def notify(*, organization_id: int, recipients: Iterable[User], subject: str, body: str = "",
-           url: str = "") -> list[Notification]:
+def notify(*, organization_id: int, recipients: Iterable[User], subject: str | Promise,
+           body: str | Promise = "", url: str = "") -> list[Notification]:
     """Tell each recipient in the in-app inbox, and by e-mail once the caller's transaction commits.
 
     Called by the transitions that leave something waiting for someone. Strings are rendered
