@@ -15,21 +15,8 @@ from hamyar.directory.models import ServiceDomain
 from ..models import CatalogItem
 from ..selectors import item_base_queryset, offered_provider_ids
 from . import planner
-from .sql import (
-    ORDERED,
-    PLAIN,
-    TEXT,
-    Base,
-    checked,
-    fetch,
-    fetch_sparse,
-    fetch_union,
-    match,
-    name_is,
-    name_order,
-    name_starts,
-    providers_with,
-)
+from .clauses import PLAIN, TEXT, checked, name_is, name_order, name_starts
+from .sql import ORDERED, Base, fetch, fetch_sparse, fetch_union, match, providers_with
 from .synonyms import SynonymTable, synonym_table
 from .terms import MIN_INDEXED, Filters, Terms, parse, rank_key, text_rank
 from .typos import correct
