@@ -38,7 +38,7 @@ from hamyar.core.jalali import format_jalali_date
 from hamyar.core.scoping import require_role
 from hamyar.directory import selectors as directory
 
-from . import selectors, services
+from . import exports, selectors, services, sheets
 from .choices import Unit
 from .models import CatalogItem, Price, PriceList
 from .search import item_search
@@ -286,13 +286,13 @@ def get_price_list(request: HttpRequest, id: int = PathId) -> Any:
 
 @price_lists.get(
     "/{id}/export", response={200: None},
-    openapi_extra={**describe(PriceList), **file_download(services.sheets.XLSX_CONTENT_TYPE)},
+    openapi_extra={**describe(PriceList), **file_download(sheets.XLSX_CONTENT_TYPE)},
     summary="Download the price list as xlsx (the import format)",
 )
 def export_price_list(request: HttpRequest, id: int = PathId) -> Any:
     price_list = selectors.price_list_get(user=request.auth, pk=id)
-    response = HttpResponse(services.price_list_export(price_list=price_list),
-                            content_type=services.sheets.XLSX_CONTENT_TYPE)
+    response = HttpResponse(exports.price_list_export(price_list=price_list),
+                            content_type=sheets.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="price-list-{price_list.pk}.xlsx"'
     return response
 

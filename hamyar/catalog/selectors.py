@@ -6,6 +6,9 @@ same holds for the supplier's price lists and prices: a municipality user never
 reads the prices of a supplier the organization does not represent today.
 """
 
+from datetime import date
+from typing import Any
+
 from django.db.models import (
     BooleanField,
     Count,
@@ -24,7 +27,13 @@ from hamyar.core.scoping import membership_of, scope, scoped_get
 from hamyar.directory.choices import ProviderKind
 from hamyar.directory.models import AgencyAgreement, Provider, ServiceDomain
 
+from . import sheets
+from .choices import VALIDATABLE, ImportStatus
 from .models import CatalogItem, Price, PriceImport, PriceList, SearchSynonym
+
+# Sheets with more rows than this are checked and applied by the task worker, not in the request.
+INLINE_MAX_ROWS = 2000
+INLINE_MAX_BYTES = 150 * 1024
 
 
 def _agreement_in_force(provider_ref: str = "provider"):
@@ -140,10 +149,16 @@ def item_get(*, user, pk: int) -> CatalogItem:
     return scoped_get(item_base_queryset(user=user), user, pk=pk)
 
 
+def current_price_lists(*, on: date | None = None) -> QuerySet[PriceList]:
+    """Price lists in force on a day (today by default)."""
+    on = on or timezone.localdate()
+    return PriceList.objects.filter(valid_from__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    )
+
+
 def item_price_tiers(*, item: CatalogItem) -> list[Price]:
     """The tiers of the newest price list in force that prices the item."""
-    from .services import current_price_lists
-
     current = list(
         Price.objects.filter(item=item, price_list__in=current_price_lists())
         .select_related("price_list")
@@ -218,6 +233,31 @@ def price_import_list(*, user, provider_id: int | None = None) -> QuerySet[Price
     if provider_id:
         qs = qs.filter(provider_id=provider_id)
     return qs.order_by("-created_at", "-pk")
+
+
+def price_import_in_background(price_import: PriceImport) -> bool:
+    """Whether checking or applying this sheet belongs to the task worker rather than the request."""
+    if price_import.total_rows:
+        return price_import.total_rows > INLINE_MAX_ROWS
+    return (price_import.file.size if price_import.file else 0) > INLINE_MAX_BYTES
+
+
+def price_import_preview(*, price_import: PriceImport, limit: int | None = 1000) -> dict[str, Any]:
+    """What the import page shows: the first `limit` errors in the reader's language, progress, next steps."""
+    errors = price_import.errors or []
+    status = price_import.status
+    return {
+        "errors": sheets.errors_for_display(errors[:limit] if limit else errors),
+        "error_count": len(errors),
+        "bad_rows": len({e.get("row") for e in errors if e.get("row")}),
+        "errors_truncated": bool(limit) and len(errors) > limit,
+        "progress_percent": 100 if status == ImportStatus.APPLIED else price_import.progress_percent,
+        "is_running": status in (ImportStatus.VALIDATING, ImportStatus.APPLYING)
+        or (status == ImportStatus.PENDING),
+        "can_validate": status in VALIDATABLE,
+        "can_apply": status == ImportStatus.VALID,
+        "in_background": price_import_in_background(price_import),
+    }
 
 
 def price_import_get(*, user, pk: int) -> PriceImport:
