@@ -12,7 +12,7 @@ from typing import Any
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
@@ -22,9 +22,11 @@ from hamyar.core.apikit import (
     Id,
     InputSchema,
     PageQuery,
+    PathId,
     Ref,
     describe,
     file_download,
+    jalali_text,
     page_of,
     paginate,
     partial,
@@ -34,7 +36,6 @@ from hamyar.core.apikit import (
     whole_input,
 )
 from hamyar.core.errors import InvalidInput
-from hamyar.core.jalali import format_jalali_date
 from hamyar.core.scoping import require_role
 from hamyar.directory import selectors as directory
 
@@ -45,13 +46,8 @@ from .search import item_search
 
 router = Router()
 
-PathId = Path(..., ge=1, le=MAX_ID)
 QueryId = Field(None, ge=1, le=MAX_ID)
 MAX_PRICE = 10**15
-
-
-def _jalali(value: date | None) -> str | None:
-    return format_jalali_date(value, persian_digits=False) if value else None
 
 
 
@@ -74,7 +70,7 @@ class Offer(Schema):
 
     @staticmethod
     def resolve_agreement_ended_on_jalali(obj) -> str | None:
-        return _jalali(Offer.resolve_agreement_ended_on(obj))
+        return jalali_text(Offer.resolve_agreement_ended_on(obj))
 
 
 # ---------------------------------------------------------------- items
@@ -235,12 +231,12 @@ class PriceListOut(Offer):
     price_count: int = 0
 
     @staticmethod
-    def resolve_valid_from_jalali(obj: PriceList) -> str:
-        return _jalali(obj.valid_from)
+    def resolve_valid_from_jalali(obj: PriceList) -> str | None:
+        return jalali_text(obj.valid_from)
 
     @staticmethod
     def resolve_valid_until_jalali(obj: PriceList) -> str | None:
-        return _jalali(obj.valid_until)
+        return jalali_text(obj.valid_until)
 
 
 class PriceItemRef(Schema):

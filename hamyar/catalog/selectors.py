@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from hamyar.accounts.models import User
 from hamyar.core.roles import MUNICIPALITY_ROLES
 from hamyar.core.scoping import membership_of, scope, scoped_get
 from hamyar.directory.choices import ProviderKind
@@ -36,7 +37,7 @@ INLINE_MAX_ROWS = 2000
 INLINE_MAX_BYTES = 150 * 1024
 
 
-def _agreement_in_force(provider_ref: str = "provider"):
+def _agreement_in_force(provider_ref: str = "provider") -> Exists:
     today = timezone.localdate()
     return Exists(
         AgencyAgreement.objects.filter(
@@ -45,7 +46,7 @@ def _agreement_in_force(provider_ref: str = "provider"):
     )
 
 
-def _agreement_ended_on(provider_ref: str = "provider"):
+def _agreement_ended_on(provider_ref: str = "provider") -> Subquery:
     """The end of the supplier's latest agreement that has already ended: the date an officer is told."""
     return Subquery(
         AgencyAgreement.objects.filter(supplier=OuterRef(provider_ref), ends_on__lt=timezone.localdate())
@@ -62,13 +63,13 @@ def _offered(provider_ref: str = "provider", kind_path: str = "provider__kind") 
     )
 
 
-def hides_unoffered(user) -> bool:
+def hides_unoffered(user: User) -> bool:
     """Municipality users see only what the organization offers them today."""
     membership = membership_of(user)
     return membership is not None and membership.role in MUNICIPALITY_ROLES
 
 
-def offered_provider_ids(*, user, everyone: bool = False) -> frozenset[int] | None:
+def offered_provider_ids(*, user: User, everyone: bool = False) -> frozenset[int] | None:
     """The providers whose items `user` is offered today, or None when the user is not limited to them.
 
     The same rule as `item_base_queryset` at the provider (which also hides withdrawn items):
@@ -82,7 +83,7 @@ def offered_provider_ids(*, user, everyone: bool = False) -> frozenset[int] | No
     return frozenset(offered.filter(offered=True).values_list("pk", flat=True))
 
 
-def item_base_queryset(*, user) -> QuerySet[CatalogItem]:
+def item_base_queryset(*, user: User) -> QuerySet[CatalogItem]:
     """Scoped items, each annotated `is_offered` and `agreement_ended_on`.
 
     Municipality users get only offered, active ones.
@@ -94,7 +95,7 @@ def item_base_queryset(*, user) -> QuerySet[CatalogItem]:
     return qs
 
 
-def item_list(*, user, provider_id: int | None = None) -> QuerySet[CatalogItem]:
+def item_list(*, user: User, provider_id: int | None = None) -> QuerySet[CatalogItem]:
     qs = item_base_queryset(user=user)
     if provider_id:
         qs = qs.filter(provider_id=provider_id)
@@ -111,7 +112,7 @@ def domain_with_descendants(*, domain_id: int) -> list[int]:
 
 
 def item_filter(
-    *, user, domain_id: int | None = None, provider_id: int | None = None, price_min: int | None = None,
+    *, user: User, domain_id: int | None = None, provider_id: int | None = None, price_min: int | None = None,
     price_max: int | None = None, max_lead_time: int | None = None, in_stock: bool | None = None,
 ) -> QuerySet[CatalogItem]:
     """The visible items that pass the search filters, by name (the API's browsing without a query)."""
@@ -131,21 +132,21 @@ def item_filter(
     return qs.order_by("name", "pk")
 
 
-def item_provider_choices(*, user) -> QuerySet[Provider]:
+def item_provider_choices(*, user: User) -> QuerySet[Provider]:
     """The providers whose items the user can see: the supplier filter of the search."""
     return Provider.objects.filter(pk__in=item_base_queryset(user=user).values("provider_id")).order_by(
         "kind", "name", "pk"
     )
 
 
-def items_in_scope(*, user, ids: list[int]) -> frozenset[int]:
+def items_in_scope(*, user: User, ids: list[int]) -> frozenset[int]:
     """Which of the items `ids` are in the user's catalog scope (the rows item_get would find)."""
     if not ids:
         return frozenset()
     return frozenset(item_base_queryset(user=user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def item_get(*, user, pk: int) -> CatalogItem:
+def item_get(*, user: User, pk: int) -> CatalogItem:
     return scoped_get(item_base_queryset(user=user), user, pk=pk)
 
 
@@ -177,7 +178,7 @@ def item_price_history(*, item: CatalogItem) -> QuerySet[Price]:
     )
 
 
-def price_list_base_queryset(*, user) -> QuerySet[PriceList]:
+def price_list_base_queryset(*, user: User) -> QuerySet[PriceList]:
     """Scoped price lists, annotated like items; municipality users get only offered providers' lists."""
     qs = scope(PriceList.objects.all(), user).select_related("provider")
     qs = qs.annotate(is_offered=_offered(), agreement_ended_on=_agreement_ended_on())
@@ -186,18 +187,18 @@ def price_list_base_queryset(*, user) -> QuerySet[PriceList]:
     return qs
 
 
-def price_list_list(*, user, provider_id: int | None = None) -> QuerySet[PriceList]:
+def price_list_list(*, user: User, provider_id: int | None = None) -> QuerySet[PriceList]:
     qs = price_list_base_queryset(user=user)
     if provider_id:
         qs = qs.filter(provider_id=provider_id)
     return qs.annotate(price_count=Count("prices")).order_by("-valid_from", "-pk")
 
 
-def price_list_get(*, user, pk: int) -> PriceList:
+def price_list_get(*, user: User, pk: int) -> PriceList:
     return scoped_get(price_list_base_queryset(user=user), user, pk=pk)
 
 
-def price_list_prices(*, user, price_list: PriceList) -> QuerySet[Price]:
+def price_list_prices(*, user: User, price_list: PriceList) -> QuerySet[Price]:
     """The list's tiers, item by item; a municipality user does not see withdrawn items."""
     qs = Price.objects.filter(price_list=price_list).select_related("item", "item__domain")
     if hides_unoffered(user):
@@ -205,7 +206,7 @@ def price_list_prices(*, user, price_list: PriceList) -> QuerySet[Price]:
     return qs.order_by("item__name", "item_id", "min_quantity")
 
 
-def catalog_provider_list(*, user, kind: str | None = None) -> QuerySet[Provider]:
+def catalog_provider_list(*, user: User, kind: str | None = None) -> QuerySet[Provider]:
     """The officer's view of every provider's catalog: counts, last price list and agreement state."""
     qs = scope(Provider.objects.all(), user)
     if kind:
@@ -224,11 +225,11 @@ def catalog_provider_list(*, user, kind: str | None = None) -> QuerySet[Provider
     return qs.order_by("kind", "name", "pk")
 
 
-def catalog_provider_get(*, user, pk: int) -> Provider:
+def catalog_provider_get(*, user: User, pk: int) -> Provider:
     return scoped_get(catalog_provider_list(user=user), user, pk=pk)
 
 
-def price_import_list(*, user, provider_id: int | None = None) -> QuerySet[PriceImport]:
+def price_import_list(*, user: User, provider_id: int | None = None) -> QuerySet[PriceImport]:
     qs = scope(PriceImport.objects.all(), user).select_related("provider", "uploaded_by", "price_list")
     if provider_id:
         qs = qs.filter(provider_id=provider_id)
@@ -260,14 +261,14 @@ def price_import_preview(*, price_import: PriceImport, limit: int | None = 1000)
     }
 
 
-def price_import_get(*, user, pk: int) -> PriceImport:
+def price_import_get(*, user: User, pk: int) -> PriceImport:
     return scoped_get(PriceImport.objects.select_related("provider"), user, pk=pk)
 
 
-def synonym_list(*, user) -> QuerySet[SearchSynonym]:
+def synonym_list(*, user: User) -> QuerySet[SearchSynonym]:
     """The organization's search synonyms, by term."""
     return scope(SearchSynonym.objects.all(), user).select_related("created_by").order_by("term_key", "pk")
 
 
-def synonym_get(*, user, pk: int) -> SearchSynonym:
+def synonym_get(*, user: User, pk: int) -> SearchSynonym:
     return scoped_get(SearchSynonym.objects.all(), user, pk=pk)

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
@@ -23,9 +23,11 @@ from hamyar.core.apikit import (
     Id,
     InputSchema,
     PageQuery,
+    PathId,
     Ref,
     decimal_input,
     describe,
+    jalali_text,
     page_of,
     paginate,
     partial,
@@ -34,7 +36,6 @@ from hamyar.core.apikit import (
     text_of,
     whole_input,
 )
-from hamyar.core.jalali import format_jalali_date
 from hamyar.core.roles import Role
 from hamyar.core.scoping import require_role
 
@@ -53,13 +54,8 @@ router = Router()
 
 MUNICIPALITY_EDITORS = (Role.ORG_ADMIN,)
 
-PathId = Path(..., ge=1, le=MAX_ID)
 QueryId = Field(None, ge=1, le=MAX_ID)
 PAGE_FIELDS = frozenset(PageQuery.model_fields)
-
-
-def _jalali(value: date) -> str:
-    return format_jalali_date(value, persian_digits=False)
 
 
 def resource_router(
@@ -344,12 +340,12 @@ class AgreementOut(Schema):
     is_expired: bool
 
     @staticmethod
-    def resolve_starts_on_jalali(obj: AgencyAgreement) -> str:
-        return _jalali(obj.starts_on)
+    def resolve_starts_on_jalali(obj: AgencyAgreement) -> str | None:
+        return jalali_text(obj.starts_on)
 
     @staticmethod
-    def resolve_ends_on_jalali(obj: AgencyAgreement) -> str:
-        return _jalali(obj.ends_on)
+    def resolve_ends_on_jalali(obj: AgencyAgreement) -> str | None:
+        return jalali_text(obj.ends_on)
 
     @staticmethod
     def resolve_domains(obj: AgencyAgreement) -> list[ServiceDomain]:

@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser as User  # accounts' User: a layer above
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -31,7 +33,7 @@ def _search(queryset: QuerySet, q: str | None, *fields: str) -> QuerySet:
     return queryset.filter(condition)
 
 
-def municipality_list(*, user, q: str | None = None, kind: str | None = None,
+def municipality_list(*, user: User, q: str | None = None, kind: str | None = None,
                       parent_id: int | None = None) -> QuerySet[Municipality]:
     qs = scope(Municipality.objects.all(), user).select_related("parent")
     qs = _search(qs, q, "search_name", "name_en")
@@ -42,11 +44,11 @@ def municipality_list(*, user, q: str | None = None, kind: str | None = None,
     return qs.annotate(asset_count=Count("assets")).order_by("-population", "name", "pk")
 
 
-def municipality_get(*, user, pk: int) -> Municipality:
+def municipality_get(*, user: User, pk: int) -> Municipality:
     return scoped_get(Municipality.objects.select_related("parent"), user, pk=pk)
 
 
-def asset_list(*, user, municipality_id: int | None = None, kind: str | None = None,
+def asset_list(*, user: User, municipality_id: int | None = None, kind: str | None = None,
                q: str | None = None) -> QuerySet[MunicipalAsset]:
     qs = scope(MunicipalAsset.objects.all(), user).select_related("municipality")
     qs = _search(qs, q, "search_name")
@@ -57,11 +59,11 @@ def asset_list(*, user, municipality_id: int | None = None, kind: str | None = N
     return qs.order_by("municipality__name", "name", "pk")
 
 
-def asset_get(*, user, pk: int) -> MunicipalAsset:
+def asset_get(*, user: User, pk: int) -> MunicipalAsset:
     return scoped_get(MunicipalAsset.objects.select_related("municipality"), user, pk=pk)
 
 
-def provider_list(*, user, q: str | None = None, kind: str | None = None,
+def provider_list(*, user: User, q: str | None = None, kind: str | None = None,
                   domain_id: int | None = None) -> QuerySet[Provider]:
     qs = scope(Provider.objects.all(), user)
     qs = _search(qs, q, "search_name")
@@ -74,22 +76,22 @@ def provider_list(*, user, q: str | None = None, kind: str | None = None,
     )
 
 
-def provider_get(*, user, pk: int) -> Provider:
+def provider_get(*, user: User, pk: int) -> Provider:
     return scoped_get(Provider.objects.all(), user, pk=pk)
 
 
-def domain_list(*, user, parent_id: int | None = None) -> QuerySet[ServiceDomain]:
+def domain_list(*, user: User, parent_id: int | None = None) -> QuerySet[ServiceDomain]:
     qs = scope(ServiceDomain.objects.all(), user).select_related("parent")
     if parent_id:
         qs = qs.filter(parent_id=parent_id)
     return qs.order_by("code", "pk")
 
 
-def domain_get(*, user, pk: int) -> ServiceDomain:
+def domain_get(*, user: User, pk: int) -> ServiceDomain:
     return scoped_get(ServiceDomain.objects.select_related("parent"), user, pk=pk)
 
 
-def capability_list(*, user, provider_id: int | None = None, domain_id: int | None = None,
+def capability_list(*, user: User, provider_id: int | None = None, domain_id: int | None = None,
                     min_level: int | None = None) -> QuerySet[Capability]:
     qs = scope(Capability.objects.all(), user).select_related("provider", "domain")
     if provider_id:
@@ -101,11 +103,11 @@ def capability_list(*, user, provider_id: int | None = None, domain_id: int | No
     return qs.order_by("provider__name", "domain__code", "pk")
 
 
-def capability_get(*, user, pk: int) -> Capability:
+def capability_get(*, user: User, pk: int) -> Capability:
     return scoped_get(Capability.objects.select_related("provider", "domain"), user, pk=pk)
 
 
-def agreement_list(*, user, supplier_id: int | None = None,
+def agreement_list(*, user: User, supplier_id: int | None = None,
                    status: str | None = None) -> QuerySet[AgencyAgreement]:
     """Agreements; `status` is "valid", "expired" or "upcoming" on today's date."""
     qs = scope(AgencyAgreement.objects.all(), user).select_related("supplier").prefetch_related(
@@ -123,13 +125,13 @@ def agreement_list(*, user, supplier_id: int | None = None,
     return qs.order_by("-ends_on", "pk")
 
 
-def agreement_get(*, user, pk: int) -> AgencyAgreement:
+def agreement_get(*, user: User, pk: int) -> AgencyAgreement:
     return scoped_get(
         AgencyAgreement.objects.select_related("supplier").prefetch_related("domains"), user, pk=pk
     )
 
 
-def capability_map(*, user) -> dict:
+def capability_map(*, user: User) -> dict[str, Any]:
     """Providers × domains: the level each provider has in each domain, and the domains no one serves."""
     domains = list(domain_list(user=user))
     providers = list(scope(Provider.objects.filter(is_active=True), user).order_by("kind", "name"))
@@ -207,7 +209,7 @@ def compute_facts(municipality: Municipality, assets: list[MunicipalAsset]) -> M
     )
 
 
-def municipality_profile(*, user, pk: int) -> dict:
+def municipality_profile(*, user: User, pk: int) -> dict[str, Any]:
     """A municipality the user may see, with its assets, districts and facts."""
     municipality = municipality_get(user=user, pk=pk)
     assets = list(asset_list(user=user, municipality_id=municipality.pk))
@@ -225,7 +227,7 @@ def municipality_profile(*, user, pk: int) -> dict:
     }
 
 
-def agreements_expiring(*, user, within_days: int = EXPIRING_WITHIN_DAYS) -> QuerySet[AgencyAgreement]:
+def agreements_expiring(*, user: User, within_days: int = EXPIRING_WITHIN_DAYS) -> QuerySet[AgencyAgreement]:
     """Valid agreements that end within `within_days`: the ones to renew now."""
     until = timezone.localdate() + timedelta(days=within_days)
     return agreement_list(user=user, status="valid").filter(ends_on__lte=until).order_by(
@@ -233,12 +235,12 @@ def agreements_expiring(*, user, within_days: int = EXPIRING_WITHIN_DAYS) -> Que
     )
 
 
-def provider_counts_by_kind(*, user) -> dict[str, int]:
+def provider_counts_by_kind(*, user: User) -> dict[str, int]:
     rows = scope(Provider.objects.all(), user).values("kind").annotate(n=Count("pk")).order_by()
     return {row["kind"]: row["n"] for row in rows}
 
 
-def capability_overview(*, user) -> dict:
+def capability_overview(*, user: User) -> dict[str, Any]:
     """The capability map with what management reads from it: coverage, strong domains, gaps."""
     cmap = capability_map(user=user)
     columns = cmap["columns"]
