@@ -17,11 +17,9 @@ from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
 from hamyar.core.apikit import (
-    MAX_ID,
     MAX_TEXT,
     Id,
     InputSchema,
-    PageQuery,
     PathId,
     Ref,
     describe,
@@ -33,21 +31,20 @@ from hamyar.core.apikit import (
     resolve_refs,
     text,
     text_of,
-    whole_input,
 )
 from hamyar.core.errors import InvalidInput
 from hamyar.core.scoping import require_role
 from hamyar.directory import selectors as directory
+from hamyar.directory.filters import PAGE_FIELDS, list_query
 
 from . import exports, selectors, services, sheets
 from .choices import Unit
+from .filters import PRICE_RANGE_REFUSED, ItemFilter, PriceListFilter, price_range_refused, search_arguments
 from .models import CatalogItem, Price, PriceList
 from .search import item_search
 
 router = Router()
 
-QueryId = Field(None, ge=1, le=MAX_ID)
-MAX_PRICE = 10**15
 
 
 
@@ -134,15 +131,7 @@ class ItemIn(ItemEditIn):
 ItemPatch = partial(ItemEditIn)
 
 
-class ItemQuery(PageQuery):
-    q: text(200) | None = Field(None, description="Search words; results are ranked, not sorted by name.")
-    domain: int | None = Field(None, ge=1, le=MAX_ID, description="A domain, with its sub-domains.")
-    provider: int | None = QueryId
-    price_min: whole_input(ge=0, le=MAX_PRICE) | None = None
-    price_max: whole_input(ge=0, le=MAX_PRICE) | None = None
-    max_lead_time: whole_input(ge=0, le=3650) | None = None
-    in_stock: bool | None = None
-
+ItemQuery = list_query(ItemFilter)
 
 items = Router(tags=["catalog items"])
 
@@ -161,7 +150,7 @@ def _search_page(request: HttpRequest, filters: ItemQuery, arguments: dict[str, 
             message = _("This page cursor is not valid; start again from the first page.")
             raise InvalidInput(message, code="invalid_cursor", extra={"fields": {"cursor": [message]}})
         offset = state["o"]
-    result = item_search(user=request.auth, query=filters.q, **arguments, limit=filters.limit, offset=offset)
+    result = item_search(user=request.auth, **arguments, limit=filters.limit, offset=offset)
     found = list(result.items)
     following = offset + len(found)
     next_cursor = signing.dumps({"q": filters.q, "o": following}, salt=_SEARCH_SALT) \
@@ -172,18 +161,13 @@ def _search_page(request: HttpRequest, filters: ItemQuery, arguments: dict[str, 
 @items.get("", response={200: page_of(ItemOut)}, openapi_extra=describe(CatalogItem))
 def list_items(request: HttpRequest, filters: Query[ItemQuery]) -> Any:
     """Items the caller may see; with `q`, the search's ranking, otherwise by name (keyset pages)."""
-    low, high = filters.price_min, filters.price_max
-    if low is not None and high is not None and low > high:
-        message = _("The upper price must not be below the lower price.")
-        raise InvalidInput(message, extra={"fields": {"price_max": [message]}})
-    arguments = {
-        "domain_id": filters.domain, "provider_id": filters.provider, "price_min": filters.price_min,
-        "price_max": filters.price_max, "max_lead_time": filters.max_lead_time,
-        "in_stock": filters.in_stock or None,
-    }
-    if filters.q and filters.q.strip():
+    values = filters.model_dump(exclude=PAGE_FIELDS)
+    if price_range_refused(values):
+        raise InvalidInput(PRICE_RANGE_REFUSED, extra={"fields": {"price_max": [str(PRICE_RANGE_REFUSED)]}})
+    arguments = search_arguments(values)
+    if arguments["query"].strip():
         return _search_page(request, filters, arguments)
-    return paginate(selectors.item_filter(user=request.auth, **arguments), filters)
+    return paginate(selectors.item_filter(user=request.auth, filters=values), filters)
 
 
 def _detail(item: CatalogItem) -> CatalogItem:
@@ -260,8 +244,7 @@ class PriceListDetailOut(PriceListOut):
         return obj.visible_prices
 
 
-class PriceListQuery(PageQuery):
-    provider: int | None = QueryId
+PriceListQuery = list_query(PriceListFilter)
 
 
 price_lists = Router(tags=["price lists"])
@@ -269,7 +252,8 @@ price_lists = Router(tags=["price lists"])
 
 @price_lists.get("", response={200: page_of(PriceListOut)}, openapi_extra=describe(PriceList))
 def list_price_lists(request: HttpRequest, filters: Query[PriceListQuery]) -> Any:
-    return paginate(selectors.price_list_list(user=request.auth, provider_id=filters.provider), filters)
+    values = filters.model_dump(exclude=PAGE_FIELDS)
+    return paginate(selectors.price_list_list(user=request.auth, filters=values), filters)
 
 
 @price_lists.get("/{id}", response={200: PriceListDetailOut}, openapi_extra=describe(PriceList))

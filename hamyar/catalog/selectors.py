@@ -6,6 +6,7 @@ same holds for the supplier's price lists and prices: a municipality user never
 reads the prices of a supplier the organization does not represent today.
 """
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -26,10 +27,11 @@ from hamyar.accounts.models import User
 from hamyar.core.roles import MUNICIPALITY_ROLES
 from hamyar.core.scoping import membership_of, scope, scoped_get
 from hamyar.directory.choices import ProviderKind
-from hamyar.directory.models import AgencyAgreement, Provider, ServiceDomain
+from hamyar.directory.models import AgencyAgreement, Provider
 
 from . import sheets
 from .choices import VALIDATABLE, ImportStatus
+from .filters import CatalogProviderFilter, ItemFilter, PriceListFilter
 from .models import CatalogItem, Price, PriceImport, PriceList, SearchSynonym
 
 # Sheets with more rows than this are checked and applied by the task worker, not in the request.
@@ -102,34 +104,9 @@ def item_list(*, user: User, provider_id: int | None = None) -> QuerySet[Catalog
     return qs.order_by("name", "pk")
 
 
-def domain_with_descendants(*, domain_id: int) -> list[int]:
-    """The domain and every domain under it (the tree is small: one query per level)."""
-    ids, level = [domain_id], [domain_id]
-    while level:
-        level = list(ServiceDomain.objects.filter(parent_id__in=level).values_list("pk", flat=True))
-        ids.extend(level)
-    return ids
-
-
-def item_filter(
-    *, user: User, domain_id: int | None = None, provider_id: int | None = None, price_min: int | None = None,
-    price_max: int | None = None, max_lead_time: int | None = None, in_stock: bool | None = None,
-) -> QuerySet[CatalogItem]:
-    """The visible items that pass the search filters, by name (the API's browsing without a query)."""
-    qs = item_base_queryset(user=user)
-    if domain_id:
-        qs = qs.filter(domain_id__in=domain_with_descendants(domain_id=domain_id))
-    if provider_id:
-        qs = qs.filter(provider_id=provider_id)
-    if price_min is not None:
-        qs = qs.filter(current_price__gte=price_min)
-    if price_max is not None:
-        qs = qs.filter(current_price__lte=price_max)
-    if max_lead_time is not None:
-        qs = qs.filter(lead_time_days__lte=max_lead_time)
-    if in_stock:
-        qs = qs.filter(in_stock=True)
-    return qs.order_by("name", "pk")
+def item_filter(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[CatalogItem]:
+    """The visible items that pass the search's filters, by name (the API's browsing without words)."""
+    return ItemFilter.filter_queryset(item_base_queryset(user=user), filters).order_by("name", "pk")
 
 
 def item_provider_choices(*, user: User) -> QuerySet[Provider]:
@@ -187,10 +164,8 @@ def price_list_base_queryset(*, user: User) -> QuerySet[PriceList]:
     return qs
 
 
-def price_list_list(*, user: User, provider_id: int | None = None) -> QuerySet[PriceList]:
-    qs = price_list_base_queryset(user=user)
-    if provider_id:
-        qs = qs.filter(provider_id=provider_id)
+def price_list_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[PriceList]:
+    qs = PriceListFilter.filter_queryset(price_list_base_queryset(user=user), filters)
     return qs.annotate(price_count=Count("prices")).order_by("-valid_from", "-pk")
 
 
@@ -206,11 +181,9 @@ def price_list_prices(*, user: User, price_list: PriceList) -> QuerySet[Price]:
     return qs.order_by("item__name", "item_id", "min_quantity")
 
 
-def catalog_provider_list(*, user: User, kind: str | None = None) -> QuerySet[Provider]:
+def catalog_provider_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Provider]:
     """The officer's view of every provider's catalog: counts, last price list and agreement state."""
-    qs = scope(Provider.objects.all(), user)
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs = CatalogProviderFilter.filter_queryset(scope(Provider.objects.all(), user), filters)
     items = CatalogItem.objects.filter(provider=OuterRef("pk")).order_by().values("provider")
     lists = PriceList.objects.filter(provider=OuterRef("pk")).order_by().values("provider")
     qs = qs.annotate(

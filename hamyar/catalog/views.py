@@ -26,7 +26,8 @@ from hamyar.directory.models import Provider, ServiceDomain
 
 from . import exports, selectors, services, sheets, tasks
 from .choices import ImportStatus
-from .forms import CatalogSearchForm, ItemForm, PriceImportForm, SynonymForm, format_attributes
+from .filters import CatalogProviderFilter, ItemFilter, PriceListFilter, search_arguments
+from .forms import ItemForm, PriceImportForm, SynonymForm, format_attributes
 from .models import CatalogItem, PriceImport, PriceList, SearchSynonym
 from .search import item_search
 
@@ -59,9 +60,9 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 # ---------------------------------------------------------------- browse and search
 
 
-def _search_form(request: HttpRequest) -> CatalogSearchForm:
+def _search_form(request: HttpRequest) -> ItemFilter:
     user = request.user
-    return CatalogSearchForm(
+    return ItemFilter(
         request.GET,
         domains=directory.domain_list(user=user),
         providers=selectors.item_provider_choices(user=user),
@@ -91,7 +92,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
                "can_edit_synonyms": role_of(user) in SYNONYM_EDITORS}
     status = 200
     if form.is_valid() and number is not None:
-        result = item_search(user=request.user, **form.search_arguments(), limit=SEARCH_PAGE_SIZE,
+        result = item_search(user=request.user, **search_arguments(form.cleaned_data), limit=SEARCH_PAGE_SIZE,
                              offset=(number - 1) * SEARCH_PAGE_SIZE)
         pages = max(1, -(-result.total // SEARCH_PAGE_SIZE))
         context.update({
@@ -120,7 +121,8 @@ def item_export(request: HttpRequest) -> HttpResponse:
         return render(request, "catalog/item_list.html",
                       {"form": form, "items": [], "total": 0, "page_number": 1, "pages": 1,
                        "domain_counts": []}, status=400)
-    result = item_search(user=request.user, **form.search_arguments(), limit=EXPORT_LIMIT, offset=0)
+    result = item_search(user=request.user, **search_arguments(form.cleaned_data), limit=EXPORT_LIMIT,
+                         offset=0)
     content = exports.items_export(result.items)
     return _xlsx(content, f"catalog-{timezone.localdate():%Y%m%d}.xlsx")
 
@@ -211,10 +213,11 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @page(roles=OFFICERS, model=Provider)
 def provider_list(request: HttpRequest) -> HttpResponse:
     """The officer's view of every provider's catalog, with the agreement behind each supplier."""
-    kind = request.GET.get("kind") or None
-    providers = selectors.catalog_provider_list(user=request.user, kind=kind)
+    values = CatalogProviderFilter(request.GET).values()
+    providers = selectors.catalog_provider_list(user=request.user, filters=values)
     return render(request, "catalog/provider_list.html", {
-        "providers": providers, "kind": kind or "", "kinds": Provider._meta.get_field("kind").choices,
+        "providers": providers, "kind": values.get("kind", ""),
+        "kinds": Provider._meta.get_field("kind").choices,
     })
 
 
@@ -225,7 +228,7 @@ def provider_catalog(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "catalog/provider_catalog.html", {
         "provider": provider,
         "items": selectors.item_list(user=request.user, provider_id=provider.pk),
-        "price_lists": selectors.price_list_list(user=request.user, provider_id=provider.pk),
+        "price_lists": selectors.price_list_list(user=request.user, filters={"provider": provider.pk}),
         "imports": selectors.price_import_list(user=request.user, provider_id=provider.pk)[:10]
         if role_of(request.user) in IMPORTERS else [],
         "can_edit": _can_edit(request.user),
@@ -243,10 +246,7 @@ def my_catalog(request: HttpRequest) -> HttpResponse:
 
 @page(roles=CATALOG_READERS, model=PriceList)
 def price_list_list(request: HttpRequest) -> HttpResponse:
-    provider_id = request.GET.get("provider", "")
-    rows = selectors.price_list_list(
-        user=request.user, provider_id=parse_id(provider_id)
-    )
+    rows = selectors.price_list_list(user=request.user, filters=PriceListFilter(request.GET).values())
     return render(request, "catalog/price_list_list.html", {"price_lists": rows})
 
 

@@ -8,7 +8,7 @@ is the services' decision.
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -17,12 +17,10 @@ from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
 from hamyar.core.apikit import (
-    MAX_ID,
     MAX_TEXT,
     DateInput,
     Id,
     InputSchema,
-    PageQuery,
     PathId,
     Ref,
     decimal_input,
@@ -34,13 +32,23 @@ from hamyar.core.apikit import (
     resolve_refs,
     text,
     text_of,
-    whole_input,
 )
+from hamyar.core.filters import ListFilter
 from hamyar.core.roles import Role
 from hamyar.core.scoping import require_role
 
 from . import selectors, services
 from .choices import AssetKind, MunicipalityKind, ProviderKind
+from .filters import (
+    PAGE_FIELDS,
+    AgreementFilter,
+    AssetFilter,
+    CapabilityFilter,
+    DomainFilter,
+    MunicipalityFilter,
+    ProviderFilter,
+    list_query,
+)
 from .models import (
     AgencyAgreement,
     Capability,
@@ -54,35 +62,32 @@ router = Router()
 
 MUNICIPALITY_EDITORS = (Role.ORG_ADMIN,)
 
-QueryId = Field(None, ge=1, le=MAX_ID)
-PAGE_FIELDS = frozenset(PageQuery.model_fields)
-
 
 def resource_router(
     *, name: str, plural: str, model: type[Model], out: type[Schema], create_in: type[InputSchema],
-    query: type[PageQuery], selector_list: Callable[..., QuerySet], selector_get: Callable[..., Model],
+    filters: type[ListFilter], selector_list: Callable[..., QuerySet], selector_get: Callable[..., Model],
     create: Callable[..., Model], update: Callable[..., Model], editors: tuple[Role, ...],
-    refs: Mapping[str, Callable[..., Model]] | None = None, filters: Mapping[str, str] | None = None,
+    refs: Mapping[str, Callable[..., Model]] | None = None,
 ) -> Router:
     """A router with the list, get, create and update of one resource, from its declaration.
 
     `name` names the update service's keyword and, with `plural`, the operations
-    (list_<plural>, get_<name>, create_<name>, update_<name>); `refs` maps a body field
-    holding ids to the scoped getter that resolves them; `filters` renames a query field
-    to the selector's keyword (the others pass under their own name). The role is checked
+    (list_<plural>, get_<name>, create_<name>, update_<name>); the list's query is its filter's
+    (filters.py) with the page's cursor, passed to the selector as `filters`; `refs` maps a body
+    field holding ids to the scoped getter that resolves them. The role is checked
     before the references are resolved: the service checks again, but checking first makes
     a wrong role a 403 even when the input also names objects the user cannot see (which
     would otherwise be a 422).
     """
     router = Router(tags=[plural])
-    refs, renames = dict(refs or {}), dict(filters or {})
+    refs = dict(refs or {})
     patch_in = partial(create_in)
+    query = list_query(filters)
     extra = describe(model)
 
     def list_view(request: HttpRequest, filters: Query[query]) -> Any:  # type: ignore[valid-type]
-        arguments = {renames.get(key, key): value for key, value in filters.model_dump().items()
-                     if key not in PAGE_FIELDS}
-        return paginate(selector_list(user=request.auth, **arguments), filters)
+        values = filters.model_dump(exclude=PAGE_FIELDS)
+        return paginate(selector_list(user=request.auth, filters=values), filters)
 
     def get_view(request: HttpRequest, id: int = PathId) -> Any:
         return selector_get(user=request.auth, pk=id)
@@ -144,18 +149,12 @@ class MunicipalityIn(InputSchema):
     grade: StrictInt | None = Field(None, ge=1, le=12)
 
 
-class MunicipalityQuery(PageQuery):
-    q: text(200) | None = None
-    kind: MunicipalityKind | None = None
-    parent: int | None = QueryId
-
-
 municipalities = resource_router(
     name="municipality", plural="municipalities", model=Municipality, out=MunicipalityOut,
-    create_in=MunicipalityIn, query=MunicipalityQuery, selector_list=selectors.municipality_list,
+    create_in=MunicipalityIn, filters=MunicipalityFilter, selector_list=selectors.municipality_list,
     selector_get=selectors.municipality_get, create=services.municipality_create,
     update=services.municipality_update, editors=MUNICIPALITY_EDITORS,
-    refs={"parent": selectors.municipality_get}, filters={"parent": "parent_id"},
+    refs={"parent": selectors.municipality_get},
 )
 
 
@@ -184,17 +183,11 @@ class AssetIn(InputSchema):
     description: text(MAX_TEXT) = ""
 
 
-class AssetQuery(PageQuery):
-    q: text(200) | None = None
-    kind: AssetKind | None = None
-    municipality: int | None = QueryId
-
-
 assets = resource_router(
-    name="asset", plural="assets", model=MunicipalAsset, out=AssetOut, create_in=AssetIn, query=AssetQuery,
+    name="asset", plural="assets", model=MunicipalAsset, out=AssetOut, create_in=AssetIn, filters=AssetFilter,
     selector_list=selectors.asset_list, selector_get=selectors.asset_get, create=services.asset_create,
     update=services.asset_update, editors=services.ASSET_EDITORS,
-    refs={"municipality": selectors.municipality_get}, filters={"municipality": "municipality_id"},
+    refs={"municipality": selectors.municipality_get},
 )
 
 
@@ -241,17 +234,10 @@ class ProviderIn(InputSchema):
     is_active: StrictBool = True
 
 
-class ProviderQuery(PageQuery):
-    q: text(200) | None = None
-    kind: ProviderKind | None = None
-    domain: int | None = QueryId
-
-
 providers = resource_router(
     name="provider", plural="providers", model=Provider, out=ProviderOut, create_in=ProviderIn,
-    query=ProviderQuery, selector_list=selectors.provider_list, selector_get=selectors.provider_get,
+    filters=ProviderFilter, selector_list=selectors.provider_list, selector_get=selectors.provider_get,
     create=services.provider_create, update=services.provider_update, editors=services.DIRECTORY_EDITORS,
-    filters={"domain": "domain_id"},
 )
 
 
@@ -273,16 +259,12 @@ class DomainIn(InputSchema):
     parent: Id | None = None
 
 
-class DomainQuery(PageQuery):
-    parent: int | None = QueryId
-
-
 domains = resource_router(
     name="domain", plural="domains", model=ServiceDomain, out=DomainOut, create_in=DomainIn,
-    query=DomainQuery,
+    filters=DomainFilter,
     selector_list=selectors.domain_list, selector_get=selectors.domain_get, create=services.domain_create,
     update=services.domain_update, editors=services.DIRECTORY_EDITORS,
-    refs={"parent": selectors.domain_get}, filters={"parent": "parent_id"},
+    refs={"parent": selectors.domain_get},
 )
 
 
@@ -308,18 +290,11 @@ class CapabilityIn(InputSchema):
     notes: text_of(Capability, "notes") = ""
 
 
-class CapabilityQuery(PageQuery):
-    provider: int | None = QueryId
-    domain: int | None = QueryId
-    min_level: whole_input(ge=1, le=5) | None = None
-
-
 capabilities = resource_router(
     name="capability", plural="capabilities", model=Capability, out=CapabilityOut, create_in=CapabilityIn,
-    query=CapabilityQuery, selector_list=selectors.capability_list, selector_get=selectors.capability_get,
+    filters=CapabilityFilter, selector_list=selectors.capability_list, selector_get=selectors.capability_get,
     create=services.capability_create, update=services.capability_update, editors=services.DIRECTORY_EDITORS,
     refs={"provider": selectors.provider_get, "domain": selectors.domain_get},
-    filters={"provider": "provider_id", "domain": "domain_id"},
 )
 
 
@@ -362,17 +337,11 @@ class AgreementIn(InputSchema):
     notes: text(MAX_TEXT) = ""
 
 
-class AgreementQuery(PageQuery):
-    supplier: int | None = QueryId
-    status: Literal["valid", "expired", "upcoming"] | None = None
-
-
 agreements = resource_router(
     name="agreement", plural="agreements", model=AgencyAgreement, out=AgreementOut, create_in=AgreementIn,
-    query=AgreementQuery, selector_list=selectors.agreement_list, selector_get=selectors.agreement_get,
+    filters=AgreementFilter, selector_list=selectors.agreement_list, selector_get=selectors.agreement_get,
     create=services.agreement_create, update=services.agreement_update, editors=services.DIRECTORY_EDITORS,
     refs={"supplier": selectors.provider_get, "domains": selectors.domain_get},
-    filters={"supplier": "supplier_id"},
 )
 
 
