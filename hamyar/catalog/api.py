@@ -20,6 +20,7 @@ from hamyar.core.apikit import (
     MAX_TEXT,
     Id,
     InputSchema,
+    PageQuery,
     PathId,
     Ref,
     describe,
@@ -35,7 +36,6 @@ from hamyar.core.apikit import (
 from hamyar.core.errors import InvalidInput
 from hamyar.core.scoping import require_role
 from hamyar.directory import selectors as directory
-from hamyar.directory.filters import PAGE_FIELDS, list_query
 
 from . import exports, selectors, services, sheets
 from .choices import Unit
@@ -131,43 +131,44 @@ class ItemIn(ItemEditIn):
 ItemPatch = partial(ItemEditIn)
 
 
-ItemQuery = list_query(ItemFilter)
+ItemQuery = ItemFilter.query_schema()
 
 items = Router(tags=["catalog items"])
 
 _SEARCH_SALT = "hamyar.api.cursor:catalog.search"
 
 
-def _search_page(request: HttpRequest, filters: ItemQuery, arguments: dict[str, Any]) -> dict[str, Any]:
+def _search_page(request: HttpRequest, page: PageQuery, arguments: dict[str, Any]) -> dict[str, Any]:
     """Ranked search results: the cursor holds the position in the ranking (signed, with the query)."""
     offset = 0
-    if filters.cursor:
+    if page.cursor:
         try:
-            state = signing.loads(filters.cursor, salt=_SEARCH_SALT)
+            state = signing.loads(page.cursor, salt=_SEARCH_SALT)
         except signing.BadSignature:
             state = None
-        if not isinstance(state, dict) or state.get("q") != filters.q or not isinstance(state.get("o"), int):
+        query = arguments["query"]
+        if not isinstance(state, dict) or state.get("q") != query or not isinstance(state.get("o"), int):
             message = _("This page cursor is not valid; start again from the first page.")
             raise InvalidInput(message, code="invalid_cursor", extra={"fields": {"cursor": [message]}})
         offset = state["o"]
-    result = item_search(user=request.auth, **arguments, limit=filters.limit, offset=offset)
+    result = item_search(user=request.auth, **arguments, limit=page.limit, offset=offset)
     found = list(result.items)
     following = offset + len(found)
-    next_cursor = signing.dumps({"q": filters.q, "o": following}, salt=_SEARCH_SALT) \
+    next_cursor = signing.dumps({"q": arguments["query"], "o": following}, salt=_SEARCH_SALT) \
         if found and following < result.total else None
     return {"items": found, "next_cursor": next_cursor}
 
 
 @items.get("", response={200: page_of(ItemOut)}, openapi_extra=describe(CatalogItem))
-def list_items(request: HttpRequest, filters: Query[ItemQuery]) -> Any:
+def list_items(request: HttpRequest, filters: Query[ItemQuery], page: Query[PageQuery]) -> Any:
     """Items the caller may see; with `q`, the search's ranking, otherwise by name (keyset pages)."""
-    values = filters.model_dump(exclude=PAGE_FIELDS)
+    values = filters.model_dump()
     if price_range_refused(values):
         raise InvalidInput(PRICE_RANGE_REFUSED, extra={"fields": {"price_max": [str(PRICE_RANGE_REFUSED)]}})
     arguments = search_arguments(values)
     if arguments["query"].strip():
-        return _search_page(request, filters, arguments)
-    return paginate(selectors.item_filter(user=request.auth, filters=values), filters)
+        return _search_page(request, page, arguments)
+    return paginate(selectors.item_filter(user=request.auth, filters=values), page)
 
 
 def _detail(item: CatalogItem) -> CatalogItem:
@@ -244,16 +245,15 @@ class PriceListDetailOut(PriceListOut):
         return obj.visible_prices
 
 
-PriceListQuery = list_query(PriceListFilter)
+PriceListQuery = PriceListFilter.query_schema()
 
 
 price_lists = Router(tags=["price lists"])
 
 
 @price_lists.get("", response={200: page_of(PriceListOut)}, openapi_extra=describe(PriceList))
-def list_price_lists(request: HttpRequest, filters: Query[PriceListQuery]) -> Any:
-    values = filters.model_dump(exclude=PAGE_FIELDS)
-    return paginate(selectors.price_list_list(user=request.auth, filters=values), filters)
+def list_price_lists(request: HttpRequest, filters: Query[PriceListQuery], page: Query[PageQuery]) -> Any:
+    return paginate(selectors.price_list_list(user=request.auth, filters=filters.model_dump()), page)
 
 
 @price_lists.get("/{id}", response={200: PriceListDetailOut}, openapi_extra=describe(PriceList))

@@ -21,6 +21,7 @@ from hamyar.core.apikit import (
     DateInput,
     Id,
     InputSchema,
+    PageQuery,
     PathId,
     Ref,
     decimal_input,
@@ -40,14 +41,12 @@ from hamyar.core.scoping import require_role
 from . import selectors, services
 from .choices import AssetKind, MunicipalityKind, ProviderKind
 from .filters import (
-    PAGE_FIELDS,
     AgreementFilter,
     AssetFilter,
     CapabilityFilter,
     DomainFilter,
     MunicipalityFilter,
     ProviderFilter,
-    list_query,
 )
 from .models import (
     AgencyAgreement,
@@ -73,7 +72,7 @@ def resource_router(
 
     `name` names the update service's keyword and, with `plural`, the operations
     (list_<plural>, get_<name>, create_<name>, update_<name>); the list's query is its filter's
-    (filters.py) with the page's cursor, passed to the selector as `filters`; `refs` maps a body
+    (filters.py), passed to the selector as `filters`, and the page's cursor; `refs` maps a body
     field holding ids to the scoped getter that resolves them. The role is checked
     before the references are resolved: the service checks again, but checking first makes
     a wrong role a 403 even when the input also names objects the user cannot see (which
@@ -82,12 +81,11 @@ def resource_router(
     router = Router(tags=[plural])
     refs = dict(refs or {})
     patch_in = partial(create_in)
-    query = list_query(filters)
+    query = filters.query_schema()
     extra = describe(model)
 
-    def list_view(request: HttpRequest, filters: Query[query]) -> Any:  # type: ignore[valid-type]
-        values = filters.model_dump(exclude=PAGE_FIELDS)
-        return paginate(selector_list(user=request.auth, filters=values), filters)
+    def list_view(request: HttpRequest, filters: Query[query], page: Query[PageQuery]) -> Any:  # type: ignore[valid-type]
+        return paginate(selector_list(user=request.auth, filters=filters.model_dump()), page)
 
     def get_view(request: HttpRequest, id: int = PathId) -> Any:
         return selector_get(user=request.auth, pk=id)

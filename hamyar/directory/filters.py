@@ -12,9 +12,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from pydantic import create_model
 
-from hamyar.core.apikit import MAX_ID, PageQuery
+from hamyar.core.apikit import MAX_ID
 from hamyar.core.filters import ListFilter
 from hamyar.core.forms import PersianCharField
 from hamyar.core.text import search_key
@@ -42,16 +41,6 @@ class PageListFilter(ListFilter):
         if page and self.on_page is not None:
             for name in [name for name in self.fields if name not in self.on_page]:
                 del self.fields[name]
-
-
-# The API's page parameters, which are not the filter's.
-PAGE_FIELDS = frozenset(PageQuery.model_fields)
-
-
-def list_query(filter_class: type[ListFilter]) -> type[PageQuery]:
-    """A list's API query: its filter's fields (checked as on the page) and the page's cursor and size."""
-    name = filter_class.__name__.removesuffix("Filter") + "Query"
-    return create_model(name, __base__=(PageQuery, filter_class.query_schema()))
 
 
 def search(*columns: str) -> Callable[[QuerySet, str], QuerySet]:
