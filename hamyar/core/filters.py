@@ -96,6 +96,11 @@ def _query_field(field: forms.Field) -> tuple[Any, Any]:
     choices = getattr(field, "choices", None)
     if choices is not None and not isinstance(field, forms.ModelChoiceField):
         extra["json_schema_extra"] = {"enum": [str(key) for key, _label in choices if key not in EMPTY]}
+    if isinstance(field, forms.ModelChoiceField):
+        extra.update(ge=1)
+    for bound, key in (("min_value", "ge"), ("max_value", "le"), ("max_length", "max_length")):
+        if getattr(field, bound, None) is not None:
+            extra[key] = getattr(field, bound)
     description = str(field.help_text or field.label or "")
     annotated = Annotated[_python_type(field) | None, BeforeValidator(clean)]
     return annotated, Field(None, description=description, **extra)
