@@ -15,7 +15,6 @@ urlpatterns = [
     path("invoices/<int:pk>/void/", views.invoice_void, name="invoice_void"),
     path("invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path("invoices/<int:pk>/xlsx/", views.invoice_xlsx, name="invoice_xlsx"),
-    path("statements/", views.statement_list, name="statement_list"),
     path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
     path("statements/<int:pk>/pdf/", views.statement_pdf, name="statement_pdf"),
     path("statements/<int:pk>/xlsx/", views.statement_xlsx, name="statement_xlsx"),

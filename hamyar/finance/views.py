@@ -32,7 +32,7 @@ from hamyar.directory import selectors as directory
 from hamyar.directory.models import AgencyAgreement, Municipality
 from hamyar.projects.models import PaymentRequest
 
-from . import documents, page_queries, selectors, services
+from . import documents, selectors, services
 from .choices import InvoiceStatus, SettlementStatus
 from .forms import (
     CommissionCalculateForm,
@@ -47,7 +47,6 @@ from .models import CommissionSettlement, Invoice
 
 WRITERS = frozenset(services.WRITERS)
 INVOICE_READERS = WRITERS | {Role.EXECUTIVE, Role.MUNICIPALITY_USER}
-RECEIVABLES_READERS = WRITERS | {Role.EXECUTIVE}
 STATEMENT_READERS = WRITERS | {Role.EXECUTIVE, Role.MUNICIPALITY_USER}
 COMMISSION_READERS = WRITERS | {Role.EXECUTIVE, Role.SUPPLIER_USER}
 OWN_STATEMENT_READERS = frozenset({Role.MUNICIPALITY_USER})
@@ -301,20 +300,6 @@ def invoice_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- receivables and statements
-
-
-@page(roles=RECEIVABLES_READERS, model=Municipality)
-def statement_list(request: HttpRequest) -> HttpResponse:
-    """The organization's receivables: totals, and each municipality that owes, with its aging."""
-    user = request.user
-    rows = list(page_queries.receivables_by_municipality(user=user))
-    return render(request, "finance/statement_list.html", {
-        "totals": selectors.finance_totals(user=user),
-        "rows": rows,
-        "aging": page_queries.aging_totals(rows),
-        "today": _today(),
-        "is_writer": _role(request) in WRITERS,
-    })
 
 
 def _statement_page(request: HttpRequest, municipality: Municipality, *, mine: bool) -> HttpResponse:

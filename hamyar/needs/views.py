@@ -1,6 +1,6 @@
 """Needs pages: the municipality's needs and the need form, each need with its clocks and steps, the
-officers' triage queue, ranking, board and overdue list, the providers' work queue, capability gaps
-and the service levels.
+officers' triage queue, ranking and overdue list, the providers' work queue and the service levels
+(the board and the capability gaps are insights' pages, under the same names).
 
 Every view reads through a scoped selector and writes through one service; a refused step shows
 its message on the need's page with the service's status (403, 409, 422) and writes nothing.
@@ -43,7 +43,6 @@ AUTHORS = frozenset(services.AUTHORS)
 OFFICERS = frozenset(services.OFFICERS)
 LIST_READERS = MUNICIPALITY_READERS
 BOARD_READERS = ORGANIZATION_WIDE_ROLES
-GAP_READERS = frozenset({Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.EXECUTIVE})
 SERVICE_LEVEL_EDITORS = frozenset(services.SERVICE_LEVEL_EDITORS)
 PICKER_LIMIT = 12
 
@@ -74,12 +73,6 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
 
 
 @page(roles=BOARD_READERS, model=Need)
-def board(request: HttpRequest) -> HttpResponse:
-    """Every open need as a card in its status's column, and open needs per domain."""
-    return render(request, "needs/board.html", selectors.need_board(user=request.user))
-
-
-@page(roles=BOARD_READERS, model=Need)
 def overdue(request: HttpRequest) -> HttpResponse:
     """Needs with a clock past its service-level target, the longest overdue first."""
     return render(request, "needs/overdue.html", {"rows": selectors.need_overdue(user=request.user)})
@@ -91,13 +84,6 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     rows = selectors.need_work_queue(user=request.user)
     return render_list(request, template="needs/work_queue.html", fragment="needs/partials/work_results.html",
                        rows=rows)
-
-
-@page(roles=GAP_READERS, model=Need)
-def capability_gaps(request: HttpRequest) -> HttpResponse:
-    """Demand no provider could serve, per domain: where the organization could grow next."""
-    return render(request, "needs/capability_gaps.html",
-                  {"rows": selectors.capability_gaps(user=request.user)})
 
 
 # ---------------------------------------------------------------- the need form
