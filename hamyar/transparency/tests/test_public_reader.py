@@ -97,7 +97,8 @@ def test_every_api_route_not_public_answers_401(client, db, operation):
         assert response.json()["code"] == "not_authenticated"
 
 
-def test_the_sign_in_page_static_files_and_api_documents_are_reachable(client, db):
+def test_the_sign_in_page_static_files_and_api_documents_are_reachable(client, db, settings):
+    settings.WHITENOISE_USE_FINDERS = True  # WhiteNoise serves the files before any view (no collectstatic)
     assert client.get(reverse("accounts:login")).status_code == 200
     css = client.get("/static/web/hamyar.css")
     assert css.status_code == 200 and b"{" in b"".join(css.streaming_content)
