@@ -45,7 +45,8 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
 
     def process_view(self, request: HttpRequest, view_func: Callable, view_args: tuple,
                      view_kwargs: dict) -> HttpResponse | None:
-        if hasattr(view_func, "model_admin") or hasattr(view_func, "admin_site"):
+        match = request.resolver_match
+        if match is not None and "admin" in match.namespaces:
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
 

@@ -65,7 +65,8 @@ def test_every_page_not_marked_public_sends_an_anonymous_visitor_to_sign_in(clie
 
 
 def test_the_admin_sends_an_anonymous_visitor_to_its_own_sign_in(client, db):
-    for path in ("/admin/", "/admin/core/auditevent/", "/admin/directory/municipality/1/change/"):
+    for path in ("/admin/", "/admin/core/auditevent/", "/admin/directory/municipality/1/change/",
+                 "/admin/no/such/page/"):
         response = client.get(path)
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), path
     assert client.get("/admin/login/").status_code == 200
