@@ -5,17 +5,15 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Router, Schema
 
 from hamyar.commerce.api.orders import RatingOut
-from hamyar.core.apikit import MAX_ID, Ref, describe
+from hamyar.core.apikit import PathId, Ref, describe
 from hamyar.directory.models import Provider
 
 from . import selectors
 
 router = Router(tags=["insights"])
-
-PathId = Path(..., ge=1, le=MAX_ID)
 
 
 class ScorecardOut(Schema):
