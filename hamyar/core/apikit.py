@@ -48,6 +48,7 @@ from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, Permiss
 from hamyar.core.idempotency import run_once
 from hamyar.core.jalali import MESSAGES, JalaliDateError, format_jalali_date, parse_date
 from hamyar.core.numbers import NumberError, parse_decimal, parse_whole
+from hamyar.core.pages import public
 from hamyar.core.services import invalid_from
 from hamyar.core.text import strip_controls
 
@@ -379,11 +380,16 @@ class HamyarAPI(NinjaAPI):
 
     @property
     def urls(self) -> tuple[list, str, str]:
-        """Every URL answers JSON: 405 and unknown paths under the API included."""
+        """Every URL answers JSON: 405 and unknown paths under the API included.
+
+        The site's sign-in redirect does not apply here (`public` for the middleware): each operation
+        authenticates itself and answers 401, unless it is a public one, declared with `auth=None`.
+        """
         patterns, app_name, namespace = super().urls
         for pattern in patterns:
-            pattern.callback = self._json_only(pattern.callback)
-        patterns.append(re_path(r"", self._json_only(csrf_exempt(self._unknown_path)), name="unknown"))
+            pattern.callback = public(self._json_only(pattern.callback))
+        unknown = public(self._json_only(csrf_exempt(self._unknown_path)))
+        patterns.append(re_path(r"", unknown, name="unknown"))
         return patterns, app_name, namespace
 
     def _unknown_path(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -1,16 +1,35 @@
-"""Reads behind the role home pages, all built on scoped selectors."""
+"""Reads behind the role home pages, all built on scoped selectors: each role lands on what it has
+to do today (the shell in `web` picks the template, these give its figures)."""
 
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from hamyar.accounts import selectors as accounts
+from hamyar.accounts.models import Membership, User
 from hamyar.core.scoping import scope
 from hamyar.directory import selectors as directory
 from hamyar.directory.models import AgencyAgreement, MunicipalAsset, Municipality
 from hamyar.directory.selectors import agreements_expiring, capability_overview, provider_counts_by_kind
 
+__all__ = [
+    "commerce_home",
+    "executive_home",
+    "finance_home",
+    "municipality_home",
+    "org_admin_home",
+    "organization_counts",
+    "provider_home",
+]
 
-def commerce_home(*, user) -> dict:
+
+def municipality_home(*, user: User, membership: Membership) -> dict[str, Any]:
+    """A municipality user's own municipality: its facts and assets."""
+    return directory.municipality_profile(user=user, pk=membership.municipality_id)
+
+
+def commerce_home(*, user: User) -> dict[str, Any]:
     return {
         "expiring": list(agreements_expiring(user=user)[:10]),
         "expired": list(directory.agreement_list(user=user, status="expired")[:10]),
@@ -19,7 +38,7 @@ def commerce_home(*, user) -> dict:
     }
 
 
-def provider_home(*, user, provider_id: int) -> dict:
+def provider_home(*, user: User, provider_id: int) -> dict[str, Any]:
     """A supplier's or a project manager's own profile, capabilities and agreements."""
     return {
         "provider": directory.provider_get(user=user, pk=provider_id),
@@ -28,7 +47,7 @@ def provider_home(*, user, provider_id: int) -> dict:
     }
 
 
-def finance_home(*, user) -> dict:
+def finance_home(*, user: User) -> dict[str, Any]:
     return {
         "valid_agreements": list(directory.agreement_list(user=user, status="valid")[:20]),
         "expiring": list(agreements_expiring(user=user)[:10]),
@@ -36,7 +55,7 @@ def finance_home(*, user) -> dict:
     }
 
 
-def organization_counts(*, user) -> dict:
+def organization_counts(*, user: User) -> dict[str, Any]:
     """Counts for management: the municipalities served, their people and land, and the providers."""
     municipalities = scope(Municipality.objects.all(), user)
     # A metropolis already counts its districts' residents: sum the top level only.
@@ -68,7 +87,16 @@ def organization_counts(*, user) -> dict:
     }
 
 
-def executive_home(*, user) -> dict:
+def org_admin_home(*, user: User) -> dict[str, Any]:
+    """The organization's counts and who holds which role."""
+    return {
+        "counts": organization_counts(user=user),
+        "role_counts": accounts.membership_counts_by_role(user=user),
+        "members": list(accounts.membership_list(user=user)[:10]),
+    }
+
+
+def executive_home(*, user: User) -> dict[str, Any]:
     return {
         "counts": organization_counts(user=user),
         "coverage": capability_overview(user=user),
