@@ -95,16 +95,13 @@ def _typed_date(value: Any) -> Any:
 # Every date an API client sends, in a body or a query string: Jalali (1405/09/16, ۱۴۰۵/۰۹/۱۶) or
 # Gregorian (2026-12-07, 2026/12/07) by the four-digit year that comes first; anything else is a 422
 # naming the field, with a message that shows the expected form.
-DateInput = Annotated[
-    date,
-    BeforeValidator(_typed_date),
-    WithJsonSchema({
-        "type": "string",
-        "description": "A Jalali date (1300–1500, e.g. 1405/09/16) or a Gregorian one (e.g. 2026-12-07): "
-                       "the four-digit year first; separators / - or .; Persian digits accepted.",
-        "examples": ["1405/09/16", "2026-12-07"],
-    }),
-]
+DATE_INPUT_SCHEMA = {
+    "type": "string",
+    "description": "A Jalali date (1300–1500, e.g. 1405/09/16) or a Gregorian one (e.g. 2026-12-07): "
+                   "the four-digit year first; separators / - or .; Persian digits accepted.",
+    "examples": ["1405/09/16", "2026-12-07"],
+}
+DateInput = Annotated[date, BeforeValidator(_typed_date), WithJsonSchema(DATE_INPUT_SCHEMA)]
 
 
 def _typed_number(parse: Callable[[str], Any]) -> Callable[[Any], Any]:

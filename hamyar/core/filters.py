@@ -16,10 +16,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from ninja import Field, Schema
-from pydantic import BeforeValidator, create_model
+from pydantic import BeforeValidator, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError
 
-from .apikit import MAX_ID
+from .apikit import DATE_INPUT_SCHEMA, MAX_ID
 from .forms import JalaliDateField
 
 Lookup = str | Callable[[QuerySet, Any], QuerySet]
@@ -102,5 +102,10 @@ def _query_field(field: forms.Field) -> tuple[Any, Any]:
         if getattr(field, bound, None) is not None:
             extra[key] = getattr(field, bound)
     description = str(field.help_text or field.label or "")
-    annotated = Annotated[_python_type(field) | None, BeforeValidator(clean)]
+    python_type = _python_type(field)
+    if python_type is date:  # documented as every date an API client sends: Jalali or Gregorian
+        annotated = Annotated[date | None, BeforeValidator(clean), WithJsonSchema(DATE_INPUT_SCHEMA)]
+        extra.pop("json_schema_extra", None)
+    else:
+        annotated = Annotated[python_type | None, BeforeValidator(clean)]
     return annotated, Field(None, description=description, **extra)

@@ -16,7 +16,7 @@ from hamyar.core.roles import ORGANIZATION_WIDE_ROLES, Role
 from hamyar.core.scoping import role_of
 from hamyar.directory.models import Municipality, Provider
 from hamyar.finance import selectors as finance
-from hamyar.finance.services import WRITERS as FINANCE_WRITERS
+from hamyar.finance.choices import WRITERS as FINANCE_WRITERS
 from hamyar.needs.models import Need
 
 from . import selectors
