@@ -2,6 +2,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from hamyar.core.roles import Role
+from hamyar.directory.choices import ProviderKind
+
+# Who does what. Officers run the contract; the executing provider's project manager reports the
+# work; the municipality signs off the handover; executives decide change orders beyond the limit.
+OFFICERS = frozenset({Role.ORG_ADMIN, Role.COMMERCE_OFFICER})
+WORKERS = OFFICERS | {Role.PROJECT_MANAGER}
+DECIDERS = OFFICERS | {Role.EXECUTIVE}
+SIGNERS = frozenset({Role.MUNICIPALITY_USER})
+# Who may carry out a project: the organization's staff units and affiliated companies.
+EXECUTING_KINDS = frozenset({ProviderKind.STAFF_UNIT, ProviderKind.AFFILIATE})
+# The total of approved amount changes stays within ±25% of the contract amount.
+CHANGE_LIMIT_PERCENT = 25
+
 
 class ProjectStatus(models.TextChoices):
     PLANNING = "planning", _("Planning")
@@ -25,6 +39,18 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     ProjectStatus.HANDED_OVER: frozenset(),
     ProjectStatus.TERMINATED: frozenset(),
 }
+
+# Projects still being carried out: they can be late.
+RUNNING_STATUSES = frozenset({ProjectStatus.PLANNING, ProjectStatus.CONTRACTED, ProjectStatus.IN_PROGRESS,
+                              ProjectStatus.SUSPENDED})
+# Where milestones may still be planned (weights, amounts, dates).
+PLANNABLE = frozenset({ProjectStatus.PLANNING, ProjectStatus.CONTRACTED})
+# Where a change order may be proposed or decided.
+CHANGEABLE = frozenset({ProjectStatus.CONTRACTED, ProjectStatus.IN_PROGRESS, ProjectStatus.SUSPENDED})
+# Where constraints and documents may still be recorded and changed: from planning to completed. A
+# handed-over or terminated project's record is closed.
+OPEN_PROJECT = RUNNING_STATUSES | {ProjectStatus.COMPLETED}
+FINISHED_STATUSES = frozenset({ProjectStatus.COMPLETED, ProjectStatus.HANDED_OVER, ProjectStatus.TERMINATED})
 
 
 class ConstraintKind(models.TextChoices):

@@ -1,4 +1,4 @@
-"""Every projects read a user can see, each starting from the scoped queryset.
+"""The projects a user may read: the portfolio with its flags and totals, one project, its history.
 
 A municipality user sees its municipality's projects; a provider-bound user (the project manager
 of a staff unit or affiliated company) the projects its provider executes; the organization's
@@ -15,54 +15,28 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import (
-    Avg,
-    Count,
-    Exists,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from hamyar.accounts.models import User
 from hamyar.core.models import AuditEvent
-from hamyar.core.scoping import membership_of, scope, scoped_get
+from hamyar.core.scoping import scope, scoped_get
 from hamyar.core.text import normalize
+from hamyar.directory.models import ServiceDomain
+from hamyar.needs.choices import NeedKind
+from hamyar.needs.matching import Candidate, rank_providers
+from hamyar.needs.models import Need
 
-from .choices import (
-    ChangeOrderStatus,
-    ConstraintStatus,
-    MilestoneStatus,
-    PaymentRequestStatus,
-    ProjectStatus,
-)
-from .models import (
+from ..choices import EXECUTING_KINDS, RUNNING_STATUSES, ConstraintStatus, MilestoneStatus, ProjectStatus
+from ..models import (
     ChangeOrder,
     Milestone,
     PaymentRequest,
-    ProgressEntry,
-    ProgressPhoto,
     ProgressReport,
     Project,
     ProjectConstraint,
     ProjectDocument,
-)
-
-# Projects still being carried out: they can be late.
-RUNNING_STATUSES = (
-    ProjectStatus.PLANNING,
-    ProjectStatus.CONTRACTED,
-    ProjectStatus.IN_PROGRESS,
-    ProjectStatus.SUSPENDED,
-)
-# Constraints not yet out of the way.
-UNRESOLVED_CONSTRAINT_STATUSES = (
-    ConstraintStatus.OPEN, ConstraintStatus.IN_PROGRESS, ConstraintStatus.BLOCKING,
 )
 
 
@@ -88,7 +62,7 @@ def _flags(queryset: QuerySet[Project], today: dt.date) -> QuerySet[Project]:
     )
 
 
-def project_base(*, user, today: dt.date | None = None) -> QuerySet[Project]:
+def project_base(*, user: User, today: dt.date | None = None) -> QuerySet[Project]:
     """The projects the user may read, with what a list row and a header show, and the flags."""
     qs = scope(Project.objects.all(), user).select_related(
         "municipality", "municipality__parent", "site", "domain", "domain__parent", "provider", "need",
@@ -106,7 +80,7 @@ def _late_condition(today: dt.date) -> Q:
 
 def project_list(
     *,
-    user,
+    user: User,
     municipality_id: int | None = None,
     domain_id: int | None = None,
     provider_id: int | None = None,
@@ -147,14 +121,10 @@ def project_list(
     return qs.order_by("-start_date", "-pk")
 
 
-def project_get(*, user, pk: int, today: dt.date | None = None) -> Project:
+def project_get(*, user: User, pk: int, today: dt.date | None = None) -> Project:
     """One project the user may read, with its flags; NotFound outside the scope."""
     return scoped_get(project_base(user=user, today=today), user, pk=pk)
 
-
-def my_provider_id(user) -> int | None:
-    membership = membership_of(user)
-    return membership.provider_id if membership is not None else None
 
 
 # ---------------------------------------------------------------- portfolio totals
@@ -204,121 +174,6 @@ def portfolio_summary(projects: QuerySet[Project]) -> PortfolioSummary:
     )
 
 
-# ---------------------------------------------------------------- a project's parts
-
-
-def milestone_list(*, project: Project) -> list[Milestone]:
-    """The project's milestones in order, each with its constraints and its payment request.
-
-    The project was read through a selector, so the user may see them.
-    """
-    return list(
-        Milestone.objects.filter(project=project)
-        .select_related("payment_request")
-        .prefetch_related(Prefetch("constraints", queryset=ProjectConstraint.objects.order_by("pk")))
-        .order_by("sequence", "pk")
-    )
-
-
-def milestone_get(*, user, pk: int, project: Project | None = None) -> Milestone:
-    qs = Milestone.objects.select_related("project")
-    if project is not None:
-        qs = qs.filter(project=project)
-    return scoped_get(qs, user, pk=pk)
-
-
-def constraint_list(*, project: Project) -> list[ProjectConstraint]:
-    """Blocking first, then open and in progress, resolved last; the soonest due first."""
-    order = {ConstraintStatus.BLOCKING: 0, ConstraintStatus.OPEN: 1, ConstraintStatus.IN_PROGRESS: 2,
-             ConstraintStatus.RESOLVED: 3}
-    rows = list(project.constraints.select_related("milestone").order_by("due_date", "pk"))
-    rows.sort(key=lambda c: (order.get(c.status, 9), c.due_date is None, c.due_date or dt.date.min, c.pk))
-    return rows
-
-
-def constraint_get(*, user, pk: int, project: Project | None = None) -> ProjectConstraint:
-    qs = ProjectConstraint.objects.select_related("project", "milestone")
-    if project is not None:
-        qs = qs.filter(project=project)
-    return scoped_get(qs, user, pk=pk)
-
-
-def report_list(*, project: Project) -> list[ProgressReport]:
-    """The project's progress reports, newest first, each with its entries and photos."""
-    return list(
-        project.reports.select_related("reported_by")
-        .prefetch_related(
-            Prefetch("entries", queryset=ProgressEntry.objects.select_related("milestone")
-                     .order_by("milestone__sequence", "pk")),
-            Prefetch("photos", queryset=ProgressPhoto.objects.order_by("pk")),
-        )
-        .order_by("-reported_on", "-pk")
-    )
-
-
-def report_get(*, user, pk: int) -> ProgressReport:
-    return scoped_get(ProgressReport.objects.select_related("project", "reported_by"), user, pk=pk)
-
-
-def photo_get(*, user, pk: int) -> ProgressPhoto:
-    """A photo of a report the user may see; anything else (another municipality, tenant) is NotFound."""
-    return scoped_get(ProgressPhoto.objects.select_related("report", "report__project"), user, pk=pk)
-
-
-def document_list(*, project: Project) -> list[ProjectDocument]:
-    """The project's documents, newest first, with who uploaded them.
-
-    The project was read through a selector, so the user may see them.
-    """
-    return list(project.documents.select_related("uploaded_by").order_by("-created_at", "-pk"))
-
-
-def document_get(*, user, pk: int) -> ProjectDocument:
-    """A document of a project the user may see; anything else (another municipality, tenant) is NotFound."""
-    return scoped_get(ProjectDocument.objects.select_related("project"), user, pk=pk)
-
-
-def change_order_list(*, project: Project) -> list[ChangeOrder]:
-    return list(
-        project.change_orders.select_related("requested_by", "decided_by").order_by("number")
-    )
-
-
-def change_order_get(*, user, pk: int, project: Project | None = None) -> ChangeOrder:
-    qs = ChangeOrder.objects.select_related("project", "requested_by", "decided_by")
-    if project is not None:
-        qs = qs.filter(project=project)
-    return scoped_get(qs, user, pk=pk)
-
-
-def approved_change_total(*, project: Project) -> int:
-    """The sum of the approved change orders' amount changes (Rial)."""
-    total = project.change_orders.filter(status=ChangeOrderStatus.APPROVED).aggregate(
-        s=Coalesce(Sum("amount_change"), Value(0)))["s"]
-    return int(total)
-
-
-def payment_request_list(*, user, project: Project | None = None, status: str | None = None
-                         ) -> QuerySet[PaymentRequest]:
-    qs = scope(PaymentRequest.objects.all(), user).select_related(
-        "project", "project__municipality", "milestone"
-    )
-    if project is not None:
-        qs = qs.filter(project=project)
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("-created_at", "-pk")
-
-
-def payment_request_get(*, user, pk: int) -> PaymentRequest:
-    return scoped_get(PaymentRequest.objects.select_related("project", "milestone"), user, pk=pk)
-
-
-def open_payment_total(*, project: Project) -> int:
-    total = project.payment_requests.filter(status=PaymentRequestStatus.REQUESTED).aggregate(
-        s=Coalesce(Sum("amount"), Value(0)))["s"]
-    return int(total)
-
 
 # ---------------------------------------------------------------- history
 
@@ -348,34 +203,23 @@ def project_history(*, project: Project) -> QuerySet[AuditEvent]:
     )
 
 
-def project_has_blocking(*, project: Project) -> bool:
-    return project.constraints.filter(status=ConstraintStatus.BLOCKING).exists()
+
+def executing_candidates(*, organization_id: int, domain: ServiceDomain) -> list[Candidate]:
+    """The staff units and affiliated companies able to carry out a project in `domain`, best first.
+
+    The same ranking as needs (`hamyar.needs.matching`), for a project not yet written down.
+    """
+    probe = Need(organization_id=organization_id, domain=domain, kind=NeedKind.PROJECT)
+    ranking = rank_providers(probe)
+    return [c for c in ranking.candidates if c.provider.kind in EXECUTING_KINDS]
 
 
 __all__ = [
-    "RUNNING_STATUSES",
-    "UNRESOLVED_CONSTRAINT_STATUSES",
     "PortfolioSummary",
-    "approved_change_total",
-    "change_order_get",
-    "change_order_list",
-    "constraint_get",
-    "constraint_list",
-    "document_get",
-    "document_list",
-    "milestone_get",
-    "milestone_list",
-    "my_provider_id",
-    "open_payment_total",
-    "payment_request_get",
-    "payment_request_list",
-    "photo_get",
+    "executing_candidates",
     "portfolio_summary",
     "project_base",
     "project_get",
-    "project_has_blocking",
     "project_history",
     "project_list",
-    "report_get",
-    "report_list",
 ]

@@ -1,0 +1,131 @@
+"""Progress reports with their site photos, and the project's documents."""
+
+import mimetypes
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hamyar.core.access import ALL_ROLES
+from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.pages import page
+
+from .. import selectors, services
+from ..choices import OFFICERS, WORKERS, MilestoneStatus
+from ..forms import DocumentForm, ProgressReportForm
+from ..models import ProgressPhoto, Project, ProjectDocument
+from .detail import invalid_on_page, refused_on_page
+
+# ---------------------------------------------------------------- progress reports and photos
+
+
+@page(roles=WORKERS, model=Project)
+def report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A progress report: the physical percent of each milestone not completed, notes and a photo."""
+    project = selectors.project_get(user=request.user, pk=pk)
+    milestones = [m for m in selectors.milestone_list(project=project)
+                  if m.status != MilestoneStatus.COMPLETED]
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = ProgressReportForm(data, files, milestones=milestones)
+    context = {"project": project, "form": form}
+    if request.method != "POST":
+        return render(request, "projects/report_form.html", context)
+    if form.is_valid():
+        photos = []
+        if form.cleaned_data.get("photo"):
+            photos.append({"file": form.cleaned_data["photo"],
+                           "caption": form.cleaned_data.get("caption", "")})
+        try:
+            services.progress_report_create(
+                project=project, acting_user=request.user, reported_on=form.cleaned_data["reported_on"],
+                notes=form.cleaned_data.get("notes", ""), percents=form.percents(), photos=photos,
+            )
+        except ApplicationError as error:
+            if error.status in (403, 404):
+                raise
+            if isinstance(error, InvalidInput):
+                form.add_service_error(error)
+            else:
+                form.add_error(None, str(error.message))
+            return render(request, "projects/report_form.html", context, status=error.status)
+        messages.success(request, _("The progress report was filed."))
+        return redirect("projects:project_detail", pk=pk)
+    return render(request, "projects/report_form.html", context, status=422)
+
+
+def _serve(photo: ProgressPhoto, field: str) -> HttpResponse:
+    stored = getattr(photo, field)
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    name = PurePath(stored.name).name
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@page(roles=ALL_ROLES, model=ProgressPhoto)
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A site photo, only for those who may read its project (another municipality: 404)."""
+    return _serve(selectors.photo_get(user=request.user, pk=pk), "image")
+
+
+@page(roles=ALL_ROLES, model=ProgressPhoto)
+def photo_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _serve(selectors.photo_get(user=request.user, pk=pk), "thumbnail")
+
+
+# ---------------------------------------------------------------- documents
+
+
+@require_POST
+@page(roles=WORKERS, model=ProjectDocument)
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """File a document on the project; a refused file shows on the form (422), nothing stored."""
+    project = selectors.project_get(user=request.user, pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return invalid_on_page(request, project, document_form=form, open_form="document")
+    try:
+        services.project_document_add(project=project, acting_user=request.user, **form.cleaned_data)
+    except ApplicationError as error:
+        return refused_on_page(request, pk, error, document_form=form, open_form="document")
+    messages.success(request, _("The document was filed."))
+    return redirect("projects:project_detail", pk=pk)
+
+
+@page(roles=ALL_ROLES, model=ProjectDocument)
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A document of a project the user may read, as a download (never shown inline); else 404."""
+    document = selectors.document_get(user=request.user, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=document.original_name,
+                            content_type=document.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@page(roles=OFFICERS, model=ProjectDocument)
+def document_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    document = selectors.document_get(user=request.user, pk=pk)
+    try:
+        services.project_document_remove(document=document, acting_user=request.user)
+    except ApplicationError as error:
+        return refused_on_page(request, document.project_id, error)
+    messages.success(request, _("The document was removed."))
+    return redirect("projects:project_detail", pk=document.project_id)
