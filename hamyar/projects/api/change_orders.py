@@ -14,7 +14,9 @@ from hamyar.core.apikit import (
     DateInput,
     InputSchema,
     PageQuery,
+    PathId,
     describe,
+    jalali_text,
     page_of,
     paginate,
     text,
@@ -23,7 +25,7 @@ from hamyar.core.apikit import (
 from .. import selectors, services
 from ..choices import ChangeOrderStatus, PaymentRequestStatus
 from ..models import ChangeOrder, PaymentRequest, Project
-from .common import MAX_AMOUNT, PathId, PersonOut, jalali, person
+from .common import MAX_AMOUNT, PersonOut, person
 
 router = Router(tags=["projects"])
 
@@ -52,7 +54,7 @@ class ChangeOrderOut(Schema):
 
     @staticmethod
     def resolve_new_end_date_jalali(obj: ChangeOrder) -> str | None:
-        return jalali(obj.new_end_date)
+        return jalali_text(obj.new_end_date)
 
     @staticmethod
     def resolve_status_label(obj: ChangeOrder) -> str:

@@ -10,13 +10,24 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictInt
 
-from hamyar.core.apikit import MAX_TEXT, DateInput, Id, InputSchema, decimal_input, describe, partial, text
+from hamyar.core.apikit import (
+    MAX_TEXT,
+    DateInput,
+    Id,
+    InputSchema,
+    PathId,
+    decimal_input,
+    describe,
+    jalali_text,
+    partial,
+    text,
+)
 from hamyar.core.errors import InvalidInput, NotFound
 
 from .. import selectors, services
 from ..choices import ConstraintKind, ConstraintStatus, MilestoneStatus
 from ..models import Milestone, Project, ProjectConstraint
-from .common import MAX_AMOUNT, PathId, jalali
+from .common import MAX_AMOUNT
 
 router = Router(tags=["projects"])
 
@@ -53,11 +64,11 @@ class MilestoneOut(Schema):
 
     @staticmethod
     def resolve_planned_start_jalali(obj: Milestone) -> str | None:
-        return jalali(obj.planned_start)
+        return jalali_text(obj.planned_start)
 
     @staticmethod
     def resolve_due_date_jalali(obj: Milestone) -> str | None:
-        return jalali(obj.due_date)
+        return jalali_text(obj.due_date)
 
     @staticmethod
     def resolve_status_label(obj: Milestone) -> str:
@@ -101,7 +112,7 @@ class ConstraintOut(Schema):
 
     @staticmethod
     def resolve_due_date_jalali(obj: ProjectConstraint) -> str | None:
-        return jalali(obj.due_date)
+        return jalali_text(obj.due_date)
 
 
 class MilestoneIn(InputSchema):

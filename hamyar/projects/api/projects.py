@@ -1,6 +1,7 @@
 """Projects: the portfolio, one project with its parts and schedule, creating and correcting it, and
 its lifecycle (POST `/{id}/<action>` returns the project)."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -11,29 +12,30 @@ from ninja.responses import Status
 from pydantic import StrictInt
 
 from hamyar.core.apikit import (
-    MAX_ID,
     MAX_TEXT,
     DateInput,
     Id,
     InputSchema,
     PageQuery,
+    PathId,
     Ref,
     describe,
+    jalali_text,
     page_of,
     paginate,
     partial,
     resolve_refs,
     text,
 )
-from hamyar.core.scoping import require_role
 from hamyar.directory import selectors as directory
 from hamyar.needs import selectors as needs
 
 from .. import progress, selectors, services
-from ..choices import OFFICERS, ChangeOrderStatus, ProjectStatus
+from ..choices import ChangeOrderStatus, ProjectStatus
+from ..filters import ProjectFilter
 from ..models import Project
 from .change_orders import ChangeOrderOut, PaymentRequestOut
-from .common import MAX_AMOUNT, PathId, PersonOut, jalali, person
+from .common import MAX_AMOUNT, PersonOut, person
 from .milestones import ConstraintOut, MilestoneOut
 from .reports import DocumentOut, ReportOut
 
@@ -81,11 +83,11 @@ class ProjectOut(Schema):
 
     @staticmethod
     def resolve_start_date_jalali(obj: Project) -> str | None:
-        return jalali(obj.start_date)
+        return jalali_text(obj.start_date)
 
     @staticmethod
     def resolve_end_date_jalali(obj: Project) -> str | None:
-        return jalali(obj.end_date)
+        return jalali_text(obj.end_date)
 
     @staticmethod
     def resolve_physical_progress(obj: Project) -> float:
@@ -122,7 +124,7 @@ class ScheduleOut(Schema):
 
 
 def _point(point: progress.Point) -> dict:
-    return {"date": point.on, "date_jalali": jalali(point.on), "planned": float(point.planned),
+    return {"date": point.on, "date_jalali": jalali_text(point.on), "planned": float(point.planned),
             "actual": float(point.actual), "variance": float(point.variance), "is_report": point.is_report}
 
 
@@ -146,7 +148,7 @@ def _schedule(project: Project) -> dict:
     today = curve.today
     return {
         "points": [_point(p) for p in curve.points],
-        "planned_curve": [{"date": d, "date_jalali": jalali(d), "planned": float(v), "actual": 0.0,
+        "planned_curve": [{"date": d, "date_jalali": jalali_text(d), "planned": float(v), "actual": 0.0,
                            "variance": 0.0, "is_report": False} for d, v in planned],
         "planned_today": float(today.planned) if today else 0.0,
         "variance_today": float(today.variance) if today else 0.0,
@@ -242,15 +244,7 @@ class FromNeedIn(InputSchema):
     end_date: DateInput | None = Field(None, description="Default: the need's desired date.")
 
 
-class ProjectQuery(PageQuery):
-    municipality: int | None = Field(None, ge=1, le=MAX_ID,
-                                     description="A metropolis includes its districts.")
-    domain: int | None = Field(None, ge=1, le=MAX_ID)
-    provider: int | None = Field(None, ge=1, le=MAX_ID)
-    status: ProjectStatus | None = None
-    late: bool | None = None
-    blocked: bool | None = None
-    q: text(200) | None = None
+ProjectQuery = ProjectFilter.query_schema()
 
 
 class ProjectReasonIn(InputSchema):
@@ -261,19 +255,15 @@ class ProjectReasonIn(InputSchema):
 
 
 @router.get("", response={200: page_of(ProjectOut)}, openapi_extra=describe(Project))
-def list_projects(request: HttpRequest, filters: Query[ProjectQuery]) -> Any:
+def list_projects(request: HttpRequest, filters: Query[ProjectQuery], page: Query[PageQuery]) -> Any:
     """The projects the caller may see (the portfolio), newest start first (keyset pages)."""
-    rows = selectors.project_list(
-        user=request.auth, municipality_id=filters.municipality, domain_id=filters.domain,
-        provider_id=filters.provider, status=filters.status, late=filters.late, blocked=filters.blocked,
-        q=filters.q)
-    return paginate(rows, filters)
+    rows = selectors.project_list(user=request.auth, filters=filters.model_dump(exclude_none=True))
+    return paginate(rows, page)
 
 
 @router.post("", response={201: ProjectDetailOut}, openapi_extra=describe(Project))
 def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
     """An officer writes down a project in planning (the executing provider: the best match when omitted)."""
-    require_role(request.auth, *OFFICERS)
     data = resolve_refs(request.auth, payload.model_dump(), municipality=directory.municipality_get,
                         domain=directory.domain_get, site=directory.asset_get,
                         provider=directory.provider_get)
@@ -284,13 +274,9 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
 @router.post("/from-need", response={201: ProjectDetailOut}, openapi_extra=describe(Project),
              summary="Make the project of an approved project need")
 def create_from_need(request: HttpRequest, payload: FromNeedIn) -> Any:
-    require_role(request.auth, *OFFICERS)
     data = resolve_refs(request.auth, payload.model_dump(), need=needs.need_get)
     project = services.project_from_need(acting_user=request.auth, **data)
     return Status(201, _detail(request, project.pk))
-
-
-# Routes with a fixed first segment come before "/{id}".
 
 
 # ---------------------------------------------------------------- one project
@@ -304,7 +290,6 @@ def get_project(request: HttpRequest, id: int = PathId) -> Any:
 @one.patch("/{id}", response={200: ProjectDetailOut}, openapi_extra=describe(Project))
 def update_project(request: HttpRequest, payload: ProjectPatch, id: int = PathId) -> Any:
     project = selectors.project_get(user=request.auth, pk=id)
-    require_role(request.auth, *OFFICERS)
     data = resolve_refs(request.auth, payload.model_dump(exclude_unset=True),
                         municipality=directory.municipality_get, domain=directory.domain_get,
                         site=directory.asset_get, provider=directory.provider_get)
@@ -312,14 +297,14 @@ def update_project(request: HttpRequest, payload: ProjectPatch, id: int = PathId
     return _detail(request, id)
 
 
-def _transition(request: HttpRequest, id: int, service, **arguments) -> Any:
+def _transition(request: HttpRequest, id: int, service: Callable[..., Project], **arguments: Any) -> Any:
     project = selectors.project_get(user=request.auth, pk=id)
     service(project=project, acting_user=request.auth, **arguments)
     return _detail(request, id)
 
 
 @one.post("/{id}/contract", response={200: ProjectDetailOut}, openapi_extra=describe(Project),
-             summary="Planning → contracted (the milestones' weights add up to 100)")
+          summary="Planning → contracted (the milestones' weights add up to 100)")
 def contract_project(request: HttpRequest, id: int = PathId) -> Any:
     return _transition(request, id, services.project_contract)
 
@@ -340,19 +325,19 @@ def resume_project(request: HttpRequest, id: int = PathId) -> Any:
 
 
 @one.post("/{id}/complete", response={200: ProjectDetailOut}, openapi_extra=describe(Project),
-             summary="In progress → completed (every milestone completed)")
+          summary="In progress → completed (every milestone completed)")
 def complete_project(request: HttpRequest, id: int = PathId) -> Any:
     return _transition(request, id, services.project_complete)
 
 
 @one.post("/{id}/hand-over", response={200: ProjectDetailOut},
-             openapi_extra=describe(Project),
-             summary="The municipality signs off the handover of the completed project")
+          openapi_extra=describe(Project),
+          summary="The municipality signs off the handover of the completed project")
 def hand_over_project(request: HttpRequest, id: int = PathId) -> Any:
     return _transition(request, id, services.project_hand_over)
 
 
 @one.post("/{id}/terminate", response={200: ProjectDetailOut},
-             openapi_extra=describe(Project))
+          openapi_extra=describe(Project))
 def terminate_project(request: HttpRequest, payload: ProjectReasonIn, id: int = PathId) -> Any:
     return _transition(request, id, services.project_terminate, reason=payload.reason)

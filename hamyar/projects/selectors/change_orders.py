@@ -1,6 +1,5 @@
 """A project's change orders and the payment requests of its completed milestones."""
 
-
 from django.db.models import QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 

@@ -12,8 +12,10 @@ The portfolio flags read straight from the database, so a list never reads row b
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -22,13 +24,13 @@ from django.utils import timezone
 from hamyar.accounts.models import User
 from hamyar.core.models import AuditEvent
 from hamyar.core.scoping import scope, scoped_get
-from hamyar.core.text import normalize
 from hamyar.directory.models import ServiceDomain
 from hamyar.needs.choices import NeedKind
 from hamyar.needs.matching import Candidate, rank_providers
 from hamyar.needs.models import Need
 
 from ..choices import EXECUTING_KINDS, RUNNING_STATUSES, ConstraintStatus, MilestoneStatus, ProjectStatus
+from ..filters import ProjectFilter
 from ..models import (
     ChangeOrder,
     Milestone,
@@ -78,46 +80,11 @@ def _late_condition(today: dt.date) -> Q:
     return Q(status__in=RUNNING_STATUSES) & (Q(end_date__lt=today) | Q(Exists(late_milestone)))
 
 
-def project_list(
-    *,
-    user: User,
-    municipality_id: int | None = None,
-    domain_id: int | None = None,
-    provider_id: int | None = None,
-    status: str | None = None,
-    statuses=None,
-    late: bool | None = None,
-    blocked: bool | None = None,
-    q: str | None = None,
-    today: dt.date | None = None,
-) -> QuerySet[Project]:
-    """The projects the user may see, filtered, newest start first.
-
-    `domain_id` includes the domain's sub-domains; `late` / `blocked` True keeps only those,
-    False only the others; `q` finds the number, title or site name.
-    """
-    day = _today(today)
-    qs = project_base(user=user, today=day)
-    if municipality_id:
-        # A metropolis includes its districts.
-        qs = qs.filter(Q(municipality_id=municipality_id) | Q(municipality__parent_id=municipality_id))
-    if domain_id:
-        qs = qs.filter(Q(domain_id=domain_id) | Q(domain__parent_id=domain_id))
-    if provider_id:
-        qs = qs.filter(provider_id=provider_id)
-    if status:
-        qs = qs.filter(status=status)
-    if statuses:
-        qs = qs.filter(status__in=list(statuses))
-    if late is not None:
-        condition = _late_condition(day)
-        qs = qs.filter(condition) if late else qs.exclude(condition)
-    if blocked is not None:
-        blocking = ProjectConstraint.objects.filter(project=OuterRef("pk"), status=ConstraintStatus.BLOCKING)
-        qs = qs.filter(Exists(blocking)) if blocked else qs.exclude(Exists(blocking))
-    text = normalize(q or "")
-    if text:
-        qs = qs.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(site__name__icontains=text))
+def project_list(*, user: User, filters: Mapping[str, Any] | None = None, today: dt.date | None = None
+                 ) -> QuerySet[Project]:
+    """The projects the user may see, newest start first, narrowed by `filters` (the values of
+    `ProjectFilter`: a municipality includes its districts, a domain its sub-domains)."""
+    qs = ProjectFilter.filter_queryset(project_base(user=user, today=today), filters)
     return qs.order_by("-start_date", "-pk")
 
 

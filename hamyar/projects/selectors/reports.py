@@ -1,6 +1,5 @@
 """A project's progress reports, site photos and documents."""
 
-
 from django.db.models import Prefetch
 
 from hamyar.accounts.models import User

@@ -10,6 +10,7 @@ from .change_orders import *  # noqa: F403
 from .common import MAX_AMOUNT, MAX_MILESTONES  # noqa: F401  (the API's bounds)
 from .constraints import *  # noqa: F403
 from .documents import *  # noqa: F403
+from .lifecycle import *  # noqa: F403
 from .milestones import *  # noqa: F403
 from .projects import *  # noqa: F403
 from .reports import *  # noqa: F403

@@ -2,35 +2,40 @@
 ±25% limit (beyond it only by an executive)."""
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.accounts.models import Membership, User
+from hamyar.accounts.models import User
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError
+from hamyar.core.lifecycle import Move, transition
 from hamyar.core.roles import Role
+from hamyar.core.scoping import role_of
 from hamyar.core.text import normalize
 
 from .. import progress
-from ..choices import CHANGE_LIMIT_PERCENT, CHANGEABLE, DECIDERS, WORKERS, ChangeOrderStatus
+from ..choices import CHANGE_LIMIT_PERCENT, CHANGE_ORDER_LIFECYCLE, CHANGEABLE, WORKERS, ChangeOrderAction
 from ..models import ChangeOrder, Milestone, Project
 from ..selectors import approved_change_total
 from .common import (
-    authorize,
     clean_amount,
     clean_reason,
     invalid,
     is_date,
+    locked_for,
     managers,
     municipality_users,
+    not_now,
     officers,
     people,
     project_lock,
-    state_error,
     tell,
 )
 
@@ -46,23 +51,22 @@ def change_order_propose(*, project: Project, acting_user: User, reason: str, de
                          amount_change: int = 0, new_end_date: dt.date | None = None) -> ChangeOrder:
     """An officer or the executing provider proposes a change of scope, amount or end date, with its
     reason; officers are told, and executives too when it would take the total beyond ±25%."""
-    authorize(project, acting_user, WORKERS)
-    errors: dict[str, list] = {}
-    text = clean_reason(reason)
-    scope_text = normalize(description or "", multiline=True)
-    if len(scope_text) > 10_000:
-        errors["description"] = [_("Keep the description under 10,000 characters.")]
-    change = clean_amount(amount_change, "amount_change", errors, negative=True)
-    if new_end_date is not None and not is_date(new_end_date):
-        errors["new_end_date"] = [_("Enter a valid date.")]
-    if not errors and not scope_text and not change and new_end_date is None:
-        errors["description"] = [_("Describe the change: its scope, its amount or its new end date.")]
-    if errors:
-        raise invalid(errors)
     with transaction.atomic():
-        locked = project_lock(project)
+        locked, _membership = locked_for(project, acting_user, WORKERS)
+        errors: dict[str, list] = {}
+        text = clean_reason(reason)
+        scope_text = normalize(description or "", multiline=True)
+        if len(scope_text) > 10_000:
+            errors["description"] = [_("Keep the description under 10,000 characters.")]
+        change = clean_amount(amount_change, "amount_change", errors, negative=True)
+        if new_end_date is not None and not is_date(new_end_date):
+            errors["new_end_date"] = [_("Enter a valid date.")]
+        if not errors and not scope_text and not change and new_end_date is None:
+            errors["description"] = [_("Describe the change: its scope, its amount or its new end date.")]
+        if errors:
+            raise invalid(errors)
         if locked.status not in CHANGEABLE:
-            raise state_error(locked, _("Propose a change order"))
+            raise not_now(locked, _("Propose a change order"))
         if new_end_date is not None and new_end_date < locked.start_date:
             raise invalid({"new_end_date": [_("The new end date cannot be before the project's start.")]})
         if change and locked.current_amount + change < 0:
@@ -81,16 +85,28 @@ def change_order_propose(*, project: Project, acting_user: User, reason: str, de
     return order
 
 
-def _decidable(order: ChangeOrder, acting_user: User) -> tuple[Membership, Project, ChangeOrder]:
-    membership = authorize(order.project, acting_user, DECIDERS)
-    locked = project_lock(order.project)
-    row = ChangeOrder.objects.select_for_update().get(pk=order.pk)
-    if row.status != ChangeOrderStatus.PROPOSED:
-        raise ApplicationError(_("The change order is “%(status)s”; it was already decided.")
-                               % {"status": row.get_status_display()}, code="change_order_state")
-    if locked.status not in CHANGEABLE:
-        raise state_error(locked, _("Decide a change order"))
-    return membership, locked, row
+def _decision_snapshot(order: ChangeOrder) -> dict[str, Any]:
+    """The change order's fields; after an approval, also the project's amount in force and end date."""
+    return {**snapshot(order), **getattr(order, "_project_after", {})}
+
+
+@contextmanager
+def _decide(order: ChangeOrder, action: ChangeOrderAction, acting_user: User
+            ) -> Iterator[tuple[Project, Move]]:
+    """A decision on a proposed change order while the project may still change.
+
+    The project is locked first, so two decisions on the same project (and their ±25% total) take
+    turns; the change order is then read in the actor's scope under its own lock (404, 403, 409).
+    """
+    with transaction.atomic():
+        project = project_lock(order.project)
+        with transition(CHANGE_ORDER_LIFECYCLE, order, action, acting_user=acting_user,
+                        snapshot_of=_decision_snapshot) as move:
+            if project.status not in CHANGEABLE:
+                raise not_now(project, _("Decide a change order"))
+            move.obj.decided_by = acting_user
+            move.obj.decided_at = timezone.now()
+            yield project, move
 
 
 def change_order_approve(*, change_order: ChangeOrder, acting_user: User, decision_note: str = "",
@@ -100,8 +116,8 @@ def change_order_approve(*, change_order: ChangeOrder, acting_user: User, decisi
     The approved amount changes, this one included, must stay within ±25% of the contract amount;
     beyond it only an executive approves, saying so (`beyond_limit`) with the reason in the note.
     """
-    with transaction.atomic():
-        membership, locked, row = _decidable(change_order, acting_user)
+    with _decide(change_order, ChangeOrderAction.APPROVE, acting_user) as (locked, move):
+        row = move.obj
         note = normalize(decision_note or "", multiline=True)
         if len(note) > 2000:
             raise invalid({"decision_note": [_("Keep the note under 2,000 characters.")]})
@@ -110,7 +126,7 @@ def change_order_approve(*, change_order: ChangeOrder, acting_user: User, decisi
         if over:
             percent = (progress.two_places(Decimal(total) * 100 / locked.contract_amount)
                        if locked.contract_amount else "∞")
-            if membership.role != Role.EXECUTIVE:
+            if role_of(acting_user) != Role.EXECUTIVE:
                 raise ApplicationError(
                     _("With this change the contract amount changes by %(percent)s%%, beyond the ±25%% "
                       "limit; only an executive can approve it.") % {"percent": percent},
@@ -136,46 +152,28 @@ def change_order_approve(*, change_order: ChangeOrder, acting_user: User, decisi
             if late is not None:
                 raise ApplicationError(_("Milestone “%(milestone)s” is due after the new end date.")
                                        % {"milestone": late.title}, code="change_date")
-        before = snapshot(row)
-        row.status = ChangeOrderStatus.APPROVED
-        row.decided_by = acting_user
-        row.decided_at = timezone.now()
         row.decision_note = note
         row.beyond_limit = over
-        row.save()
         locked.current_amount = new_amount
         if row.new_end_date is not None:
             locked.end_date = row.new_end_date
         locked.save(update_fields=["current_amount", "end_date", "updated_at"])
-        after = snapshot(row)
-        after["project_current_amount"] = locked.current_amount
-        after["project_end_date"] = locked.end_date.isoformat()
-        audit_record(actor=acting_user, action="change_order.approve", obj=row, before=before, after=after)
+        row._project_after = {"project_current_amount": locked.current_amount,
+                              "project_end_date": locked.end_date.isoformat()}
         tell(locked, [row.requested_by, *managers(locked), *municipality_users(locked)],
-              _("Change order %(number)s/%(n)s was approved.") % {"number": locked.number, "n": row.number},
-              body=note)
-    change_order.refresh_from_db()
+             _("Change order %(number)s/%(n)s was approved.") % {"number": locked.number, "n": row.number},
+             body=note)
     return row
 
 
 def change_order_reject(*, change_order: ChangeOrder, acting_user: User, decision_note: str) -> ChangeOrder:
     """Turn a change order down, with the reason the requester reads."""
-    authorize(change_order.project, acting_user, DECIDERS)
-    note = clean_reason(decision_note, field="decision_note")
-    with transaction.atomic():
-        _membership, locked, row = _decidable(change_order, acting_user)
-        before = snapshot(row)
-        row.status = ChangeOrderStatus.REJECTED
-        row.decided_by = acting_user
-        row.decided_at = timezone.now()
-        row.decision_note = note
-        row.save()
-        audit_record(actor=acting_user, action="change_order.reject", obj=row, before=before,
-                     after=snapshot(row))
+    with _decide(change_order, ChangeOrderAction.REJECT, acting_user) as (locked, move):
+        row = move.obj
+        row.decision_note = clean_reason(decision_note, field="decision_note")
         tell(locked, [row.requested_by],
-              _("Change order %(number)s/%(n)s was rejected.") % {"number": locked.number, "n": row.number},
-              body=note)
-    change_order.refresh_from_db()
+             _("Change order %(number)s/%(n)s was rejected.") % {"number": locked.number, "n": row.number},
+             body=row.decision_note)
     return row
 
 

@@ -5,17 +5,21 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.models import Membership, User
 from hamyar.accounts.services import notification_recipients, notify
-from hamyar.core.errors import ApplicationError, InvalidInput, NotFound
+from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.lifecycle import lock_in_scope
 from hamyar.core.roles import Role
-from hamyar.core.scoping import in_scope, require_role
+from hamyar.core.scoping import require_role
+from hamyar.core.services import invalid_from
 from hamyar.core.text import normalize
 
+from ..choices import PROJECT_LIFECYCLE
 from ..models import Project
 
 MAX_AMOUNT = 10**15
@@ -37,24 +41,23 @@ def project_url(project: Project) -> str:
         return f"/projects/{project.pk}/"
 
 
-def invalid(fields: dict[str, list]) -> InvalidInput:
-    first = next(iter(fields.values()))[0]
-    return InvalidInput(first, extra={"fields": {k: [str(m) for m in v] for k, v in fields.items()}})
+def invalid(fields: dict[str, list[Any]]) -> InvalidInput:
+    """A refusal naming each field and its messages (the core's shape of bad input)."""
+    return invalid_from(ValidationError(fields))
 
 
-def authorize(project: Project, acting_user: User, roles: frozenset[Role]) -> Membership:
-    """Outside the actor's scope is 404; inside it, a role not among `roles` is 403."""
-    if not in_scope(project, acting_user):
-        raise NotFound()
-    return require_role(acting_user, *roles)
+def locked_for(project: Project, acting_user: User, roles: frozenset[Role]) -> tuple[Project, Membership]:
+    """The project under its lock if the actor may see it (404, one query for both), for a role among
+    `roles` (403): what a write on a project's part starts with."""
+    locked = lock_in_scope(project, acting_user)
+    return locked, require_role(acting_user, *roles)
 
 
-def state_error(project: Project, action: str | Promise) -> ApplicationError:
+def not_now(project: Project, label: str | Promise) -> ApplicationError:
+    """A write on a project's part that its state does not allow (409), worded as the lifecycle's own."""
     return ApplicationError(
-        _("The project is “%(status)s”; “%(action)s” is not allowed now.")
-        % {"status": project.get_status_display(), "action": action},
-        code="project_state",
-    )
+        PROJECT_LIFECYCLE.message % {"status": project.get_status_display(), "action": label},
+        code=PROJECT_LIFECYCLE.code)
 
 
 def clean_reason(reason: str | None, *, field: str = "reason", required: bool = True) -> str:
@@ -100,7 +103,10 @@ def tell(project: Project, recipients: Iterable[User], subject: str | Promise, b
            url=project_url(project))
 
 
-def refreshed(project: Project, locked: Project) -> Project:
-    project.refresh_from_db()
+def shown_on(project: Project, locked: Project) -> Project:
+    """The caller's instance shows what was saved, without another query; the locked row is returned."""
+    if project is not locked:
+        for field in Project._meta.concrete_fields:
+            setattr(project, field.attname, getattr(locked, field.attname))
     return locked
 

@@ -14,7 +14,7 @@ from hamyar.core.text import normalize
 
 from ..choices import OPEN_PROJECT, WORKERS, ConstraintKind, ConstraintStatus
 from ..models import Milestone, Project, ProjectConstraint
-from .common import authorize, invalid, is_date, managers, officers, project_lock, tell
+from .common import invalid, is_date, locked_for, managers, officers, tell
 
 # ---------------------------------------------------------------- constraints
 
@@ -65,8 +65,7 @@ def _clean_constraint(project: Project, values: dict[str, Any], existing: Projec
 
 
 def _constraint_project(project: Project, acting_user: User) -> Project:
-    authorize(project, acting_user, WORKERS)
-    locked = project_lock(project)
+    locked, _membership = locked_for(project, acting_user, WORKERS)
     if locked.status not in OPEN_PROJECT:
         raise ApplicationError(_("The project is closed; its constraints no longer change."),
                                code="project_state")

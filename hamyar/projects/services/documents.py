@@ -13,11 +13,12 @@ from hamyar.accounts.models import User
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound
 from hamyar.core.files import FileRejected, read_checked
+from hamyar.core.scoping import in_scope, require_role
 from hamyar.core.text import normalize
 
 from ..choices import OFFICERS, OPEN_PROJECT, WORKERS, DocumentKind
 from ..models import Project, ProjectDocument
-from .common import authorize, invalid, project_lock
+from .common import invalid, locked_for, project_lock
 
 # ---------------------------------------------------------------- documents
 
@@ -45,7 +46,10 @@ def project_document_add(*, project: Project, acting_user: User, kind: str, file
     stored under a random name and served only through a scoped view. An empty title takes the file's
     name. A refusal writes nothing and leaves no stored file.
     """
-    authorize(project, acting_user, WORKERS)
+    # Checked before the file is read and stored, and again under the lock before its row is written.
+    if not in_scope(project, acting_user):
+        raise NotFound()
+    require_role(acting_user, *WORKERS)
     errors: dict[str, list] = {}
     if kind not in DocumentKind.values:
         errors["kind"] = [_("Choose the kind of document.")]
@@ -83,9 +87,8 @@ def project_document_add(*, project: Project, acting_user: User, kind: str, file
 def project_document_remove(*, document: ProjectDocument, acting_user: User) -> None:
     """An officer takes a document off the record while the project is open; the stored file goes once
     the removal is committed, and the history keeps who removed what."""
-    authorize(document.project, acting_user, OFFICERS)
     with transaction.atomic():
-        locked = project_lock(document.project)
+        locked, _membership = locked_for(document.project, acting_user, OFFICERS)
         if locked.status not in OPEN_PROJECT:
             raise ApplicationError(_("The project is closed; its documents no longer change."),
                                    code="project_state")

@@ -2,35 +2,45 @@
 to be paid) while no constraint blocks them."""
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.models import User
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError
+from hamyar.core.lifecycle import Move, transition
 from hamyar.core.roles import Role
 from hamyar.core.text import normalize
 
 from .. import progress
-from ..choices import OFFICERS, PLANNABLE, WORKERS, MilestoneStatus, PaymentRequestStatus, ProjectStatus
+from ..choices import (
+    MILESTONE_LIFECYCLE,
+    OFFICERS,
+    PLANNABLE,
+    MilestoneAction,
+    MilestoneStatus,
+    PaymentRequestStatus,
+    ProjectStatus,
+)
 from ..models import Milestone, PaymentRequest, Project
 from ..selectors import blocking_constraint
 from .common import (
     HUNDRED,
     MAX_MILESTONES,
-    authorize,
     clean_amount,
     invalid,
     is_date,
+    locked_for,
+    not_now,
     people,
     project_lock,
-    state_error,
     tell,
 )
 
@@ -92,8 +102,7 @@ def _clean_milestone(project: Project, values: dict[str, Any], existing: Milesto
 
 
 def _plannable(project: Project, acting_user: User) -> Project:
-    authorize(project, acting_user, OFFICERS)
-    locked = project_lock(project)
+    locked, _membership = locked_for(project, acting_user, OFFICERS)
     if locked.status not in PLANNABLE:
         raise ApplicationError(_("Milestones can be planned only before the work starts."),
                                code="project_state")
@@ -154,43 +163,49 @@ def milestone_remove(*, milestone: Milestone, acting_user: User) -> None:
 # ---------------------------------------------------------------- milestone work and payment requests
 
 
-def _milestone_work(milestone: Milestone, acting_user: User, action: str | Promise
-                    ) -> tuple[Project, Milestone]:
-    authorize(milestone.project, acting_user, WORKERS)
-    locked = project_lock(milestone.project)
-    if locked.status != ProjectStatus.IN_PROGRESS:
-        raise state_error(locked, action)
-    row = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    blocker = blocking_constraint(row)
-    if blocker is not None:
-        raise ApplicationError(
-            _("Constraint “%(title)s” (%(kind)s) is blocking; resolve it before “%(action)s”.")
-            % {"title": blocker.title, "kind": blocker.get_kind_display(), "action": action},
-            code="blocked", extra={"constraint": blocker.pk})
-    return locked, row
+def _work_snapshot(milestone: Milestone) -> dict[str, Any]:
+    """The milestone's fields; after completing, also its payment request and the project's progress."""
+    return {**snapshot(milestone), **getattr(milestone, "_completion", {})}
 
 
-def recompute(project: Project) -> Decimal:
-    """The project's physical progress as the weighted sum of its milestones' percents."""
-    rows = list(Milestone.objects.filter(project=project).values_list("weight", "percent"))
+@contextmanager
+def _work(milestone: Milestone, action: MilestoneAction, acting_user: User) -> Iterator[tuple[Project, Move]]:
+    """A step of the milestone's lifecycle, taken while the project is in progress and nothing blocks it.
+
+    The project is locked first, as every write on a project's part does, so two writers meet in the
+    same order; the milestone is then read in the actor's scope under its own lock (404, 403, 409).
+    """
+    with transaction.atomic():
+        project = project_lock(milestone.project)
+        with transition(MILESTONE_LIFECYCLE, milestone, action, acting_user=acting_user,
+                        snapshot_of=_work_snapshot) as move:
+            label = MilestoneAction(action).label
+            if project.status != ProjectStatus.IN_PROGRESS:
+                raise not_now(project, label)
+            blocker = blocking_constraint(move.obj)
+            if blocker is not None:
+                raise ApplicationError(
+                    _("Constraint “%(title)s” (%(kind)s) is blocking; resolve it before “%(action)s”.")
+                    % {"title": blocker.title, "kind": blocker.get_kind_display(), "action": label},
+                    code="blocked", extra={"constraint": blocker.pk})
+            yield project, move
+
+
+def recompute(project: Project, percents: dict[int, Decimal] | None = None) -> Decimal:
+    """The project's physical progress as the weighted sum of its milestones' percents (`percents`: those
+    not saved yet)."""
+    changed = percents or {}
+    rows = [(weight, changed.get(pk, percent)) for pk, weight, percent
+            in Milestone.objects.filter(project=project).values_list("pk", "weight", "percent")]
     project.physical_progress = progress.weighted_progress(rows)
     return project.physical_progress
 
 
 def milestone_start(*, milestone: Milestone, acting_user: User) -> Milestone:
     """The executing provider (or an officer) starts a milestone; refused while a constraint blocks it."""
-    with transaction.atomic():
-        _locked, row = _milestone_work(milestone, acting_user, _("Start the milestone"))
-        if row.status != MilestoneStatus.PENDING:
-            raise ApplicationError(_("The milestone is “%(status)s”; it cannot be started.")
-                                   % {"status": row.get_status_display()}, code="milestone_state")
-        before = snapshot(row)
-        row.status = MilestoneStatus.IN_PROGRESS
-        row.started_at = timezone.now()
-        row.save()
-        audit_record(actor=acting_user, action="milestone.start", obj=row, before=before, after=snapshot(row))
-    milestone.refresh_from_db()
-    return row
+    with _work(milestone, MilestoneAction.START, acting_user) as (_project, move):
+        move.obj.started_at = timezone.now()
+    return move.obj
 
 
 def milestone_complete(*, milestone: Milestone, acting_user: User) -> Milestone:
@@ -198,31 +213,22 @@ def milestone_complete(*, milestone: Milestone, acting_user: User) -> Milestone:
 
     Refused while a constraint blocks it. The payment request is part of the same event.
     """
-    with transaction.atomic():
-        locked, row = _milestone_work(milestone, acting_user, _("Complete the milestone"))
-        if row.status != MilestoneStatus.IN_PROGRESS:
-            raise ApplicationError(_("The milestone is “%(status)s”; it cannot be completed.")
-                                   % {"status": row.get_status_display()}, code="milestone_state")
+    with _work(milestone, MilestoneAction.COMPLETE, acting_user) as (project, move):
+        row = move.obj
         if PaymentRequest.objects.filter(milestone=row).exists():
             raise ApplicationError(_("This milestone already asked to be paid."), code="payment_exists")
-        before = snapshot(row)
-        row.status = MilestoneStatus.COMPLETED
         row.percent = HUNDRED
         row.completed_at = timezone.now()
-        row.save()
-        request = PaymentRequest.objects.create(organization_id=row.organization_id, project=locked,
+        request = PaymentRequest.objects.create(organization_id=row.organization_id, project=project,
                                                 milestone=row, amount=row.amount,
                                                 status=PaymentRequestStatus.REQUESTED)
-        recompute(locked)
-        locked.save(update_fields=["physical_progress", "updated_at"])
-        after = snapshot(row)
-        after["payment_request"] = {"id": request.pk, "amount": request.amount}
-        after["project_physical_progress"] = str(locked.physical_progress)
-        audit_record(actor=acting_user, action="milestone.complete", obj=row, before=before, after=after)
-        tell(locked, people(locked, Role.FINANCE_OFFICER),
-              _("Milestone “%(milestone)s” of project %(number)s is completed; invoice its payment request.")
-              % {"milestone": row.title, "number": locked.number})
-    milestone.refresh_from_db()
+        recompute(project, percents={row.pk: row.percent})
+        project.save(update_fields=["physical_progress", "updated_at"])
+        row._completion = {"payment_request": {"id": request.pk, "amount": request.amount},
+                           "project_physical_progress": str(project.physical_progress)}
+        tell(project, people(project, Role.FINANCE_OFFICER),
+             _("Milestone “%(milestone)s” of project %(number)s is completed; invoice its payment request.")
+             % {"milestone": row.title, "number": project.number})
     return row
 
 

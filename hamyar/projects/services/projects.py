@@ -1,47 +1,27 @@
-"""A project's record and lifecycle: written down (or made from a need), corrected in planning,
-then contracted, started, suspended, resumed, completed, handed over or terminated."""
+"""A project's record: written down by an officer (or made from an approved project need) and corrected
+while it is in planning; its lifecycle is in `lifecycle.py`."""
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.models import Membership, User
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError, NotFound
 from hamyar.core.numbering import next_number
-from hamyar.core.roles import Role
 from hamyar.core.scoping import require_role
 from hamyar.core.text import normalize
 from hamyar.directory.models import MunicipalAsset, Municipality, Provider, ServiceDomain
 from hamyar.needs.choices import NeedKind, NeedStatus
 from hamyar.needs.models import Need
 
-from .. import progress
-from ..choices import EXECUTING_KINDS, OFFICERS, SIGNERS, TRANSITIONS, MilestoneStatus, ProjectStatus
+from ..choices import EXECUTING_KINDS, OFFICERS, ProjectStatus
 from ..models import Milestone, Project
 from ..selectors import executing_candidates
-from .common import (
-    HUNDRED,
-    MAX_YEARS,
-    authorize,
-    clean_amount,
-    clean_reason,
-    invalid,
-    is_date,
-    managers,
-    municipality_users,
-    officers,
-    project_lock,
-    refreshed,
-    state_error,
-    tell,
-)
+from .common import MAX_YEARS, clean_amount, invalid, is_date, locked_for, managers, shown_on, tell
 
 
 def _check_provider(provider: Any, organization_id: int, errors: dict[str, list]) -> Provider | None:
@@ -204,12 +184,11 @@ def project_from_need(*, need: Need, acting_user: User, contract_amount: int | N
 
 def project_update(*, project: Project, acting_user: User, **changes: Any) -> Project:
     """An officer corrects a project still in planning (the amount in force follows the contract amount)."""
-    membership = authorize(project, acting_user, OFFICERS)
     unknown = set(changes) - _PROJECT_FIELDS
     if unknown:
         raise TypeError(f"project_update got unknown fields: {sorted(unknown)}")
     with transaction.atomic():
-        locked = project_lock(project)
+        locked, membership = locked_for(project, acting_user, OFFICERS)
         if locked.status != ProjectStatus.PLANNING:
             raise ApplicationError(_("Only a project in planning can be changed; use a change order."),
                                    code="project_state")
@@ -225,142 +204,11 @@ def project_update(*, project: Project, acting_user: User, **changes: Any) -> Pr
         locked.save()
         audit_record(actor=acting_user, action="project.update", obj=locked, before=before,
                      after=snapshot(locked))
-    return refreshed(project, locked)
-
-
-def _weights_complete(project: Project) -> None:
-    total = Milestone.objects.filter(project=project).aggregate(w=Sum("weight"))["w"] or Decimal(0)
-    if total != HUNDRED:
-        raise ApplicationError(
-            _("The milestones' weights add up to %(total)s%%; they must add up to 100%% first.")
-            % {"total": progress.two_places(total)}, code="weights_incomplete")
-
-
-# ---------------------------------------------------------------- the lifecycle
-
-
-def _move(project: Project, acting_user: User, roles: frozenset[Role], target: ProjectStatus,
-          label: str | Promise) -> tuple[Project, dict]:
-    """Check the actor, lock the project, check the move against the table: the locked project, its before."""
-    authorize(project, acting_user, roles)
-    locked = project_lock(project)
-    if target not in TRANSITIONS[locked.status]:
-        raise state_error(locked, label)
-    return locked, snapshot(locked)
-
-
-def _finish(locked: Project, acting_user: User, target: ProjectStatus, action: str, before: dict) -> None:
-    locked.status = target
-    locked.save()
-    audit_record(actor=acting_user, action=f"project.{action}", obj=locked, before=before,
-                 after=snapshot(locked))
-
-
-def project_contract(*, project: Project, acting_user: User) -> Project:
-    """Planning → contracted: the milestones' weights add up to 100 and their amounts fit the contract."""
-    with transaction.atomic():
-        locked, before = _move(project, acting_user, OFFICERS, ProjectStatus.CONTRACTED, _("Contract"))
-        _weights_complete(locked)
-        locked.contracted_at = timezone.now()
-        _finish(locked, acting_user, ProjectStatus.CONTRACTED, "contract", before)
-        tell(locked, [*managers(locked), *municipality_users(locked)],
-              _("Project %(number)s was contracted.") % {"number": locked.number})
-    return refreshed(project, locked)
-
-
-def project_start(*, project: Project, acting_user: User) -> Project:
-    """Contracted → in progress."""
-    with transaction.atomic():
-        locked, before = _move(project, acting_user, OFFICERS, ProjectStatus.IN_PROGRESS, _("Start"))
-        if locked.status != ProjectStatus.CONTRACTED:
-            raise state_error(locked, _("Start"))
-        _weights_complete(locked)
-        locked.started_at = timezone.now()
-        _finish(locked, acting_user, ProjectStatus.IN_PROGRESS, "start", before)
-        tell(locked, [*managers(locked), *municipality_users(locked)],
-              _("Work on project %(number)s has started.") % {"number": locked.number})
-    return refreshed(project, locked)
-
-
-def project_suspend(*, project: Project, acting_user: User, reason: str) -> Project:
-    """In progress → suspended, with the reason everyone reads."""
-    with transaction.atomic():
-        locked, before = _move(project, acting_user, OFFICERS, ProjectStatus.SUSPENDED, _("Suspend"))
-        text = locked.reason = clean_reason(reason)
-        _finish(locked, acting_user, ProjectStatus.SUSPENDED, "suspend", before)
-        tell(locked, [*managers(locked), *municipality_users(locked)],
-              _("Project %(number)s was suspended.") % {"number": locked.number}, body=text)
-    return refreshed(project, locked)
-
-
-def project_resume(*, project: Project, acting_user: User) -> Project:
-    """Suspended → in progress."""
-    with transaction.atomic():
-        locked, before = _move(project, acting_user, OFFICERS, ProjectStatus.IN_PROGRESS, _("Resume"))
-        if locked.status != ProjectStatus.SUSPENDED:
-            raise state_error(locked, _("Resume"))
-        locked.reason = ""
-        _finish(locked, acting_user, ProjectStatus.IN_PROGRESS, "resume", before)
-        tell(locked, [*managers(locked), *municipality_users(locked)],
-              _("Work on project %(number)s has resumed.") % {"number": locked.number})
-    return refreshed(project, locked)
-
-
-def project_complete(*, project: Project, acting_user: User) -> Project:
-    """In progress → completed, once every milestone is completed; the municipality is asked to sign off."""
-    with transaction.atomic():
-        locked, before = _move(project, acting_user, OFFICERS, ProjectStatus.COMPLETED, _("Complete"))
-        open_milestones = Milestone.objects.filter(project=locked).exclude(status=MilestoneStatus.COMPLETED)
-        if not Milestone.objects.filter(project=locked).exists() or open_milestones.exists():
-            first = open_milestones.order_by("sequence").first()
-            raise ApplicationError(
-                _("Milestone “%(milestone)s” is not completed yet.") % {"milestone": first.title}
-                if first else _("The project has no milestones."), code="milestones_open")
-        locked.completed_at = timezone.now()
-        _finish(locked, acting_user, ProjectStatus.COMPLETED, "complete", before)
-        tell(locked, municipality_users(locked),
-              _("Project %(number)s is completed and waits for your sign-off.") % {"number": locked.number})
-    return refreshed(project, locked)
-
-
-def project_hand_over(*, project: Project, acting_user: User) -> Project:
-    """Completed → handed over: a user of the project's municipality signs it off; its need is fulfilled."""
-    with transaction.atomic():
-        locked, before = _move(project, acting_user, SIGNERS, ProjectStatus.HANDED_OVER,
-                               _("Sign off the handover"))
-        locked.handed_over_at = timezone.now()
-        locked.handed_over_by = acting_user
-        _finish(locked, acting_user, ProjectStatus.HANDED_OVER, "hand_over", before)
-        if locked.need_id and locked.need.status == NeedStatus.APPROVED:
-            from hamyar.needs.services import need_record_commerce_step
-
-            need_record_commerce_step(need=locked.need, status=NeedStatus.FULFILLED, acting_user=acting_user)
-        tell(locked, [*officers(locked), *managers(locked)],
-              _("Project %(number)s was handed over to %(municipality)s.")
-              % {"number": locked.number, "municipality": locked.municipality.name})
-    return refreshed(project, locked)
-
-
-def project_terminate(*, project: Project, acting_user: User, reason: str) -> Project:
-    """Any running state → terminated, with the reason."""
-    with transaction.atomic():
-        locked, before = _move(project, acting_user, OFFICERS, ProjectStatus.TERMINATED, _("Terminate"))
-        text = locked.reason = clean_reason(reason)
-        _finish(locked, acting_user, ProjectStatus.TERMINATED, "terminate", before)
-        tell(locked, [*managers(locked), *municipality_users(locked)],
-              _("Project %(number)s was terminated.") % {"number": locked.number}, body=text)
-    return refreshed(project, locked)
+    return shown_on(project, locked)
 
 
 __all__ = [
-    "project_complete",
-    "project_contract",
     "project_create",
     "project_from_need",
-    "project_hand_over",
-    "project_resume",
-    "project_start",
-    "project_suspend",
-    "project_terminate",
     "project_update",
 ]

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.models import User
 from hamyar.core.audit import audit_record, snapshot
+from hamyar.core.errors import NotFound
+from hamyar.core.scoping import in_scope, require_role
 from hamyar.core.text import normalize
 
 from .. import images, progress
@@ -19,13 +21,12 @@ from ..models import Milestone, ProgressEntry, ProgressPhoto, ProgressReport, Pr
 from .common import (
     HUNDRED,
     MAX_PHOTOS,
-    authorize,
     invalid,
     is_date,
     municipality_users,
+    not_now,
     officers,
     project_lock,
-    state_error,
     tell,
 )
 from .milestones import recompute
@@ -88,7 +89,10 @@ def progress_report_create(*, project: Project, acting_user: User, reported_on: 
     `entries` are {"milestone": Milestone or id, "percent": 0–100} (or `percents`, {milestone id:
     percent}); `photos` are uploaded files, or {"file": …, "caption": …} (else `captions` in order).
     """
-    authorize(project, acting_user, WORKERS)
+    # Checked before the photos are read and re-encoded, and the state again under the lock.
+    if not in_scope(project, acting_user):
+        raise NotFound()
+    require_role(acting_user, *WORKERS)
     if entries is None:
         entries = [{"milestone": pk, "percent": value} for pk, value in (percents or {}).items()]
     captions = list(captions or [])
@@ -130,7 +134,7 @@ def progress_report_create(*, project: Project, acting_user: User, reported_on: 
         with transaction.atomic():
             locked = project_lock(project)
             if locked.status != ProjectStatus.IN_PROGRESS:
-                raise state_error(locked, _("Report progress"))
+                raise not_now(locked, _("Report progress"))
             last = ProgressReport.objects.filter(project=locked).aggregate(d=Max("reported_on"))["d"]
             if last is not None and day < last:
                 raise invalid({"reported_on": [_("The report date cannot be before the last report's.")]})

@@ -1,16 +1,20 @@
 """The project page: its timeline, progress chart, constraints, reports and photos, change orders,
 payment requests and history, and the buttons the user's role may press."""
 
+from collections.abc import Callable
+from typing import Any
 
+from django.contrib import messages
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_bidi, gettext_lazy, pgettext_lazy
 
 from hamyar.core.access import ALL_ROLES
-from hamyar.core.errors import ApplicationError
-from hamyar.core.pages import page, place_service_error
+from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.pages import page, page_action
 from hamyar.core.roles import PROVIDER_ROLES, Role
 from hamyar.core.scoping import membership_of
 
@@ -22,8 +26,9 @@ from ..choices import (
     OFFICERS,
     OPEN_PROJECT,
     PLANNABLE,
+    PROJECT_LIFECYCLE,
+    REASONED_ACTIONS,
     RUNNING_STATUSES,
-    SIGNERS,
     ChangeOrderStatus,
     ConstraintStatus,
     MilestoneStatus,
@@ -32,18 +37,6 @@ from ..choices import (
 from ..forms import ChangeOrderForm, ConstraintForm, DecisionForm, DocumentForm, MilestoneForm, ReasonForm
 from ..models import Milestone, Project
 
-# The lifecycle's buttons: action → (service, roles, the states it starts from, needs a reason).
-TRANSITIONS = {
-    "contract": ("project_contract", OFFICERS, {ProjectStatus.PLANNING}, False),
-    "start": ("project_start", OFFICERS, {ProjectStatus.CONTRACTED}, False),
-    "suspend": ("project_suspend", OFFICERS, {ProjectStatus.IN_PROGRESS}, True),
-    "resume": ("project_resume", OFFICERS, {ProjectStatus.SUSPENDED}, False),
-    "complete": ("project_complete", OFFICERS, {ProjectStatus.IN_PROGRESS}, False),
-    "hand-over": ("project_hand_over", SIGNERS, {ProjectStatus.COMPLETED}, False),
-    "terminate": ("project_terminate", OFFICERS,
-                  {ProjectStatus.PLANNING, ProjectStatus.CONTRACTED, ProjectStatus.IN_PROGRESS,
-                   ProjectStatus.SUSPENDED}, True),
-}
 # The history's words for the services' audit actions.
 HISTORY_LABELS = {
     "project.create": gettext_lazy("Project created"),
@@ -127,10 +120,8 @@ def project_context(request: HttpRequest, project: Project, **extra) -> dict:
     is_executor = role in PROVIDER_ROLES and membership_of(user).provider_id == project.provider_id
     can_report = (role in OFFICERS or (role == Role.PROJECT_MANAGER and is_executor)) \
         and status == ProjectStatus.IN_PROGRESS
-    actions = []
-    for action, (_service, roles, states, needs_reason) in TRANSITIONS.items():
-        if role in roles and status in states:
-            actions.append({"name": action, "needs_reason": needs_reason})
+    actions = [{"name": slug(action), "needs_reason": action in REASONED_ACTIONS}
+               for action in PROJECT_LIFECYCLE.allowed_actions(status, role)]
     context = {
         "project": project,
         "milestones": milestones,
@@ -187,17 +178,54 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", project_context(request, project))
 
 
-def refused_on_page(request: HttpRequest, pk: int, error: ApplicationError, **extra) -> HttpResponse:
-    """The project again with the service's message, at its status; 403/404 go to the page decorator.
+def slug(action: str) -> str:
+    """An action's part of its route: `hand_over` is POSTed to `…/hand-over/`."""
+    return action.replace("_", "-")
 
-    Bad input goes on the form that sent it; a refused state (409) is shown above the project.
+
+def act_on_project(request: HttpRequest, pk: int, act: Callable[[dict[str, Any]], object], *,
+                   success: str | Callable[[Any], str], form: Form | None = None, **shown: Any
+                   ) -> HttpResponse:
+    """POST one action from the project's page, through `page_action`.
+
+    `act` gets the form's cleaned data and calls one service. Done: back to the page, saying `success`
+    (or what `success` makes of the service's answer). Refused: the page again at the refusal's status,
+    bad input on the form that sent it, anything else above the project; 403 and 404 go to the page
+    decorator. An invalid form is refused the same way (422) without calling the service, its own
+    errors saying why. `shown` goes to the page's context (the form under its name, which one is open).
     """
-    placed = place_service_error(error, (value for value in extra.values() if isinstance(value, Form)))
-    project = selectors.project_get(user=request.user, pk=pk)
-    context = project_context(request, project, error=None if placed else error, **extra)
-    return render(request, "projects/project_detail.html", context, status=error.status)
+    valid = form is None or form.is_valid()
+
+    def attempt() -> None:
+        if not valid:
+            raise InvalidInput()
+        answer = act(form.cleaned_data if form is not None else {})
+        messages.success(request, success(answer) if callable(success) else success)
+
+    def show(error: ApplicationError | None) -> HttpResponse:
+        project = selectors.project_get(user=request.user, pk=pk)
+        context = project_context(request, project, error=error if valid else None, **shown)
+        return render(request, "projects/project_detail.html", context)
+
+    return page_action(request, attempt, redirect_to=reverse("projects:project_detail", args=[pk]),
+                       show=show, forms=[form] if form is not None and valid else [])
 
 
-def invalid_on_page(request: HttpRequest, project: Project, **extra) -> HttpResponse:
-    context = project_context(request, project, **extra)
-    return render(request, "projects/project_detail.html", context, status=422)
+def submit_form(request: HttpRequest, form: Form, act: Callable[[dict[str, Any]], object], *, template: str,
+                context: dict[str, Any], redirect_to: str, success: str) -> HttpResponse:
+    """POST a form page (a project's correction, a progress report) through `page_action`: done, go to
+    `redirect_to`; refused, the form again at the refusal's status with the message on it."""
+    valid = form.is_valid()
+
+    def attempt() -> None:
+        if not valid:
+            raise InvalidInput()
+        act(form.cleaned_data)
+
+    def show(error: ApplicationError | None) -> HttpResponse:
+        if error is not None and valid:
+            form.add_error(None, str(error.message))
+        return render(request, template, context)
+
+    return page_action(request, attempt, redirect_to=redirect_to, show=show, success=success,
+                       forms=[form] if valid else [])

@@ -1,10 +1,13 @@
 """The portfolio (officers and executives), a municipality's own projects, a provider's work; a new
 project, its corrections in planning, one made from a need, and the lifecycle's buttons."""
 
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,20 +21,26 @@ from hamyar.directory import selectors as directory
 from hamyar.directory.choices import ProviderKind
 
 from .. import selectors, services
-from ..choices import OFFICERS, SIGNERS
-from ..forms import ProjectFilterForm, ProjectForm, ReasonForm
+from ..choices import OFFICERS, REASONED_ACTIONS, SIGNERS, ProjectAction
+from ..filters import ProjectFilter
+from ..forms import ProjectForm, ReasonForm
 from ..models import Project
-from .detail import TRANSITIONS, invalid_on_page, refused_on_page, user_role
+from .detail import act_on_project, slug, submit_form, user_role
 
-DONE_MESSAGES = {
-    "contract": gettext_lazy("The contract is signed: the project is contracted."),
-    "start": gettext_lazy("The project has started."),
-    "suspend": gettext_lazy("The project is suspended."),
-    "resume": gettext_lazy("The project is running again."),
-    "complete": gettext_lazy("The project is completed; the municipality is asked to sign off the handover."),
-    "hand-over": gettext_lazy("The handover is signed off: the project is handed over to the municipality."),
-    "terminate": gettext_lazy("The project is terminated."),
+# The lifecycle's steps as the page posts them: action → (its one service, what the page says when done).
+STEPS: dict[str, tuple[Callable[..., Project], str | Promise]] = {
+    ProjectAction.CONTRACT: (services.project_contract,
+                             gettext_lazy("The contract is signed: the project is contracted.")),
+    ProjectAction.START: (services.project_start, gettext_lazy("The project has started.")),
+    ProjectAction.SUSPEND: (services.project_suspend, gettext_lazy("The project is suspended.")),
+    ProjectAction.RESUME: (services.project_resume, gettext_lazy("The project is running again.")),
+    ProjectAction.COMPLETE: (services.project_complete, gettext_lazy(
+        "The project is completed; the municipality is asked to sign off the handover.")),
+    ProjectAction.HAND_OVER: (services.project_hand_over, gettext_lazy(
+        "The handover is signed off: the project is handed over to the municipality.")),
+    ProjectAction.TERMINATE: (services.project_terminate, gettext_lazy("The project is terminated.")),
 }
+BY_SLUG = {slug(action): ProjectAction(action) for action in STEPS}
 
 
 # ---------------------------------------------------------------- the lists
@@ -43,18 +52,17 @@ def project_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     role = user_role(request)
     is_officer = role in ORGANIZATION_WIDE_ROLES
-    form = ProjectFilterForm(
+    form = ProjectFilter(
         request.GET,
         municipalities=directory.municipality_list(user=user).select_related("parent")
         if role not in MUNICIPALITY_ROLES else None,
         domains=directory.domain_list(user=user).select_related("parent"),
     )
-    status = 200
-    if form.is_valid():
-        rows = selectors.project_list(user=user, **form.filters())
-    else:
-        rows = selectors.project_list(user=user).none()
-        status = 400
+    # A filter the page cannot read is answered 400 with no rows, rather than with a list it did not ask for.
+    status = 200 if form.is_valid() else 400
+    rows = selectors.project_list(user=user, filters=form.values())
+    if status == 400:
+        rows = rows.none()
     summary = selectors.portfolio_summary(rows)
     response = render_list(request, template="projects/project_list.html",
                            fragment="projects/partials/project_rows.html", rows=rows, context={
@@ -123,21 +131,11 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = _project_form(request, initial=initial, project=project)
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.project_update(project=project, acting_user=request.user, **form.cleaned_data)
-            except InvalidInput as error:
-                form.add_service_error(error)
-            except ApplicationError as error:
-                if error.status in (403, 404):
-                    raise
-                form.add_error(None, str(error.message))
-                return render(request, "projects/project_form.html", {"form": form, "project": project},
-                              status=error.status)
-            else:
-                messages.success(request, _("The project was saved."))
-                return redirect("projects:project_detail", pk=project.pk)
-        return render(request, "projects/project_form.html", {"form": form, "project": project}, status=422)
+        return submit_form(
+            request, form,
+            lambda data: services.project_update(project=project, acting_user=request.user, **data),
+            template="projects/project_form.html", context={"form": form, "project": project},
+            redirect_to=reverse("projects:project_detail", args=[pk]), success=_("The project was saved."))
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
 
@@ -165,27 +163,18 @@ def project_from_need(request: HttpRequest, need_pk: int) -> HttpResponse:
 @require_POST
 @page(roles=OFFICERS | SIGNERS, model=Project)
 def project_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One button of the lifecycle; suspend and terminate need a reason."""
-    if action not in TRANSITIONS:
+    """One button of the lifecycle; the service checks who may press it and when. Suspending and
+    terminating carry a reason."""
+    step = BY_SLUG.get(action)
+    if step is None:
         raise Http404
-    service_name, roles, _states, needs_reason = TRANSITIONS[action]
+    service, done = STEPS[step]
     project = selectors.project_get(user=request.user, pk=pk)
-    if user_role(request) not in roles:
-        from hamyar.core.errors import PermissionDenied
-
-        raise PermissionDenied()
-    service = getattr(services, service_name)
-    kwargs = {}
-    form = None
-    if needs_reason:
+    if step in REASONED_ACTIONS:
         form = ReasonForm(request.POST)
-        if not form.is_valid():
-            return invalid_on_page(request, project, reason_form=form, reason_for=action)
-        kwargs["reason"] = form.cleaned_data["reason"]
-    try:
-        service(project=project, acting_user=request.user, **kwargs)
-    except ApplicationError as error:
-        extra = {"reason_form": form, "reason_for": action} if form is not None else {}
-        return refused_on_page(request, pk, error, **extra)
-    messages.success(request, str(DONE_MESSAGES[action]))
-    return redirect("projects:project_detail", pk=pk)
+        return act_on_project(
+            request, pk, lambda data: service(project=project, acting_user=request.user,
+                                              reason=data["reason"]),
+            success=str(done), form=form, reason_form=form, reason_for=action)
+    return act_on_project(request, pk, lambda _data: service(project=project, acting_user=request.user),
+                          success=str(done))

@@ -3,21 +3,20 @@
 import mimetypes
 from pathlib import PurePath
 
-from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamyar.core.access import ALL_ROLES
-from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.core.pages import page
 
 from .. import selectors, services
 from ..choices import OFFICERS, WORKERS, MilestoneStatus
 from ..forms import DocumentForm, ProgressReportForm
 from ..models import ProgressPhoto, Project, ProjectDocument
-from .detail import invalid_on_page, refused_on_page
+from .detail import act_on_project, submit_form
 
 # ---------------------------------------------------------------- progress reports and photos
 
@@ -34,27 +33,16 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"project": project, "form": form}
     if request.method != "POST":
         return render(request, "projects/report_form.html", context)
-    if form.is_valid():
-        photos = []
-        if form.cleaned_data.get("photo"):
-            photos.append({"file": form.cleaned_data["photo"],
-                           "caption": form.cleaned_data.get("caption", "")})
-        try:
-            services.progress_report_create(
-                project=project, acting_user=request.user, reported_on=form.cleaned_data["reported_on"],
-                notes=form.cleaned_data.get("notes", ""), percents=form.percents(), photos=photos,
-            )
-        except ApplicationError as error:
-            if error.status in (403, 404):
-                raise
-            if isinstance(error, InvalidInput):
-                form.add_service_error(error)
-            else:
-                form.add_error(None, str(error.message))
-            return render(request, "projects/report_form.html", context, status=error.status)
-        messages.success(request, _("The progress report was filed."))
-        return redirect("projects:project_detail", pk=pk)
-    return render(request, "projects/report_form.html", context, status=422)
+
+    def file_report(data: dict) -> object:
+        photos = [{"file": data["photo"], "caption": data.get("caption", "")}] if data.get("photo") else []
+        return services.progress_report_create(
+            project=project, acting_user=request.user, reported_on=data["reported_on"],
+            notes=data.get("notes", ""), percents=form.percents(), photos=photos)
+
+    return submit_form(request, form, file_report, template="projects/report_form.html", context=context,
+                       redirect_to=reverse("projects:project_detail", args=[pk]),
+                       success=_("The progress report was filed."))
 
 
 def _serve(photo: ProgressPhoto, field: str) -> HttpResponse:
@@ -94,14 +82,10 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     """File a document on the project; a refused file shows on the form (422), nothing stored."""
     project = selectors.project_get(user=request.user, pk=pk)
     form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return invalid_on_page(request, project, document_form=form, open_form="document")
-    try:
-        services.project_document_add(project=project, acting_user=request.user, **form.cleaned_data)
-    except ApplicationError as error:
-        return refused_on_page(request, pk, error, document_form=form, open_form="document")
-    messages.success(request, _("The document was filed."))
-    return redirect("projects:project_detail", pk=pk)
+    return act_on_project(
+        request, pk,
+        lambda data: services.project_document_add(project=project, acting_user=request.user, **data),
+        success=_("The document was filed."), form=form, document_form=form, open_form="document")
 
 
 @page(roles=ALL_ROLES, model=ProjectDocument)
@@ -123,9 +107,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 @page(roles=OFFICERS, model=ProjectDocument)
 def document_remove(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_get(user=request.user, pk=pk)
-    try:
-        services.project_document_remove(document=document, acting_user=request.user)
-    except ApplicationError as error:
-        return refused_on_page(request, document.project_id, error)
-    messages.success(request, _("The document was removed."))
-    return redirect("projects:project_detail", pk=document.project_id)
+    return act_on_project(
+        request, document.project_id,
+        lambda _data: services.project_document_remove(document=document, acting_user=request.user),
+        success=_("The document was removed."))
