@@ -16,7 +16,7 @@ from hamyar.core.access import ALL_ROLES
 from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.core.pages import page, page_action
 from hamyar.core.roles import PROVIDER_ROLES, Role
-from hamyar.core.scoping import membership_of
+from hamyar.core.scoping import membership_of, role_of
 
 from .. import charts, progress, selectors
 from ..choices import (
@@ -69,10 +69,6 @@ HISTORY_LABELS = {
 OTHER_STEP = gettext_lazy("Recorded step")
 
 
-def user_role(request: HttpRequest) -> Role:
-    return Role(membership_of(request.user).role)
-
-
 def _persian() -> bool:
     return (get_language() or "fa").startswith("fa")
 
@@ -106,7 +102,7 @@ def _progress_figures(project: Project, milestones: list[Milestone], reports: li
 
 
 def project_context(request: HttpRequest, project: Project, **extra) -> dict:
-    role = user_role(request)
+    role = role_of(request.user)
     user = request.user
     milestones = selectors.milestone_list(project=project)
     constraints = selectors.constraint_list(project=project)

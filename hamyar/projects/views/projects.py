@@ -16,16 +16,16 @@ from hamyar.core.access import ALL_ROLES
 from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.core.pages import page, render_list
 from hamyar.core.roles import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
+from hamyar.core.scoping import role_of
 from hamyar.core.text import parse_id
 from hamyar.directory import selectors as directory
-from hamyar.directory.choices import ProviderKind
 
 from .. import selectors, services
-from ..choices import OFFICERS, REASONED_ACTIONS, SIGNERS, ProjectAction
+from ..choices import EXECUTING_KINDS, OFFICERS, REASONED_ACTIONS, SIGNERS, ProjectAction
 from ..filters import ProjectFilter
 from ..forms import ProjectForm, ReasonForm
 from ..models import Project
-from .detail import act_on_project, slug, submit_form, user_role
+from .detail import act_on_project, slug, submit_form
 
 # The lifecycle's steps as the page posts them: action → (its one service, what the page says when done).
 STEPS: dict[str, tuple[Callable[..., Project], str | Promise]] = {
@@ -50,7 +50,7 @@ BY_SLUG = {slug(action): ProjectAction(action) for action in STEPS}
 def project_list(request: HttpRequest) -> HttpResponse:
     """The portfolio for officers and executives, a municipality's own projects, a provider's work."""
     user = request.user
-    role = user_role(request)
+    role = role_of(user)
     is_officer = role in ORGANIZATION_WIDE_ROLES
     form = ProjectFilter(
         request.GET,
@@ -91,8 +91,7 @@ def _project_form(request: HttpRequest, *, initial: dict | None = None, project:
         municipalities=directory.municipality_list(user=user).select_related("parent"),
         sites=sites,
         domains=directory.domain_list(user=user).select_related("parent"),
-        providers=directory.provider_list(user=user).filter(
-            kind__in=[ProviderKind.STAFF_UNIT, ProviderKind.AFFILIATE]),
+        providers=directory.provider_list(user=user).filter(kind__in=EXECUTING_KINDS),
         fixed_place=project is not None,
     )
 
