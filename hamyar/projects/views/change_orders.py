@@ -8,10 +8,10 @@ from django.views.decorators.http import require_POST
 from hamyar.core.pages import page
 
 from .. import selectors, services
-from ..choices import DECIDERS, WORKERS, ChangeOrderAction
+from ..choices import CHANGE_ORDER_LIFECYCLE, WORKERS, ChangeOrderAction
 from ..forms import ChangeOrderForm, DecisionForm
 from ..models import ChangeOrder
-from .detail import act_on_project
+from .detail import act_on_project, taking
 
 # ---------------------------------------------------------------- change orders
 
@@ -48,7 +48,7 @@ DECISIONS = {
 
 
 @require_POST
-@page(roles=DECIDERS, model=ChangeOrder)
+@page(roles=taking(CHANGE_ORDER_LIFECYCLE), model=ChangeOrder)
 def change_order_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     """Approve or reject a proposed change order; beyond the 25% limit only an executive, with a note."""
     if decision not in DECISIONS:

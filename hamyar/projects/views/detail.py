@@ -14,6 +14,7 @@ from django.utils.translation import get_language, get_language_bidi, gettext_la
 
 from hamyar.core.access import ALL_ROLES
 from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.lifecycle import Lifecycle
 from hamyar.core.pages import page, page_action
 from hamyar.core.roles import PROVIDER_ROLES, Role
 from hamyar.core.scoping import membership_of, role_of
@@ -172,6 +173,13 @@ def project_context(request: HttpRequest, project: Project, **extra) -> dict:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     return render(request, "projects/project_detail.html", project_context(request, project))
+
+
+def taking(lifecycle: Lifecycle, action: str | None = None) -> frozenset[Role]:
+    """Who may POST a step's route: the roles its lifecycle step declares (of any step, for a route that
+    takes them all); the service still checks the step itself."""
+    steps = [lifecycle.step(action)] if action else list(lifecycle.steps.values())
+    return frozenset().union(*(step.roles for step in steps))
 
 
 def slug(action: str) -> str:

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 from hamyar.core.pages import page
 
 from .. import selectors, services
-from ..choices import OFFICERS, WORKERS
+from ..choices import MILESTONE_LIFECYCLE, OFFICERS, WORKERS, MilestoneAction
 from ..forms import ConstraintForm, ConstraintUpdateForm, MilestoneForm
 from ..models import Milestone, ProjectConstraint
-from .detail import act_on_project
+from .detail import act_on_project, taking
 
 # ---------------------------------------------------------------- milestones
 
@@ -39,7 +39,7 @@ def milestone_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page(roles=WORKERS, model=Milestone)
+@page(roles=taking(MILESTONE_LIFECYCLE, MilestoneAction.START), model=Milestone)
 def milestone_start(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = selectors.milestone_get(user=request.user, pk=pk)
     return act_on_project(
@@ -49,7 +49,7 @@ def milestone_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page(roles=WORKERS, model=Milestone)
+@page(roles=taking(MILESTONE_LIFECYCLE, MilestoneAction.COMPLETE), model=Milestone)
 def milestone_complete(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = selectors.milestone_get(user=request.user, pk=pk)
     return act_on_project(

@@ -21,11 +21,11 @@ from hamyar.core.text import parse_id
 from hamyar.directory import selectors as directory
 
 from .. import selectors, services
-from ..choices import EXECUTING_KINDS, OFFICERS, REASONED_ACTIONS, SIGNERS, ProjectAction
+from ..choices import EXECUTING_KINDS, OFFICERS, PROJECT_LIFECYCLE, REASONED_ACTIONS, ProjectAction
 from ..filters import ProjectFilter
 from ..forms import ProjectForm, ReasonForm
 from ..models import Project
-from .detail import act_on_project, slug, submit_form
+from .detail import act_on_project, slug, submit_form, taking
 
 # The lifecycle's steps as the page posts them: action → (its one service, what the page says when done).
 STEPS: dict[str, tuple[Callable[..., Project], str | Promise]] = {
@@ -160,7 +160,7 @@ def project_from_need(request: HttpRequest, need_pk: int) -> HttpResponse:
 
 
 @require_POST
-@page(roles=OFFICERS | SIGNERS, model=Project)
+@page(roles=taking(PROJECT_LIFECYCLE), model=Project)
 def project_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One button of the lifecycle; the service checks who may press it and when. Suspending and
     terminating carry a reason."""
