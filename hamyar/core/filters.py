@@ -16,10 +16,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from ninja import Field, Schema
-from pydantic import BeforeValidator, create_model
+from pydantic import BeforeValidator, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError
 
-from .apikit import MAX_ID
+from .apikit import DATE_INPUT_SCHEMA, MAX_ID
 from .forms import JalaliDateField
 
 Lookup = str | Callable[[QuerySet, Any], QuerySet]
@@ -96,6 +96,17 @@ def _query_field(field: forms.Field) -> tuple[Any, Any]:
     choices = getattr(field, "choices", None)
     if choices is not None and not isinstance(field, forms.ModelChoiceField):
         extra["json_schema_extra"] = {"enum": [str(key) for key, _label in choices if key not in EMPTY]}
+    if isinstance(field, forms.ModelChoiceField):
+        extra.update(ge=1)
+    for bound, key in (("min_value", "ge"), ("max_value", "le"), ("max_length", "max_length")):
+        if getattr(field, bound, None) is not None:
+            extra[key] = getattr(field, bound)
     description = str(field.help_text or field.label or "")
-    annotated: Any = Annotated[_python_type(field) | None, BeforeValidator(clean)]  # made at run time
+    python_type = _python_type(field)
+    annotated: Any  # an Annotated type made at run time
+    if python_type is date:  # documented as every date an API client sends: Jalali or Gregorian
+        annotated = Annotated[date | None, BeforeValidator(clean), WithJsonSchema(DATE_INPUT_SCHEMA)]
+        extra.pop("json_schema_extra", None)
+    else:
+        annotated = Annotated[python_type | None, BeforeValidator(clean)]
     return annotated, Field(None, description=description, **extra)

@@ -15,7 +15,6 @@ urlpatterns = [
     path("invoices/<int:pk>/void/", invoices.invoice_void, name="invoice_void"),
     path("invoices/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
     path("invoices/<int:pk>/xlsx/", invoices.invoice_xlsx, name="invoice_xlsx"),
-    path("statements/", statements.statement_list, name="statement_list"),
     path("statements/<int:pk>/", statements.statement_detail, name="statement_detail"),
     path("statements/<int:pk>/pdf/", statements.statement_pdf, name="statement_pdf"),
     path("statements/<int:pk>/xlsx/", statements.statement_xlsx, name="statement_xlsx"),

@@ -1,5 +1,5 @@
-"""Receivables and statements: the organization's receivables by municipality, and a municipality's
-statement for a Jalali month or range, with its PDF and Excel."""
+"""A municipality's statement for a Jalali month or range, with its PDF and Excel (the receivables
+page is in insights)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,30 +14,14 @@ from hamyar.core.roles import Role
 from hamyar.core.scoping import membership_of, role_of
 from hamyar.directory.models import Municipality
 
-from .. import documents, page_queries, selectors
+from .. import documents, selectors
 from ..forms import StatementForm
 from ..statement import Statement
 from .common import (
     OWN_STATEMENT_READERS,
-    RECEIVABLES_READERS,
     STATEMENT_READERS,
-    WRITERS,
     attachment,
 )
-
-
-@page(roles=RECEIVABLES_READERS, model=Municipality)
-def statement_list(request: HttpRequest) -> HttpResponse:
-    """The organization's receivables: totals, and each municipality that owes, with its aging."""
-    user = request.user
-    rows = list(page_queries.receivables_by_municipality(user=user))
-    return render(request, "finance/statement_list.html", {
-        "totals": selectors.finance_totals(user=user),
-        "rows": rows,
-        "aging": page_queries.aging_totals(rows),
-        "today": timezone.localdate(),
-        "is_writer": role_of(request.user) in WRITERS,
-    })
 
 
 def _statement_page(request: HttpRequest, municipality: Municipality, *, mine: bool) -> HttpResponse:

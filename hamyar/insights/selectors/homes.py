@@ -1,15 +1,32 @@
-"""Reads behind the role home pages, all built on scoped selectors."""
+"""Reads behind the role home pages, all built on scoped selectors: each role lands on what it has
+to do today (the shell in `web` picks the template, these give its figures)."""
 
 from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from hamyar.accounts.models import User
+from hamyar.accounts import selectors as accounts
+from hamyar.accounts.models import Membership, User
 from hamyar.core.scoping import scope
 from hamyar.directory import selectors as directory
 from hamyar.directory.models import AgencyAgreement, MunicipalAsset, Municipality
 from hamyar.directory.selectors import agreements_expiring, capability_overview, provider_counts_by_kind
+
+__all__ = [
+    "commerce_home",
+    "executive_home",
+    "finance_home",
+    "municipality_home",
+    "org_admin_home",
+    "organization_counts",
+    "provider_home",
+]
+
+
+def municipality_home(*, user: User, membership: Membership) -> dict[str, Any]:
+    """A municipality user's own municipality: its facts and assets."""
+    return directory.municipality_profile(user=user, pk=membership.municipality_id)
 
 
 def commerce_home(*, user: User) -> dict[str, Any]:
@@ -67,6 +84,15 @@ def organization_counts(*, user: User) -> dict[str, Any]:
         "expired_agreements": agreements["expired"],
         "provider_counts": provider_counts,
         "provider_total": sum(provider_counts.values()),
+    }
+
+
+def org_admin_home(*, user: User) -> dict[str, Any]:
+    """The organization's counts and who holds which role."""
+    return {
+        "counts": organization_counts(user=user),
+        "role_counts": accounts.membership_counts_by_role(user=user),
+        "members": list(accounts.membership_list(user=user)[:10]),
     }
 
 

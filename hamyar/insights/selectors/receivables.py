@@ -1,5 +1,6 @@
-"""Reads the finance pages need beyond `selectors`: the receivables of each municipality by days past
-due, as of today, in one query. Scoped like every selector (it starts from `municipality_balances`).
+"""The receivables rollup behind the finance officers' statements page: what each municipality owes by
+days past due, as of today, in one query. Scoped like every selector (it starts from finance's
+`municipality_balances`).
 
 Today every recorded payment is already made (a payment date is never in the future), so what an
 invoice still owes today is its total less its paid amount; the buckets are those of the statement's
@@ -14,10 +15,10 @@ from django.db.models import BigIntegerField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from hamyar.accounts.models import User
 from hamyar.directory.models import Municipality
-
-from .selectors import OPEN_STATUSES, municipality_balances
-from .statement import AGING_BUCKETS
+from hamyar.finance.selectors import OPEN_STATUSES, municipality_balances
+from hamyar.finance.statement import AGING_BUCKETS
 
 __all__ = ["AgingTotals", "aging_totals", "receivables_by_municipality"]
 
@@ -32,7 +33,7 @@ def _bucket_condition(first: int | None, last: int | None, today: dt.date) -> Q:
     return condition
 
 
-def receivables_by_municipality(*, user, today: dt.date | None = None,
+def receivables_by_municipality(*, user: User, today: dt.date | None = None,
                                 owing_only: bool = True) -> QuerySet[Municipality]:
     """The municipalities the user may see with `invoiced`, `paid`, `outstanding`, `overdue` and one
     amount per aging bucket (`d0_30`, `d31_60`, `d61_90`, `d90_plus`); those owing nothing are left out
@@ -58,7 +59,7 @@ class AgingTotals:
         return sum(amount for _key, _label, amount in self.rows)
 
 
-def aging_totals(municipalities) -> AgingTotals:
+def aging_totals(municipalities: list[Municipality]) -> AgingTotals:
     """The buckets added up over the rows of `receivables_by_municipality` (already fetched)."""
     return AgingTotals([
         (key, label, sum(getattr(row, key) for row in municipalities))
