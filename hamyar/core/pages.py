@@ -16,7 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
@@ -46,8 +46,8 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
     `HamyarAPI` marks its URLs public and each operation authenticates unless it says `auth=None`).
     """
 
-    def process_view(self, request: HttpRequest, view_func: Callable, view_args: tuple,
-                     view_kwargs: dict) -> HttpResponse | None:
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: tuple[Any, ...],
+                     view_kwargs: dict[str, Any]) -> HttpResponseBase | None:
         match = request.resolver_match
         if match is not None and "admin" in match.namespaces:
             return None
