@@ -8,6 +8,7 @@ event, so an edited, removed or reordered event breaks the chain from there on.
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -125,7 +126,7 @@ def audit_record_many(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
     organization: models.Model | None,
-    entries: list[tuple[str, models.Model, dict[str, Any] | None, dict[str, Any] | None]],
+    entries: Sequence[tuple[str, models.Model, dict[str, Any] | None, dict[str, Any] | None]],
 ) -> list[AuditEvent]:
     """Append many events, (action, object, before, after) each, to one chain in one insert.
 
