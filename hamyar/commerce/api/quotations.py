@@ -39,7 +39,7 @@ from hamyar.needs.models import Need, NeedLine
 from .. import selectors, services
 from ..choices import QuotationStatus
 from ..models import Quotation
-from ..services.quotations import MAX_PRICE, LineInput
+from ..services.pricing import MAX_PRICE, LineInput
 
 router = Router(tags=["quotations"])
 
@@ -233,7 +233,7 @@ def _lines(need: Need, given: list[QuotationLineIn] | None) -> list[LineInput] |
 
 def _detail(request: HttpRequest, pk: int) -> Quotation:
     quotation = selectors.quotation_get(user=request.auth, pk=pk)
-    policy = selectors.quotation_policy(organization_id=quotation.organization_id)
+    policy = selectors.commerce_policy_get(organization_id=quotation.organization_id)
     quotation.lines_list = selectors.quotation_lines(quotation=quotation)
     quotation.chain = [
         {"key": s.key, "label": s.label, "state": s.state, "by": s.by, "at": s.at}

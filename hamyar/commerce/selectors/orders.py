@@ -4,12 +4,14 @@ Every read starts from `scope`: a municipality sees its own orders, a provider t
 fulfils, officers their whole organization; anything else is NotFound.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from hamyar.accounts.models import User
 from hamyar.core.roles import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
 from hamyar.core.scoping import require_role, scope, scoped_get
 from hamyar.directory.models import Provider
@@ -54,8 +56,8 @@ def _with_progress(queryset: QuerySet[Order]) -> QuerySet[Order]:
     )
 
 
-def order_list(*, user, status: str | None = None, municipality_id: int | None = None,
-               provider_id: int | None = None, statuses=None) -> QuerySet[Order]:
+def order_list(*, user: User, status: str | None = None, municipality_id: int | None = None,
+               provider_id: int | None = None, statuses: Iterable[str] | None = None) -> QuerySet[Order]:
     """The orders the user may see, newest first, with their progress."""
     qs = scope(Order.objects.all(), user).select_related("municipality", "provider", "need")
     if status:
@@ -69,13 +71,13 @@ def order_list(*, user, status: str | None = None, municipality_id: int | None =
     return _with_progress(qs).order_by("-created_at", "-pk")
 
 
-def orders_to_fulfil(*, user, provider_id: int | None = None) -> QuerySet[Order]:
+def orders_to_fulfil(*, user: User, provider_id: int | None = None) -> QuerySet[Order]:
     """Orders still to deliver (a provider's own, or any for an officer), the oldest due first."""
     return order_list(user=user, provider_id=provider_id, statuses=OPEN_ORDER_STATUSES).order_by(
         "due_date", "created_at", "pk")
 
 
-def order_get(*, user, pk: int) -> Order:
+def order_get(*, user: User, pk: int) -> Order:
     return scoped_get(
         _with_progress(Order.objects.select_related("municipality", "provider", "need", "quotation")),
         user, pk=pk,
@@ -93,12 +95,12 @@ def _delivery_rows() -> QuerySet[Delivery]:
     ).prefetch_related(Prefetch("lines", queryset=DeliveryLine.objects.select_related("order_line")))
 
 
-def order_deliveries(*, user, order: Order) -> list[Delivery]:
+def order_deliveries(*, user: User, order: Order) -> list[Delivery]:
     """The order's deliveries, newest first, each with its lines and its receipt."""
     return list(scope(_delivery_rows(), user).filter(order=order).order_by("-delivered_on", "-pk"))
 
 
-def delivery_list(*, user, order_id: int | None = None, status: str | None = None,
+def delivery_list(*, user: User, order_id: int | None = None, status: str | None = None,
                   municipality_id: int | None = None) -> QuerySet[Delivery]:
     qs = scope(_delivery_rows(), user)
     if order_id:
@@ -110,13 +112,13 @@ def delivery_list(*, user, order_id: int | None = None, status: str | None = Non
     return qs.order_by("-created_at", "-pk")
 
 
-def deliveries_awaiting_receipt(*, user, municipality_id: int | None = None) -> QuerySet[Delivery]:
+def deliveries_awaiting_receipt(*, user: User, municipality_id: int | None = None) -> QuerySet[Delivery]:
     """What a municipality still has to receive or reject, the oldest first."""
     return delivery_list(user=user, status=DeliveryStatus.AWAITING_RECEIPT,
                          municipality_id=municipality_id).order_by("created_at", "pk")
 
 
-def delivery_get(*, user, pk: int) -> Delivery:
+def delivery_get(*, user: User, pk: int) -> Delivery:
     return scoped_get(_delivery_rows(), user, pk=pk)
 
 

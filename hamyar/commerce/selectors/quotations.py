@@ -10,10 +10,11 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hamyar.accounts.models import User
 from hamyar.core.errors import PermissionDenied
 from hamyar.core.roles import MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
 from hamyar.core.scoping import membership_of, scope, scoped_get
-from hamyar.needs.choices import AssignmentKind, NeedStatus
+from hamyar.needs.choices import AssignmentKind
 from hamyar.needs.models import Assignment, Need
 
 from ..choices import QuotationStatus
@@ -29,7 +30,6 @@ __all__ = [
     "quotation_lines",
     "quotation_list",
     "quotation_need_get",
-    "quotation_policy",
     "quotation_queryset",
 ]
 
@@ -37,7 +37,7 @@ S = QuotationStatus
 OFFICER_ROLES = (Role.COMMERCE_OFFICER, Role.ORG_ADMIN)
 
 
-def quotation_queryset(*, user) -> QuerySet[Quotation]:
+def quotation_queryset(*, user: User) -> QuerySet[Quotation]:
     """Scoped quotations with what a list shows; a municipality only those sent to it."""
     qs = scope(Quotation.objects.all(), user).select_related(
         "need", "need__municipality", "provider", "agreement", "prepared_by")
@@ -47,7 +47,7 @@ def quotation_queryset(*, user) -> QuerySet[Quotation]:
     return qs
 
 
-def quotation_list(*, user, status: str | None = None, need_id: int | None = None,
+def quotation_list(*, user: User, status: str | None = None, need_id: int | None = None,
                    provider_id: int | None = None, waiting: bool = False) -> QuerySet[Quotation]:
     """Newest first. `waiting`: what waits for this user — for a municipality user its approval (the
     mayor: the second step), for an executive the deputy's approval, for an officer the comparison."""
@@ -72,7 +72,7 @@ def quotation_list(*, user, status: str | None = None, need_id: int | None = Non
     return qs.order_by("-created_at", "-pk")
 
 
-def quotation_get(*, user, pk: int) -> Quotation:
+def quotation_get(*, user: User, pk: int) -> Quotation:
     return scoped_get(quotation_queryset(user=user), user, pk=pk)
 
 
@@ -80,16 +80,10 @@ def quotation_lines(*, quotation: Quotation) -> list[QuotationLine]:
     return list(quotation.lines.select_related("item").order_by("pk"))
 
 
-def quotation_need_get(*, user, pk: int) -> Need:
+def quotation_need_get(*, user: User, pk: int) -> Need:
     """A need the user may price (or compare quotations of)."""
     qs = scope(Need.objects.all(), user).select_related("municipality", "provider", "domain", "site")
     return scoped_get(qs.distinct(), user, pk=pk)
-
-
-def quotation_policy(*, organization_id: int) -> CommercePolicy:
-    from ..services.quotations import commerce_policy_get
-
-    return commerce_policy_get(organization_id=organization_id)
 
 
 # ---------------------------------------------------------------- the approval chain
@@ -147,7 +141,7 @@ def quotation_approval_steps(*, quotation: Quotation, policy: CommercePolicy) ->
     return steps
 
 
-def quotation_actions(*, quotation: Quotation, user) -> set[str]:
+def quotation_actions(*, quotation: Quotation, user: User) -> set[str]:
     """The actions this user may take on the quotation now (the services check again)."""
     membership = membership_of(user)
     if membership is None:
@@ -184,7 +178,7 @@ class Comparison:
     asked: list[Assignment] = field(default_factory=list)
 
 
-def quotation_comparison(*, user, need: Need) -> Comparison:
+def quotation_comparison(*, user: User, need: Need) -> Comparison:
     """Officers only: every competing quotation of the need, line by line, with totals, lead times,
     the provider's rating and on-time rate, and the agency agreement behind a supplier."""
     membership = membership_of(user)
@@ -229,7 +223,3 @@ def quotation_comparison(*, user, need: Need) -> Comparison:
         if timed:
             comparison.fastest_id = min(timed, key=lambda q: (q.lead_time_days, q.pk)).pk
     return comparison
-
-
-def need_is_open_for_quotes(need: Need) -> bool:
-    return need.status in {NeedStatus.TRIAGED, NeedStatus.ASSIGNED, NeedStatus.QUOTED}

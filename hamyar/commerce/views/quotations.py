@@ -85,7 +85,7 @@ def quotation_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, quotation: Quotation, **extra) -> dict:
-    policy = selectors.quotation_policy(organization_id=quotation.organization_id)
+    policy = selectors.commerce_policy_get(organization_id=quotation.organization_id)
     actions = selectors.quotation_actions(quotation=quotation, user=request.user)
     membership = membership_of(request.user)
     return {
@@ -116,7 +116,7 @@ def quotation_pdf_bytes(quotation: Quotation) -> bytes:
 def quotation_pdf_html(quotation: Quotation) -> str:
     from django.utils import translation
 
-    policy = selectors.quotation_policy(organization_id=quotation.organization_id)
+    policy = selectors.commerce_policy_get(organization_id=quotation.organization_id)
     with translation.override("fa"):
         return render_to_string(
             "commerce/pdf/quotation.html",
@@ -398,7 +398,7 @@ def quotation_compare(request: HttpRequest, need_pk: int) -> HttpResponse:
 def commerce_policy(request: HttpRequest) -> HttpResponse:
     """The organization's thresholds; only its admin changes them (audited)."""
     membership = membership_of(request.user)
-    policy = selectors.quotation_policy(organization_id=membership.organization_id)
+    policy = selectors.commerce_policy_get(organization_id=membership.organization_id)
     can_edit = membership.role == Role.ORG_ADMIN
     initial = {
         "deputy_approval_above": policy.deputy_approval_above,
