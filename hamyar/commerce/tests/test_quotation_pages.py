@@ -8,11 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hamyar.catalog.tests.catalog_data import build_catalog
-from hamyar.commerce import services
+from hamyar.commerce import documents, services
+from hamyar.commerce import urls as commerce_urls
 from hamyar.commerce.choices import QuotationStatus as S
 from hamyar.commerce.models import CommercePolicy, Order, Quotation
 from hamyar.commerce.tests.factories import assigned_need, set_policy
-from hamyar.commerce.views import quotations as views
 from hamyar.core.models import AuditEvent
 from hamyar.core.roles import Role
 from hamyar.core.testing import nothing_written
@@ -37,7 +37,7 @@ def login(client, user):
 
 
 def test_every_route_declares_its_model_and_roles():
-    for pattern in views.urlpatterns:
+    for pattern in commerce_urls.urlpatterns:
         assert pattern.callback.page_model is not None, pattern.name
         assert pattern.callback.page_roles, pattern.name
 
@@ -285,7 +285,7 @@ def pdf_text(quotation) -> str:
     """The text WeasyPrint laid out, read from its boxes (no pdftotext on these machines)."""
     from weasyprint import HTML
 
-    document = HTML(string=views.quotation_pdf_html(quotation), base_url=".").render()
+    document = HTML(string=documents.quotation_pdf_html(quotation), base_url=".").render()
     texts = []
 
     def walk(box):
