@@ -7,3 +7,4 @@ from .orders import *  # noqa: F403
 from .policy import *  # noqa: F403
 from .pricing import *  # noqa: F403
 from .quotations import *  # noqa: F403
+from .sending import *  # noqa: F403

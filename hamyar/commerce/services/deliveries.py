@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.models import User
-from hamyar.accounts.services import notification_recipients, notify
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.core.numbering import next_number
@@ -22,6 +21,7 @@ from hamyar.needs.services import need_lock, need_record_commerce_step
 
 from ..choices import DeliveryStatus, OrderStatus
 from ..models import Delivery, DeliveryLine, Order, OrderLine, Receipt
+from .notices import tell_on_commit
 from .orders import (
     MAX_COMMENT,
     MAX_NOTE,
@@ -151,11 +151,9 @@ def delivery_record(*, order: Order, acting_user: User, quantities: Mapping, del
             **snapshot(delivery), "lines": {str(pk): quantity for pk, quantity in cleaned.items()},
         })
         move_order(locked, lines, status_from_quantities(lines), acting_user=acting_user, before=before)
-        notify(
-            organization_id=locked.organization_id,
-            recipients=notification_recipients(organization_id=locked.organization_id,
-                                               roles=[Role.MUNICIPALITY_USER],
-                                               municipality_id=locked.municipality_id),
+        tell_on_commit(
+            organization_id=locked.organization_id, roles=[Role.MUNICIPALITY_USER],
+            municipality_id=locked.municipality_id,
             subject=_("Delivery %(delivery)s of order %(order)s has arrived: confirm the receipt.")
             % {"delivery": delivery.number, "order": locked.number},
             url=order_url(locked),
@@ -198,10 +196,8 @@ def receipt_confirm(*, delivery: Delivery, acting_user: User) -> Delivery:
         if target == OrderStatus.CLOSED:
             move_order(locked, lines, target, acting_user=acting_user, before=before_order)
             need_record_commerce_step(need=locked.need, status=NeedStatus.FULFILLED, acting_user=acting_user)
-            notify(
-                organization_id=locked.organization_id,
-                recipients=notification_recipients(organization_id=locked.organization_id,
-                                                   roles=[Role.COMMERCE_OFFICER]),
+            tell_on_commit(
+                organization_id=locked.organization_id, roles=[Role.COMMERCE_OFFICER],
                 subject=_("Order %(order)s was received in full and closed.") % {"order": locked.number},
                 url=order_url(locked),
             )
@@ -237,10 +233,9 @@ def receipt_reject(*, delivery: Delivery, acting_user: User, reason: str) -> Del
                      after={**snapshot(current), "accepted": False, "reason": reason})
         move_order(locked, lines, status_from_quantities(lines), acting_user=acting_user,
                     before=before_order)
-        notify(
-            organization_id=locked.organization_id,
-            recipients=notification_recipients(organization_id=locked.organization_id,
-                                               roles=list(PROVIDER_ROLES), provider_id=locked.provider_id),
+        tell_on_commit(
+            organization_id=locked.organization_id, roles=list(PROVIDER_ROLES),
+            provider_id=locked.provider_id,
             subject=_("Delivery %(delivery)s of order %(order)s was rejected: deliver it again.")
             % {"delivery": current.number, "order": locked.number},
             body=reason,

@@ -15,7 +15,8 @@ Each transition locks the need and then the quotation (always in that order, as 
 locks the need before the audit chain's organization row), checks the actor and the state,
 writes exactly one AuditEvent per changed quotation, and tells whoever waits next.
 `sent_at` is stamped when the quotation reaches the municipality: only then does it see it.
-The municipality's answers and expiry are in `approvals.py`; prices in `pricing.py`.
+Sending and the competing offer are in `sending.py`, the answers and expiry in `approvals.py`, prices in
+`pricing.py`.
 """
 
 from datetime import date
@@ -24,27 +25,26 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Model
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.models import User
-from hamyar.accounts.services import notification_recipients, notify
 from hamyar.core.audit import audit_record, snapshot
-from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
+from hamyar.core.errors import ApplicationError, NotFound, PermissionDenied
 from hamyar.core.numbering import next_number
 from hamyar.core.roles import MUNICIPALITY_ROLES, PROVIDER_ROLES, Role
-from hamyar.core.scoping import in_scope, membership_of, require_role
+from hamyar.core.scoping import in_scope, membership_of
 from hamyar.core.text import normalize
 from hamyar.directory.choices import ProviderKind
-from hamyar.directory.models import AgencyAgreement, Provider
+from hamyar.directory.models import Provider
 from hamyar.needs.choices import AssignmentKind, NeedStatus
 from hamyar.needs.models import Assignment, Need
-from hamyar.needs.services import need_lock, need_record_commerce_step
+from hamyar.needs.services import need_lock
 
 from ..choices import AWAITING_MUNICIPALITY, LIVE_STATUSES, QuotationStatus
 from ..models import Quotation, QuotationLine
 from ..selectors.policy import commerce_policy_get
 from ..selectors.quotations import quotation_queryset
+from .notices import tell_on_commit
 from .pricing import (
     LineInput,
     agreement_in_force,
@@ -55,15 +55,7 @@ from .pricing import (
     price_lines,
 )
 
-__all__ = [
-    "OFFICER_ROLES",
-    "TRANSITIONS",
-    "quotation_choose",
-    "quotation_create",
-    "quotation_offer",
-    "quotation_send",
-    "quotation_update",
-]
+__all__ = ["OFFICER_ROLES", "TRANSITIONS", "quotation_create", "quotation_update"]
 
 S = QuotationStatus
 # The commerce deputy's staff prices and sends quotations; the org admin may act for them.
@@ -155,13 +147,12 @@ def _url(quotation: Quotation) -> str:
 
 
 def tell(quotation: Quotation, subject: Any, **who: Any) -> None:
-    recipients = notification_recipients(organization_id=quotation.organization_id, **who)
-    if recipients:
-        body = _("Quotation %(number)s for “%(need)s” (%(municipality)s).") % {
-            "number": quotation.number, "need": quotation.need.title,
-            "municipality": quotation.need.municipality.name}
-        notify(organization_id=quotation.organization_id, recipients=recipients, subject=subject,
-               body=body, url=_url(quotation))
+    """Tell `who` of the quotation once the step commits (its need and municipality are read already)."""
+    body = _("Quotation %(number)s for “%(need)s” (%(municipality)s).") % {
+        "number": quotation.number, "need": quotation.need.title,
+        "municipality": quotation.need.municipality.name}
+    tell_on_commit(organization_id=quotation.organization_id, subject=subject, body=body,
+                   url=_url(quotation), **who)
 
 
 def tell_provider(quotation: Quotation, subject: Any) -> None:
@@ -320,140 +311,3 @@ def quotation_update(*, quotation: Quotation, acting_user: User, lines: list[Lin
         audit_record(actor=acting_user, action="quotation.update", obj=locked, before=before,
                      after={**snapshot(locked), "lines": len(priced)})
     return locked
-
-
-
-
-# ---------------------------------------------------------------- sending and choosing
-
-
-def _check_sendable(quotation: Quotation) -> None:
-    if quotation.valid_until < timezone.localdate():
-        raise ApplicationError(_("The quotation's validity date has passed; change it before sending."),
-                               code="validity_passed")
-    if quotation.need.status not in {NeedStatus.ASSIGNED, NeedStatus.QUOTED}:
-        raise ApplicationError(
-            _("The need is “%(status)s”; assign it before sending a quotation.") % {
-                "status": quotation.need.get_status_display()}, code="need_state")
-    if quotation.agreement_id is not None:
-        agreement = AgencyAgreement.objects.get(pk=quotation.agreement_id)
-        if agreement.ends_on < timezone.localdate():
-            raise ApplicationError(_("The agency agreement of this supplier has expired."),
-                                   code="no_agreement")
-
-
-
-def _supersede_earlier(quotation: Quotation, acting_user: User) -> None:
-    """A revision on its way to the municipality replaces the provider's earlier live ones."""
-    earlier = (Quotation.objects.select_for_update()
-               .filter(need_id=quotation.need_id, provider_id=quotation.provider_id,
-                       status__in=TRANSITIONS["supersede"])
-               .exclude(pk=quotation.pk).order_by("pk"))
-    for old in earlier:
-        before = snapshot(old)
-        old.status = S.SUPERSEDED
-        old.decided_at = timezone.now()
-        old.save(update_fields=["status", "decided_at", "updated_at"])
-        audit_record(actor=acting_user, action="quotation.supersede", obj=old, before=before,
-                     after={**snapshot(old), "superseded_by": quotation.number})
-
-
-def _dispatch(locked: Quotation, acting_user: User) -> None:
-    """Send a priced quotation on: to the commerce deputy above its threshold, else to the municipality.
-
-    The caller writes the event; this only sets the state and tells who waits.
-    """
-    policy = commerce_policy_get(organization_id=locked.organization_id)
-    _supersede_earlier(locked, acting_user)
-    if locked.total > policy.deputy_approval_above:
-        locked.status = S.AWAITING_DEPUTY
-    else:
-        locked.status = S.SENT
-        locked.sent_at = timezone.now()
-
-
-def _after_dispatch(locked: Quotation, acting_user: User) -> None:
-    need_record_commerce_step(need=locked.need, status=NeedStatus.QUOTED, acting_user=acting_user)
-    if locked.status == S.AWAITING_DEPUTY:
-        tell(locked, _("A quotation awaits the commerce deputy's approval"), roles=[Role.EXECUTIVE])
-    else:
-        tell_municipality(locked, _("A quotation awaits your approval"))
-
-
-def quotation_send(*, quotation: Quotation, acting_user: User) -> Quotation:
-    """Send a draft: above the deputy threshold it waits for the deputy, else the municipality sees it."""
-    with transaction.atomic():
-        locked = lock_quotation(quotation, acting_user)
-        require_preparer(acting_user, locked)
-        if locked.is_competing and locked.status == S.DRAFT:
-            raise ApplicationError(
-                _("Several providers compete for this need: offer the quotation for comparison; the "
-                  "commerce officer chooses the one that is sent."), code="competing")
-        refuse_state(locked, "send")
-        _check_sendable(locked)
-        before = snapshot(locked)
-        _dispatch(locked, acting_user)
-        locked.save()
-        audit_record(actor=acting_user, action="quotation.send", obj=locked, before=before,
-                     after=snapshot(locked))
-        _after_dispatch(locked, acting_user)
-    return locked
-
-
-def quotation_offer(*, quotation: Quotation, acting_user: User) -> Quotation:
-    """Hand a competing quotation to the commerce officer for the side-by-side comparison."""
-    with transaction.atomic():
-        locked = lock_quotation(quotation, acting_user)
-        require_preparer(acting_user, locked)
-        refuse_state(locked, "offer")
-        if not locked.is_competing:
-            raise ApplicationError(_("Only a competing quotation is offered for comparison; send this one."),
-                                   code="not_competing")
-        if locked.valid_until < timezone.localdate():
-            raise ApplicationError(_("The quotation's validity date has passed; change it before sending."),
-                                   code="validity_passed")
-        before = snapshot(locked)
-        locked.status = S.OFFERED
-        locked.save()
-        audit_record(actor=acting_user, action="quotation.offer", obj=locked, before=before,
-                     after=snapshot(locked))
-        tell_officers(locked, _("A competing quotation is ready for comparison"))
-    return locked
-
-
-def quotation_choose(*, quotation: Quotation, acting_user: User, reason: str) -> Quotation:
-    """The officer picks one competing quotation (with the reason on record); it goes on to be sent,
-    and every other quotation still competing for the need is not chosen."""
-    require_role(acting_user, *OFFICER_ROLES)
-    see(acting_user, quotation)
-    reason = normalize(reason or "", multiline=True)
-    if not reason:
-        message = _("Give the reason for choosing this quotation.")
-        raise InvalidInput(message, extra={"fields": {"reason": [str(message)]}})
-    with transaction.atomic():
-        locked = lock_quotation(quotation, acting_user)
-        refuse_state(locked, "choose")
-        _check_sendable(locked)
-        before = snapshot(locked)
-        locked.choice_reason = reason[:5000]
-        _dispatch(locked, acting_user)
-        locked.save()
-        audit_record(actor=acting_user, action="quotation.choose", obj=locked, before=before,
-                     after=snapshot(locked))
-        others = (Quotation.objects.select_for_update()
-                  .filter(need_id=locked.need_id, status__in=TRANSITIONS["not_chosen"])
-                  .exclude(provider_id=locked.provider_id).order_by("pk"))
-        for other in others:
-            other_before = snapshot(other)
-            other.status = S.NOT_CHOSEN
-            other.decided_at = timezone.now()
-            other.choice_reason = reason[:5000]
-            other.save(update_fields=["status", "decided_at", "choice_reason", "updated_at"])
-            audit_record(actor=acting_user, action="quotation.not_chosen", obj=other, before=other_before,
-                         after={**snapshot(other), "chosen": locked.number})
-            other.need = locked.need
-            tell_provider(other, _("Another provider's quotation was chosen"))
-        _after_dispatch(locked, acting_user)
-    return locked
-
-
