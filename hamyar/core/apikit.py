@@ -32,7 +32,7 @@ from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 from ninja.openapi.schema import BODY_CONTENT_TYPES, REF_TEMPLATE, OpenAPISchema
 from ninja.operation import Operation
@@ -46,7 +46,7 @@ from pydantic_core import PydanticCustomError
 
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.idempotency import run_once
-from hamyar.core.jalali import MESSAGES, JalaliDateError, parse_date
+from hamyar.core.jalali import MESSAGES, JalaliDateError, format_jalali_date, parse_date
 from hamyar.core.numbers import NumberError, parse_decimal, parse_whole
 from hamyar.core.services import invalid_from
 from hamyar.core.text import strip_controls
@@ -135,6 +135,12 @@ def whole_input(**constraints: Any) -> Any:
 
 # An id in a request body: a JSON integer (not "5", not true) that fits a 64-bit key.
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+PathId = Path(..., ge=1, le=MAX_ID)  # an id in a route's path: a positive whole number, or 422
+
+
+def jalali_text(value: date | datetime | None) -> str | None:
+    """A date (or a moment's day) as every API answer writes it: Jalali, Latin digits."""
+    return format_jalali_date(value, persian_digits=False) if value else None
 
 
 def _without_controls(value: Any) -> Any:

@@ -3,12 +3,13 @@
 from collections.abc import Callable, Iterable
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
@@ -80,3 +81,25 @@ def place_service_error(error: ApplicationError, forms: Iterable) -> bool:
     for form in forms:
         form.add_service_error(error)
     return True
+
+
+def page_action(request: HttpRequest, act: Callable[[], object], *, redirect_to: str,
+                show: Callable[[ApplicationError | None], HttpResponse], success: str | None = None,
+                forms: Iterable = ()) -> HttpResponse:
+    """POST an action on a detail page: on success say so and go to `redirect_to`; on refusal stay there.
+
+    403 and 404 go up to the page decorator; bad input is put on the `forms` that sent it (then `show`
+    gets None: the forms carry the message); any other refusal, such as a state that does not allow the
+    step (409), is passed to `show` to be drawn above the object. The page answers with the refusal's
+    status, so a script or a test sees the same code the API gives.
+    """
+    try:
+        act()
+    except ApplicationError as error:
+        placed = place_service_error(error, forms)
+        response = show(None if placed else error)
+        response.status_code = error.status
+        return response
+    if success:
+        messages.success(request, success)
+    return redirect(redirect_to)
