@@ -1,6 +1,6 @@
 """Quotations: drafting (priced from the valid price list), revisions, sending and the competing offer.
 
-A quotation's life (`TRANSITIONS` below is the whole table; any other move is refused):
+A quotation's life (`QUOTATION_LIFECYCLE` in choices.py is the whole table; any other move is refused):
 
     draft ──send──▶ awaiting_deputy ──deputy_approve──▶ sent          (total above the deputy threshold)
     draft ──send──▶ sent                                                (otherwise)
@@ -19,17 +19,22 @@ Sending and the competing offer are in `sending.py`, the answers and expiry in `
 `pricing.py`.
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Model
+from django.db.models import Max, Model, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.models import User
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError, NotFound, PermissionDenied
+from hamyar.core.lifecycle import Move, transition
 from hamyar.core.numbering import next_number
 from hamyar.core.roles import MUNICIPALITY_ROLES, PROVIDER_ROLES, Role
 from hamyar.core.scoping import in_scope, membership_of
@@ -40,10 +45,9 @@ from hamyar.needs.choices import AssignmentKind, NeedStatus
 from hamyar.needs.models import Assignment, Need
 from hamyar.needs.services import need_lock
 
-from ..choices import AWAITING_MUNICIPALITY, LIVE_STATUSES, QuotationStatus
+from ..choices import OFFICER_ROLES, QUOTATION_LIFECYCLE, QuotationAction, QuotationStatus
 from ..models import Quotation, QuotationLine
 from ..selectors.policy import commerce_policy_get
-from ..selectors.quotations import quotation_queryset
 from .notices import tell_on_commit
 from .pricing import (
     LineInput,
@@ -55,48 +59,15 @@ from .pricing import (
     price_lines,
 )
 
-__all__ = ["OFFICER_ROLES", "TRANSITIONS", "quotation_create", "quotation_update"]
+__all__ = ["OFFICER_ROLES", "quotation_create", "quotation_update"]
 
 S = QuotationStatus
-# The commerce deputy's staff prices and sends quotations; the org admin may act for them.
-OFFICER_ROLES = (Role.COMMERCE_OFFICER, Role.ORG_ADMIN)
 # Where a need may be priced: assigned (a first quotation) or quoted (a revision). A need still in
 # triage may already have providers asked to compete.
 PRICEABLE_NEED = frozenset({NeedStatus.TRIAGED, NeedStatus.ASSIGNED, NeedStatus.QUOTED})
 
-# action → the states it may start from. Anything else is refused with 409.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "update": frozenset({S.DRAFT}),
-    "send": frozenset({S.DRAFT}),
-    "offer": frozenset({S.DRAFT}),
-    "choose": frozenset({S.OFFERED}),
-    "not_chosen": frozenset({S.DRAFT, S.OFFERED}),
-    "deputy_approve": frozenset({S.AWAITING_DEPUTY}),
-    "approve": frozenset({S.SENT, S.AWAITING_MAYOR}),
-    "reject": frozenset({S.SENT, S.AWAITING_MAYOR}),
-    "expire": AWAITING_MUNICIPALITY,
-    "supersede": LIVE_STATUSES,
-}
-
 
 # ---------------------------------------------------------------- who may act
-
-
-def _is_officer(user: User) -> bool:
-    membership = membership_of(user)
-    return membership is not None and membership.role in OFFICER_ROLES
-
-
-def _provider_user_of(user: User, provider_id: int) -> bool:
-    membership = membership_of(user)
-    return (membership is not None and membership.role in PROVIDER_ROLES
-            and membership.provider_id == provider_id)
-
-
-def require_preparer(user: User, quotation: Quotation) -> None:
-    """The quotation's provider's own user, or a commerce officer."""
-    if not (_is_officer(user) or _provider_user_of(user, quotation.provider_id)):
-        raise PermissionDenied()
 
 
 def see(user: User, obj: Model) -> None:
@@ -105,41 +76,95 @@ def see(user: User, obj: Model) -> None:
         raise NotFound()
 
 
-def refuse_state(quotation: Quotation, action: str) -> None:
-    if quotation.status not in TRANSITIONS[action]:
-        messages = {
-            S.APPROVED: _("This quotation has already been approved."),
-            S.REJECTED: _("This quotation has already been rejected."),
-            S.EXPIRED: _("This quotation has expired."),
-            S.SUPERSEDED: _("A newer revision has replaced this quotation."),
-            S.NOT_CHOSEN: _("Another quotation was chosen for this need."),
-            S.AWAITING_DEPUTY: _("The commerce deputy has not yet approved this quotation."),
-        }
-        message = messages.get(quotation.status) or _(
-            "The quotation is “%(status)s”; this action is not possible now."
-        ) % {"status": quotation.get_status_display()}
-        raise ApplicationError(message, code="quotation_state")
+def _locking(rows: QuerySet) -> QuerySet:
+    return rows.select_for_update(of=("self",)) if connection.features.has_select_for_update_of else (
+        rows.select_for_update())
 
 
+@dataclass
+class QuotationMove:
+    """A quotation step under way: the kit's move, and what follows once the quotation's own event is
+    written (the need's step, the order, the competitors not chosen), so the audit chain reads in the
+    order things happened."""
 
-def lock_quotation(quotation: Quotation, acting_user: User | None) -> Quotation:
-    """Lock the need, then the quotation, and return the quotation as it is now, with its need (and the
-    need's municipality) and provider. NotFound when the actor may not see it as the selectors show it (a
-    municipality sees only what reached it); `acting_user` None is the system (the periodic expiry)."""
-    need_lock(Need(pk=quotation.need_id))
-    rows = (quotation_queryset(user=acting_user) if acting_user is not None else
-            Quotation.objects.select_related("need", "need__municipality", "provider"))
-    if connection.features.has_select_for_update_of:
-        rows = rows.select_for_update(of=("self",))
-    else:
-        rows = rows.select_for_update()
-    row = rows.filter(pk=quotation.pk).first()
-    if row is None:
-        raise NotFound()
-    membership = membership_of(acting_user)
-    if membership is not None and membership.organization_id == row.organization_id:
-        row.organization = membership.organization  # the audit chain's row, read with the membership
-    return row
+    move: Move
+    then: list[Callable[[], object]] = field(default_factory=list)
+
+    @property
+    def obj(self) -> Quotation:
+        return self.move.obj
+
+
+@contextmanager
+def quotation_step(quotation: Quotation, action: str, *, acting_user: User | None,
+                   audit_action: str | None = None, step: Callable[[Quotation], str] | None = None,
+                   snapshot_of: Callable[[Quotation], dict] | None = None) -> Iterator[QuotationMove]:
+    """Take one step of `QUOTATION_LIFECYCLE`: the need is locked first (every quotation step takes it
+    before the quotation, so two steps never wait on each other), then `transition` locks the quotation
+    in the actor's scope and checks role and state. A municipality never sees a quotation that has not
+    reached it (404, as the selectors); `move.obj` comes with its need, municipality and organization.
+
+    `step(current)` may name the audit action from the quotation as it is under the need's lock (the
+    clerk's approval that waits for the mayor is `quotation.clerk_approve`). `acting_user` None is the
+    system (the periodic expiry), which no scope or role limits.
+    """
+    with transaction.atomic():
+        # The need under its lock, and the quotation's state as it stands under it, in one query.
+        this = Quotation.objects.filter(pk=quotation.pk)
+        need = (_locking(Need.objects.select_related("municipality")).filter(quotations=quotation.pk)
+                .annotate(q_status=Subquery(this.values("status")), q_total=Subquery(this.values("total")),
+                          q_sent_at=Subquery(this.values("sent_at"))).first())
+        if need is None:
+            raise NotFound()
+        current = Quotation(pk=quotation.pk, organization_id=need.organization_id, status=need.q_status,
+                            total=need.q_total, sent_at=need.q_sent_at)
+        membership = membership_of(acting_user)
+        if membership is not None and membership.role in MUNICIPALITY_ROLES and current.sent_at is None:
+            raise NotFound()
+        if step is not None:
+            audit_action = step(current)
+        if acting_user is None:
+            with _system_step(quotation, action) as move:
+                move.obj.need = need
+                step_move = QuotationMove(move)
+                yield step_move
+        else:
+            with transition(QUOTATION_LIFECYCLE, quotation, action, acting_user=acting_user,
+                            audit_action=audit_action, snapshot_of=snapshot_of) as move:
+                move.obj.need = need
+                if membership.organization_id == move.obj.organization_id:
+                    move.obj.organization = membership.organization  # the audit chain's row, read already
+                step_move = QuotationMove(move)
+                yield step_move
+        for then in step_move.then:
+            then()
+
+
+@contextmanager
+def _system_step(quotation: Quotation, action: str) -> Iterator[Move]:
+    """A step no one takes by hand (expiry): the same lock, state check, save and one event."""
+    locked = _locking(Quotation.objects.all()).get(pk=quotation.pk)
+    if not QUOTATION_LIFECYCLE.allows(locked.status, action):
+        raise QUOTATION_LIFECYCLE.state_error(locked, action)
+    move = Move(obj=locked, before=snapshot(locked), action=action)
+    yield move
+    locked.status = QUOTATION_LIFECYCLE.step(action).target
+    locked.save()
+    audit_record(actor=None, action=f"quotation.{action}", obj=locked, before=move.before,
+                 after=snapshot(locked))
+
+
+def follow(quotation: Quotation, action: str, *, acting_user: User | None, **extra: Any) -> None:
+    """A step that follows another one (superseded by a revision, not chosen): the row is locked by the
+    caller; its state must allow the step; it is saved and audited here."""
+    if not QUOTATION_LIFECYCLE.allows(quotation.status, action):
+        raise QUOTATION_LIFECYCLE.state_error(quotation, action)
+    before = snapshot(quotation)
+    quotation.status = QUOTATION_LIFECYCLE.step(action).target
+    quotation.decided_at = timezone.now()
+    quotation.save(update_fields=["status", "decided_at", "choice_reason", "updated_at"])
+    audit_record(actor=acting_user, action=f"quotation.{action}", obj=quotation, before=before,
+                 after={**snapshot(quotation), **extra})
 
 
 def _url(quotation: Quotation) -> str:
@@ -286,12 +311,11 @@ def quotation_update(*, quotation: Quotation, acting_user: User, lines: list[Lin
                      valid_until: date | None = None, lead_time_days: int | None = None,
                      note: str | None = None) -> Quotation:
     """Change a draft: its lines (re-priced), validity, lead time or note. Omitted parts stay."""
-    with transaction.atomic():
-        policy = commerce_policy_get(organization_id=quotation.organization_id)
-        locked = lock_quotation(quotation, acting_user)
-        require_preparer(acting_user, locked)
-        refuse_state(locked, "update")
-        before = snapshot(locked)
+    counted: dict[str, int] = {}
+    with quotation_step(quotation, QuotationAction.UPDATE, acting_user=acting_user,
+                        snapshot_of=lambda q: {**snapshot(q), **counted}) as move:
+        locked = move.obj
+        policy = commerce_policy_get(organization_id=locked.organization_id)
         if valid_until is not None:
             locked.valid_until = check_valid_until(valid_until, policy)
         if lead_time_days is not None:
@@ -307,7 +331,5 @@ def quotation_update(*, quotation: Quotation, acting_user: User, lines: list[Lin
         else:
             priced = list(locked.lines.all())
         apply_totals(locked, priced)
-        locked.save()
-        audit_record(actor=acting_user, action="quotation.update", obj=locked, before=before,
-                     after={**snapshot(locked), "lines": len(priced)})
-    return locked
+        counted["lines"] = len(priced)
+    return move.obj
