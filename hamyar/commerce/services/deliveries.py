@@ -12,14 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.models import User
 from hamyar.core.audit import audit_record, snapshot
-from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.errors import InvalidInput
+from hamyar.core.lifecycle import transition
 from hamyar.core.numbering import next_number
 from hamyar.core.roles import PROVIDER_ROLES, Role
 from hamyar.core.text import normalize
 from hamyar.needs.choices import NeedStatus
 from hamyar.needs.services import need_lock, need_record_commerce_step
 
-from ..choices import DeliveryStatus, OrderStatus
+from ..choices import DELIVERY_LIFECYCLE, DeliveryAction, OrderAction, OrderStatus
 from ..models import Delivery, DeliveryLine, Order, OrderLine, Receipt
 from .notices import tell_on_commit
 from .orders import (
@@ -31,37 +32,11 @@ from .orders import (
     order_snapshot,
     order_url,
     require_action,
-    require_municipality,
-    require_recorder,
-    require_visible,
+    require_step,
     status_from_quantities,
 )
 
-__all__ = ["DELIVERY_TRANSITIONS", "delivery_record", "receipt_confirm", "receipt_reject"]
-
-# A delivery is answered once: received, or rejected with a reason.
-DELIVERY_TRANSITIONS: dict[tuple[str, str], str] = {
-    (DeliveryStatus.AWAITING_RECEIPT, DeliveryStatus.RECEIVED): "delivery.receive",
-    (DeliveryStatus.AWAITING_RECEIPT, DeliveryStatus.REJECTED): "delivery.reject",
-}
-
-
-def _lock_delivery(delivery: Delivery) -> Delivery:
-    return Delivery.objects.select_for_update().get(pk=delivery.pk)
-
-
-def _move_delivery(delivery: Delivery, target: str) -> str:
-    action = DELIVERY_TRANSITIONS.get((delivery.status, target))
-    if action is None:
-        raise ApplicationError(
-            _("Delivery %(number)s was already answered (%(status)s); a delivery is received or "
-              "rejected once.") % {"number": delivery.number, "status": delivery.get_status_display()},
-            code="delivery_state",
-        )
-    delivery.status = target
-    delivery.save(update_fields=["status", "updated_at"])
-    return action
-
+__all__ = ["delivery_record", "receipt_confirm", "receipt_reject"]
 
 def _clean_quantities(quantities: Mapping, lines: Mapping[int, OrderLine]) -> dict[int, int]:
     """{order line id: quantity} checked against what is still open on each line (after the lock)."""
@@ -112,7 +87,7 @@ def delivery_record(*, order: Order, acting_user: User, quantities: Mapping, del
     recorded at the same moment are checked one after the other and together can never exceed
     the ordered quantity (the database's check constraint is the last guard).
     """
-    require_recorder(order, acting_user)
+    require_step(order, OrderAction.DELIVER, acting_user)
     note = normalize(note or "", multiline=True)
     if len(note) > MAX_NOTE:
         raise InvalidInput(_("The note is too long (at most 2000 characters)."),
@@ -130,7 +105,7 @@ def delivery_record(*, order: Order, acting_user: User, quantities: Mapping, del
         raise InvalidInput(_("Enter the quantity delivered of at least one line."))
     with transaction.atomic():
         locked = lock_order(order)
-        require_action(locked, "deliver")
+        require_action(locked, OrderAction.DELIVER)
         lines = lock_lines(locked)
         cleaned = _clean_quantities(quantities, lines)
         before = order_snapshot(locked, lines)
@@ -161,39 +136,55 @@ def delivery_record(*, order: Order, acting_user: User, quantities: Mapping, del
     return delivery
 
 
-def _delivery_order(delivery: Delivery, acting_user: User) -> Order:
-    require_visible(delivery, acting_user)
-    order = delivery.order
-    require_municipality(order, acting_user)
-    return order
-
-
-def receipt_confirm(*, delivery: Delivery, acting_user: User) -> Delivery:
-    """The municipality received the delivery: its quantities count as received.
-
-    When everything ordered is received the order closes and its need becomes fulfilled.
-    """
-    order = _delivery_order(delivery, acting_user)
+def _answer(delivery: Delivery, action: str, *, acting_user: User, reason: str = "") -> Delivery:
+    """Receive or reject a delivery through `DELIVERY_LIFECYCLE`: the need (closing moves it), the order and
+    its lines are locked before the delivery; its event is written first, then the order moves as its
+    quantities now say, and the need when the order closes."""
+    accepted = action == DeliveryAction.RECEIVE
+    extra: dict[str, object] = {}
     with transaction.atomic():
-        need_lock(order.need)  # first, as the needs services do, since closing moves the need
+        order = delivery.order
+        if accepted:
+            need_lock(order.need)
         locked = lock_order(order)
-        current = _lock_delivery(delivery)
-        if current.status != DeliveryStatus.AWAITING_RECEIPT:
-            _move_delivery(current, DeliveryStatus.RECEIVED)  # refuses: answered already
-        require_action(locked, "receive")
-        lines = lock_lines(locked)
-        before_order = order_snapshot(locked, lines)
-        before = snapshot(current)
-        action = _move_delivery(current, DeliveryStatus.RECEIVED)
-        Receipt.objects.create(organization_id=current.organization_id, delivery=current, accepted=True,
-                               decided_by=acting_user)
-        for row in current.lines.all():
-            lines[row.order_line_id].received_quantity += row.quantity
-            lines[row.order_line_id].save(update_fields=["received_quantity", "updated_at"])
-        audit_record(actor=acting_user, action=action, obj=current, before=before,
-                     after={**snapshot(current), "accepted": True})
+        with transition(DELIVERY_LIFECYCLE, delivery, action, acting_user=acting_user,
+                        snapshot_of=lambda row: {**snapshot(row), **extra}) as move:
+            require_action(locked, OrderAction.RECEIVE if accepted else OrderAction.REJECT)
+            if not accepted:
+                reason = normalize(reason or "", multiline=True)
+                if not reason:
+                    message = _("Give the reason for rejecting the delivery.")
+                    raise InvalidInput(message, extra={"fields": {"reason": [str(message)]}})
+                if len(reason) > MAX_COMMENT:
+                    raise InvalidInput(_("The reason is too long (at most 2000 characters)."),
+                                       extra={"fields": {"reason": [str(_("At most 2000 characters."))]}})
+            current = move.obj
+            lines = lock_lines(locked)
+            before_order = order_snapshot(locked, lines)
+            Receipt.objects.create(organization_id=current.organization_id, delivery=current,
+                                   accepted=accepted, reason="" if accepted else reason,
+                                   decided_by=acting_user)
+            for row in current.lines.all():
+                line = lines[row.order_line_id]
+                if accepted:
+                    line.received_quantity += row.quantity
+                    line.save(update_fields=["received_quantity", "updated_at"])
+                else:
+                    line.delivered_quantity -= row.quantity
+                    line.save(update_fields=["delivered_quantity", "updated_at"])
+            extra.update({"accepted": True} if accepted else {"accepted": False, "reason": reason})
         target = status_from_quantities(lines)
-        if target == OrderStatus.CLOSED:
+        if not accepted:
+            move_order(locked, lines, target, acting_user=acting_user, before=before_order)
+            tell_on_commit(
+                organization_id=locked.organization_id, roles=list(PROVIDER_ROLES),
+                provider_id=locked.provider_id,
+                subject=_("Delivery %(delivery)s of order %(order)s was rejected: deliver it again.")
+                % {"delivery": current.number, "order": locked.number},
+                body=reason,
+                url=order_url(locked),
+            )
+        elif target == OrderStatus.CLOSED:
             move_order(locked, lines, target, acting_user=acting_user, before=before_order)
             need_record_commerce_step(need=locked.need, status=NeedStatus.FULFILLED, acting_user=acting_user)
             tell_on_commit(
@@ -201,44 +192,17 @@ def receipt_confirm(*, delivery: Delivery, acting_user: User) -> Delivery:
                 subject=_("Order %(order)s was received in full and closed.") % {"order": locked.number},
                 url=order_url(locked),
             )
-    return current
+    return move.obj
+
+
+def receipt_confirm(*, delivery: Delivery, acting_user: User) -> Delivery:
+    """The municipality received the delivery: its quantities count as received.
+
+    When everything ordered is received the order closes and its need becomes fulfilled.
+    """
+    return _answer(delivery, DeliveryAction.RECEIVE, acting_user=acting_user)
 
 
 def receipt_reject(*, delivery: Delivery, acting_user: User, reason: str) -> Delivery:
     """The municipality refuses the delivery, with a reason: its quantities are open again."""
-    order = _delivery_order(delivery, acting_user)
-    reason = normalize(reason or "", multiline=True)
-    if not reason:
-        message = _("Give the reason for rejecting the delivery.")
-        raise InvalidInput(message, extra={"fields": {"reason": [str(message)]}})
-    if len(reason) > MAX_COMMENT:
-        raise InvalidInput(_("The reason is too long (at most 2000 characters)."),
-                           extra={"fields": {"reason": [str(_("At most 2000 characters."))]}})
-    with transaction.atomic():
-        locked = lock_order(order)
-        current = _lock_delivery(delivery)
-        if current.status != DeliveryStatus.AWAITING_RECEIPT:
-            _move_delivery(current, DeliveryStatus.REJECTED)  # refuses: answered already
-        require_action(locked, "reject")
-        lines = lock_lines(locked)
-        before_order = order_snapshot(locked, lines)
-        before = snapshot(current)
-        action = _move_delivery(current, DeliveryStatus.REJECTED)
-        Receipt.objects.create(organization_id=current.organization_id, delivery=current, accepted=False,
-                               reason=reason, decided_by=acting_user)
-        for row in current.lines.all():
-            lines[row.order_line_id].delivered_quantity -= row.quantity
-            lines[row.order_line_id].save(update_fields=["delivered_quantity", "updated_at"])
-        audit_record(actor=acting_user, action=action, obj=current, before=before,
-                     after={**snapshot(current), "accepted": False, "reason": reason})
-        move_order(locked, lines, status_from_quantities(lines), acting_user=acting_user,
-                    before=before_order)
-        tell_on_commit(
-            organization_id=locked.organization_id, roles=list(PROVIDER_ROLES),
-            provider_id=locked.provider_id,
-            subject=_("Delivery %(delivery)s of order %(order)s was rejected: deliver it again.")
-            % {"delivery": current.number, "order": locked.number},
-            body=reason,
-            url=order_url(locked),
-        )
-    return current
+    return _answer(delivery, DeliveryAction.REJECT, acting_user=acting_user, reason=reason)

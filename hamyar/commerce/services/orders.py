@@ -1,7 +1,7 @@
 """Orders from approved quotations, deliveries, receipts and ratings.
 
 Each transition checks the actor (an order outside the actor's scope is NotFound, a wrong
-role PermissionDenied) and the current state against the tables below, locks the rows it
+role PermissionDenied) and the current state against `ORDER_LIFECYCLE` (choices.py), locks the rows it
 changes, writes the new state with exactly one AuditEvent per object whose state changed, in
 one transaction, and tells whoever waits next.
 
@@ -15,7 +15,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Model, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,19 +23,17 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.accounts.models import User
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
+from hamyar.core.lifecycle import transition
 from hamyar.core.numbering import next_number
-from hamyar.core.roles import PROVIDER_ROLES, Role
 from hamyar.core.scoping import in_scope, membership_of
 from hamyar.core.text import normalize
 from hamyar.directory.models import Provider
 
-from ..choices import DeliveryStatus, OrderStatus
+from ..choices import DELIVERY_RECORDERS, ORDER_LIFECYCLE, DeliveryStatus, OrderAction, OrderStatus
 from ..models import Delivery, Order, OrderLine, Quotation, Rating
 
 __all__ = [
     "DELIVERY_RECORDERS",
-    "ORDER_ACTIONS",
-    "ORDER_TRANSITIONS",
     "order_build",
     "order_place",
     "order_rate",
@@ -43,32 +41,11 @@ __all__ = [
     "provider_scorecard_refresh",
 ]
 
-# Who may start an order and record its deliveries: the order's provider, or a commerce officer.
-DELIVERY_RECORDERS = frozenset({Role.SUPPLIER_USER, Role.PROJECT_MANAGER, Role.COMMERCE_OFFICER})
 MAX_COMMENT = 2000
 MAX_NOTE = 2000
+# The steps an order takes as its quantities say (a consequence of a delivery or of its answer).
+FOLLOWING = (OrderAction.PARTIALLY_DELIVERED, OrderAction.DELIVERED, OrderAction.CLOSE, OrderAction.REOPEN)
 
-# The order statuses from which each action may be taken; anything else is refused (409).
-ORDER_ACTIONS: dict[str, frozenset[str]] = {
-    "start": frozenset({OrderStatus.PLACED}),
-    "deliver": frozenset({OrderStatus.IN_FULFILMENT, OrderStatus.PARTIALLY_DELIVERED}),
-    "receive": frozenset({OrderStatus.PARTIALLY_DELIVERED, OrderStatus.DELIVERED}),
-    "reject": frozenset({OrderStatus.PARTIALLY_DELIVERED, OrderStatus.DELIVERED}),
-    "rate": frozenset({OrderStatus.CLOSED}),
-}
-
-# Every status change an order may make, and the AuditEvent action that records it.
-ORDER_TRANSITIONS: dict[tuple[str, str], str] = {
-    (OrderStatus.PLACED, OrderStatus.IN_FULFILMENT): "order.start",
-    (OrderStatus.IN_FULFILMENT, OrderStatus.PARTIALLY_DELIVERED): "order.partially_delivered",
-    (OrderStatus.IN_FULFILMENT, OrderStatus.DELIVERED): "order.delivered",
-    (OrderStatus.PARTIALLY_DELIVERED, OrderStatus.DELIVERED): "order.delivered",
-    (OrderStatus.DELIVERED, OrderStatus.CLOSED): "order.close",
-    # A rejected delivery gives its quantities back: the order goes back as far as it must.
-    (OrderStatus.DELIVERED, OrderStatus.PARTIALLY_DELIVERED): "order.reopen",
-    (OrderStatus.DELIVERED, OrderStatus.IN_FULFILMENT): "order.reopen",
-    (OrderStatus.PARTIALLY_DELIVERED, OrderStatus.IN_FULFILMENT): "order.reopen",
-}
 
 def order_build(*, quotation: Quotation) -> Order:
     """The order of an approved quotation and its lines, not yet audited: the approval appends its own
@@ -112,46 +89,25 @@ def order_place(*, quotation: Quotation, acting_user: User) -> Order:
 # ---------------------------------------------------------------- checks shared by the transitions
 
 
-def require_visible(obj, acting_user) -> None:
+def require_visible(obj: Model | None, acting_user: User) -> None:
     """Outside the actor's scope (another tenant, municipality or provider) looks like absent."""
     if obj is None or not in_scope(obj, acting_user):
         raise NotFound()
 
 
-def require_recorder(order: Order, acting_user) -> None:
-    """The order's own provider user, or a commerce officer; anyone else who sees it is refused."""
+def require_step(order: Order, action: str, acting_user: User) -> None:
+    """The order in the actor's scope (404) and the actor's role among the step's (403); the state is
+    checked under the lock (`require_action`)."""
     require_visible(order, acting_user)
     membership = membership_of(acting_user)
-    if membership is None or membership.role not in DELIVERY_RECORDERS:
+    if membership is None or membership.role not in ORDER_LIFECYCLE.step(action).roles:
         raise PermissionDenied()
-    if membership.role in PROVIDER_ROLES and membership.provider_id != order.provider_id:
-        raise NotFound()
-
-
-def require_municipality(order: Order, acting_user) -> None:
-    """A user of the order's own municipality: receipts and ratings are the municipality's word."""
-    require_visible(order, acting_user)
-    membership = membership_of(acting_user)
-    if membership is None or membership.role != Role.MUNICIPALITY_USER:
-        raise PermissionDenied()
-    if membership.municipality_id != order.municipality_id:
-        raise NotFound()
 
 
 def require_action(order: Order, action: str) -> None:
-    if order.status not in ORDER_ACTIONS[action]:
-        messages = {
-            "start": _("Order %(number)s is %(status)s; only a placed order can be started."),
-            "deliver": _("Order %(number)s is %(status)s; deliveries are recorded once it is in "
-                         "fulfilment and until everything is delivered."),
-            "receive": _("Order %(number)s is %(status)s; it has no delivery to receive."),
-            "reject": _("Order %(number)s is %(status)s; it has no delivery to reject."),
-            "rate": _("Order %(number)s is %(status)s; an order is rated once it is received and closed."),
-        }
-        raise ApplicationError(
-            messages[action] % {"number": order.number, "status": order.get_status_display()},
-            code="order_state",
-        )
+    """The order's state allows the step (409 with the step's own message otherwise)."""
+    if not ORDER_LIFECYCLE.allows(order.status, action):
+        raise ORDER_LIFECYCLE.state_error(order, action)
 
 
 def lock_order(order: Order) -> Order:
@@ -189,19 +145,22 @@ def status_from_quantities(lines: Mapping[int, OrderLine]) -> str:
     return OrderStatus.IN_FULFILMENT
 
 
-def move_order(order: Order, lines: Mapping[int, OrderLine], target: str, *, acting_user,
-                before: dict) -> bool:
-    """Write the order's new status (and one event) if it changed; the pair must be in the table."""
+def move_order(order: Order, lines: Mapping[int, OrderLine], target: str, *, acting_user: User,
+               before: dict) -> bool:
+    """Write the order's new status (and one event) if it changed: the step of `ORDER_LIFECYCLE` that
+    leads from its state to `target` as its quantities say (partially delivered, delivered, close, reopen)."""
     if target == order.status:
         return False
-    action = ORDER_TRANSITIONS.get((order.status, target))
-    if action is None:  # a bug, not an input: the callers only ask for pairs of the table
+    steps = ORDER_LIFECYCLE.steps
+    action = next((action for action in FOLLOWING if ORDER_LIFECYCLE.allows(order.status, action)
+                   and target in {steps[action].target, *steps[action].targets}), None)
+    if action is None:  # a bug, not an input: the quantities only lead along the lifecycle
         raise ApplicationError(code="order_state")
     order.status = target
     if target == OrderStatus.CLOSED:
         order.closed_at = timezone.now()
     order.save(update_fields=["status", "closed_at", "updated_at"])
-    audit_record(actor=acting_user, action=action, obj=order, before=before,
+    audit_record(actor=acting_user, action=f"order.{action}", obj=order, before=before,
                  after=order_snapshot(order, lines))
     return True
 
@@ -213,16 +172,19 @@ def order_url(order: Order) -> str:
 # ---------------------------------------------------------------- transitions
 
 
-def order_start(*, order: Order, acting_user) -> Order:
+def order_start(*, order: Order, acting_user: User) -> Order:
     """The provider takes the order in hand: placed → in fulfilment."""
-    require_recorder(order, acting_user)
-    with transaction.atomic():
-        locked = lock_order(order)
-        require_action(locked, "start")
-        lines = lock_lines(locked)
-        before = order_snapshot(locked, lines)
-        move_order(locked, lines, OrderStatus.IN_FULFILMENT, acting_user=acting_user, before=before)
-    return locked
+    lines: dict[int, OrderLine] = {}
+
+    def state(locked: Order) -> dict:
+        if not lines:
+            lines.update(lock_lines(locked))
+        return order_snapshot(locked, lines)
+
+    with transition(ORDER_LIFECYCLE, order, OrderAction.START, acting_user=acting_user,
+                    snapshot_of=state) as move:
+        pass
+    return move.obj
 
 
 def _on_time(order: Order) -> bool:
@@ -259,9 +221,9 @@ def provider_scorecard_refresh(*, provider: Provider, acting_user) -> Provider:
     return locked
 
 
-def order_rate(*, order: Order, acting_user, score, comment: str = "") -> Rating:
+def order_rate(*, order: Order, acting_user: User, score: object, comment: str = "") -> Rating:
     """The municipality's 1–5 score and comment on its closed order, once; the scorecard follows."""
-    require_municipality(order, acting_user)
+    require_step(order, OrderAction.RATE, acting_user)
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         message = _("Choose a score from 1 to 5.")
         raise InvalidInput(message, code="score", extra={"fields": {"score": [str(message)]}})

@@ -23,7 +23,7 @@ from hamyar.directory import selectors as directory
 from hamyar.directory.models import Provider
 
 from .. import selectors, services
-from ..choices import DeliveryStatus, OrderStatus
+from ..choices import ORDER_LIFECYCLE, DeliveryStatus, OrderAction, OrderStatus
 from ..models import Delivery, Order, Rating
 from ..order_forms import DeliveryForm, RatingForm, RejectForm
 
@@ -79,7 +79,7 @@ def _order_context(request: HttpRequest, order: Order, **extra) -> dict:
     role = membership_of(request.user).role
     lines = selectors.order_lines(order=order)
     deliveries = selectors.order_deliveries(user=request.user, order=order)
-    can_record = role in RECORDERS
+    allowed = ORDER_LIFECYCLE.allowed_actions(order.status, role)
     is_receiver = role in RECEIVERS
     rating = Rating.objects.filter(order=order).first()
     context = {
@@ -87,8 +87,8 @@ def _order_context(request: HttpRequest, order: Order, **extra) -> dict:
         "lines": lines,
         "deliveries": deliveries,
         "rating": rating,
-        "can_start": can_record and order.status in services.ORDER_ACTIONS["start"],
-        "can_deliver": can_record and order.status in services.ORDER_ACTIONS["deliver"],
+        "can_start": OrderAction.START in allowed,
+        "can_deliver": OrderAction.DELIVER in allowed,
         "can_receive": is_receiver,
         "can_rate": is_receiver and order.status == OrderStatus.CLOSED and rating is None,
         "can_see_scorecard": role in SCORECARD_READERS,
