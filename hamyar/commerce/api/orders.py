@@ -34,6 +34,7 @@ from hamyar.directory.models import Provider
 
 from .. import selectors, services
 from ..choices import DeliveryStatus, OrderStatus
+from ..filters import DeliveryFilter, OrderFilter
 from ..models import Delivery, Order, Rating
 from ..services.orders import MAX_COMMENT, MAX_NOTE
 
@@ -208,15 +209,12 @@ class ScorecardOut(Schema):
     ratings: list[RatingOut]
 
 
-class OrderQuery(PageQuery):
-    status: OrderStatus | None = None
-    municipality: int | None = QueryId
-    provider: int | None = QueryId
+class OrderQuery(PageQuery, OrderFilter.query_schema()):  # type: ignore[misc]
+    pass
 
 
-class DeliveryQuery(PageQuery):
-    status: DeliveryStatus | None = None
-    order: int | None = QueryId
+class DeliveryQuery(PageQuery, DeliveryFilter.query_schema()):  # type: ignore[misc]
+    pass
 
 
 # ---------------------------------------------------------------- orders
@@ -225,8 +223,8 @@ class DeliveryQuery(PageQuery):
 @router.get("/orders", response={200: page_of(OrderOut)}, openapi_extra=describe(Order))
 def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> Any:
     """The caller's orders: a municipality's own, a provider's to fulfil, all for officers (newest first)."""
-    rows = selectors.order_list(user=request.auth, status=filters.status,
-                                municipality_id=filters.municipality, provider_id=filters.provider)
+    values = filters.model_dump(include=set(OrderFilter.base_fields), exclude_none=True)
+    rows = selectors.order_list(user=request.auth, filters=values)
     return paginate(rows, filters)
 
 
@@ -282,8 +280,8 @@ def rate_order(request: HttpRequest, payload: RateIn, id: int = PathId) -> Any:
             openapi_extra=describe(Delivery))
 def list_deliveries(request: HttpRequest, filters: Query[DeliveryQuery]) -> Any:
     """Deliveries the caller may see (newest first); `status=awaiting_receipt` is a municipality's to-do."""
-    return paginate(selectors.delivery_list(user=request.auth, order_id=filters.order, status=filters.status),
-                    filters)
+    values = filters.model_dump(include=set(DeliveryFilter.base_fields), exclude_none=True)
+    return paginate(selectors.delivery_list(user=request.auth, filters=values), filters)
 
 
 @router.get("/deliveries/{id}", response={200: DeliveryOut}, openapi_extra=describe(Delivery))

@@ -5,6 +5,7 @@ Each endpoint reads through a scoped selector first (a quotation outside the cal
 before anything else), then calls one service; a transition answers the quotation as it now is.
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -38,6 +39,7 @@ from hamyar.needs.models import Need, NeedLine
 
 from .. import documents, selectors, services
 from ..choices import QuotationStatus
+from ..filters import QuotationFilter
 from ..models import Quotation
 from ..services.pricing import MAX_PRICE, LineInput
 
@@ -199,10 +201,7 @@ class QuotationReasonIn(InputSchema):
     reason: text(5000) = ""
 
 
-class QuotationQuery(PageQuery):
-    status: QuotationStatus | None = None
-    need: int | None = Field(None, ge=1, le=MAX_ID)
-    provider: int | None = Field(None, ge=1, le=MAX_ID)
+class QuotationQuery(PageQuery, QuotationFilter.query_schema()):  # type: ignore[misc]
     waiting: bool = Field(False, description="Only what waits for the caller (approval, deputy, comparison).")
 
 
@@ -259,13 +258,8 @@ class _DetailOut(QuotationDetailOut):
 
 @router.get("/quotations", response={200: page_of(QuotationOut)}, openapi_extra=describe(Quotation))
 def list_quotations(request: HttpRequest, filters: Query[QuotationQuery]) -> Any:
-    rows = selectors.quotation_list(
-        user=request.auth,
-        status=filters.status,
-        need_id=filters.need,
-        provider_id=filters.provider,
-        waiting=filters.waiting,
-    )
+    values = filters.model_dump(include=set(QuotationFilter.base_fields), exclude_none=True)
+    rows = selectors.quotation_list(user=request.auth, filters=values, waiting=filters.waiting)
     return paginate(rows, filters)
 
 
@@ -310,9 +304,10 @@ def update_quotation(request: HttpRequest, payload: QuotationPatch, id: int = Pa
     return _detail(request, id)
 
 
-def _transition(request: HttpRequest, id: int, perform) -> Quotation:
-    quotation = selectors.quotation_get(user=request.auth, pk=id)
-    perform(quotation)
+def _transition(request: HttpRequest, id: int, perform: Callable[[Quotation], object]) -> Quotation:
+    """One step of the quotation's lifecycle: the service reads it in the caller's scope under its lock
+    (404 before the body is judged), so it is not read here first."""
+    perform(Quotation(pk=id))
     return _detail(request, id)
 
 

@@ -4,9 +4,10 @@ Every read starts from `scope`: a municipality sees its own orders, a provider t
 fulfils, officers their whole organization; anything else is NotFound.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -17,6 +18,7 @@ from hamyar.core.scoping import require_role, scope, scoped_get
 from hamyar.directory.models import Provider
 
 from ..choices import DeliveryStatus, OrderStatus
+from ..filters import DeliveryFilter, OrderFilter
 from ..models import Delivery, DeliveryLine, Order, OrderLine, Rating
 
 __all__ = [
@@ -56,24 +58,19 @@ def _with_progress(queryset: QuerySet[Order]) -> QuerySet[Order]:
     )
 
 
-def order_list(*, user: User, status: str | None = None, municipality_id: int | None = None,
-               provider_id: int | None = None, statuses: Iterable[str] | None = None) -> QuerySet[Order]:
-    """The orders the user may see, newest first, with their progress."""
-    qs = scope(Order.objects.all(), user).select_related("municipality", "provider", "need")
-    if status:
-        qs = qs.filter(status=status)
+def order_list(*, user: User, filters: Mapping[str, Any] | None = None,
+               statuses: Iterable[str] | None = None) -> QuerySet[Order]:
+    """The orders the user may see, narrowed by `OrderFilter`'s values, newest first, with their progress."""
+    qs = OrderFilter.filter_queryset(
+        scope(Order.objects.all(), user).select_related("municipality", "provider", "need"), filters)
     if statuses:
         qs = qs.filter(status__in=list(statuses))
-    if municipality_id:
-        qs = qs.filter(municipality_id=municipality_id)
-    if provider_id:
-        qs = qs.filter(provider_id=provider_id)
     return _with_progress(qs).order_by("-created_at", "-pk")
 
 
 def orders_to_fulfil(*, user: User, provider_id: int | None = None) -> QuerySet[Order]:
     """Orders still to deliver (a provider's own, or any for an officer), the oldest due first."""
-    return order_list(user=user, provider_id=provider_id, statuses=OPEN_ORDER_STATUSES).order_by(
+    return order_list(user=user, filters={"provider": provider_id}, statuses=OPEN_ORDER_STATUSES).order_by(
         "due_date", "created_at", "pk")
 
 
@@ -100,13 +97,10 @@ def order_deliveries(*, user: User, order: Order) -> list[Delivery]:
     return list(scope(_delivery_rows(), user).filter(order=order).order_by("-delivered_on", "-pk"))
 
 
-def delivery_list(*, user: User, order_id: int | None = None, status: str | None = None,
+def delivery_list(*, user: User, filters: Mapping[str, Any] | None = None,
                   municipality_id: int | None = None) -> QuerySet[Delivery]:
-    qs = scope(_delivery_rows(), user)
-    if order_id:
-        qs = qs.filter(order_id=order_id)
-    if status:
-        qs = qs.filter(status=status)
+    """The deliveries the user may see, narrowed by `DeliveryFilter`'s values, newest first."""
+    qs = DeliveryFilter.filter_queryset(scope(_delivery_rows(), user), filters)
     if municipality_id:
         qs = qs.filter(order__municipality_id=municipality_id)
     return qs.order_by("-created_at", "-pk")
@@ -114,7 +108,7 @@ def delivery_list(*, user: User, order_id: int | None = None, status: str | None
 
 def deliveries_awaiting_receipt(*, user: User, municipality_id: int | None = None) -> QuerySet[Delivery]:
     """What a municipality still has to receive or reject, the oldest first."""
-    return delivery_list(user=user, status=DeliveryStatus.AWAITING_RECEIPT,
+    return delivery_list(user=user, filters={"status": DeliveryStatus.AWAITING_RECEIPT},
                          municipality_id=municipality_id).order_by("created_at", "pk")
 
 

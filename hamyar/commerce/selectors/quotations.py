@@ -4,8 +4,10 @@ A municipality sees a quotation only once it has reached it (`sent_at` is stampe
 quotations waiting for the commerce deputy and competing ones not chosen stay inside the organization.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +19,8 @@ from hamyar.core.scoping import membership_of, scope, scoped_get
 from hamyar.needs.choices import AssignmentKind
 from hamyar.needs.models import Assignment, Need
 
-from ..choices import QuotationStatus
+from ..choices import OFFICER_ROLES, QUOTATION_LIFECYCLE, QuotationAction, QuotationStatus
+from ..filters import QuotationFilter
 from ..models import CommercePolicy, Quotation, QuotationLine, unit_label
 
 __all__ = [
@@ -34,7 +37,6 @@ __all__ = [
 ]
 
 S = QuotationStatus
-OFFICER_ROLES = (Role.COMMERCE_OFFICER, Role.ORG_ADMIN)
 
 
 def quotation_queryset(*, user: User) -> QuerySet[Quotation]:
@@ -47,17 +49,12 @@ def quotation_queryset(*, user: User) -> QuerySet[Quotation]:
     return qs
 
 
-def quotation_list(*, user: User, status: str | None = None, need_id: int | None = None,
-                   provider_id: int | None = None, waiting: bool = False) -> QuerySet[Quotation]:
-    """Newest first. `waiting`: what waits for this user — for a municipality user its approval (the
-    mayor: the second step), for an executive the deputy's approval, for an officer the comparison."""
-    qs = quotation_queryset(user=user)
-    if status:
-        qs = qs.filter(status=status)
-    if need_id:
-        qs = qs.filter(need_id=need_id)
-    if provider_id:
-        qs = qs.filter(provider_id=provider_id)
+def quotation_list(*, user: User, filters: Mapping[str, Any] | None = None,
+                   waiting: bool = False) -> QuerySet[Quotation]:
+    """Newest first, narrowed by `QuotationFilter`'s values. `waiting`: what waits for this user — for a
+    municipality user its approval (the mayor: the second step), for an executive the deputy's approval,
+    for an officer the comparison."""
+    qs = QuotationFilter.filter_queryset(quotation_queryset(user=user), filters)
     if waiting:
         membership = membership_of(user)
         role = membership.role if membership else None
@@ -142,24 +139,20 @@ def quotation_approval_steps(*, quotation: Quotation, policy: CommercePolicy) ->
 
 
 def quotation_actions(*, quotation: Quotation, user: User) -> set[str]:
-    """The actions this user may take on the quotation now (the services check again)."""
+    """The buttons this user sees on the quotation now: the lifecycle's steps its role may take from the
+    quotation's state (`edit` for the update), narrowed to the one a competing quotation takes (offer, not
+    send) and, for the municipality, to the post whose turn it is (the services check all again)."""
     membership = membership_of(user)
     if membership is None:
         return set()
-    role, q, actions = membership.role, quotation, set()
-    preparer = role in OFFICER_ROLES or (role in PROVIDER_ROLES and membership.provider_id == q.provider_id)
-    if preparer and q.status == S.DRAFT:
-        actions |= {"edit", "offer"} if q.is_competing else {"edit", "send"}
-    if role in OFFICER_ROLES and q.status == S.OFFERED:
-        actions.add("choose")
-    if role == Role.EXECUTIVE and q.status == S.AWAITING_DEPUTY:
-        actions.add("deputy_approve")
-    if role in MUNICIPALITY_ROLES and membership.municipality_id == q.need.municipality_id:
+    allowed = set(QUOTATION_LIFECYCLE.allowed_actions(quotation.status, membership.role))
+    allowed.discard(QuotationAction.SEND if quotation.is_competing else QuotationAction.OFFER)
+    if membership.role in MUNICIPALITY_ROLES:
         clerk = membership.post in (MunicipalPost.PROCUREMENT, "")
         mayor = membership.post == MunicipalPost.MAYOR
-        if (q.status == S.SENT and clerk) or (q.status == S.AWAITING_MAYOR and mayor):
-            actions |= {"approve", "reject"}
-    return actions
+        if not ((quotation.status == S.SENT and clerk) or (quotation.status == S.AWAITING_MAYOR and mayor)):
+            allowed -= {QuotationAction.APPROVE, QuotationAction.REJECT}
+    return {"edit" if action == QuotationAction.UPDATE else str(action) for action in allowed}
 
 
 # ---------------------------------------------------------------- competing quotations side by side

@@ -196,11 +196,11 @@ def _on_time(order: Order) -> bool:
     return last is not None and last <= order.due_date
 
 
-def _two_places(value) -> Decimal | None:
+def _two_places(value: object) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def provider_scorecard_refresh(*, provider: Provider, acting_user) -> Provider:
+def provider_scorecard_refresh(*, provider: Provider, acting_user: User) -> Provider:
     """Recompute the provider's rating, rated orders and on-time rate from its ratings (one event)."""
     locked = Provider.objects.select_for_update().get(pk=provider.pk)
     fields = ["rating", "rated_orders", "on_time_rate"]

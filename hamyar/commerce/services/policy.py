@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.accounts.models import User
+from hamyar.accounts.models import Membership, User
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import InvalidInput
 from hamyar.core.roles import Role
@@ -14,15 +14,21 @@ from hamyar.core.scoping import require_role
 from ..models import CommercePolicy
 from .pricing import MAX_PRICE, MAX_VALIDITY_DAYS
 
-__all__ = ["POLICY_EDITORS", "commerce_policy_update"]
+__all__ = ["POLICY_EDITORS", "commerce_policy_editor", "commerce_policy_update"]
 
 POLICY_EDITORS = (Role.ORG_ADMIN,)
 FIELDS = ("deputy_approval_above", "mayor_approval_above", "quotation_validity_days")
 
 
+def commerce_policy_editor(*, acting_user: User) -> Membership:
+    """The actor's membership if it may change the policy (its org admin); PermissionDenied otherwise. A
+    page asks before it judges a refused form, so a wrong role hears 403 first."""
+    return require_role(acting_user, *POLICY_EDITORS)
+
+
 def commerce_policy_update(*, acting_user: User, data: dict[str, Any]) -> CommercePolicy:
     """Set the thresholds given (the others stay); the row is created here on its first change."""
-    membership = require_role(acting_user, *POLICY_EDITORS)
+    membership = commerce_policy_editor(acting_user=acting_user)
     errors: dict[str, list[str]] = {}
     for name in ("deputy_approval_above", "mayor_approval_above"):
         value = data.get(name)

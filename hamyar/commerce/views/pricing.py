@@ -1,14 +1,15 @@
 """The pricing form: a draft quotation for a need, list prices filled in, and its edit."""
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from hamyar.core.errors import ApplicationError, InvalidInput
-from hamyar.core.pages import page
+from hamyar.core.errors import ApplicationError
+from hamyar.core.pages import page, page_action
 from hamyar.core.roles import PROVIDER_ROLES
 from hamyar.core.scoping import membership_of
 from hamyar.core.text import parse_id
@@ -16,10 +17,11 @@ from hamyar.directory.models import Provider
 from hamyar.needs.models import Need
 
 from .. import selectors, services
+from ..choices import PREPARER_ROLES
 from ..forms import QuotationForm
 from ..models import Quotation
 
-PREPARERS = frozenset({*services.OFFICER_ROLES, *PROVIDER_ROLES})
+PREPARERS = PREPARER_ROLES
 
 
 # ---------------------------------------------------------------- pricing form
@@ -56,6 +58,16 @@ def _form_provider(request: HttpRequest, need: Need) -> Provider | None:
     return need.provider
 
 
+def _show_form(request: HttpRequest, form: QuotationForm, context: dict) -> Callable[..., HttpResponse]:
+    """The pricing form again: bad input is on its fields already; another refusal goes above them."""
+    def show(error: ApplicationError | None) -> HttpResponse:
+        if error is not None:
+            form.add_error(None, str(error.message))
+        return render(request, "commerce/quotation_form.html", context)
+
+    return show
+
+
 @page(roles=PREPARERS, model=Need)
 def quotation_create(request: HttpRequest, need_pk: int) -> HttpResponse:
     """Price a need: list prices filled in; a changed price needs its reason. Bad input: 422."""
@@ -69,31 +81,23 @@ def quotation_create(request: HttpRequest, need_pk: int) -> HttpResponse:
         "quotation": None,
         "vat_percent": settings.HAMYAR_VAT_PERCENT,
     }
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                quotation = services.quotation_create(
-                    need=need,
-                    acting_user=request.user,
-                    provider=provider,
-                    lines=form.lines(),
-                    valid_until=data.get("valid_until"),
-                    lead_time_days=data.get("lead_time_days"),
-                    note=data.get("note") or "",
-                )
-            except InvalidInput as error:
-                form.add_service_error(error)
-            except ApplicationError as error:
-                if error.status in (403, 404):
-                    raise
-                form.add_error(None, str(error.message))
-                return render(request, "commerce/quotation_form.html", context, status=error.status)
-            else:
-                messages.success(request, _("The draft quotation was saved."))
-                return redirect("commerce:quotation_detail", pk=quotation.pk)
+    if request.method != "POST":
+        return render(request, "commerce/quotation_form.html", context)
+    if not form.is_valid():
         return render(request, "commerce/quotation_form.html", context, status=422)
-    return render(request, "commerce/quotation_form.html", context)
+    data = form.cleaned_data
+    created: list[Quotation] = []
+    response = page_action(
+        request,
+        lambda: created.append(services.quotation_create(
+            need=need, acting_user=request.user, provider=provider, lines=form.lines(),
+            valid_until=data.get("valid_until"), lead_time_days=data.get("lead_time_days"),
+            note=data.get("note") or "",
+        )),
+        redirect_to=reverse("commerce:quotation_list"), show=_show_form(request, form, context), forms=[form],
+        success=_("The draft quotation was saved."),
+    )
+    return redirect("commerce:quotation_detail", pk=created[0].pk) if created else response
 
 
 @page(roles=PREPARERS, model=Quotation)
@@ -126,33 +130,23 @@ def quotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "quotation": quotation,
         "vat_percent": settings.HAMYAR_VAT_PERCENT,
     }
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.quotation_update(
-                    quotation=quotation,
-                    acting_user=request.user,
-                    lines=form.lines(),
-                    valid_until=data.get("valid_until"),
-                    lead_time_days=data.get("lead_time_days"),
-                    note=data.get("note") or "",
-                )
-            except InvalidInput as error:
-                form.add_service_error(error)
-            except ApplicationError as error:
-                if error.status in (403, 404):
-                    raise
-                form.add_error(None, str(error.message))
-                return render(request, "commerce/quotation_form.html", context, status=error.status)
-            else:
-                messages.success(request, _("The quotation was saved."))
-                return redirect("commerce:quotation_detail", pk=quotation.pk)
+    if request.method != "POST":
+        if "edit" not in selectors.quotation_actions(quotation=quotation, user=request.user):
+            raise ApplicationError(_("Only a draft quotation can be edited."), code="quotation_state")
+        return render(request, "commerce/quotation_form.html", context)
+    if not form.is_valid():
         return render(request, "commerce/quotation_form.html", context, status=422)
-    if "edit" not in selectors.quotation_actions(quotation=quotation, user=request.user):
-        raise ApplicationError(_("Only a draft quotation can be edited."), code="quotation_state")
-    return render(request, "commerce/quotation_form.html", context)
-
+    data = form.cleaned_data
+    return page_action(
+        request,
+        lambda: services.quotation_update(
+            quotation=quotation, acting_user=request.user, lines=form.lines(),
+            valid_until=data.get("valid_until"), lead_time_days=data.get("lead_time_days"),
+            note=data.get("note") or "",
+        ),
+        redirect_to=reverse("commerce:quotation_detail", args=[quotation.pk]),
+        show=_show_form(request, form, context), forms=[form], success=_("The quotation was saved."),
+    )
 
 
 urlpatterns = [

@@ -1,35 +1,37 @@
 """Quotation pages: lists by role, the quotation with its approval chain and actions, the side-by-side
 comparison of competing quotations and the PDF (the pricing form: `pricing.py`; the thresholds: `policy.py`).
 
-Every view reads through a scoped selector and writes through one service; a refused action shows
-the quotation again with the service's message, at the service's status (409, 422), writing nothing.
+Every view reads through a scoped selector and writes through one service; a refused step shows the
+quotation again with the service's message, at its status (409, 422), writing nothing (`page_action`).
 """
 
-from django.contrib import messages
+from collections.abc import Callable
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamyar.core.access import ALL_ROLES
-from hamyar.core.errors import ApplicationError, InvalidInput
-from hamyar.core.pages import page, render_list
-from hamyar.core.roles import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
+from hamyar.core.errors import ApplicationError
+from hamyar.core.pages import page, page_action, render_list
+from hamyar.core.roles import ORGANIZATION_WIDE_ROLES, Role
 from hamyar.core.scoping import membership_of, role_of
-from hamyar.core.text import parse_id
 from hamyar.needs.models import Need
 
 from .. import documents, selectors, services
-from ..choices import QuotationStatus
+from ..choices import MUNICIPALITY, OFFICER_ROLES, QUOTATION_LIFECYCLE, QuotationAction, QuotationStatus
+from ..filters import QuotationFilter
 from ..forms import ReasonForm
 from ..models import Quotation
 
 QUOTATION_READERS = ALL_ROLES
-PREPARERS = frozenset({*services.OFFICER_ROLES, *PROVIDER_ROLES})
-OFFICERS = frozenset(services.OFFICER_ROLES)
-COMPARISON_READERS = frozenset({*services.OFFICER_ROLES, Role.EXECUTIVE})
-MUNICIPALITY = frozenset(MUNICIPALITY_ROLES)
+# Each step's route admits the roles its lifecycle step names (the service checks them again, with scope
+# and state, in core.lifecycle.transition).
+STEP_ROLES = {action: step.roles for action, step in QUOTATION_LIFECYCLE.steps.items()}
+COMPARISON_READERS = OFFICER_ROLES | {Role.EXECUTIVE}
 MUNICIPALITY_STATUSES = frozenset(
     {
         QuotationStatus.SENT,
@@ -49,12 +51,9 @@ MUNICIPALITY_STATUSES = frozenset(
 def quotation_list(request: HttpRequest) -> HttpResponse:
     """Everything in scope (filtered by status), with what waits for this user first."""
     user = request.user
-    status = request.GET.get("status", "")
-    if status not in QuotationStatus.values:
-        status = ""
-    need = request.GET.get("need", "")
-    rows = selectors.quotation_list(user=user, status=status or None,
-                                    need_id=parse_id(need))
+    filters = QuotationFilter(request.GET)
+    values = filters.values()
+    rows = selectors.quotation_list(user=user, filters=values)
     waiting = list(selectors.quotation_list(user=user, waiting=True)[:20])
     role = role_of(user)
     statuses = QuotationStatus.choices
@@ -66,7 +65,8 @@ def quotation_list(request: HttpRequest) -> HttpResponse:
         fragment="commerce/partials/quotation_rows.html",
         rows=rows,
         context={
-            "status": status,
+            "filters": filters,
+            "status": values.get("status", ""),
             "statuses": statuses,
             "waiting": waiting,
             "role": role,
@@ -79,7 +79,7 @@ def quotation_list(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- one quotation
 
 
-def _detail_context(request: HttpRequest, quotation: Quotation, **extra) -> dict:
+def _detail_context(request: HttpRequest, quotation: Quotation, **extra: Any) -> dict:
     policy = selectors.commerce_policy_get(organization_id=quotation.organization_id)
     actions = selectors.quotation_actions(quotation=quotation, user=request.user)
     membership = membership_of(request.user)
@@ -112,105 +112,72 @@ def quotation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _act(
-    request: HttpRequest, pk: int, perform, *, success: str, form_key: str | None = None
-) -> HttpResponse:
-    """Run one transition; on refusal show the quotation again with the message, nothing written."""
-    quotation = selectors.quotation_get(user=request.user, pk=pk)
-    form = None
-    if form_key:
-        form = ReasonForm(request.POST, prefix=form_key)
-        if not form.is_valid():
-            context = _detail_context(request, quotation, **{f"{form_key}_form": form, "open_form": form_key})
-            return render(request, "commerce/quotation_detail.html", context, status=422)
-    try:
-        perform(quotation, form.cleaned_data["reason"] if form else None)
-    except InvalidInput as error:
-        if form is not None:
-            form.add_service_error(error)
-        context = _detail_context(
-            request,
-            quotation,
-            error=error,
-            open_form=form_key,
-            **({f"{form_key}_form": form} if form_key else {}),
-        )
-        return render(request, "commerce/quotation_detail.html", context, status=error.status)
-    except ApplicationError as error:
-        if error.status in (403, 404):
-            raise
-        context = _detail_context(request, selectors.quotation_get(user=request.user, pk=pk), error=error)
-        return render(request, "commerce/quotation_detail.html", context, status=error.status)
-    messages.success(request, success)
-    return redirect("commerce:quotation_detail", pk=pk)
+def _step(request: HttpRequest, pk: int, act: Callable[[Quotation, str], object], *, success: str,
+          form_key: str | None = None) -> HttpResponse:
+    """POST one step of the quotation's lifecycle; a refusal shows the quotation again (page_action)."""
+    # The service reads the quotation in the user's scope under its lock (404 first): not read here.
+    quotation = Quotation(pk=pk)
+    form = ReasonForm(request.POST, prefix=form_key) if form_key else None
+    forms = {f"{form_key}_form": form, "open_form": form_key} if form_key else {}
+
+    def show(error: ApplicationError | None) -> HttpResponse:
+        fresh = selectors.quotation_get(user=request.user, pk=pk)
+        return render(request, "commerce/quotation_detail.html",
+                      _detail_context(request, fresh, error=error, **forms))
+
+    if form is not None and not form.is_valid():
+        response = show(None)
+        response.status_code = 422
+        return response
+    reason = form.cleaned_data["reason"] if form is not None else ""
+    return page_action(request, lambda: act(quotation, reason), show=show, success=success,
+                       forms=[form] if form is not None else [],
+                       redirect_to=reverse("commerce:quotation_detail", args=[pk]))
 
 
-@page(roles=PREPARERS, model=Quotation)
+@page(roles=STEP_ROLES[QuotationAction.SEND], model=Quotation)
 @require_POST
 def quotation_send(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda q, _r: services.quotation_send(quotation=q, acting_user=request.user),
-        success=_("The quotation was sent."),
-    )
+    return _step(request, pk, lambda q, _r: services.quotation_send(quotation=q, acting_user=request.user),
+                 success=_("The quotation was sent."))
 
 
-@page(roles=PREPARERS, model=Quotation)
+@page(roles=STEP_ROLES[QuotationAction.OFFER], model=Quotation)
 @require_POST
 def quotation_offer(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda q, _r: services.quotation_offer(quotation=q, acting_user=request.user),
-        success=_("The quotation was offered for comparison."),
-    )
+    return _step(request, pk, lambda q, _r: services.quotation_offer(quotation=q, acting_user=request.user),
+                 success=_("The quotation was offered for comparison."))
 
 
-@page(roles=OFFICERS, model=Quotation)
+@page(roles=STEP_ROLES[QuotationAction.CHOOSE], model=Quotation)
 @require_POST
 def quotation_choose(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda q, r: services.quotation_choose(quotation=q, acting_user=request.user, reason=r),
-        success=_("The quotation was chosen and sent on."),
-        form_key="choose",
-    )
+    return _step(request, pk,
+                 lambda q, r: services.quotation_choose(quotation=q, acting_user=request.user, reason=r),
+                 success=_("The quotation was chosen and sent on."), form_key="choose")
 
 
-@page(roles={Role.EXECUTIVE}, model=Quotation)
+@page(roles=STEP_ROLES[QuotationAction.DEPUTY_APPROVE], model=Quotation)
 @require_POST
 def quotation_deputy_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda q, _r: services.quotation_deputy_approve(quotation=q, acting_user=request.user),
-        success=_("Approved: the quotation was sent to the municipality."),
-    )
+    return _step(request, pk,
+                 lambda q, _r: services.quotation_deputy_approve(quotation=q, acting_user=request.user),
+                 success=_("Approved: the quotation was sent to the municipality."))
 
 
-@page(roles=MUNICIPALITY, model=Quotation)
+@page(roles=STEP_ROLES[QuotationAction.APPROVE], model=Quotation)
 @require_POST
 def quotation_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda q, _r: services.quotation_approve(quotation=q, acting_user=request.user),
-        success=_("The quotation was approved."),
-    )
+    return _step(request, pk, lambda q, _r: services.quotation_approve(quotation=q, acting_user=request.user),
+                 success=_("The quotation was approved."))
 
 
-@page(roles=MUNICIPALITY, model=Quotation)
+@page(roles=STEP_ROLES[QuotationAction.REJECT], model=Quotation)
 @require_POST
 def quotation_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda q, r: services.quotation_reject(quotation=q, acting_user=request.user, reason=r),
-        success=_("The quotation was rejected."),
-        form_key="reject",
-    )
+    return _step(request, pk,
+                 lambda q, r: services.quotation_reject(quotation=q, acting_user=request.user, reason=r),
+                 success=_("The quotation was rejected."), form_key="reject")
 
 
 # ---------------------------------------------------------------- comparison
@@ -226,7 +193,7 @@ def quotation_compare(request: HttpRequest, need_pk: int) -> HttpResponse:
         {
             "need": need,
             "comparison": comparison,
-            "can_choose": role_of(request.user) in OFFICERS,
+            "can_choose": role_of(request.user) in STEP_ROLES[QuotationAction.CHOOSE],
             "choose_form": ReasonForm(prefix="choose"),
         },
     )
