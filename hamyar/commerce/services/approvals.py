@@ -16,7 +16,6 @@ from hamyar.needs.services import need_record_commerce_step
 
 from ..choices import QUOTATION_LIFECYCLE, QuotationAction, QuotationStatus
 from ..models import CommercePolicy, Quotation
-from ..selectors.policy import commerce_policy_get
 from .orders import order_build
 from .quotations import (
     check_need_open,
@@ -74,13 +73,6 @@ def _require_answerer(user: User, verb: str) -> Membership:
     return membership
 
 
-def _needs_mayor(quotation: Quotation, policies: dict[int, CommercePolicy]) -> bool:
-    """Above the mayor's threshold the clerk's approval waits for the mayor (the policy read once)."""
-    if quotation.organization_id not in policies:
-        policies[quotation.organization_id] = commerce_policy_get(organization_id=quotation.organization_id)
-    return quotation.total > policies[quotation.organization_id].mayor_approval_above
-
-
 def _place_order(quotation: Quotation, acting_user: User) -> None:
     try:
         order = order_build(quotation=quotation)
@@ -96,11 +88,9 @@ def _place_order(quotation: Quotation, acting_user: User) -> None:
 def quotation_approve(*, quotation: Quotation, acting_user: User) -> Quotation:
     """The municipality approves, once. Above the mayor threshold the procurement clerk approves first
     and the mayor after; below it the clerk's approval approves. Approval places the order."""
-    policies: dict[int, CommercePolicy] = {}
-
-    def event(current: Quotation) -> str:
+    def event(current: Quotation, policy: CommercePolicy) -> str:
         """The clerk's approval of a quotation above the mayor's threshold is recorded as the clerk's."""
-        clerks = current.status == S.SENT and _needs_mayor(current, policies)
+        clerks = current.status == S.SENT and current.total > policy.mayor_approval_above
         return "quotation.clerk_approve" if clerks else "quotation.approve"
 
     with quotation_step(quotation, QuotationAction.APPROVE, acting_user=acting_user, step=event) as step:
@@ -113,7 +103,7 @@ def quotation_approve(*, quotation: Quotation, acting_user: User) -> Quotation:
                 raise ApplicationError(_("The procurement clerk approves first; then the mayor."),
                                        code="chain_order")
             locked.clerk_approved_by, locked.clerk_approved_at = acting_user, now
-            if _needs_mayor(locked, policies):
+            if locked.total > step.policy.mayor_approval_above:
                 locked.status = S.AWAITING_MAYOR
             else:
                 locked.status, locked.decided_at = S.APPROVED, now

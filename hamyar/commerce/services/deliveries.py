@@ -22,7 +22,7 @@ from hamyar.needs.services import need_lock, need_record_commerce_step
 
 from ..choices import DELIVERY_LIFECYCLE, DeliveryAction, OrderAction, OrderStatus
 from ..models import Delivery, DeliveryLine, Order, OrderLine, Receipt
-from .notices import tell_on_commit
+from .notices import tell
 from .orders import (
     MAX_COMMENT,
     MAX_NOTE,
@@ -126,7 +126,7 @@ def delivery_record(*, order: Order, acting_user: User, quantities: Mapping, del
             **snapshot(delivery), "lines": {str(pk): quantity for pk, quantity in cleaned.items()},
         })
         move_order(locked, lines, status_from_quantities(lines), acting_user=acting_user, before=before)
-        tell_on_commit(
+        tell(
             organization_id=locked.organization_id, roles=[Role.MUNICIPALITY_USER],
             municipality_id=locked.municipality_id,
             subject=_("Delivery %(delivery)s of order %(order)s has arrived: confirm the receipt.")
@@ -176,7 +176,7 @@ def _answer(delivery: Delivery, action: str, *, acting_user: User, reason: str =
         target = status_from_quantities(lines)
         if not accepted:
             move_order(locked, lines, target, acting_user=acting_user, before=before_order)
-            tell_on_commit(
+            tell(
                 organization_id=locked.organization_id, roles=list(PROVIDER_ROLES),
                 provider_id=locked.provider_id,
                 subject=_("Delivery %(delivery)s of order %(order)s was rejected: deliver it again.")
@@ -187,7 +187,7 @@ def _answer(delivery: Delivery, action: str, *, acting_user: User, reason: str =
         elif target == OrderStatus.CLOSED:
             move_order(locked, lines, target, acting_user=acting_user, before=before_order)
             need_record_commerce_step(need=locked.need, status=NeedStatus.FULFILLED, acting_user=acting_user)
-            tell_on_commit(
+            tell(
                 organization_id=locked.organization_id, roles=[Role.COMMERCE_OFFICER],
                 subject=_("Order %(order)s was received in full and closed.") % {"order": locked.number},
                 url=order_url(locked),

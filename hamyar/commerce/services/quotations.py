@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Model, QuerySet, Subquery
+from django.db.models import Max, Model, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,9 +46,9 @@ from hamyar.needs.models import Assignment, Need
 from hamyar.needs.services import need_lock
 
 from ..choices import OFFICER_ROLES, QUOTATION_LIFECYCLE, QuotationAction, QuotationStatus
-from ..models import Quotation, QuotationLine
+from ..models import CommercePolicy, Quotation, QuotationLine
 from ..selectors.policy import commerce_policy_get
-from .notices import tell_on_commit
+from . import notices
 from .pricing import (
     LineInput,
     agreement_in_force,
@@ -62,6 +62,7 @@ from .pricing import (
 __all__ = ["OFFICER_ROLES", "quotation_create", "quotation_update"]
 
 S = QuotationStatus
+POLICY_FIELDS = ("deputy_approval_above", "mayor_approval_above", "quotation_validity_days")
 # Where a need may be priced: assigned (a first quotation) or quoted (a revision). A need still in
 # triage may already have providers asked to compete.
 PRICEABLE_NEED = frozenset({NeedStatus.TRIAGED, NeedStatus.ASSIGNED, NeedStatus.QUOTED})
@@ -88,6 +89,7 @@ class QuotationMove:
     order things happened."""
 
     move: Move
+    policy: CommercePolicy  # the organization's thresholds, read with the need's lock
     then: list[Callable[[], object]] = field(default_factory=list)
 
     @property
@@ -97,36 +99,43 @@ class QuotationMove:
 
 @contextmanager
 def quotation_step(quotation: Quotation, action: str, *, acting_user: User | None,
-                   audit_action: str | None = None, step: Callable[[Quotation], str] | None = None,
+                   audit_action: str | None = None,
+                   step: Callable[[Quotation, CommercePolicy], str] | None = None,
                    snapshot_of: Callable[[Quotation], dict] | None = None) -> Iterator[QuotationMove]:
     """Take one step of `QUOTATION_LIFECYCLE`: the need is locked first (every quotation step takes it
     before the quotation, so two steps never wait on each other), then `transition` locks the quotation
     in the actor's scope and checks role and state. A municipality never sees a quotation that has not
     reached it (404, as the selectors); `move.obj` comes with its need, municipality and organization.
 
-    `step(current)` may name the audit action from the quotation as it is under the need's lock (the
+    `step(current, policy)` may name the audit action from the quotation as it is under the need's lock (the
     clerk's approval that waits for the mayor is `quotation.clerk_approve`). `acting_user` None is the
     system (the periodic expiry), which no scope or role limits.
     """
     with transaction.atomic():
-        # The need under its lock, and the quotation's state as it stands under it, in one query.
+        # In one query: the need under its lock, the quotation's state as it stands under it, and the
+        # organization's thresholds (the defaults when it has set none).
         this = Quotation.objects.filter(pk=quotation.pk)
+        stored = CommercePolicy.objects.filter(organization_id=OuterRef("organization_id"))
         need = (_locking(Need.objects.select_related("municipality")).filter(quotations=quotation.pk)
                 .annotate(q_status=Subquery(this.values("status")), q_total=Subquery(this.values("total")),
-                          q_sent_at=Subquery(this.values("sent_at"))).first())
+                          q_sent_at=Subquery(this.values("sent_at")),
+                          **{f"p_{name}": Subquery(stored.values(name)) for name in POLICY_FIELDS}).first())
         if need is None:
             raise NotFound()
         current = Quotation(pk=quotation.pk, organization_id=need.organization_id, status=need.q_status,
                             total=need.q_total, sent_at=need.q_sent_at)
+        thresholds = {name: getattr(need, f"p_{name}") for name in POLICY_FIELDS}
+        policy = CommercePolicy(organization_id=need.organization_id,
+                                **{name: value for name, value in thresholds.items() if value is not None})
         membership = membership_of(acting_user)
         if membership is not None and membership.role in MUNICIPALITY_ROLES and current.sent_at is None:
             raise NotFound()
         if step is not None:
-            audit_action = step(current)
+            audit_action = step(current, policy)
         if acting_user is None:
             with _system_step(quotation, action) as move:
                 move.obj.need = need
-                step_move = QuotationMove(move)
+                step_move = QuotationMove(move, policy)
                 yield step_move
         else:
             with transition(QUOTATION_LIFECYCLE, quotation, action, acting_user=acting_user,
@@ -134,7 +143,7 @@ def quotation_step(quotation: Quotation, action: str, *, acting_user: User | Non
                 move.obj.need = need
                 if membership.organization_id == move.obj.organization_id:
                     move.obj.organization = membership.organization  # the audit chain's row, read already
-                step_move = QuotationMove(move)
+                step_move = QuotationMove(move, policy)
                 yield step_move
         for then in step_move.then:
             then()
@@ -172,11 +181,11 @@ def _url(quotation: Quotation) -> str:
 
 
 def tell(quotation: Quotation, subject: Any, **who: Any) -> None:
-    """Tell `who` of the quotation once the step commits (its need and municipality are read already)."""
+    """Tell `who` of the quotation, with the step (its need and municipality are read already)."""
     body = _("Quotation %(number)s for “%(need)s” (%(municipality)s).") % {
         "number": quotation.number, "need": quotation.need.title,
         "municipality": quotation.need.municipality.name}
-    tell_on_commit(organization_id=quotation.organization_id, subject=subject, body=body,
+    notices.tell(organization_id=quotation.organization_id, subject=subject, body=body,
                    url=_url(quotation), **who)
 
 
@@ -315,9 +324,8 @@ def quotation_update(*, quotation: Quotation, acting_user: User, lines: list[Lin
     with quotation_step(quotation, QuotationAction.UPDATE, acting_user=acting_user,
                         snapshot_of=lambda q: {**snapshot(q), **counted}) as move:
         locked = move.obj
-        policy = commerce_policy_get(organization_id=locked.organization_id)
         if valid_until is not None:
-            locked.valid_until = check_valid_until(valid_until, policy)
+            locked.valid_until = check_valid_until(valid_until, move.policy)
         if lead_time_days is not None:
             locked.lead_time_days = check_lead_time(lead_time_days)
         if note is not None:

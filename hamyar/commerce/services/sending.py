@@ -15,8 +15,7 @@ from hamyar.needs.choices import NeedStatus
 from hamyar.needs.services import need_record_commerce_step
 
 from ..choices import OFFICER_ROLES, QUOTATION_LIFECYCLE, QuotationAction, QuotationStatus
-from ..models import Quotation
-from ..selectors.policy import commerce_policy_get
+from ..models import CommercePolicy, Quotation
 from .quotations import (
     follow,
     quotation_step,
@@ -58,12 +57,11 @@ def _supersede_earlier(quotation: Quotation, acting_user: User) -> None:
         follow(old, QuotationAction.SUPERSEDE, acting_user=acting_user, superseded_by=quotation.number)
 
 
-def _dispatch(locked: Quotation, acting_user: User) -> None:
+def _dispatch(locked: Quotation, policy: CommercePolicy, acting_user: User) -> None:
     """Send a priced quotation on: to the commerce deputy above its threshold, else to the municipality.
 
     The step writes the event; this only sets the state.
     """
-    policy = commerce_policy_get(organization_id=locked.organization_id)
     _supersede_earlier(locked, acting_user)
     if locked.total > policy.deputy_approval_above:
         locked.status = S.AWAITING_DEPUTY
@@ -89,7 +87,7 @@ def quotation_send(*, quotation: Quotation, acting_user: User) -> Quotation:
                 _("Several providers compete for this need: offer the quotation for comparison; the "
                   "commerce officer chooses the one that is sent."), code="competing")
         _check_sendable(locked)
-        _dispatch(locked, acting_user)
+        _dispatch(locked, step.policy, acting_user)
         step.then.append(lambda: _after_dispatch(locked, acting_user))
     return step.obj
 
@@ -134,7 +132,7 @@ def quotation_choose(*, quotation: Quotation, acting_user: User, reason: str) ->
         locked = step.obj
         _check_sendable(locked)
         locked.choice_reason = reason
-        _dispatch(locked, acting_user)
+        _dispatch(locked, step.policy, acting_user)
         step.then.append(lambda: _not_chosen(locked, reason, acting_user))
         step.then.append(lambda: _after_dispatch(locked, acting_user))
     return step.obj

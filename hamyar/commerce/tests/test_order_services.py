@@ -82,8 +82,7 @@ def status(order: Order) -> str:
 # ---------------------------------------------------------------- the happy path
 
 
-def test_forty_benches_delivered_25_then_15_received_closed_and_rated(
-        tenant, order, django_capture_on_commit_callbacks):
+def test_forty_benches_delivered_25_then_15_received_closed_and_rated(tenant, order):
     supplier, d9 = tenant.users["supplier"], tenant.users["district9"]
     assert order.status == OrderStatus.PLACED and quantities(order) == (40, 0, 0)
 
@@ -91,8 +90,7 @@ def test_forty_benches_delivered_25_then_15_received_closed_and_rated(
         services.order_start(order=order, acting_user=supplier)
     assert status(order) == OrderStatus.IN_FULFILMENT
 
-    with audited("delivery.record", "order.partially_delivered"), \
-            django_capture_on_commit_callbacks(execute=True):
+    with audited("delivery.record", "order.partially_delivered"):
         first = deliver(tenant, order, 25)
     assert first.status == DeliveryStatus.AWAITING_RECEIPT and first.number.startswith("D-")
     assert status(order) == OrderStatus.PARTIALLY_DELIVERED and quantities(order) == (40, 25, 0)
@@ -108,8 +106,7 @@ def test_forty_benches_delivered_25_then_15_received_closed_and_rated(
     first.refresh_from_db()
     assert first.status == DeliveryStatus.RECEIVED and first.receipt.accepted
 
-    with audited("delivery.receive", "order.close", "need.fulfilled"), \
-            django_capture_on_commit_callbacks(execute=True):
+    with audited("delivery.receive", "order.close", "need.fulfilled"):
         confirm(tenant, second)
     order.refresh_from_db()
     order.need.refresh_from_db()
@@ -161,11 +158,10 @@ def test_a_commerce_officer_may_record_a_delivery_for_the_provider(tenant, start
 # ---------------------------------------------------------------- rejection reopens the line
 
 
-def test_rejected_delivery_gives_its_quantity_back_and_tells_the_provider(
-        tenant, started, django_capture_on_commit_callbacks):
+def test_rejected_delivery_gives_its_quantity_back_and_tells_the_provider(tenant, started):
     first = deliver(tenant, started, 25)
     second = deliver(tenant, started, 15)
-    with audited("delivery.reject", "order.reopen"), django_capture_on_commit_callbacks(execute=True):
+    with audited("delivery.reject", "order.reopen"):
         services.receipt_reject(delivery=second, acting_user=tenant.users["district9"],
                                 reason="دو نیمکت رنگ‌پریده بود")
     second.refresh_from_db()

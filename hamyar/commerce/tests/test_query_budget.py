@@ -1,13 +1,21 @@
-"""Query budgets of the quotation approval: the clerk's approval places the order and moves the need
-(its notifications are written after commit, outside the count).
+"""Query budgets of approving a quotation: through the service, the page and the API.
 
-Issue 12 asks for 25 queries. Measured: 58 by service, 65 by API, 60 by page before; 41, 49 and 44 now
-(34, 42 and 37 with the quotation's and the order's events in one lock of the chain, before the step
-went through core.lifecycle.transition, which audits the quotation alone and adds its savepoint).
-Of the service's 41, 28 are spent outside commerce: the need's step (needs.need_record_commerce_step,
-11: its own savepoint, lock, save and audit chain), the order's number (core.numbering, 7 for the
-first of a year, 5 after), two audit events (5 each). The ceilings hold what is reached; the 25 stays
-an expected failure until those get cheaper.
+The clerk's approval below the mayor's threshold approves the quotation, places its order (its number,
+its lines, its event) and moves the need to approved (its own step in the needs app), and tells the
+provider and the officers once the step has committed. Savepoints are counted apart in a test's own
+transaction, where every atomic block of the service is one.
+
+Before issue 12: 58 queries by service, 65 by API, 60 by page (in a test's transaction: the quotation
+read 4 times, the need 4, an audit chain locked per event, each notification's recipients checked
+twice). Now 36 all told; 37 by page and 42 by API in a test's transaction.
+
+Issue 12 asks for 25. Of the 36, 18 are spent outside commerce: the need's own step
+(needs.need_record_commerce_step: savepoint, lock, save, organization, audit, refresh — 8), the order's
+number (core.numbering: 8 for the first of a year, 5 after) and the e-mail task reading each
+notification after commit (2). Commerce's 18: the transaction (2), the need locked with the quotation's
+state and the thresholds in one query (1), the step's savepoint (2), the quotation's lock and save (2),
+its event (2), its lines (1), the order and its lines (2), the order's event (2), two notifications (4).
+The budget stays an expected failure until the need's step and the numbering get cheaper.
 """
 
 import json
@@ -18,13 +26,19 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from hamyar.catalog.tests.catalog_data import build_catalog
-from hamyar.commerce import services
+from hamyar.commerce import selectors, services
 from hamyar.commerce.choices import QuotationStatus as S
 from hamyar.commerce.models import Order, Quotation
 from hamyar.commerce.tests.factories import assigned_need, set_policy
+from hamyar.core.scoping import membership_of
 
-APPROVE_BUDGET = 25
-SERVICE, API, PAGE = 41, 49, 44  # reached; see the module's docstring
+APPROVE_BUDGET = 25  # issue 12, all told: reads, writes and savepoints, notifications included
+REACHED = 36  # all told, now
+# In a test's transaction a request adds its session, user and membership and the outer savepoint, and
+# loses the transaction's BEGIN and COMMIT and the e-mail task's reads; the API answers with the
+# quotation read again with its lines, chain and thresholds.
+PAGE_BUDGET = REACHED + 1
+API_BUDGET = PAGE_BUDGET + 5
 
 
 @pytest.fixture
@@ -44,35 +58,47 @@ def client_of(user) -> Client:
     return client
 
 
-def _approve(tenant, quotation) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        services.quotation_approve(quotation=quotation, acting_user=tenant.users["district9"])
+def _sql(captured) -> list[str]:
+    return [q["sql"][:90] for q in captured.captured_queries]
+
+
+def _approve_all_told(tenant, quotation) -> list[str]:
+    """Outside a test's own transaction, as in a request: every statement counts."""
+    clerk = tenant.users["district9"]
+    shown = selectors.quotation_get(user=clerk, pk=quotation.pk)  # as a route reads it
+    assert membership_of(clerk) is not None
+    with CaptureQueriesContext(connection) as captured:
+        services.quotation_approve(quotation=shown, acting_user=clerk)
     assert Order.objects.filter(quotation=quotation).exists()
-    return len(queries)
+    return _sql(captured)
 
 
-def test_approving_a_quotation_by_service_stays_within_its_ceiling(tenant, quotation):
-    assert _approve(tenant, quotation) <= SERVICE
+@pytest.mark.django_db(transaction=True)
+def test_approving_a_quotation_stays_within_what_is_reached_all_told(tenant, quotation):
+    statements = _approve_all_told(tenant, quotation)
+    assert len(statements) <= REACHED, statements
 
 
-@pytest.mark.xfail(strict=True, reason="the need's step, the numbering and the audit chain cost 28 queries")
-def test_approving_a_quotation_by_service_costs_at_most_25_queries(tenant, quotation):
-    assert _approve(tenant, quotation) <= APPROVE_BUDGET
+@pytest.mark.xfail(strict=True, reason="the need's step and the order's number cost 16 queries themselves")
+@pytest.mark.django_db(transaction=True)
+def test_approving_a_quotation_costs_at_most_25_queries_all_told(tenant, quotation):
+    statements = _approve_all_told(tenant, quotation)
+    assert len(statements) <= APPROVE_BUDGET, statements
 
 
-def test_approving_a_quotation_over_the_api_stays_within_its_ceiling(tenant, quotation):
+def test_approving_a_quotation_on_its_page_stays_in_budget(tenant, quotation):
     client = client_of(tenant.users["district9"])
-    with CaptureQueriesContext(connection) as queries:
-        response = client.post(f"/api/v1/commerce/quotations/{quotation.pk}/approve", json.dumps({}),
-                               content_type="application/json")
-    assert response.status_code == 200 and response.json()["status"] == "approved", response.content
-    assert len(queries) <= API, len(queries)
-
-
-def test_approving_a_quotation_on_its_page_stays_within_its_ceiling(tenant, quotation):
-    client = client_of(tenant.users["district9"])
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as captured:
         response = client.post(f"/commerce/quotations/{quotation.pk}/approve/")
     assert response.status_code == 302
     assert Order.objects.filter(quotation=quotation).exists()
-    assert len(queries) <= PAGE, len(queries)
+    assert len(captured.captured_queries) <= PAGE_BUDGET, _sql(captured)
+
+
+def test_approving_a_quotation_over_the_api_stays_in_budget(tenant, quotation):
+    client = client_of(tenant.users["district9"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(f"/api/v1/commerce/quotations/{quotation.pk}/approve", json.dumps({}),
+                               content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "approved", response.content
+    assert len(captured.captured_queries) <= API_BUDGET, _sql(captured)

@@ -251,11 +251,10 @@ def test_a_sent_quotation_cannot_be_edited(tenant, catalog, need):
 # ---------------------------------------------------------------- send and the deputy
 
 
-def test_sending_below_the_deputy_threshold_goes_to_the_municipality(
-        tenant, catalog, need, django_capture_on_commit_callbacks):
+def test_sending_below_the_deputy_threshold_goes_to_the_municipality(tenant, catalog, need):
     policy(tenant)
     quotation = draft(tenant, need)
-    with Actions() as recorded, django_capture_on_commit_callbacks(execute=True):
+    with Actions() as recorded:
         quotation = services.quotation_send(quotation=quotation, acting_user=tenant.users["supplier"])
     assert recorded.actions == ["quotation.send", "need.quoted"]
     assert quotation.status == S.SENT and quotation.sent_at is not None
@@ -265,11 +264,10 @@ def test_sending_below_the_deputy_threshold_goes_to_the_municipality(
     assert told == {"kr-d9", "kr-d9-mayor"}
 
 
-def test_sending_above_the_deputy_threshold_waits_for_the_deputy(
-        tenant, catalog, need, django_capture_on_commit_callbacks):
+def test_sending_above_the_deputy_threshold_waits_for_the_deputy(tenant, catalog, need):
     policy(tenant, deputy=5_000_000_000)
     quotation = draft(tenant, need)
-    with Actions() as recorded, django_capture_on_commit_callbacks(execute=True):
+    with Actions() as recorded:
         quotation = services.quotation_send(quotation=quotation, acting_user=tenant.users["commerce"])
     assert recorded.actions == ["quotation.send", "need.quoted"]
     assert quotation.status == S.AWAITING_DEPUTY and quotation.sent_at is None
@@ -313,13 +311,12 @@ def test_a_municipality_user_cannot_send(tenant, catalog, need):
 # ---------------------------------------------------------------- the municipality's approval
 
 
-def test_the_clerk_approves_below_the_mayor_threshold_and_the_order_is_placed(
-        tenant, catalog, need, django_capture_on_commit_callbacks):
+def test_the_clerk_approves_below_the_mayor_threshold_and_the_order_is_placed(tenant, catalog, need):
     policy(tenant)
     quotation = sent(tenant, need)
     Notification.objects.all().delete()
     clerk = tenant.users["district9"]
-    with Actions() as recorded, django_capture_on_commit_callbacks(execute=True):
+    with Actions() as recorded:
         approved = services.quotation_approve(quotation=fresh(quotation), acting_user=clerk)
     assert recorded.actions == ["quotation.approve", "order.place", "need.approved"]
     assert approved.status == S.APPROVED and approved.clerk_approved_by == clerk
@@ -343,12 +340,11 @@ def test_approving_twice_is_refused_and_places_no_second_order(tenant, catalog, 
     assert Order.objects.count() == 1
 
 
-def test_above_the_mayor_threshold_the_clerk_alone_does_not_approve(
-        tenant, catalog, need, django_capture_on_commit_callbacks):
+def test_above_the_mayor_threshold_the_clerk_alone_does_not_approve(tenant, catalog, need):
     policy(tenant, mayor=5_000_000_000)
     quotation = sent(tenant, need)
     Notification.objects.all().delete()
-    with one_audit_event("quotation.clerk_approve"), django_capture_on_commit_callbacks(execute=True):
+    with one_audit_event("quotation.clerk_approve"):
         waiting = services.quotation_approve(
             quotation=fresh(quotation), acting_user=tenant.users["district9"]
         )
