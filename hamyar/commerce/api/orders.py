@@ -120,7 +120,7 @@ class OrderDetailOut(OrderOut):
 
     @staticmethod
     def resolve_rating(obj: Order) -> Rating | None:
-        return Rating.objects.filter(order=obj).first()
+        return selectors.order_rating(order=obj)
 
 
 class DeliveryLineOut(Schema):

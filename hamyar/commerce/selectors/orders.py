@@ -32,6 +32,7 @@ __all__ = [
     "order_get",
     "order_lines",
     "order_list",
+    "order_rating",
     "orders_to_fulfil",
     "provider_scorecard",
     "provider_scorecard_get",
@@ -84,6 +85,11 @@ def order_get(*, user: User, pk: int) -> Order:
 def order_lines(*, order: Order) -> list[OrderLine]:
     """The order's lines (the order was read through a selector, so the user may see them)."""
     return list(order.lines.select_related("item").order_by("pk"))
+
+
+def order_rating(*, order: Order) -> Rating | None:
+    """The municipality's rating of the order, once it is given (the order was read through a selector)."""
+    return Rating.objects.filter(order=order).first()
 
 
 def _delivery_rows() -> QuerySet[Delivery]:

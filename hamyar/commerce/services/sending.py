@@ -8,18 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.accounts.models import User
 from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.core.roles import Role
-from hamyar.core.scoping import require_role
 from hamyar.core.text import normalize
 from hamyar.directory.models import AgencyAgreement
 from hamyar.needs.choices import NeedStatus
 from hamyar.needs.services import need_record_commerce_step
 
-from ..choices import OFFICER_ROLES, QUOTATION_LIFECYCLE, QuotationAction, QuotationStatus
+from ..choices import QUOTATION_LIFECYCLE, QuotationAction, QuotationStatus
 from ..models import CommercePolicy, Quotation
 from .quotations import (
     follow,
     quotation_step,
-    see,
     tell,
     tell_municipality,
     tell_officers,
@@ -122,14 +120,12 @@ def _not_chosen(chosen: Quotation, reason: str, acting_user: User) -> None:
 def quotation_choose(*, quotation: Quotation, acting_user: User, reason: str) -> Quotation:
     """The officer picks one competing quotation (with the reason on record); it goes on to be sent,
     and every other quotation still competing for the need is not chosen."""
-    require_role(acting_user, *OFFICER_ROLES)
-    see(acting_user, quotation)
-    reason = normalize(reason or "", multiline=True)[:5000]
-    if not reason:
-        message = _("Give the reason for choosing this quotation.")
-        raise InvalidInput(message, extra={"fields": {"reason": [str(message)]}})
     with quotation_step(quotation, QuotationAction.CHOOSE, acting_user=acting_user) as step:
         locked = step.obj
+        reason = normalize(reason or "", multiline=True)[:5000]
+        if not reason:
+            message = _("Give the reason for choosing this quotation.")
+            raise InvalidInput(message, extra={"fields": {"reason": [str(message)]}})
         _check_sendable(locked)
         locked.choice_reason = reason
         _dispatch(locked, step.policy, acting_user)

@@ -34,7 +34,7 @@ from ..choices import (
     OrderStatus,
 )
 from ..filters import OrderFilter
-from ..models import Delivery, Order, Rating
+from ..models import Delivery, Order
 from ..order_forms import DeliveryForm, RatingForm, RejectForm
 
 ORDER_READERS = ALL_ROLES
@@ -89,8 +89,7 @@ def _order_context(request: HttpRequest, order: Order, **extra: Any) -> dict:
     lines = selectors.order_lines(order=order)
     deliveries = selectors.order_deliveries(user=request.user, order=order)
     allowed = ORDER_LIFECYCLE.allowed_actions(order.status, role)
-    is_receiver = role in RECEIVERS
-    rating = Rating.objects.filter(order=order).first()
+    rating = selectors.order_rating(order=order)
     context = {
         "order": order,
         "lines": lines,
@@ -98,8 +97,8 @@ def _order_context(request: HttpRequest, order: Order, **extra: Any) -> dict:
         "rating": rating,
         "can_start": OrderAction.START in allowed,
         "can_deliver": OrderAction.DELIVER in allowed,
-        "can_receive": is_receiver,
-        "can_rate": is_receiver and order.status == OrderStatus.CLOSED and rating is None,
+        "can_receive": role in DELIVERY_STEP_ROLES[DeliveryAction.RECEIVE],
+        "can_rate": OrderAction.RATE in allowed and rating is None,
         "can_see_scorecard": role in SCORECARD_READERS,
         "awaiting_status": DeliveryStatus.AWAITING_RECEIPT,
         "delivery_form": extra.pop("delivery_form", None) or DeliveryForm(lines=lines),
