@@ -5,12 +5,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from hamyar.core.apikit import describe
+from hamyar.core.apikit import PathId, describe
 from hamyar.needs.models import Need
 
 from .. import selectors
 from ..models import Quotation
-from .quotations import PathId, QuotationNeedRef, QuotationOut
+from .quotations import QuotationNeedRef, QuotationOut
 
 router = Router(tags=["quotations"])
 

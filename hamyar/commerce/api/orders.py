@@ -11,25 +11,25 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictInt
 
 from hamyar.core.apikit import (
-    MAX_ID,
     DateInput,
     Id,
     InputSchema,
     NumberRef,
     PageQuery,
+    PathId,
     Ref,
     describe,
+    jalali_text,
     page_of,
     paginate,
     text,
 )
 from hamyar.core.errors import InvalidInput
-from hamyar.core.jalali import format_jalali_date
 from hamyar.directory.models import Provider
 
 from .. import selectors, services
@@ -40,14 +40,10 @@ from ..services.orders import MAX_COMMENT, MAX_NOTE
 
 router = Router(tags=["orders"])
 
-PathId = Path(..., ge=1, le=MAX_ID)
-QueryId = Field(None, ge=1, le=MAX_ID)
 MAX_LINES = 500
 MAX_QUANTITY = 10**9
 
 
-def _jalali(value: date | datetime | None) -> str | None:
-    return format_jalali_date(value, persian_digits=False) if value else None
 
 
 
@@ -80,7 +76,7 @@ class OrderOut(Schema):
 
     @staticmethod
     def resolve_due_date_jalali(obj: Order) -> str | None:
-        return _jalali(obj.due_date)
+        return jalali_text(obj.due_date)
 
 
 class OrderLineOut(Schema):
@@ -162,7 +158,7 @@ class DeliveryOut(Schema):
 
     @staticmethod
     def resolve_delivered_on_jalali(obj: Delivery) -> str:
-        return _jalali(obj.delivered_on)
+        return jalali_text(obj.delivered_on)
 
     @staticmethod
     def resolve_lines(obj: Delivery) -> list:

@@ -11,19 +11,20 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictInt
 
 from hamyar.core.apikit import (
-    MAX_ID,
     DateInput,
     Id,
     InputSchema,
     PageQuery,
+    PathId,
     Ref,
     describe,
     file_download,
+    jalali_text,
     page_of,
     paginate,
     resolve_refs,
@@ -45,11 +46,8 @@ from ..services.pricing import MAX_PRICE, LineInput
 
 router = Router(tags=["quotations"])
 
-PathId = Path(..., ge=1, le=MAX_ID)
 
 
-def _jalali(value: date | None) -> str | None:
-    return format_jalali_date(value, persian_digits=False) if value else None
 
 
 
@@ -127,7 +125,7 @@ class QuotationOut(Schema):
 
     @staticmethod
     def resolve_valid_until_jalali(obj: Quotation) -> str:
-        return _jalali(obj.valid_until)
+        return jalali_text(obj.valid_until)
 
     @staticmethod
     def resolve_vat_percent(obj: Quotation) -> str:

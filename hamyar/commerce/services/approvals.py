@@ -146,8 +146,9 @@ def quotation_reject(*, quotation: Quotation, acting_user: User, reason: str) ->
 EXPIRING = QUOTATION_LIFECYCLE.step(QuotationAction.EXPIRE).sources
 
 
-def quotation_expire(*, quotation: Quotation, acting_user: User | None = None) -> Quotation | None:
-    """Expire one quotation still waiting for the municipality past its validity; None if it no longer is."""
+def quotation_expire(*, quotation: Quotation) -> Quotation | None:
+    """Expire one quotation still waiting for the municipality past its validity; None if it no longer is.
+    The system takes this step (the periodic task): no one's scope or role limits it."""
     try:
         with quotation_step(quotation, QuotationAction.EXPIRE, acting_user=None) as step:
             locked = step.obj
