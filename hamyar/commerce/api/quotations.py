@@ -33,8 +33,6 @@ from hamyar.core.apikit import (
 from hamyar.core.errors import InvalidInput
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.money import format_toman
-from hamyar.core.roles import ORGANIZATION_WIDE_ROLES
-from hamyar.core.scoping import role_of
 from hamyar.directory.selectors import provider_get
 from hamyar.needs.models import Need, NeedLine
 
@@ -239,7 +237,7 @@ def _detail(request: HttpRequest, pk: int) -> Quotation:
     quotation.actions = sorted(selectors.quotation_actions(quotation=quotation, user=request.auth))
     # Why one competing quotation was chosen over the others is the organization's business.
     quotation.visible_choice_reason = (
-        quotation.choice_reason if role_of(request.auth) in ORGANIZATION_WIDE_ROLES else ""
+        quotation.choice_reason if selectors.quotation_sees_competition(user=request.auth) else ""
     )
     return quotation
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.models import User
 from hamyar.core.errors import PermissionDenied
-from hamyar.core.roles import MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
+from hamyar.core.roles import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, MunicipalPost, Role
 from hamyar.core.scoping import membership_of, scope, scoped_get
 from hamyar.needs.choices import AssignmentKind
 from hamyar.needs.models import Assignment, Need
@@ -34,6 +34,7 @@ __all__ = [
     "quotation_list",
     "quotation_need_get",
     "quotation_queryset",
+    "quotation_sees_competition",
 ]
 
 S = QuotationStatus
@@ -81,6 +82,13 @@ def quotation_need_get(*, user: User, pk: int) -> Need:
     """A need the user may price (or compare quotations of)."""
     qs = scope(Need.objects.all(), user).select_related("municipality", "provider", "domain", "site")
     return scoped_get(qs.distinct(), user, pk=pk)
+
+
+def quotation_sees_competition(*, user: User) -> bool:
+    """Whether the user sees that a quotation competed and why one was chosen: the organization's own
+    business, not the municipality's or the providers'."""
+    membership = membership_of(user)
+    return membership is not None and membership.role in ORGANIZATION_WIDE_ROLES
 
 
 # ---------------------------------------------------------------- the approval chain

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from hamyar.core.access import ALL_ROLES
 from hamyar.core.errors import ApplicationError
 from hamyar.core.pages import page, page_action, render_list
-from hamyar.core.roles import ORGANIZATION_WIDE_ROLES, Role
-from hamyar.core.scoping import membership_of, role_of
+from hamyar.core.roles import Role
+from hamyar.core.scoping import role_of
 from hamyar.needs.models import Need
 
 from .. import documents, selectors, services
@@ -82,7 +82,6 @@ def quotation_list(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, quotation: Quotation, **extra: Any) -> dict:
     policy = selectors.commerce_policy_get(organization_id=quotation.organization_id)
     actions = selectors.quotation_actions(quotation=quotation, user=request.user)
-    membership = membership_of(request.user)
     return {
         "quotation": quotation,
         "lines": selectors.quotation_lines(quotation=quotation),
@@ -91,7 +90,7 @@ def _detail_context(request: HttpRequest, quotation: Quotation, **extra: Any) ->
         "actions": actions,
         "reject_form": extra.pop("reject_form", None) or ReasonForm(prefix="reject"),
         "choose_form": extra.pop("choose_form", None) or ReasonForm(prefix="choose"),
-        "is_officer": membership is not None and membership.role in ORGANIZATION_WIDE_ROLES,
+        "is_officer": selectors.quotation_sees_competition(user=request.user),
         "order": getattr(quotation, "order", None) if quotation.status == QuotationStatus.APPROVED else None,
         **extra,
     }
