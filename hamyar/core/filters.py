@@ -16,8 +16,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from ninja import Field, Schema
-from pydantic import BeforeValidator, create_model
+from pydantic import BeforeValidator, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError
+
+from .apikit import DATE_INPUT_SCHEMA, MAX_ID
+from .forms import JalaliDateField
 
 Lookup = str | Callable[[QuerySet, Any], QuerySet]
 EMPTY = (None, "", [], ())
@@ -36,6 +39,8 @@ class ListFilter(forms.Form):
         for name, value in (values or {}).items():
             if value in EMPTY or name not in cls.base_fields:
                 continue
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ID:
+                return queryset.none()  # no key is that large, and the database would refuse to compare it
             lookup = cls.lookups.get(name, name)
             queryset = lookup(queryset, value) if callable(lookup) else queryset.filter(**{lookup: value})
         return queryset
@@ -65,7 +70,7 @@ def _python_type(field: forms.Field) -> Any:
         return int
     if isinstance(field, forms.BooleanField | forms.NullBooleanField):
         return bool
-    if isinstance(field, forms.DateField):
+    if isinstance(field, forms.DateField | JalaliDateField):
         return date
     return str
 
@@ -91,6 +96,16 @@ def _query_field(field: forms.Field) -> tuple[Any, Any]:
     choices = getattr(field, "choices", None)
     if choices is not None and not isinstance(field, forms.ModelChoiceField):
         extra["json_schema_extra"] = {"enum": [str(key) for key, _label in choices if key not in EMPTY]}
+    if isinstance(field, forms.ModelChoiceField):
+        extra.update(ge=1)
+    for bound, key in (("min_value", "ge"), ("max_value", "le"), ("max_length", "max_length")):
+        if getattr(field, bound, None) is not None:
+            extra[key] = getattr(field, bound)
     description = str(field.help_text or field.label or "")
-    annotated = Annotated[_python_type(field) | None, BeforeValidator(clean)]
+    python_type = _python_type(field)
+    if python_type is date:  # documented as every date an API client sends: Jalali or Gregorian
+        annotated = Annotated[date | None, BeforeValidator(clean), WithJsonSchema(DATE_INPUT_SCHEMA)]
+        extra.pop("json_schema_extra", None)
+    else:
+        annotated = Annotated[python_type | None, BeforeValidator(clean)]
     return annotated, Field(None, description=description, **extra)

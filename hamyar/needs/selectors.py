@@ -116,38 +116,6 @@ def need_triage_queue(*, user: User, now: dt.datetime | None = None) -> list[Nee
     return rows
 
 
-BOARD_STATUSES = [NeedStatus.SUBMITTED, NeedStatus.TRIAGED, NeedStatus.ASSIGNED, NeedStatus.QUOTED,
-                  NeedStatus.APPROVED]
-BOARD_CARDS = 25
-
-
-@dataclass
-class BoardColumn:
-    status: NeedStatus
-    count: int
-    needs: list[Need]
-
-
-def need_board(*, user) -> dict:
-    """Counts per status (a column of the oldest cards for each open one) and open needs per domain."""
-    qs = need_base(user=user)
-    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
-    columns = []
-    for status in BOARD_STATUSES:
-        cards = list(qs.filter(status=status).order_by("updated_at", "pk")[:BOARD_CARDS])
-        columns.append(BoardColumn(status, counts.get(status, 0), cards))
-    per_domain = (
-        qs.filter(status__in=BOARD_STATUSES).order_by().values("domain_id", "domain__name")
-        .annotate(n=Count("pk")).order_by("-n", "domain__name")
-    )
-    return {
-        "columns": columns,
-        "counts": [(s, counts.get(s, 0)) for s in NeedStatus],
-        "per_domain": list(per_domain),
-        "total": sum(counts.values()),
-    }
-
-
 @dataclass
 class Overdue:
     need: Need
@@ -175,17 +143,6 @@ def need_work_queue(*, user: User) -> QuerySet[Need]:
         assignment_rank=Subquery(mine.values("rank")[:1]),
         line_count=Count("lines", distinct=True),
     ).order_by("assigned_at", "pk")
-
-
-def capability_gaps(*, user) -> list[dict]:
-    """Needs no provider could serve, counted per domain, the most asked first: where to grow."""
-    rows = (
-        need_base(user=user).filter(is_capability_gap=True).order_by()
-        .values("domain_id", "domain__name").annotate(n=Count("pk"), municipalities=Count("municipality",
-                                                                                          distinct=True))
-        .order_by("-n", "domain__name")
-    )
-    return list(rows)
 
 
 def attachment_get(*, user: User, pk: int) -> NeedAttachment:

@@ -1,5 +1,6 @@
-"""Needs list pages: the municipality's needs, the officers' triage queue, board and overdue list, the
-providers' work queue, capability gaps and the service levels.
+"""Needs list pages: the municipality's needs, the officers' triage queue and overdue list, the
+providers' work queue and the service levels (the board and the capability gaps are insights' pages,
+under the same names).
 
 Each reads through a scoped selector; the need form is in `form_views`, a need's page and its steps
 in `detail_views`.
@@ -26,7 +27,6 @@ from .models import Need, ServiceLevel
 
 LIST_READERS = MUNICIPALITY_READERS
 BOARD_READERS = ORGANIZATION_WIDE_ROLES
-GAP_READERS = frozenset({Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.EXECUTIVE})
 SERVICE_LEVEL_EDITORS = frozenset(services.SERVICE_LEVEL_EDITORS)
 
 
@@ -56,12 +56,6 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
 
 
 @page(roles=BOARD_READERS, model=Need)
-def board(request: HttpRequest) -> HttpResponse:
-    """Every open need as a card in its status's column, and open needs per domain."""
-    return render(request, "needs/board.html", selectors.need_board(user=request.user))
-
-
-@page(roles=BOARD_READERS, model=Need)
 def overdue(request: HttpRequest) -> HttpResponse:
     """Needs with a clock past its service-level target, the longest overdue first."""
     return render(request, "needs/overdue.html", {"rows": selectors.need_overdue(user=request.user)})
@@ -73,13 +67,6 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     rows = selectors.need_work_queue(user=request.user)
     return render_list(request, template="needs/work_queue.html", fragment="needs/partials/work_results.html",
                        rows=rows)
-
-
-@page(roles=GAP_READERS, model=Need)
-def capability_gaps(request: HttpRequest) -> HttpResponse:
-    """Demand no provider could serve, per domain: where the organization could grow next."""
-    return render(request, "needs/capability_gaps.html",
-                  {"rows": selectors.capability_gaps(user=request.user)})
 
 
 # ---------------------------------------------------------------- service levels

@@ -197,8 +197,8 @@ class QuotationReasonIn(InputSchema):
     reason: text(5000) = ""
 
 
-class QuotationQuery(PageQuery, QuotationFilter.query_schema()):  # type: ignore[misc]
-    waiting: bool = Field(False, description="Only what waits for the caller (approval, deputy, comparison).")
+QuotationQuery = QuotationFilter.query_schema()
+WAITING = Query(False, description="Only what waits for the caller (approval, deputy, comparison).")
 
 
 def _lines(need: Need, given: list[QuotationLineIn] | None) -> list[LineInput] | None:
@@ -253,10 +253,11 @@ class _DetailOut(QuotationDetailOut):
 
 
 @router.get("/quotations", response={200: page_of(QuotationOut)}, openapi_extra=describe(Quotation))
-def list_quotations(request: HttpRequest, filters: Query[QuotationQuery]) -> Any:
-    values = filters.model_dump(include=set(QuotationFilter.base_fields), exclude_none=True)
-    rows = selectors.quotation_list(user=request.auth, filters=values, waiting=filters.waiting)
-    return paginate(rows, filters)
+def list_quotations(request: HttpRequest, filters: Query[QuotationQuery], page: Query[PageQuery],
+                    waiting: bool = WAITING) -> Any:
+    rows = selectors.quotation_list(user=request.auth, filters=filters.model_dump(exclude_none=True),
+                                    waiting=waiting)
+    return paginate(rows, page)
 
 
 @router.get("/quotations/{id}", response={200: _DetailOut}, openapi_extra=describe(Quotation))

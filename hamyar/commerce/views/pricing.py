@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
@@ -86,18 +86,16 @@ def quotation_create(request: HttpRequest, need_pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "commerce/quotation_form.html", context, status=422)
     data = form.cleaned_data
-    created: list[Quotation] = []
-    response = page_action(
+    return page_action(
         request,
-        lambda: created.append(services.quotation_create(
+        lambda: services.quotation_create(
             need=need, acting_user=request.user, provider=provider, lines=form.lines(),
             valid_until=data.get("valid_until"), lead_time_days=data.get("lead_time_days"),
             note=data.get("note") or "",
-        )),
-        redirect_to=reverse("commerce:quotation_list"), show=_show_form(request, form, context), forms=[form],
-        success=_("The draft quotation was saved."),
+        ),
+        redirect_to=lambda quotation: reverse("commerce:quotation_detail", args=[quotation.pk]),
+        show=_show_form(request, form, context), forms=[form], success=_("The draft quotation was saved."),
     )
-    return redirect("commerce:quotation_detail", pk=created[0].pk) if created else response
 
 
 @page(roles=PREPARERS, model=Quotation)

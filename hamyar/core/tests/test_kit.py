@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.filters import ListFilter
+from hamyar.core.forms import JalaliDateField
 from hamyar.core.lifecycle import Lifecycle, Step, transition
 from hamyar.core.models import AuditEvent
 from hamyar.core.pages import page_action
@@ -153,6 +154,8 @@ def test_page_action_redirects_on_success_and_shows_a_refusal_at_its_status(tena
 
     ok = page_action(request, lambda: None, redirect_to="/done", show=show, success="بله")
     assert (ok.status_code, ok["Location"]) == (302, "/done")
+    made = page_action(request, lambda: 7, redirect_to=lambda row: f"/rows/{row}/", show=show)
+    assert made["Location"] == "/rows/7/"
 
     def refuse():
         raise ApplicationError("نه", code="x_state")
@@ -180,10 +183,13 @@ def test_page_action_redirects_on_success_and_shows_a_refusal_at_its_status(tena
 
 class MunicipalityFilter(ListFilter):
     q = forms.CharField(required=False, max_length=50, label="نام")
+    parent = forms.ModelChoiceField(Municipality.objects.all(), required=False)
+    created_from = JalaliDateField(required=False)
     kind = forms.ChoiceField(required=False, choices=[("", "—"), *MunicipalityKind.choices])
     population_at_least = forms.IntegerField(required=False, min_value=0, label="کمترین جمعیت")
 
-    lookups = {"q": "name__contains", "population_at_least": "population__gte"}
+    lookups = {"q": "name__contains", "population_at_least": "population__gte",
+               "created_from": "created_at__date__gte"}
 
 
 def test_one_filter_serves_the_page_form_the_selector_and_the_api(tenant):
@@ -207,6 +213,20 @@ def test_the_api_refuses_a_filter_value_with_the_forms_message():
     assert not page.is_valid()
     assert fields["population_at_least"]["msg"] == page.errors["population_at_least"][0]
     assert page.values() == {}
+
+
+def test_a_jalali_day_and_an_id_are_read_alike_by_page_and_api(tenant):
+    rows = Municipality.objects.filter(organization=tenant.org)
+    query = MunicipalityFilter.query_schema()(created_from="1300/01/01", parent=str(tenant.mashhad.pk))
+    values = query.model_dump(exclude_none=True)
+    page = MunicipalityFilter({"created_from": "۱۳۰۰/۰۱/۰۱", "parent": tenant.mashhad.pk})
+    assert set(MunicipalityFilter.filter_queryset(rows, values)) == set(page.apply(rows)) == {
+        tenant.district9, tenant.district10}
+
+
+def test_an_id_beyond_any_key_finds_nothing(tenant):
+    values = MunicipalityFilter.query_schema()(parent=str(2**70)).model_dump(exclude_none=True)
+    assert list(MunicipalityFilter.filter_queryset(Municipality.objects.all(), values)) == []
 
 
 def test_the_api_schema_documents_the_choices():
