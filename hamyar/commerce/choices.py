@@ -1,5 +1,11 @@
+"""Commerce's states and their lifecycles: quotations, orders and deliveries (action → from, to, roles)."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from hamyar.core.errors import ApplicationError
+from hamyar.core.lifecycle import Lifecycle, Step
+from hamyar.core.roles import MUNICIPALITY_ROLES, PROVIDER_ROLES, Role
 
 
 class QuotationStatus(models.TextChoices):
@@ -37,3 +43,153 @@ class DeliveryStatus(models.TextChoices):
     AWAITING_RECEIPT = "awaiting_receipt", _("Awaiting receipt")
     RECEIVED = "received", _("Received")
     REJECTED = "rejected", _("Rejected")
+
+
+# ---------------------------------------------------------------- lifecycles (hamyar.core.lifecycle)
+
+# The commerce deputy's staff prices and sends quotations; the org admin may act for them.
+OFFICER_ROLES = frozenset({Role.COMMERCE_OFFICER, Role.ORG_ADMIN})
+# Who prepares a quotation: its provider's own users (scope keeps them to their own) or an officer.
+PREPARER_ROLES = OFFICER_ROLES | PROVIDER_ROLES
+MUNICIPALITY = frozenset(MUNICIPALITY_ROLES)
+# Who may start an order and record its deliveries: the order's provider, or a commerce officer.
+DELIVERY_RECORDERS = frozenset({Role.SUPPLIER_USER, Role.PROJECT_MANAGER, Role.COMMERCE_OFFICER})
+SYSTEM: frozenset[Role] = frozenset()  # steps only the system takes (expiry), or that follow another
+
+
+class QuotationAction(models.TextChoices):
+    UPDATE = "update", _("Edit")
+    SEND = "send", _("Send")
+    OFFER = "offer", _("Offer for comparison")
+    CHOOSE = "choose", _("Choose")
+    NOT_CHOSEN = "not_chosen", _("Not chosen")
+    DEPUTY_APPROVE = "deputy_approve", _("Commerce deputy's approval")
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    EXPIRE = "expire", _("Expire")
+    SUPERSEDE = "supersede", _("Supersede")
+
+
+class QuotationLifecycle(Lifecycle):
+    """A refused quotation step says why in the words of the state it is in."""
+
+    MESSAGES = {
+        QuotationStatus.APPROVED: _("This quotation has already been approved."),
+        QuotationStatus.REJECTED: _("This quotation has already been rejected."),
+        QuotationStatus.EXPIRED: _("This quotation has expired."),
+        QuotationStatus.SUPERSEDED: _("A newer revision has replaced this quotation."),
+        QuotationStatus.NOT_CHOSEN: _("Another quotation was chosen for this need."),
+        QuotationStatus.AWAITING_DEPUTY: _("The commerce deputy has not yet approved this quotation."),
+    }
+
+    def state_error(self, obj: models.Model, action: str) -> ApplicationError:
+        message = self.MESSAGES.get(getattr(obj, self.field)) or _(
+            "The quotation is “%(status)s”; this action is not possible now."
+        ) % {"status": obj.get_status_display()}  # type: ignore[attr-defined]
+        return ApplicationError(message, code=self.code)
+
+
+_Q, _QA = QuotationStatus, QuotationAction
+# A quotation's life: any move not declared here is refused (409). Sending goes to the deputy above its
+# threshold (awaiting_deputy), else to the municipality (sent); the clerk's approval above the mayor's
+# threshold waits for the mayor (awaiting_mayor). Not chosen, supersede and expire follow other steps or
+# the clock; no one takes them by hand.
+QUOTATION_LIFECYCLE = QuotationLifecycle(
+    name="quotation", actions=QuotationAction, code="quotation_state",
+    steps={
+        _QA.UPDATE: Step(frozenset({_Q.DRAFT}), _Q.DRAFT, PREPARER_ROLES),
+        _QA.SEND: Step(frozenset({_Q.DRAFT}), _Q.SENT, PREPARER_ROLES, frozenset({_Q.AWAITING_DEPUTY})),
+        _QA.OFFER: Step(frozenset({_Q.DRAFT}), _Q.OFFERED, PREPARER_ROLES),
+        _QA.CHOOSE: Step(frozenset({_Q.OFFERED}), _Q.SENT, OFFICER_ROLES, frozenset({_Q.AWAITING_DEPUTY})),
+        _QA.NOT_CHOSEN: Step(frozenset({_Q.DRAFT, _Q.OFFERED}), _Q.NOT_CHOSEN, SYSTEM),
+        _QA.DEPUTY_APPROVE: Step(frozenset({_Q.AWAITING_DEPUTY}), _Q.SENT, frozenset({Role.EXECUTIVE})),
+        _QA.APPROVE: Step(frozenset(AWAITING_MUNICIPALITY), _Q.APPROVED, MUNICIPALITY,
+                          frozenset({_Q.AWAITING_MAYOR})),
+        _QA.REJECT: Step(frozenset(AWAITING_MUNICIPALITY), _Q.REJECTED, MUNICIPALITY),
+        _QA.EXPIRE: Step(frozenset(AWAITING_MUNICIPALITY), _Q.EXPIRED, SYSTEM),
+        _QA.SUPERSEDE: Step(LIVE_STATUSES, _Q.SUPERSEDED, SYSTEM),
+    },
+)
+
+
+class OrderAction(models.TextChoices):
+    START = "start", _("Start")
+    DELIVER = "deliver", _("Record a delivery")
+    PARTIALLY_DELIVERED = "partially_delivered", _("Partially delivered")
+    DELIVERED = "delivered", _("Delivered")
+    CLOSE = "close", _("Receive and close")
+    REOPEN = "reopen", _("Reopen")
+    RECEIVE = "receive", _("Receive a delivery")
+    REJECT = "reject", _("Reject a delivery")
+    RATE = "rate", _("Rate")
+
+
+class OrderLifecycle(Lifecycle):
+    """A refused order step names the order and says when the step is possible."""
+
+    MESSAGES = {
+        OrderAction.START: _("Order %(number)s is %(status)s; only a placed order can be started."),
+        OrderAction.DELIVER: _("Order %(number)s is %(status)s; deliveries are recorded once it is in "
+                               "fulfilment and until everything is delivered."),
+        OrderAction.RECEIVE: _("Order %(number)s is %(status)s; it has no delivery to receive."),
+        OrderAction.REJECT: _("Order %(number)s is %(status)s; it has no delivery to reject."),
+        OrderAction.RATE: _("Order %(number)s is %(status)s; an order is rated once it is received and "
+                            "closed."),
+    }
+
+    def state_error(self, obj: models.Model, action: str) -> ApplicationError:
+        message = self.MESSAGES.get(action)  # type: ignore[call-overload]
+        if message is None:  # a step that follows the quantities: a bug, not an input
+            return ApplicationError(code=self.code)
+        return ApplicationError(message % {"number": obj.number,  # type: ignore[attr-defined]
+                                           "status": obj.get_status_display()},  # type: ignore[attr-defined]
+                                code=self.code)
+
+
+_O, _OA = OrderStatus, OrderAction
+_OPEN = frozenset({_O.IN_FULFILMENT, _O.PARTIALLY_DELIVERED})
+_ANSWERABLE = frozenset({_O.PARTIALLY_DELIVERED, _O.DELIVERED})
+# An order's life. Start is the provider's; deliver, receive, reject and rate are the states in which a
+# delivery may be recorded, answered, or the order rated (the order moves as its quantities say:
+# partially delivered, delivered, closed, or back as far as a rejected delivery takes it).
+ORDER_LIFECYCLE = OrderLifecycle(
+    name="order", actions=OrderAction, code="order_state",
+    steps={
+        _OA.START: Step(frozenset({_O.PLACED}), _O.IN_FULFILMENT, DELIVERY_RECORDERS),
+        _OA.DELIVER: Step(_OPEN, _O.DELIVERED, DELIVERY_RECORDERS, frozenset(_OPEN)),
+        _OA.PARTIALLY_DELIVERED: Step(frozenset({_O.IN_FULFILMENT}), _O.PARTIALLY_DELIVERED, SYSTEM),
+        _OA.DELIVERED: Step(_OPEN, _O.DELIVERED, SYSTEM),
+        _OA.CLOSE: Step(frozenset({_O.DELIVERED}), _O.CLOSED, SYSTEM),
+        _OA.REOPEN: Step(frozenset({_O.DELIVERED, _O.PARTIALLY_DELIVERED}), _O.IN_FULFILMENT, SYSTEM,
+                         frozenset({_O.PARTIALLY_DELIVERED})),
+        _OA.RECEIVE: Step(_ANSWERABLE, _O.CLOSED, frozenset({Role.MUNICIPALITY_USER}), _ANSWERABLE),
+        _OA.REJECT: Step(_ANSWERABLE, _O.IN_FULFILMENT, frozenset({Role.MUNICIPALITY_USER}), _ANSWERABLE),
+        _OA.RATE: Step(frozenset({_O.CLOSED}), _O.CLOSED, frozenset({Role.MUNICIPALITY_USER})),
+    },
+)
+
+
+class DeliveryAction(models.TextChoices):
+    RECEIVE = "receive", _("Confirm the receipt")
+    REJECT = "reject", _("Reject")
+
+
+class DeliveryLifecycle(Lifecycle):
+    def state_error(self, obj: models.Model, action: str) -> ApplicationError:
+        return ApplicationError(
+            _("Delivery %(number)s was already answered (%(status)s); a delivery is received or "
+              "rejected once.") % {"number": obj.number,  # type: ignore[attr-defined]
+                                   "status": obj.get_status_display()},  # type: ignore[attr-defined]
+            code=self.code)
+
+
+# A delivery is answered once, by its municipality: received, or rejected with a reason.
+DELIVERY_LIFECYCLE = DeliveryLifecycle(
+    name="delivery", actions=DeliveryAction, code="delivery_state",
+    steps={
+        DeliveryAction.RECEIVE: Step(frozenset({DeliveryStatus.AWAITING_RECEIPT}), DeliveryStatus.RECEIVED,
+                                     frozenset({Role.MUNICIPALITY_USER})),
+        DeliveryAction.REJECT: Step(frozenset({DeliveryStatus.AWAITING_RECEIPT}), DeliveryStatus.REJECTED,
+                                    frozenset({Role.MUNICIPALITY_USER})),
+    },
+)

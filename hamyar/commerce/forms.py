@@ -13,7 +13,7 @@ from hamyar.core.forms import JalaliDateField, JalaliDateInput, PersianCharField
 from hamyar.core.text import parse_id
 
 from .models import unit_label
-from .services.quotations import MAX_PRICE, LineInput
+from .services.pricing import MAX_PRICE, LineInput
 
 _TEXT = {"class": "form-control"}
 _NUMBER = {"class": "form-control", "inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from .services.quotations import quotation_expire_due
+from .services.approvals import quotation_expire_due
 
 
 @task()

@@ -1,9 +1,10 @@
-"""The commerce API: one router made of the quotations and orders routers."""
+"""The commerce API: one router made of the quotations, comparison and orders routers."""
 
 from ninja import Router
 
-from . import orders, quotations
+from . import comparison, orders, quotations
 
 router = Router()
 router.add_router("", quotations.router)
+router.add_router("", comparison.router)
 router.add_router("", orders.router)

@@ -11,41 +11,38 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictInt
 
 from hamyar.core.apikit import (
-    MAX_ID,
     DateInput,
     Id,
     InputSchema,
     NumberRef,
     PageQuery,
+    PathId,
     Ref,
     describe,
+    jalali_text,
     page_of,
     paginate,
     text,
 )
 from hamyar.core.errors import InvalidInput
-from hamyar.core.jalali import format_jalali_date
 
 from .. import selectors, services
 from ..choices import DeliveryStatus, OrderStatus
+from ..filters import DeliveryFilter, OrderFilter
 from ..models import Delivery, Order, Rating
 from ..services.orders import MAX_COMMENT, MAX_NOTE
 
 router = Router(tags=["orders"])
 
-PathId = Path(..., ge=1, le=MAX_ID)
-QueryId = Field(None, ge=1, le=MAX_ID)
 MAX_LINES = 500
 MAX_QUANTITY = 10**9
 
 
-def _jalali(value: date | datetime | None) -> str | None:
-    return format_jalali_date(value, persian_digits=False) if value else None
 
 
 
@@ -78,7 +75,7 @@ class OrderOut(Schema):
 
     @staticmethod
     def resolve_due_date_jalali(obj: Order) -> str | None:
-        return _jalali(obj.due_date)
+        return jalali_text(obj.due_date)
 
 
 class OrderLineOut(Schema):
@@ -118,7 +115,7 @@ class OrderDetailOut(OrderOut):
 
     @staticmethod
     def resolve_rating(obj: Order) -> Rating | None:
-        return Rating.objects.filter(order=obj).first()
+        return selectors.order_rating(order=obj)
 
 
 class DeliveryLineOut(Schema):
@@ -160,7 +157,7 @@ class DeliveryOut(Schema):
 
     @staticmethod
     def resolve_delivered_on_jalali(obj: Delivery) -> str:
-        return _jalali(obj.delivered_on)
+        return jalali_text(obj.delivered_on)
 
     @staticmethod
     def resolve_lines(obj: Delivery) -> list:
@@ -192,26 +189,20 @@ class RateIn(InputSchema):
     comment: text(MAX_COMMENT) = ""
 
 
-class OrderQuery(PageQuery):
-    status: OrderStatus | None = None
-    municipality: int | None = QueryId
-    provider: int | None = QueryId
+OrderQuery = OrderFilter.query_schema()
 
 
-class DeliveryQuery(PageQuery):
-    status: DeliveryStatus | None = None
-    order: int | None = QueryId
+DeliveryQuery = DeliveryFilter.query_schema()
 
 
 # ---------------------------------------------------------------- orders
 
 
 @router.get("/orders", response={200: page_of(OrderOut)}, openapi_extra=describe(Order))
-def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> Any:
+def list_orders(request: HttpRequest, filters: Query[OrderQuery], page: Query[PageQuery]) -> Any:
     """The caller's orders: a municipality's own, a provider's to fulfil, all for officers (newest first)."""
-    rows = selectors.order_list(user=request.auth, status=filters.status,
-                                municipality_id=filters.municipality, provider_id=filters.provider)
-    return paginate(rows, filters)
+    rows = selectors.order_list(user=request.auth, filters=filters.model_dump(exclude_none=True))
+    return paginate(rows, page)
 
 
 @router.get("/orders/{id}", response={200: OrderDetailOut}, openapi_extra=describe(Order))
@@ -264,10 +255,10 @@ def rate_order(request: HttpRequest, payload: RateIn, id: int = PathId) -> Any:
 
 @router.get("/deliveries", response={200: page_of(DeliveryOut)},
             openapi_extra=describe(Delivery))
-def list_deliveries(request: HttpRequest, filters: Query[DeliveryQuery]) -> Any:
+def list_deliveries(request: HttpRequest, filters: Query[DeliveryQuery], page: Query[PageQuery]) -> Any:
     """Deliveries the caller may see (newest first); `status=awaiting_receipt` is a municipality's to-do."""
-    return paginate(selectors.delivery_list(user=request.auth, order_id=filters.order, status=filters.status),
-                    filters)
+    rows = selectors.delivery_list(user=request.auth, filters=filters.model_dump(exclude_none=True))
+    return paginate(rows, page)
 
 
 @router.get("/deliveries/{id}", response={200: DeliveryOut}, openapi_extra=describe(Delivery))

@@ -5,24 +5,26 @@ Each endpoint reads through a scoped selector first (a quotation outside the cal
 before anything else), then calls one service; a transition answers the quotation as it now is.
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictInt
 
 from hamyar.core.apikit import (
-    MAX_ID,
     DateInput,
     Id,
     InputSchema,
     PageQuery,
+    PathId,
     Ref,
     describe,
     file_download,
+    jalali_text,
     page_of,
     paginate,
     resolve_refs,
@@ -31,23 +33,19 @@ from hamyar.core.apikit import (
 from hamyar.core.errors import InvalidInput
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.money import format_toman
-from hamyar.core.roles import ORGANIZATION_WIDE_ROLES
-from hamyar.core.scoping import role_of
 from hamyar.directory.selectors import provider_get
 from hamyar.needs.models import Need, NeedLine
 
-from .. import selectors, services
+from .. import documents, selectors, services
 from ..choices import QuotationStatus
+from ..filters import QuotationFilter
 from ..models import Quotation
-from ..services.quotations import MAX_PRICE, LineInput
+from ..services.pricing import MAX_PRICE, LineInput
 
 router = Router(tags=["quotations"])
 
-PathId = Path(..., ge=1, le=MAX_ID)
 
 
-def _jalali(value: date | None) -> str | None:
-    return format_jalali_date(value, persian_digits=False) if value else None
 
 
 
@@ -125,7 +123,7 @@ class QuotationOut(Schema):
 
     @staticmethod
     def resolve_valid_until_jalali(obj: Quotation) -> str:
-        return _jalali(obj.valid_until)
+        return jalali_text(obj.valid_until)
 
     @staticmethod
     def resolve_vat_percent(obj: Quotation) -> str:
@@ -199,11 +197,8 @@ class QuotationReasonIn(InputSchema):
     reason: text(5000) = ""
 
 
-class QuotationQuery(PageQuery):
-    status: QuotationStatus | None = None
-    need: int | None = Field(None, ge=1, le=MAX_ID)
-    provider: int | None = Field(None, ge=1, le=MAX_ID)
-    waiting: bool = Field(False, description="Only what waits for the caller (approval, deputy, comparison).")
+QuotationQuery = QuotationFilter.query_schema()
+WAITING = Query(False, description="Only what waits for the caller (approval, deputy, comparison).")
 
 
 def _lines(need: Need, given: list[QuotationLineIn] | None) -> list[LineInput] | None:
@@ -233,7 +228,7 @@ def _lines(need: Need, given: list[QuotationLineIn] | None) -> list[LineInput] |
 
 def _detail(request: HttpRequest, pk: int) -> Quotation:
     quotation = selectors.quotation_get(user=request.auth, pk=pk)
-    policy = selectors.quotation_policy(organization_id=quotation.organization_id)
+    policy = selectors.commerce_policy_get(organization_id=quotation.organization_id)
     quotation.lines_list = selectors.quotation_lines(quotation=quotation)
     quotation.chain = [
         {"key": s.key, "label": s.label, "state": s.state, "by": s.by, "at": s.at}
@@ -242,7 +237,7 @@ def _detail(request: HttpRequest, pk: int) -> Quotation:
     quotation.actions = sorted(selectors.quotation_actions(quotation=quotation, user=request.auth))
     # Why one competing quotation was chosen over the others is the organization's business.
     quotation.visible_choice_reason = (
-        quotation.choice_reason if role_of(request.auth) in ORGANIZATION_WIDE_ROLES else ""
+        quotation.choice_reason if selectors.quotation_sees_competition(user=request.auth) else ""
     )
     return quotation
 
@@ -258,15 +253,11 @@ class _DetailOut(QuotationDetailOut):
 
 
 @router.get("/quotations", response={200: page_of(QuotationOut)}, openapi_extra=describe(Quotation))
-def list_quotations(request: HttpRequest, filters: Query[QuotationQuery]) -> Any:
-    rows = selectors.quotation_list(
-        user=request.auth,
-        status=filters.status,
-        need_id=filters.need,
-        provider_id=filters.provider,
-        waiting=filters.waiting,
-    )
-    return paginate(rows, filters)
+def list_quotations(request: HttpRequest, filters: Query[QuotationQuery], page: Query[PageQuery],
+                    waiting: bool = WAITING) -> Any:
+    rows = selectors.quotation_list(user=request.auth, filters=filters.model_dump(exclude_none=True),
+                                    waiting=waiting)
+    return paginate(rows, page)
 
 
 @router.get("/quotations/{id}", response={200: _DetailOut}, openapi_extra=describe(Quotation))
@@ -310,9 +301,10 @@ def update_quotation(request: HttpRequest, payload: QuotationPatch, id: int = Pa
     return _detail(request, id)
 
 
-def _transition(request: HttpRequest, id: int, perform) -> Quotation:
-    quotation = selectors.quotation_get(user=request.auth, pk=id)
-    perform(quotation)
+def _transition(request: HttpRequest, id: int, perform: Callable[[Quotation], object]) -> Quotation:
+    """One step of the quotation's lifecycle: the service reads it in the caller's scope under its lock
+    (404 before the body is judged), so it is not read here first."""
+    perform(Quotation(pk=id))
     return _detail(request, id)
 
 
@@ -375,85 +367,7 @@ def reject_quotation(request: HttpRequest, payload: QuotationReasonIn, id: int =
 @router.get("/quotations/{id}/pdf", response={200: None},
             openapi_extra={**describe(Quotation), **file_download("application/pdf")})
 def quotation_pdf(request: HttpRequest, id: int = PathId) -> Any:
-    from ..views.quotations import quotation_pdf_bytes
-
     quotation = selectors.quotation_get(user=request.auth, pk=id)
-    response = HttpResponse(quotation_pdf_bytes(quotation), content_type="application/pdf")
+    response = HttpResponse(documents.quotation_pdf_bytes(quotation), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{quotation.number}.pdf"'
     return response
-
-
-class CellOut(Schema):
-    quotation: int
-    unit_price: int | None = None
-    amount: int | None = None
-    price_reason: str = ""
-
-
-class RowOut(Schema):
-    description: str
-    quantity: int | None
-    unit: str
-    cells: list[CellOut]
-
-
-class ComparedOut(QuotationOut):
-    provider_rating: str | None = None
-    provider_rated_orders: int = 0
-    provider_on_time_rate: str | None = None
-    choice_reason: str = ""
-
-    @staticmethod
-    def resolve_provider_rating(obj: Quotation) -> str | None:
-        return str(obj.provider.rating) if obj.provider.rated_orders else None
-
-    @staticmethod
-    def resolve_provider_rated_orders(obj: Quotation) -> int:
-        return obj.provider.rated_orders
-
-    @staticmethod
-    def resolve_provider_on_time_rate(obj: Quotation) -> str | None:
-        return str(obj.provider.on_time_rate) if obj.provider.rated_orders else None
-
-
-class ComparisonOut(Schema):
-    need: QuotationNeedRef
-    quotations: list[ComparedOut]
-    rows: list[RowOut]
-    cheapest: int | None = None
-    fastest: int | None = None
-
-
-@router.get(
-    "/needs/{id}/quotation-comparison", response={200: ComparisonOut}, openapi_extra=describe(Need)
-)
-def compare_quotations(request: HttpRequest, id: int = PathId) -> Any:
-    """Competing quotations of a need side by side (officers and executives)."""
-    need = selectors.quotation_need_get(user=request.auth, pk=id)
-    comparison = selectors.quotation_comparison(user=request.auth, need=need)
-    rows = [
-        {
-            "description": label,
-            "quantity": quantity,
-            "unit": unit,
-            "cells": [
-                {
-                    "quotation": q.pk,
-                    "unit_price": cell.unit_price if cell else None,
-                    "amount": cell.amount if cell else None,
-                    "price_reason": cell.price_reason if cell else "",
-                }
-                for q, cell in zip(comparison.quotations, cells, strict=True)
-            ],
-        }
-        for label, quantity, unit, cells in comparison.rows
-    ]
-    for q in comparison.quotations:
-        q.need = need
-    return {
-        "need": need,
-        "quotations": comparison.quotations,
-        "rows": rows,
-        "cheapest": comparison.cheapest_id,
-        "fastest": comparison.fastest_id,
-    }

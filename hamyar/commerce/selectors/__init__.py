@@ -1,4 +1,5 @@
-"""Every scoped read of commerce: quotations, orders, deliveries, ratings."""
+"""Every scoped read of commerce: quotations, the policy, orders, deliveries, ratings."""
 
 from .orders import *  # noqa: F403
+from .policy import *  # noqa: F403
 from .quotations import *  # noqa: F403

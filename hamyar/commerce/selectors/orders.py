@@ -4,14 +4,19 @@ Every read starts from `scope`: a municipality sees its own orders, a provider t
 fulfils, officers their whole organization; anything else is NotFound.
 """
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from hamyar.accounts.models import User
 from hamyar.core.roles import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
 from hamyar.core.scoping import scope, scoped_get
 
 from ..choices import DeliveryStatus, OrderStatus
-from ..models import Delivery, DeliveryLine, Order, OrderLine
+from ..filters import DeliveryFilter, OrderFilter
+from ..models import Delivery, DeliveryLine, Order, OrderLine, Rating
 
 __all__ = [
     "OPEN_ORDER_STATUSES",
@@ -23,6 +28,7 @@ __all__ = [
     "order_get",
     "order_lines",
     "order_list",
+    "order_rating",
     "orders_to_fulfil",
 ]
 
@@ -47,28 +53,23 @@ def _with_progress(queryset: QuerySet[Order]) -> QuerySet[Order]:
     )
 
 
-def order_list(*, user, status: str | None = None, municipality_id: int | None = None,
-               provider_id: int | None = None, statuses=None) -> QuerySet[Order]:
-    """The orders the user may see, newest first, with their progress."""
-    qs = scope(Order.objects.all(), user).select_related("municipality", "provider", "need")
-    if status:
-        qs = qs.filter(status=status)
+def order_list(*, user: User, filters: Mapping[str, Any] | None = None,
+               statuses: Iterable[str] | None = None) -> QuerySet[Order]:
+    """The orders the user may see, narrowed by `OrderFilter`'s values, newest first, with their progress."""
+    qs = OrderFilter.filter_queryset(
+        scope(Order.objects.all(), user).select_related("municipality", "provider", "need"), filters)
     if statuses:
         qs = qs.filter(status__in=list(statuses))
-    if municipality_id:
-        qs = qs.filter(municipality_id=municipality_id)
-    if provider_id:
-        qs = qs.filter(provider_id=provider_id)
     return _with_progress(qs).order_by("-created_at", "-pk")
 
 
-def orders_to_fulfil(*, user, provider_id: int | None = None) -> QuerySet[Order]:
+def orders_to_fulfil(*, user: User, provider_id: int | None = None) -> QuerySet[Order]:
     """Orders still to deliver (a provider's own, or any for an officer), the oldest due first."""
-    return order_list(user=user, provider_id=provider_id, statuses=OPEN_ORDER_STATUSES).order_by(
+    return order_list(user=user, filters={"provider": provider_id}, statuses=OPEN_ORDER_STATUSES).order_by(
         "due_date", "created_at", "pk")
 
 
-def order_get(*, user, pk: int) -> Order:
+def order_get(*, user: User, pk: int) -> Order:
     return scoped_get(
         _with_progress(Order.objects.select_related("municipality", "provider", "need", "quotation")),
         user, pk=pk,
@@ -80,34 +81,36 @@ def order_lines(*, order: Order) -> list[OrderLine]:
     return list(order.lines.select_related("item").order_by("pk"))
 
 
+def order_rating(*, order: Order) -> Rating | None:
+    """The municipality's rating of the order, once it is given (the order was read through a selector)."""
+    return Rating.objects.filter(order=order).first()
+
+
 def _delivery_rows() -> QuerySet[Delivery]:
     return Delivery.objects.select_related(
         "order", "order__municipality", "order__provider", "recorded_by", "receipt", "receipt__decided_by"
     ).prefetch_related(Prefetch("lines", queryset=DeliveryLine.objects.select_related("order_line")))
 
 
-def order_deliveries(*, user, order: Order) -> list[Delivery]:
+def order_deliveries(*, user: User, order: Order) -> list[Delivery]:
     """The order's deliveries, newest first, each with its lines and its receipt."""
     return list(scope(_delivery_rows(), user).filter(order=order).order_by("-delivered_on", "-pk"))
 
 
-def delivery_list(*, user, order_id: int | None = None, status: str | None = None,
+def delivery_list(*, user: User, filters: Mapping[str, Any] | None = None,
                   municipality_id: int | None = None) -> QuerySet[Delivery]:
-    qs = scope(_delivery_rows(), user)
-    if order_id:
-        qs = qs.filter(order_id=order_id)
-    if status:
-        qs = qs.filter(status=status)
+    """The deliveries the user may see, narrowed by `DeliveryFilter`'s values, newest first."""
+    qs = DeliveryFilter.filter_queryset(scope(_delivery_rows(), user), filters)
     if municipality_id:
         qs = qs.filter(order__municipality_id=municipality_id)
     return qs.order_by("-created_at", "-pk")
 
 
-def deliveries_awaiting_receipt(*, user, municipality_id: int | None = None) -> QuerySet[Delivery]:
+def deliveries_awaiting_receipt(*, user: User, municipality_id: int | None = None) -> QuerySet[Delivery]:
     """What a municipality still has to receive or reject, the oldest first."""
-    return delivery_list(user=user, status=DeliveryStatus.AWAITING_RECEIPT,
+    return delivery_list(user=user, filters={"status": DeliveryStatus.AWAITING_RECEIPT},
                          municipality_id=municipality_id).order_by("created_at", "pk")
 
 
-def delivery_get(*, user, pk: int) -> Delivery:
+def delivery_get(*, user: User, pk: int) -> Delivery:
     return scoped_get(_delivery_rows(), user, pk=pk)

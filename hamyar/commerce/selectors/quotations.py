@@ -4,19 +4,23 @@ A municipality sees a quotation only once it has reached it (`sent_at` is stampe
 quotations waiting for the commerce deputy and competing ones not chosen stay inside the organization.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hamyar.accounts.models import User
 from hamyar.core.errors import PermissionDenied
-from hamyar.core.roles import MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost, Role
+from hamyar.core.roles import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, MunicipalPost, Role
 from hamyar.core.scoping import membership_of, scope, scoped_get
-from hamyar.needs.choices import AssignmentKind, NeedStatus
+from hamyar.needs.choices import AssignmentKind
 from hamyar.needs.models import Assignment, Need
 
-from ..choices import QuotationStatus
+from ..choices import OFFICER_ROLES, QUOTATION_LIFECYCLE, QuotationAction, QuotationStatus
+from ..filters import QuotationFilter
 from ..models import CommercePolicy, Quotation, QuotationLine, unit_label
 
 __all__ = [
@@ -29,15 +33,14 @@ __all__ = [
     "quotation_lines",
     "quotation_list",
     "quotation_need_get",
-    "quotation_policy",
     "quotation_queryset",
+    "quotation_sees_competition",
 ]
 
 S = QuotationStatus
-OFFICER_ROLES = (Role.COMMERCE_OFFICER, Role.ORG_ADMIN)
 
 
-def quotation_queryset(*, user) -> QuerySet[Quotation]:
+def quotation_queryset(*, user: User) -> QuerySet[Quotation]:
     """Scoped quotations with what a list shows; a municipality only those sent to it."""
     qs = scope(Quotation.objects.all(), user).select_related(
         "need", "need__municipality", "provider", "agreement", "prepared_by")
@@ -47,17 +50,12 @@ def quotation_queryset(*, user) -> QuerySet[Quotation]:
     return qs
 
 
-def quotation_list(*, user, status: str | None = None, need_id: int | None = None,
-                   provider_id: int | None = None, waiting: bool = False) -> QuerySet[Quotation]:
-    """Newest first. `waiting`: what waits for this user — for a municipality user its approval (the
-    mayor: the second step), for an executive the deputy's approval, for an officer the comparison."""
-    qs = quotation_queryset(user=user)
-    if status:
-        qs = qs.filter(status=status)
-    if need_id:
-        qs = qs.filter(need_id=need_id)
-    if provider_id:
-        qs = qs.filter(provider_id=provider_id)
+def quotation_list(*, user: User, filters: Mapping[str, Any] | None = None,
+                   waiting: bool = False) -> QuerySet[Quotation]:
+    """Newest first, narrowed by `QuotationFilter`'s values. `waiting`: what waits for this user — for a
+    municipality user its approval (the mayor: the second step), for an executive the deputy's approval,
+    for an officer the comparison."""
+    qs = QuotationFilter.filter_queryset(quotation_queryset(user=user), filters)
     if waiting:
         membership = membership_of(user)
         role = membership.role if membership else None
@@ -72,7 +70,7 @@ def quotation_list(*, user, status: str | None = None, need_id: int | None = Non
     return qs.order_by("-created_at", "-pk")
 
 
-def quotation_get(*, user, pk: int) -> Quotation:
+def quotation_get(*, user: User, pk: int) -> Quotation:
     return scoped_get(quotation_queryset(user=user), user, pk=pk)
 
 
@@ -80,16 +78,17 @@ def quotation_lines(*, quotation: Quotation) -> list[QuotationLine]:
     return list(quotation.lines.select_related("item").order_by("pk"))
 
 
-def quotation_need_get(*, user, pk: int) -> Need:
+def quotation_need_get(*, user: User, pk: int) -> Need:
     """A need the user may price (or compare quotations of)."""
     qs = scope(Need.objects.all(), user).select_related("municipality", "provider", "domain", "site")
     return scoped_get(qs.distinct(), user, pk=pk)
 
 
-def quotation_policy(*, organization_id: int) -> CommercePolicy:
-    from ..services.quotations import commerce_policy_get
-
-    return commerce_policy_get(organization_id=organization_id)
+def quotation_sees_competition(*, user: User) -> bool:
+    """Whether the user sees that a quotation competed and why one was chosen: the organization's own
+    business, not the municipality's or the providers'."""
+    membership = membership_of(user)
+    return membership is not None and membership.role in ORGANIZATION_WIDE_ROLES
 
 
 # ---------------------------------------------------------------- the approval chain
@@ -147,25 +146,21 @@ def quotation_approval_steps(*, quotation: Quotation, policy: CommercePolicy) ->
     return steps
 
 
-def quotation_actions(*, quotation: Quotation, user) -> set[str]:
-    """The actions this user may take on the quotation now (the services check again)."""
+def quotation_actions(*, quotation: Quotation, user: User) -> set[str]:
+    """The buttons this user sees on the quotation now: the lifecycle's steps its role may take from the
+    quotation's state (`edit` for the update), narrowed to the one a competing quotation takes (offer, not
+    send) and, for the municipality, to the post whose turn it is (the services check all again)."""
     membership = membership_of(user)
     if membership is None:
         return set()
-    role, q, actions = membership.role, quotation, set()
-    preparer = role in OFFICER_ROLES or (role in PROVIDER_ROLES and membership.provider_id == q.provider_id)
-    if preparer and q.status == S.DRAFT:
-        actions |= {"edit", "offer"} if q.is_competing else {"edit", "send"}
-    if role in OFFICER_ROLES and q.status == S.OFFERED:
-        actions.add("choose")
-    if role == Role.EXECUTIVE and q.status == S.AWAITING_DEPUTY:
-        actions.add("deputy_approve")
-    if role in MUNICIPALITY_ROLES and membership.municipality_id == q.need.municipality_id:
+    allowed = set(QUOTATION_LIFECYCLE.allowed_actions(quotation.status, membership.role))
+    allowed.discard(QuotationAction.SEND if quotation.is_competing else QuotationAction.OFFER)
+    if membership.role in MUNICIPALITY_ROLES:
         clerk = membership.post in (MunicipalPost.PROCUREMENT, "")
         mayor = membership.post == MunicipalPost.MAYOR
-        if (q.status == S.SENT and clerk) or (q.status == S.AWAITING_MAYOR and mayor):
-            actions |= {"approve", "reject"}
-    return actions
+        if not ((quotation.status == S.SENT and clerk) or (quotation.status == S.AWAITING_MAYOR and mayor)):
+            allowed -= {QuotationAction.APPROVE, QuotationAction.REJECT}
+    return {"edit" if action == QuotationAction.UPDATE else str(action) for action in allowed}
 
 
 # ---------------------------------------------------------------- competing quotations side by side
@@ -184,7 +179,7 @@ class Comparison:
     asked: list[Assignment] = field(default_factory=list)
 
 
-def quotation_comparison(*, user, need: Need) -> Comparison:
+def quotation_comparison(*, user: User, need: Need) -> Comparison:
     """Officers only: every competing quotation of the need, line by line, with totals, lead times,
     the provider's rating and on-time rate, and the agency agreement behind a supplier."""
     membership = membership_of(user)
@@ -229,7 +224,3 @@ def quotation_comparison(*, user, need: Need) -> Comparison:
         if timed:
             comparison.fastest_id = min(timed, key=lambda q: (q.lead_time_days, q.pk)).pk
     return comparison
-
-
-def need_is_open_for_quotes(need: Need) -> bool:
-    return need.status in {NeedStatus.TRIAGED, NeedStatus.ASSIGNED, NeedStatus.QUOTED}

@@ -1,4 +1,10 @@
-"""Every write of commerce: quotations and their approval chain, orders, deliveries, receipts, ratings."""
+"""Every write of commerce: quotations and their approval chain, the policy, orders, deliveries, receipts,
+ratings."""
 
+from .approvals import *  # noqa: F403
+from .deliveries import *  # noqa: F403
 from .orders import *  # noqa: F403
+from .policy import *  # noqa: F403
+from .pricing import *  # noqa: F403
 from .quotations import *  # noqa: F403
+from .sending import *  # noqa: F403

@@ -9,6 +9,7 @@ from itertools import count
 from django.utils import timezone
 
 from hamyar.catalog.tests.catalog_data import Catalog, build_catalog
+from hamyar.commerce.models import CommercePolicy
 from hamyar.needs.choices import AssignmentKind, NeedKind, NeedStatus
 from hamyar.needs.models import Assignment, Need, NeedLine
 
@@ -35,3 +36,9 @@ def assigned_need(tenant, catalog: Catalog | None = None, *, quantity: int = 40,
     Assignment.objects.create(organization=tenant.org, need=need, provider=provider,
                               kind=AssignmentKind.PRIMARY, rank=1, assigned_by=tenant.users["commerce"])
     return need
+
+
+def set_policy(tenant, **thresholds: int) -> CommercePolicy:
+    """The organization's commerce policy stored with these thresholds (the rest at their defaults)."""
+    policy, _created = CommercePolicy.objects.update_or_create(organization=tenant.org, defaults=thresholds)
+    return policy

@@ -378,15 +378,15 @@ def test_order_lists_are_scoped_by_role(tenant, other_tenant, catalog):
     placed_order(other_tenant)
 
     def ids(who, **filters):
-        return {o.pk for o in selectors.order_list(user=tenant.users[who], **filters)}
+        return {o.pk for o in selectors.order_list(user=tenant.users[who], filters=filters)}
 
     assert ids("commerce") == {d9_order.pk, d10_order.pk, affiliate_order.pk}
     assert ids("district9") == {d9_order.pk, affiliate_order.pk}
     assert ids("district10") == {d10_order.pk}
     assert ids("supplier") == {d9_order.pk, d10_order.pk}
     assert ids("project_manager") == {affiliate_order.pk}
-    assert ids("commerce", municipality_id=tenant.district10.pk) == {d10_order.pk}
-    assert ids("commerce", provider_id=tenant.affiliate.pk) == {affiliate_order.pk}
+    assert ids("commerce", municipality=tenant.district10.pk) == {d10_order.pk}
+    assert ids("commerce", provider=tenant.affiliate.pk) == {affiliate_order.pk}
     assert ids("commerce", status=OrderStatus.PLACED) == {d9_order.pk, d10_order.pk, affiliate_order.pk}
     assert ids("commerce", status=OrderStatus.CLOSED) == set()
     with pytest.raises(NotFound):

@@ -9,7 +9,7 @@ from hamyar.catalog.tests.catalog_data import build_catalog
 from hamyar.commerce import services
 from hamyar.commerce.choices import QuotationStatus as S
 from hamyar.commerce.models import CommercePolicy, Order, Quotation
-from hamyar.commerce.tests.factories import assigned_need
+from hamyar.commerce.tests.factories import assigned_need, set_policy
 from hamyar.core.models import AuditEvent
 from hamyar.core.testing import nothing_written
 
@@ -23,10 +23,7 @@ def catalog(tenant):
 
 @pytest.fixture
 def need(tenant, catalog):
-    policy = services.commerce_policy_get(organization_id=tenant.org.pk)
-    CommercePolicy.objects.filter(pk=policy.pk).update(
-        deputy_approval_above=5_000_000_000, mayor_approval_above=10**13
-    )
+    set_policy(tenant, deputy_approval_above=5_000_000_000, mayor_approval_above=10**13)
     return assigned_need(tenant, catalog)
 
 
@@ -254,10 +251,7 @@ def test_above_the_mayor_threshold_the_chain_cannot_be_skipped_over_the_api(tena
     from conftest import make_user
     from hamyar.core.roles import Role
 
-    policy = services.commerce_policy_get(organization_id=tenant.org.pk)
-    CommercePolicy.objects.filter(pk=policy.pk).update(
-        deputy_approval_above=10**13, mayor_approval_above=5_000_000_000
-    )
+    set_policy(tenant, deputy_approval_above=10**13, mayor_approval_above=5_000_000_000)
     need = assigned_need(tenant, catalog)
     quotation = services.quotation_create(need=need, acting_user=tenant.users["supplier"])
     quotation = services.quotation_send(quotation=quotation, acting_user=tenant.users["supplier"])

@@ -8,11 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hamyar.catalog.tests.catalog_data import build_catalog
-from hamyar.commerce import services
+from hamyar.commerce import documents, services
+from hamyar.commerce import urls as commerce_urls
 from hamyar.commerce.choices import QuotationStatus as S
 from hamyar.commerce.models import CommercePolicy, Order, Quotation
-from hamyar.commerce.tests.factories import assigned_need
-from hamyar.commerce.views import quotations as views
+from hamyar.commerce.tests.factories import assigned_need, set_policy
 from hamyar.core.models import AuditEvent
 from hamyar.core.roles import Role
 from hamyar.core.testing import nothing_written
@@ -25,10 +25,7 @@ def catalog(tenant):
 
 @pytest.fixture
 def sent_quotation(tenant, catalog):
-    policy = services.commerce_policy_get(organization_id=tenant.org.pk)
-    CommercePolicy.objects.filter(pk=policy.pk).update(
-        deputy_approval_above=10**13, mayor_approval_above=10**13
-    )
+    set_policy(tenant, deputy_approval_above=10**13, mayor_approval_above=10**13)
     need = assigned_need(tenant, catalog)
     quotation = services.quotation_create(need=need, acting_user=tenant.users["supplier"])
     return services.quotation_send(quotation=quotation, acting_user=tenant.users["supplier"])
@@ -40,7 +37,7 @@ def login(client, user):
 
 
 def test_every_route_declares_its_model_and_roles():
-    for pattern in views.urlpatterns:
+    for pattern in commerce_urls.urlpatterns:
         assert pattern.callback.page_model is not None, pattern.name
         assert pattern.callback.page_roles, pattern.name
 
@@ -222,7 +219,7 @@ def test_the_policy_page_is_the_admins_to_change(client, tenant):
 
 
 def test_the_comparison_page_shows_the_competitors_side_by_side(client, tenant, catalog):
-    from hamyar.commerce.services.quotations import LineInput
+    from hamyar.commerce.services.pricing import LineInput
     from hamyar.needs.choices import AssignmentKind
     from hamyar.needs.models import Assignment
 
@@ -288,7 +285,7 @@ def pdf_text(quotation) -> str:
     """The text WeasyPrint laid out, read from its boxes (no pdftotext on these machines)."""
     from weasyprint import HTML
 
-    document = HTML(string=views.quotation_pdf_html(quotation), base_url=".").render()
+    document = HTML(string=documents.quotation_pdf_html(quotation), base_url=".").render()
     texts = []
 
     def walk(box):
@@ -332,10 +329,7 @@ def test_the_list_runs_the_same_number_of_queries_as_rows_grow(client, tenant, c
 
 
 def test_above_the_mayor_threshold_the_pages_keep_the_clerk_then_mayor_order(client, tenant, catalog):
-    policy = services.commerce_policy_get(organization_id=tenant.org.pk)
-    CommercePolicy.objects.filter(pk=policy.pk).update(
-        deputy_approval_above=10**13, mayor_approval_above=5_000_000_000
-    )
+    set_policy(tenant, deputy_approval_above=10**13, mayor_approval_above=5_000_000_000)
     need = assigned_need(tenant, catalog)
     quotation = services.quotation_create(need=need, acting_user=tenant.users["supplier"])
     quotation = services.quotation_send(quotation=quotation, acting_user=tenant.users["supplier"])

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from hamyar.accounts.models import Notification
 from hamyar.catalog.tests.catalog_data import build_catalog
-from hamyar.commerce import services
+from hamyar.commerce import selectors, services
 from hamyar.commerce.choices import QuotationStatus as S
 from hamyar.commerce.models import CommercePolicy, Order, Quotation
-from hamyar.commerce.services.quotations import LineInput
-from hamyar.commerce.tests.factories import assigned_need
+from hamyar.commerce.services.pricing import LineInput
+from hamyar.commerce.tests.factories import assigned_need, set_policy
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.models import AuditEvent
 from hamyar.core.money import vat_amount
@@ -35,11 +35,8 @@ def need(tenant, catalog):
 
 
 def policy(tenant, *, deputy=10**13, mayor=10**13, days=15) -> CommercePolicy:
-    row = services.commerce_policy_get(organization_id=tenant.org.pk)
-    CommercePolicy.objects.filter(pk=row.pk).update(
-        deputy_approval_above=deputy, mayor_approval_above=mayor, quotation_validity_days=days
-    )
-    return row
+    return set_policy(tenant, deputy_approval_above=deputy, mayor_approval_above=mayor,
+                      quotation_validity_days=days)
 
 
 class Actions:
@@ -557,10 +554,10 @@ def services_comparison(tenant, need):
 # ---------------------------------------------------------------- policy
 
 
-def test_the_policy_is_created_with_defaults_on_first_read(tenant):
-    assert not CommercePolicy.objects.exists()
-    first = services.commerce_policy_get(organization_id=tenant.org.pk)
-    assert services.commerce_policy_get(organization_id=tenant.org.pk) == first
+def test_the_policy_reads_the_defaults_without_writing_them(tenant):
+    with nothing_written("commerce"):
+        first = selectors.commerce_policy_get(organization_id=tenant.org.pk)
+    assert not CommercePolicy.objects.exists() and first.pk is None
     assert (first.deputy_approval_above, first.mayor_approval_above, first.quotation_validity_days) == (
         5_000_000_000,
         10_000_000_000,
@@ -569,7 +566,6 @@ def test_the_policy_is_created_with_defaults_on_first_read(tenant):
 
 
 def test_only_the_org_admin_changes_the_thresholds_and_it_is_audited(tenant):
-    services.commerce_policy_get(organization_id=tenant.org.pk)
     data = {
         "deputy_approval_above": 3_000_000_000,
         "mayor_approval_above": 8_000_000_000,
@@ -590,6 +586,7 @@ def test_only_the_org_admin_changes_the_thresholds_and_it_is_audited(tenant):
         updated = services.commerce_policy_update(acting_user=tenant.users["admin"], data=data)
     assert updated.deputy_approval_above == 3_000_000_000 and updated.quotation_validity_days == 10
     assert recorded.event.before["deputy_approval_above"] == 5_000_000_000
+    assert selectors.commerce_policy_get(organization_id=tenant.org.pk) == updated
 
 
 def _cancel(tenant, need):

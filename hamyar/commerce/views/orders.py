@@ -5,30 +5,42 @@ Every view reads through a scoped selector and writes through one service; a ref
 the order again with the service's message, at the service's status (409, 422), writing nothing.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamyar.core.access import ALL_ROLES
 from hamyar.core.errors import ApplicationError
-from hamyar.core.pages import page, place_service_error, render_list
+from hamyar.core.pages import page, page_action, render_list
 from hamyar.core.roles import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
 from hamyar.core.scoping import membership_of
 from hamyar.core.text import parse_id
 from hamyar.directory import selectors as directory
 
 from .. import selectors, services
-from ..choices import DeliveryStatus, OrderStatus
-from ..models import Delivery, Order, Rating
+from ..choices import (
+    DELIVERY_LIFECYCLE,
+    ORDER_LIFECYCLE,
+    DeliveryAction,
+    DeliveryStatus,
+    OrderAction,
+    OrderStatus,
+)
+from ..filters import OrderFilter
+from ..models import Delivery, Order
 from ..order_forms import DeliveryForm, RatingForm, RejectForm
 
 ORDER_READERS = ALL_ROLES
-RECORDERS = frozenset(services.DELIVERY_RECORDERS)
 RECEIVERS = frozenset(MUNICIPALITY_ROLES)
+# Each step's route admits the roles its lifecycle step names; the service checks them again.
+STEP_ROLES = {action: step.roles for action, step in ORDER_LIFECYCLE.steps.items()}
+DELIVERY_STEP_ROLES = {action: step.roles for action, step in DELIVERY_LIFECYCLE.steps.items()}
 SCORECARD_READERS = frozenset(selectors.SCORECARD_READERS)
 
 
@@ -46,18 +58,15 @@ def order_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     membership = membership_of(user)
     role = membership.role
-    status = request.GET.get("status", "")
-    if status not in OrderStatus.values:
-        status = ""
+    filters = OrderFilter(request.GET)
+    values = filters.values()
     is_officer = role in ORGANIZATION_WIDE_ROLES
-    municipality_id = _int(request.GET.get("municipality")) if is_officer else None
-    provider_id = _int(request.GET.get("provider")) if is_officer else None
-    rows = selectors.order_list(user=user, status=status or None, municipality_id=municipality_id,
-                                provider_id=provider_id)
+    rows = selectors.order_list(user=user, filters=values)
     context = {
-        "status": status, "statuses": OrderStatus.choices, "role": role, "is_officer": is_officer,
+        "filters": filters, "status": values.get("status", ""), "statuses": OrderStatus.choices,
+        "role": role, "is_officer": is_officer,
         "is_municipality": role in RECEIVERS, "is_provider": role in PROVIDER_ROLES,
-        "municipality_id": municipality_id, "provider_id": provider_id,
+        "municipality_id": values.get("municipality"), "provider_id": values.get("provider"),
         "awaiting": [], "to_fulfil": [],
     }
     if role in RECEIVERS:
@@ -74,22 +83,21 @@ def order_list(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- one order
 
 
-def _order_context(request: HttpRequest, order: Order, **extra) -> dict:
+def _order_context(request: HttpRequest, order: Order, **extra: Any) -> dict:
     role = membership_of(request.user).role
     lines = selectors.order_lines(order=order)
     deliveries = selectors.order_deliveries(user=request.user, order=order)
-    can_record = role in RECORDERS
-    is_receiver = role in RECEIVERS
-    rating = Rating.objects.filter(order=order).first()
+    allowed = ORDER_LIFECYCLE.allowed_actions(order.status, role)
+    rating = selectors.order_rating(order=order)
     context = {
         "order": order,
         "lines": lines,
         "deliveries": deliveries,
         "rating": rating,
-        "can_start": can_record and order.status in services.ORDER_ACTIONS["start"],
-        "can_deliver": can_record and order.status in services.ORDER_ACTIONS["deliver"],
-        "can_receive": is_receiver,
-        "can_rate": is_receiver and order.status == OrderStatus.CLOSED and rating is None,
+        "can_start": OrderAction.START in allowed,
+        "can_deliver": OrderAction.DELIVER in allowed,
+        "can_receive": role in DELIVERY_STEP_ROLES[DeliveryAction.RECEIVE],
+        "can_rate": OrderAction.RATE in allowed and rating is None,
         "can_see_scorecard": role in SCORECARD_READERS,
         "awaiting_status": DeliveryStatus.AWAITING_RECEIPT,
         "delivery_form": extra.pop("delivery_form", None) or DeliveryForm(lines=lines),
@@ -106,101 +114,109 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "commerce/order_detail.html", _order_context(request, order))
 
 
-def _refused(request: HttpRequest, pk: int, error: ApplicationError, **extra) -> HttpResponse:
-    """The order again with the service's message, at its status; 403/404 go to the page decorator.
+Show = Callable[[ApplicationError | None], HttpResponse]
 
-    Bad input goes on the form that sent it; a refused state (409) is shown above the order.
-    """
-    placed = place_service_error(error, (value for value in extra.values() if isinstance(value, Form)))
-    order = selectors.order_get(user=request.user, pk=pk)
-    context = _order_context(request, order, error=None if placed else error, **extra)
-    return render(request, "commerce/order_detail.html", context, status=error.status)
+
+def _shown(request: HttpRequest, order_pk: int, **extra: object) -> Show:
+    """The order page again, as `page_action` shows a refusal (or a form whose input was bad)."""
+    def show(error: ApplicationError | None) -> HttpResponse:
+        order = selectors.order_get(user=request.user, pk=order_pk)
+        context = _order_context(request, order, error=error, **extra)
+        return render(request, "commerce/order_detail.html", context)
+
+    return show
+
+
+def _bad_form(show: Show) -> HttpResponse:
+    response = show(None)
+    response.status_code = 422
+    return response
+
+
+def _to(order_pk: int) -> str:
+    return reverse("commerce:order_detail", args=[order_pk])
 
 
 @require_POST
-@page(roles=RECORDERS, model=Order)
+@page(roles=STEP_ROLES[OrderAction.START], model=Order)
 def order_start(request: HttpRequest, pk: int) -> HttpResponse:
     order = selectors.order_get(user=request.user, pk=pk)
-    try:
-        services.order_start(order=order, acting_user=request.user)
-    except ApplicationError as error:
-        return _refused(request, pk, error)
-    messages.success(request, _("The order is in fulfilment."))
-    return redirect("commerce:order_detail", pk=pk)
+    return page_action(request, lambda: services.order_start(order=order, acting_user=request.user),
+                       redirect_to=_to(pk), show=_shown(request, pk),
+                       success=_("The order is in fulfilment."))
 
 
 @require_POST
-@page(roles=RECORDERS, model=Order)
+@page(roles=STEP_ROLES[OrderAction.DELIVER], model=Order)
 def delivery_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a delivery from the order page's form: quantities per line, a Jalali date, a note."""
     order = selectors.order_get(user=request.user, pk=pk)
     form = DeliveryForm(request.POST, lines=selectors.order_lines(order=order))
+    show = _shown(request, pk, delivery_form=form, open_form="delivery")
     if not form.is_valid():
-        context = _order_context(request, order, delivery_form=form, open_form="delivery")
-        return render(request, "commerce/order_detail.html", context, status=422)
-    try:
-        delivery = services.delivery_record(
+        return _bad_form(show)
+
+    def recorded(delivery: Delivery) -> str:
+        """The order page, saying which delivery was recorded (its number is known only now)."""
+        messages.success(request, _("Delivery %(number)s was recorded; the municipality is asked to confirm "
+                                    "the receipt.") % {"number": delivery.number})
+        return _to(pk)
+
+    return page_action(
+        request,
+        lambda: services.delivery_record(
             order=order, acting_user=request.user, quantities=form.quantities(),
-            delivered_on=form.cleaned_data["delivered_on"], note=form.cleaned_data["note"],
-        )
-    except ApplicationError as error:
-        return _refused(request, pk, error, delivery_form=form, open_form="delivery")
-    messages.success(request, _("Delivery %(number)s was recorded; the municipality is asked to confirm "
-                                "the receipt.") % {"number": delivery.number})
-    return redirect("commerce:order_detail", pk=pk)
+            delivered_on=form.cleaned_data["delivered_on"], note=form.cleaned_data["note"]),
+        redirect_to=recorded, show=show, forms=[form])
 
 
 @require_POST
-@page(roles=RECEIVERS, model=Delivery)
+@page(roles=DELIVERY_STEP_ROLES[DeliveryAction.RECEIVE], model=Delivery)
 def receipt_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = selectors.delivery_get(user=request.user, pk=pk)
-    try:
-        services.receipt_confirm(delivery=delivery, acting_user=request.user)
-    except ApplicationError as error:
-        return _refused(request, delivery.order_id, error)
-    delivery.order.refresh_from_db()
-    if delivery.order.status == OrderStatus.CLOSED:
-        messages.success(request, _("Everything ordered is received: the order is closed. Please rate it."))
-    else:
-        messages.success(request, _("The receipt of delivery %(number)s is confirmed.")
-                         % {"number": delivery.number})
-    return redirect("commerce:order_detail", pk=delivery.order_id)
+    response = page_action(
+        request, lambda: services.receipt_confirm(delivery=delivery, acting_user=request.user),
+        redirect_to=_to(delivery.order_id), show=_shown(request, delivery.order_id))
+    if response.status_code == 302:
+        delivery.order.refresh_from_db()
+        if delivery.order.status == OrderStatus.CLOSED:
+            messages.success(request,
+                             _("Everything ordered is received: the order is closed. Please rate it."))
+        else:
+            messages.success(request, _("The receipt of delivery %(number)s is confirmed.")
+                             % {"number": delivery.number})
+    return response
 
 
 @require_POST
-@page(roles=RECEIVERS, model=Delivery)
+@page(roles=DELIVERY_STEP_ROLES[DeliveryAction.REJECT], model=Delivery)
 def receipt_reject(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = selectors.delivery_get(user=request.user, pk=pk)
     form = RejectForm(request.POST)
+    show = _shown(request, delivery.order_id, reject_form=form, reject_for=delivery.pk)
     if not form.is_valid():
-        context = _order_context(request, selectors.order_get(user=request.user, pk=delivery.order_id),
-                                 reject_form=form, reject_for=delivery.pk)
-        return render(request, "commerce/order_detail.html", context, status=422)
-    try:
-        services.receipt_reject(delivery=delivery, acting_user=request.user,
-                                reason=form.cleaned_data["reason"])
-    except ApplicationError as error:
-        return _refused(request, delivery.order_id, error, reject_form=form, reject_for=delivery.pk)
-    messages.success(request, _("Delivery %(number)s was rejected; the provider is told to deliver again.")
-                     % {"number": delivery.number})
-    return redirect("commerce:order_detail", pk=delivery.order_id)
+        return _bad_form(show)
+    return page_action(
+        request, lambda: services.receipt_reject(delivery=delivery, acting_user=request.user,
+                                                 reason=form.cleaned_data["reason"]),
+        redirect_to=_to(delivery.order_id), show=show, forms=[form],
+        success=_("Delivery %(number)s was rejected; the provider is told to deliver again.")
+        % {"number": delivery.number})
 
 
 @require_POST
-@page(roles=RECEIVERS, model=Order)
+@page(roles=STEP_ROLES[OrderAction.RATE], model=Order)
 def order_rate(request: HttpRequest, pk: int) -> HttpResponse:
     order = selectors.order_get(user=request.user, pk=pk)
     form = RatingForm(request.POST)
+    show = _shown(request, pk, rating_form=form)
     if not form.is_valid():
-        context = _order_context(request, order, rating_form=form)
-        return render(request, "commerce/order_detail.html", context, status=422)
-    try:
-        services.order_rate(order=order, acting_user=request.user, score=form.cleaned_data["score"],
-                            comment=form.cleaned_data["comment"])
-    except ApplicationError as error:
-        return _refused(request, pk, error, rating_form=form)
-    messages.success(request, _("Thank you: your rating was recorded."))
-    return redirect("commerce:order_detail", pk=pk)
+        return _bad_form(show)
+    return page_action(
+        request, lambda: services.order_rate(order=order, acting_user=request.user,
+                                             score=form.cleaned_data["score"],
+                                             comment=form.cleaned_data["comment"]),
+        redirect_to=_to(pk), show=show, forms=[form], success=_("Thank you: your rating was recorded."))
 
 
 urlpatterns: list = [

@@ -5,6 +5,7 @@ and on every page URL (read from the URLconf), sent by a user whose role the rou
 (Multipart bodies without a boundary once answered 500 on every upload route.)
 """
 
+import importlib
 import io
 import json
 import re
@@ -19,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hamyar.accounts.tests import scope_rows
 from hamyar.api import api
+from hamyar.core.filters import ListFilter
 from hamyar.core.models import AuditEvent
 from hamyar.core.scoping import scope
 from hamyar.needs.models import Need
@@ -251,14 +253,29 @@ def test_a_body_without_boundary_is_a_400_even_where_the_csrf_check_reads_it_fir
 
 # ---------------------------------------------------------------- odd ids in query strings and forms
 
-# Every parameter a view reads from the query string or the form, found in the views' own source.
+# Every parameter a view reads from the query string or the form, found in the views' own source, and
+# every field of the list filters a page reads its query through (each app's filters.py).
 _READS = re.compile(r"""\b(?:GET|POST)\.(?:get|getlist)\(\s*["']([a-z_]+)["']""")
+_APPS = Path(__file__).resolve().parents[2]
+
+
+def _filter_fields() -> set[str]:
+    for path in _APPS.glob("*/filters.py"):
+        importlib.import_module(f"hamyar.{path.parent.name}.filters")
+    fields, pending = set(), list(ListFilter.__subclasses__())
+    while pending:
+        declared = pending.pop()
+        fields |= set(declared.base_fields)
+        pending.extend(declared.__subclasses__())
+    return fields
+
+
 PARAMETERS = sorted({
     name
-    for path in Path(__file__).resolve().parents[2].glob("*/*views*")  # views.py, views/, form_views.py
+    for path in _APPS.glob("*/*views*")  # views.py, views/, form_views.py
     for source in ([path] if path.is_file() else path.glob("*.py"))
     for name in _READS.findall(source.read_text(encoding="utf-8"))
-})
+} | _filter_fields())
 # Digits int() refuses though str.isdigit() accepts them (² ①), other digit sets, signs, overflow.
 ODD_IDS = ["²", "①", "１٢۳", "-1", "9" * 25]
 
