@@ -2,8 +2,7 @@
 
 from datetime import date
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 
 from .jalali import to_jalali
@@ -13,15 +12,23 @@ from .models import NumberSequence
 def next_number(organization_id: int, prefix: str, *, on: date | None = None) -> str:
     """The next number of `prefix` in the organization; call inside the transaction that uses it.
 
-    The counter row is created once and then incremented with an UPDATE, which locks it until the
-    caller's transaction ends: two writers never get the same number, and a rolled-back write
-    gives its number back. The year is the Jalali year of `on` (today in Tehran by default).
+    One statement: the year's counter row is inserted at 1 or, when it exists, incremented (an upsert
+    with RETURNING, on PostgreSQL and on SQLite ≥ 3.35). The increment locks the row until the
+    caller's transaction ends: two writers never get the same number, and a rolled-back write gives
+    its number back. The year is the Jalali year of `on` (today in Tehran by default).
     """
     year = to_jalali(on or timezone.localdate()).year
-    with transaction.atomic():
-        NumberSequence.objects.get_or_create(organization_id=organization_id, prefix=prefix, year=year)
-        NumberSequence.objects.filter(organization_id=organization_id, prefix=prefix, year=year).update(
-            last=F("last") + 1
+    quote = connection.ops.quote_name
+    meta = NumberSequence._meta
+    table = quote(meta.db_table)
+    organization, prefix_column, year_column, last = (
+        quote(meta.get_field(name).column) for name in ("organization", "prefix", "year", "last"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({organization}, {prefix_column}, {year_column}, {last}) "
+            f"VALUES (%s, %s, %s, 1) ON CONFLICT ({organization}, {prefix_column}, {year_column}) "
+            f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
+            [organization_id, prefix, year],
         )
-        last = NumberSequence.objects.get(organization_id=organization_id, prefix=prefix, year=year).last
-    return f"{prefix}-{year}-{last:05d}"
+        (number,) = cursor.fetchone()
+    return f"{prefix}-{year}-{number:05d}"
