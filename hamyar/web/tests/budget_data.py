@@ -19,12 +19,19 @@ from django.utils import timezone
 from conftest import make_user
 from hamyar.accounts.models import ApiToken, Notification
 from hamyar.accounts.tests import scope_rows
-from hamyar.catalog.models import SearchSynonym
+from hamyar.catalog.models import Price, PriceList, SearchSynonym
 from hamyar.catalog.services import price_import_create
 from hamyar.catalog.tests.catalog_data import GOOD_ROWS, Catalog, add_item, price_sheet, publish
 from hamyar.commerce.choices import QuotationStatus
-from hamyar.commerce.models import Quotation
-from hamyar.commerce.services import LineInput, order_rate, quotation_create, quotation_offer
+from hamyar.commerce.models import Order, OrderLine, Quotation, QuotationLine
+from hamyar.commerce.services import (
+    LineInput,
+    delivery_record,
+    order_rate,
+    quotation_create,
+    quotation_offer,
+    receipt_confirm,
+)
 from hamyar.commerce.tests.factories import assigned_need
 from hamyar.commerce.tests.order_data import approved_quotation, placed_order
 from hamyar.core.roles import API_TOKEN_ROLES, Role
@@ -37,12 +44,23 @@ from hamyar.directory.models import (
     Provider,
     ServiceDomain,
 )
+from hamyar.finance.models import InvoiceLine
 from hamyar.finance.services import commission_calculate, payment_record
-from hamyar.finance.tests.finance_data import issued_invoice, received_delivery, requested_payment
+from hamyar.finance.tests.finance_data import issued_invoice, open_order, received_delivery, requested_payment
 from hamyar.needs.choices import AssignmentKind, NeedStatus
-from hamyar.needs.models import Assignment, Need, NeedAttachment, ServiceLevel
+from hamyar.needs.models import Assignment, Need, NeedAttachment, NeedLine, ServiceLevel
 from hamyar.needs.tests.helpers import goods_need, submitted
 from hamyar.projects.choices import ProjectStatus
+from hamyar.projects.models import (
+    ChangeOrder,
+    Milestone,
+    PaymentRequest,
+    ProgressEntry,
+    ProgressReport,
+    Project,
+    ProjectConstraint,
+    ProjectDocument,
+)
 from hamyar.projects.tests.project_data import full_project, vakilabad_project
 
 
@@ -215,6 +233,152 @@ def commission(tenant, catalog: Catalog, i: int) -> None:
     assert day < timezone.localdate() - dt.timedelta(days=30), "more rows than days to settle"
     commission_calculate(agreement=tenant.agreement, acting_user=tenant.users["finance"],
                          period_start=day, period_end=day)
+
+
+# ---------------------------------------------------------------- rows of one object, the last argument
+
+
+def a_need_in_hand(tenant, catalog: Catalog) -> Need:
+    """District 9's need assigned to the supplier, the affiliated company asked to compete."""
+    need = assigned_need(tenant, catalog)
+    Assignment.objects.create(organization=tenant.org, need=need, provider=tenant.affiliate,
+                              kind=AssignmentKind.COMPETING, rank=2, assigned_by=tenant.users["commerce"])
+    return need
+
+
+def a_triaged_need(tenant, catalog: Catalog) -> Need:
+    """A triaged need in urban furniture: the officers' page ranks every provider able in it."""
+    need = assigned_need(tenant, catalog, status=NeedStatus.TRIAGED)
+    Need.objects.filter(pk=need.pk).update(provider=None, assigned_at=None)
+    need.assignments.all().delete()
+    return need
+
+
+def ranked_provider(tenant, catalog: Catalog, i: int, need: Need) -> None:
+    provider(tenant, catalog, i)
+
+
+def need_line(tenant, catalog: Catalog, i: int, need: Need) -> None:
+    item = catalog.bench if i % 2 == 0 else catalog.concrete_bench
+    NeedLine.objects.create(organization=tenant.org, need=need, item=item, description=item.name,
+                            quantity=10 + i, unit=item.unit)
+
+
+def need_attachment(tenant, catalog: Catalog, i: int, need: Need) -> None:
+    NeedAttachment.objects.create(
+        organization=tenant.org, need=need, file=SimpleUploadedFile(f"plan-{i}.pdf", b"%PDF-1.4\n"),
+        original_name=f"plan-{i}.pdf", content_type="application/pdf", size=9,
+        uploaded_by=tenant.users["district9"])
+
+
+def competing_offer(tenant, catalog: Catalog, i: int, need: Need) -> None:
+    """Another supplier asked to compete on the need, and its offer."""
+    rival = Provider.objects.create(organization=tenant.org, name=f"رقیب آزمون {i}",
+                                    search_name=f"رقیب آزمون {i}", kind=ProviderKind.SUPPLIER)
+    Assignment.objects.create(organization=tenant.org, need=need, provider=rival, rank=3 + i,
+                              kind=AssignmentKind.COMPETING, assigned_by=tenant.users["commerce"])
+    offer = Quotation.objects.create(
+        organization=tenant.org, need=need, provider=rival, number=f"Q-RIVAL-{i:03d}",
+        status=QuotationStatus.OFFERED, valid_until=timezone.localdate() + dt.timedelta(days=15),
+        vat_percent=10, subtotal=9_000_000, vat_amount=900_000, total=9_900_000,
+        prepared_by=tenant.users["commerce"])
+    for line in need.lines.all():
+        QuotationLine.objects.create(organization=tenant.org, quotation=offer, need_line=line, item=line.item,
+                                     description=line.description, quantity=line.quantity, unit=line.unit,
+                                     unit_price=9_000_000 - i, amount=(9_000_000 - i) * line.quantity)
+
+
+def a_draft_quotation(tenant, catalog: Catalog) -> Quotation:
+    need = assigned_need(tenant, catalog)
+    return quotation_create(need=need, acting_user=tenant.users["supplier"],
+                            lines=[LineInput(need_line=need.lines.get(), unit_price=9_000_000,
+                                             price_reason="تخفیف")])
+
+
+def quotation_line(tenant, catalog: Catalog, i: int, quotation: Quotation) -> None:
+    """A line of the need and its price on the quotation."""
+    item = catalog.concrete_bench
+    line = NeedLine.objects.create(organization=tenant.org, need=quotation.need, item=item,
+                                   description=item.name, quantity=1 + i, unit="piece")
+    QuotationLine.objects.create(organization=tenant.org, quotation=quotation, need_line=line,
+                                 item=line.item, description=line.description, quantity=line.quantity,
+                                 unit=line.unit, list_price=148_000_000, unit_price=148_000_000,
+                                 amount=148_000_000 * line.quantity)
+
+
+def an_order_in_fulfilment(tenant, catalog: Catalog) -> Order:
+    return open_order(tenant, catalog, quantity=200)
+
+
+def delivery(tenant, catalog: Catalog, i: int, order: Order) -> None:
+    """One more bench delivered; every other delivery received by District 9."""
+    line = order.lines.order_by("pk").first()
+    done = delivery_record(order=order, acting_user=tenant.users["supplier"], quantities={line.pk: 1},
+                           delivered_on=timezone.localdate())
+    if i % 2 == 0:
+        receipt_confirm(delivery=done, acting_user=tenant.users["district9"])
+
+
+def order_line(tenant, catalog: Catalog, i: int, order: Order) -> None:
+    """A line of the need, priced on the quotation, ordered."""
+    item = catalog.concrete_bench
+    need_line = NeedLine.objects.create(organization=tenant.org, need=order.need, item=item,
+                                        description=item.name, quantity=1 + i, unit="piece")
+    priced = QuotationLine.objects.create(
+        organization=tenant.org, quotation=order.quotation, need_line=need_line, item=item,
+        description=item.name, quantity=1 + i, unit="piece", unit_price=148_000_000,
+        amount=148_000_000 * (1 + i))
+    OrderLine.objects.create(organization=tenant.org, order=order, quotation_line=priced, item=item,
+                             description=item.name, unit="piece", quantity=1 + i, unit_price=148_000_000)
+
+
+def a_running_project(tenant, catalog: Catalog) -> Project:
+    return vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS).project
+
+
+def project_rows(tenant, catalog: Catalog, i: int, project: Project) -> None:
+    """A milestone with its payment request, a progress report on it, a constraint, a change order and a
+    document."""
+    start = project.start_date
+    stage = Milestone.objects.create(
+        organization=tenant.org, project=project, sequence=10 + i, title=f"مرحله آزمون {i}", weight=1,
+        amount=1_000_000, planned_start=start, due_date=start + dt.timedelta(days=10 + i))
+    PaymentRequest.objects.create(organization=tenant.org, project=project, milestone=stage, amount=1_000_000)
+    report = ProgressReport.objects.create(organization=tenant.org, project=project, physical_progress=1,
+                                           reported_on=timezone.localdate(),
+                                           reported_by=tenant.users["commerce"])
+    ProgressEntry.objects.create(organization=tenant.org, report=report, milestone=stage, percent=10)
+    ProjectConstraint.objects.create(organization=tenant.org, project=project, milestone=stage,
+                                     kind="traffic", title=f"محدودیت آزمون {i}", owner="پلیس راهور")
+    ChangeOrder.objects.create(organization=tenant.org, project=project, number=1 + i, amount_change=1_000,
+                               reason="افزایش", requested_by=tenant.users["commerce"])
+    ProjectDocument.objects.create(
+        organization=tenant.org, project=project, kind="contract", title=f"سند آزمون {i}",
+        file=SimpleUploadedFile(f"doc-{i}.pdf", b"%PDF-1.4\n"), original_name=f"doc-{i}.pdf",
+        content_type="application/pdf", size=9, uploaded_by=tenant.users["commerce"])
+
+
+def an_issued_invoice(tenant, catalog: Catalog):
+    return issued_invoice(tenant, source=received_delivery(tenant, catalog))
+
+
+def invoice_rows(tenant, catalog: Catalog, i: int, invoice) -> None:
+    """A line on the invoice and a payment against it."""
+    InvoiceLine.objects.create(organization=tenant.org, invoice=invoice, description=f"ردیف آزمون {i}",
+                               quantity=1, unit="piece", unit_price=1_000, amount=1_000)
+    payment_record(invoice=invoice, acting_user=tenant.users["finance"], amount=1_000 + i,
+                   paid_on=timezone.localdate(), reference=f"{tenant.org.slug}-invoice-{i}")
+
+
+def a_price_list(tenant, catalog: Catalog) -> PriceList:
+    return catalog.bench_list
+
+
+def price(tenant, catalog: Catalog, i: int, price_list: PriceList) -> None:
+    """An item of the supplier priced on the list (its own tier rows)."""
+    item = add_item(tenant, tenant.supplier, tenant.furniture, f"PRC-{i:03d}", f"کالای فهرست {i}")
+    Price.objects.create(organization=tenant.org, price_list=price_list, item=item, min_quantity=1,
+                         unit_price=50_000_000 + i)
 
 
 EVERY_KIND = (member, notification, api_token, municipality, asset, provider, agreement, service_level,
