@@ -52,11 +52,11 @@ lint: setup
 
 # Re-extract translatable strings for every app (needs GNU gettext), then compile.
 messages: setup
-	for app in core directory accounts catalog needs commerce projects finance web; do \
+	for app in core directory accounts catalog needs commerce projects finance insights transparency web; do \
 	  (cd hamyar/$$app && ../../$(PY) ../../manage.py makemessages -l fa --no-obsolete >/dev/null); done
 	# The project catalog holds only the API glue outside any app.
 	cd hamyar && ../$(PY) ../manage.py makemessages -l fa --no-obsolete \
-	  -i "core/*" -i "directory/*" -i "accounts/*" -i "catalog/*" -i "needs/*" -i "commerce/*" -i "projects/*" -i "finance/*" -i "web/*" -i "settings/*" >/dev/null
+	  -i "core/*" -i "directory/*" -i "accounts/*" -i "catalog/*" -i "needs/*" -i "commerce/*" -i "projects/*" -i "finance/*" -i "insights/*" -i "transparency/*" -i "web/*" -i "settings/*" >/dev/null
 	$(MANAGE) compilemessages >/dev/null
 
 clean:

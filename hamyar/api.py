@@ -11,8 +11,10 @@ from hamyar.commerce.api import router as commerce_router
 from hamyar.core.apikit import HamyarAPI
 from hamyar.directory.api import router as directory_router
 from hamyar.finance.api import router as finance_router
+from hamyar.insights.api import router as insights_router
 from hamyar.needs.api import router as needs_router
 from hamyar.projects.api import router as projects_router
+from hamyar.transparency.api import router as transparency_router
 
 api = HamyarAPI(
     token_user=api_token_authenticate,
@@ -40,3 +42,5 @@ api.add_router("/needs", needs_router)
 api.add_router("/commerce/", commerce_router)
 api.add_router("/projects", projects_router)
 api.add_router("/finance/", finance_router)
+api.add_router("", insights_router)
+api.add_router("/transparency/", transparency_router)

@@ -246,7 +246,10 @@ def notification_recipients(
         if MunicipalPost.PROCUREMENT in posts:
             posts.append("")
         memberships = memberships.filter(role__in=sorted(MUNICIPALITY_ROLES), post__in=posts)
-    return [m.user for m in memberships.select_related("user").order_by("pk")]
+    users = [m.user for m in memberships.select_related("user").order_by("pk")]
+    for user in users:
+        user.checked_member_of = organization_id  # notify() need not ask the database again
+    return users
 
 
 def notify(*, organization_id: int, recipients, subject: str, body: str = "", url: str = "") -> list:
@@ -261,10 +264,11 @@ def notify(*, organization_id: int, recipients, subject: str, body: str = "", ur
     from .tasks import notification_email_task
 
     wanted = {u.pk: u for u in recipients}
-    members = set(
-        Membership.objects.filter(organization_id=organization_id, user_id__in=list(wanted),
-                                  user__is_active=True).values_list("user_id", flat=True)
-    ) if wanted else set()
+    unchecked = [pk for pk, u in wanted.items() if getattr(u, "checked_member_of", None) != organization_id]
+    members = set(wanted) - set(unchecked)
+    if unchecked:
+        members |= set(Membership.objects.filter(organization_id=organization_id, user_id__in=unchecked,
+                                                 user__is_active=True).values_list("user_id", flat=True))
     url = str(url or "")
     rows = Notification.objects.bulk_create(
         Notification(organization_id=organization_id, recipient=user, subject=str(subject)[:200],

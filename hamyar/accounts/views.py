@@ -9,19 +9,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamyar.core import access
 from hamyar.core.access import ALL_ROLES, API_TOKEN_HOLDERS
 from hamyar.core.errors import InvalidInput
-from hamyar.core.pages import page, render_list, wants_fragment
+from hamyar.core.pages import page, public, render_list, wants_fragment
 
 from . import selectors, services
 from .forms import ApiTokenForm, LoginForm, MemberFilterForm, MemberForm
 from .models import ApiToken, Membership, Notification
 
 
+@method_decorator(public, name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
@@ -32,8 +34,10 @@ class LoginView(auth_views.LoginView):
     }
 
 
+@method_decorator(public, name="dispatch")
 class LogoutView(auth_views.LogoutView):
-    """Sign-out is a POST from the header's button (Django refuses GET sign-outs)."""
+    """Sign-out is a POST from the header's button (Django refuses GET sign-outs); public, so that a
+    session that has already ended still signs out to the sign-in page rather than back into it."""
 
 
 @page(roles=access.USER_ADMINS, model=Membership)

@@ -12,46 +12,39 @@ from typing import Any
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
 from hamyar.core.apikit import (
-    MAX_ID,
     MAX_TEXT,
     Id,
     InputSchema,
     PageQuery,
+    PathId,
     Ref,
     describe,
     file_download,
+    jalali_text,
     page_of,
     paginate,
     partial,
     resolve_refs,
     text,
     text_of,
-    whole_input,
 )
 from hamyar.core.errors import InvalidInput
-from hamyar.core.jalali import format_jalali_date
 from hamyar.core.scoping import require_role
 from hamyar.directory import selectors as directory
 
-from . import selectors, services
+from . import exports, selectors, services, sheets
 from .choices import Unit
+from .filters import PRICE_RANGE_REFUSED, ItemFilter, PriceListFilter, price_range_refused, search_arguments
 from .models import CatalogItem, Price, PriceList
 from .search import item_search
 
 router = Router()
 
-PathId = Path(..., ge=1, le=MAX_ID)
-QueryId = Field(None, ge=1, le=MAX_ID)
-MAX_PRICE = 10**15
-
-
-def _jalali(value: date | None) -> str | None:
-    return format_jalali_date(value, persian_digits=False) if value else None
 
 
 
@@ -74,7 +67,7 @@ class Offer(Schema):
 
     @staticmethod
     def resolve_agreement_ended_on_jalali(obj) -> str | None:
-        return _jalali(Offer.resolve_agreement_ended_on(obj))
+        return jalali_text(Offer.resolve_agreement_ended_on(obj))
 
 
 # ---------------------------------------------------------------- items
@@ -138,56 +131,44 @@ class ItemIn(ItemEditIn):
 ItemPatch = partial(ItemEditIn)
 
 
-class ItemQuery(PageQuery):
-    q: text(200) | None = Field(None, description="Search words; results are ranked, not sorted by name.")
-    domain: int | None = Field(None, ge=1, le=MAX_ID, description="A domain, with its sub-domains.")
-    provider: int | None = QueryId
-    price_min: whole_input(ge=0, le=MAX_PRICE) | None = None
-    price_max: whole_input(ge=0, le=MAX_PRICE) | None = None
-    max_lead_time: whole_input(ge=0, le=3650) | None = None
-    in_stock: bool | None = None
-
+ItemQuery = ItemFilter.query_schema()
 
 items = Router(tags=["catalog items"])
 
 _SEARCH_SALT = "hamyar.api.cursor:catalog.search"
 
 
-def _search_page(request: HttpRequest, filters: ItemQuery, arguments: dict[str, Any]) -> dict[str, Any]:
+def _search_page(request: HttpRequest, page: PageQuery, arguments: dict[str, Any]) -> dict[str, Any]:
     """Ranked search results: the cursor holds the position in the ranking (signed, with the query)."""
     offset = 0
-    if filters.cursor:
+    if page.cursor:
         try:
-            state = signing.loads(filters.cursor, salt=_SEARCH_SALT)
+            state = signing.loads(page.cursor, salt=_SEARCH_SALT)
         except signing.BadSignature:
             state = None
-        if not isinstance(state, dict) or state.get("q") != filters.q or not isinstance(state.get("o"), int):
+        query = arguments["query"]
+        if not isinstance(state, dict) or state.get("q") != query or not isinstance(state.get("o"), int):
             message = _("This page cursor is not valid; start again from the first page.")
             raise InvalidInput(message, code="invalid_cursor", extra={"fields": {"cursor": [message]}})
         offset = state["o"]
-    result = item_search(user=request.auth, query=filters.q, **arguments, limit=filters.limit, offset=offset)
+    result = item_search(user=request.auth, **arguments, limit=page.limit, offset=offset)
     found = list(result.items)
     following = offset + len(found)
-    next_cursor = signing.dumps({"q": filters.q, "o": following}, salt=_SEARCH_SALT) \
+    next_cursor = signing.dumps({"q": arguments["query"], "o": following}, salt=_SEARCH_SALT) \
         if found and following < result.total else None
     return {"items": found, "next_cursor": next_cursor}
 
 
 @items.get("", response={200: page_of(ItemOut)}, openapi_extra=describe(CatalogItem))
-def list_items(request: HttpRequest, filters: Query[ItemQuery]) -> Any:
+def list_items(request: HttpRequest, filters: Query[ItemQuery], page: Query[PageQuery]) -> Any:
     """Items the caller may see; with `q`, the search's ranking, otherwise by name (keyset pages)."""
-    low, high = filters.price_min, filters.price_max
-    if low is not None and high is not None and low > high:
-        message = _("The upper price must not be below the lower price.")
-        raise InvalidInput(message, extra={"fields": {"price_max": [message]}})
-    arguments = {
-        "domain_id": filters.domain, "provider_id": filters.provider, "price_min": filters.price_min,
-        "price_max": filters.price_max, "max_lead_time": filters.max_lead_time,
-        "in_stock": filters.in_stock or None,
-    }
-    if filters.q and filters.q.strip():
-        return _search_page(request, filters, arguments)
-    return paginate(selectors.item_filter(user=request.auth, **arguments), filters)
+    values = filters.model_dump()
+    if price_range_refused(values):
+        raise InvalidInput(PRICE_RANGE_REFUSED, extra={"fields": {"price_max": [str(PRICE_RANGE_REFUSED)]}})
+    arguments = search_arguments(values)
+    if arguments["query"].strip():
+        return _search_page(request, page, arguments)
+    return paginate(selectors.item_filter(user=request.auth, filters=values), page)
 
 
 def _detail(item: CatalogItem) -> CatalogItem:
@@ -235,12 +216,12 @@ class PriceListOut(Offer):
     price_count: int = 0
 
     @staticmethod
-    def resolve_valid_from_jalali(obj: PriceList) -> str:
-        return _jalali(obj.valid_from)
+    def resolve_valid_from_jalali(obj: PriceList) -> str | None:
+        return jalali_text(obj.valid_from)
 
     @staticmethod
     def resolve_valid_until_jalali(obj: PriceList) -> str | None:
-        return _jalali(obj.valid_until)
+        return jalali_text(obj.valid_until)
 
 
 class PriceItemRef(Schema):
@@ -264,16 +245,15 @@ class PriceListDetailOut(PriceListOut):
         return obj.visible_prices
 
 
-class PriceListQuery(PageQuery):
-    provider: int | None = QueryId
+PriceListQuery = PriceListFilter.query_schema()
 
 
 price_lists = Router(tags=["price lists"])
 
 
 @price_lists.get("", response={200: page_of(PriceListOut)}, openapi_extra=describe(PriceList))
-def list_price_lists(request: HttpRequest, filters: Query[PriceListQuery]) -> Any:
-    return paginate(selectors.price_list_list(user=request.auth, provider_id=filters.provider), filters)
+def list_price_lists(request: HttpRequest, filters: Query[PriceListQuery], page: Query[PageQuery]) -> Any:
+    return paginate(selectors.price_list_list(user=request.auth, filters=filters.model_dump()), page)
 
 
 @price_lists.get("/{id}", response={200: PriceListDetailOut}, openapi_extra=describe(PriceList))
@@ -286,13 +266,13 @@ def get_price_list(request: HttpRequest, id: int = PathId) -> Any:
 
 @price_lists.get(
     "/{id}/export", response={200: None},
-    openapi_extra={**describe(PriceList), **file_download(services.sheets.XLSX_CONTENT_TYPE)},
+    openapi_extra={**describe(PriceList), **file_download(sheets.XLSX_CONTENT_TYPE)},
     summary="Download the price list as xlsx (the import format)",
 )
 def export_price_list(request: HttpRequest, id: int = PathId) -> Any:
     price_list = selectors.price_list_get(user=request.auth, pk=id)
-    response = HttpResponse(services.price_list_export(price_list=price_list),
-                            content_type=services.sheets.XLSX_CONTENT_TYPE)
+    response = HttpResponse(exports.price_list_export(price_list=price_list),
+                            content_type=sheets.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="price-list-{price_list.pk}.xlsx"'
     return response
 

@@ -33,3 +33,7 @@ class ImportStatus(models.TextChoices):
     APPLYING = "applying", _("Applying")
     APPLIED = "applied", _("Applied")
     FAILED = "failed", _("Failed")
+
+
+# The states a sheet's check may start from (again): a check that died is started afresh.
+VALIDATABLE = (ImportStatus.PENDING, ImportStatus.VALID, ImportStatus.INVALID, ImportStatus.FAILED)

@@ -1,4 +1,4 @@
-"""Catalog page forms: search filters, the item form and the price-sheet upload.
+"""Catalog page forms: the item form and the price-sheet upload (the search's filter is in filters.py).
 
 The forms check the shape of the input (numbers, Jalali dates, the file); the
 services check the rules again and have the last word.
@@ -17,69 +17,13 @@ from hamyar.directory.models import Provider, ServiceDomain
 
 from . import sheets
 from .choices import Unit
+from .filters import DomainChoiceField
 
 XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx file is a zip archive
-MAX_PRICE = 10**15  # Rial; a bigint holds more, but no catalog price comes near this
 
 _TEXT = {"class": "form-control"}
 _SELECT = {"class": "form-select"}
 _NUMBER = {"class": "form-control", "inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
-
-
-class DomainChoiceField(forms.ModelChoiceField):
-    """A service domain shown under its parent: «فضای سبز › آبیاری»."""
-
-    def label_from_instance(self, obj: ServiceDomain) -> str:
-        return f"{obj.parent.name} › {obj.name}" if obj.parent_id else obj.name
-
-
-class CatalogSearchForm(forms.Form):
-    """What a clerk searches by; `domain` includes its sub-domains."""
-
-    q = PersianCharField(
-        label=_("Search"), required=False, max_length=200,
-        widget=forms.TextInput(attrs={
-            "type": "search", "class": "form-control form-control-lg", "autocomplete": "off",
-            "placeholder": _("Search goods and services: bench, LED light, asphalt…"),
-        }),
-    )
-    domain = DomainChoiceField(label=_("Service domain"), queryset=ServiceDomain.objects.none(),
-                               required=False, empty_label=_("All domains"), widget=forms.Select(_SELECT))
-    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.none(), required=False,
-                                      empty_label=_("All providers"), widget=forms.Select(_SELECT))
-    price_min = PersianIntegerField(label=_("Price from (Rial)"), required=False, min_value=0,
-                                    max_value=MAX_PRICE, widget=forms.TextInput(_NUMBER))
-    price_max = PersianIntegerField(label=_("Price up to (Rial)"), required=False, min_value=0,
-                                    max_value=MAX_PRICE, widget=forms.TextInput(_NUMBER))
-    max_lead_time = PersianIntegerField(label=_("Delivered within (days)"), required=False, min_value=0,
-                                        max_value=3650, widget=forms.TextInput(_NUMBER))
-    in_stock = forms.BooleanField(label=_("In stock only"), required=False,
-                                  widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
-
-    def __init__(self, data=None, *, domains, providers, **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["domain"].queryset = domains
-        self.fields["provider"].queryset = providers
-
-    def clean(self):
-        cleaned = super().clean()
-        low, high = cleaned.get("price_min"), cleaned.get("price_max")
-        if low is not None and high is not None and low > high:
-            self.add_error("price_max", _("The upper price must not be below the lower price."))
-        return cleaned
-
-    def search_arguments(self) -> dict:
-        """The arguments of `item_search`, from a valid form."""
-        data = self.cleaned_data
-        return {
-            "query": data.get("q") or "",
-            "domain_id": data["domain"].pk if data.get("domain") else None,
-            "provider_id": data["provider"].pk if data.get("provider") else None,
-            "price_min": data.get("price_min"),
-            "price_max": data.get("price_max"),
-            "max_lead_time": data.get("max_lead_time"),
-            "in_stock": bool(data.get("in_stock")) or None,
-        }
 
 
 def parse_attributes(text: str) -> dict[str, str]:
@@ -207,3 +151,7 @@ class SynonymForm(ServiceErrorsMixin, forms.Form):
     def clean_equivalents(self) -> list[str]:
         return [part.strip() for part in _EQUIVALENT_SEPARATORS.split(self.cleaned_data["equivalents"])
                 if part.strip()]
+
+
+__all__ = ["DomainChoiceField", "ItemForm", "PersianIntegerField", "PriceImportForm", "ServiceErrorsMixin",
+           "SynonymForm", "format_attributes", "parse_attributes"]

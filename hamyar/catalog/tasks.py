@@ -1,22 +1,31 @@
-"""Background work of the catalog: checking and applying large price sheets (django-tasks).
+"""Background work of the catalog: checking and applying large price sheets (django-tasks), and the
+choice, for each sheet, between the request and the task worker.
 
 The page polls the PriceImport for status and processed_rows / total_rows.
-Arguments are ids, so a task's arguments stay JSON.
+Arguments are ids, so a task's arguments stay JSON. The services never enqueue:
+the pages call the `…_start` functions here, which run a small sheet at once.
 """
 
 from django_tasks import task
 
 from hamyar.accounts.models import User
+from hamyar.core.errors import InvalidInput
 
-from . import services
 from .models import PriceImport
+from .selectors import price_import_in_background
+from .services.price_imports import (
+    price_import_apply,
+    price_import_apply_claim,
+    price_import_apply_claimed,
+    price_import_validate,
+)
 
 
 @task()
 def price_import_validate_task(price_import_id: int) -> str:
     """Check every row of an uploaded sheet; the outcome is on the PriceImport."""
     price_import = PriceImport.objects.select_related("provider").get(pk=price_import_id)
-    return services.price_import_validate(price_import=price_import).status
+    return price_import_validate(price_import=price_import).status
 
 
 @task()
@@ -24,4 +33,43 @@ def price_import_apply_task(price_import_id: int, acting_user_id: int) -> int:
     """Apply a sheet that price_import_apply_enqueue moved to "applying"; returns the new price list's id."""
     price_import = PriceImport.objects.select_related("provider").get(pk=price_import_id)
     acting_user = User.objects.get(pk=acting_user_id)
-    return services.price_import_apply_claimed(price_import=price_import, acting_user=acting_user).pk
+    return price_import_apply_claimed(price_import=price_import, acting_user=acting_user).pk
+
+
+def price_import_validate_enqueue(*, price_import: PriceImport) -> None:
+    """Queue the check of every row; the page polls processed_rows / total_rows for its progress bar."""
+    price_import_validate_task.enqueue(price_import.pk)
+
+
+def price_import_apply_enqueue(*, price_import: PriceImport, acting_user: User) -> PriceImport:
+    """Queue the apply of a valid sheet; the import is "applying" from now, so a second click is refused."""
+    price_import_apply_claim(price_import=price_import, acting_user=acting_user)
+    price_import_apply_task.enqueue(price_import.pk, acting_user.pk)
+    return price_import
+
+
+def price_import_validate_start(*, price_import: PriceImport) -> PriceImport:
+    """Check a new sheet's rows now when small, else queue the check; the import in its new state."""
+    if price_import_in_background(price_import):
+        price_import_validate_enqueue(price_import=price_import)
+    else:
+        price_import_validate(price_import=price_import)
+    price_import.refresh_from_db()
+    return price_import
+
+
+def price_import_apply_start(*, price_import: PriceImport, acting_user: User) -> PriceImport:
+    """Apply a valid sheet now when small, else queue it; sheet errors end up on the import, not raised.
+
+    Returns the import: "applied" (with its price_list), "invalid" (its errors
+    stored, nothing written) or "applying" (queued for the worker).
+    """
+    if price_import_in_background(price_import):
+        return price_import_apply_enqueue(price_import=price_import, acting_user=acting_user)
+    try:
+        price_import_apply(price_import=price_import, acting_user=acting_user)
+    except InvalidInput as error:
+        if error.code != "sheet_invalid":
+            raise
+    price_import.refresh_from_db()
+    return price_import

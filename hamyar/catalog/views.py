@@ -24,9 +24,10 @@ from hamyar.core.text import parse_id
 from hamyar.directory import selectors as directory
 from hamyar.directory.models import Provider, ServiceDomain
 
-from . import selectors, services, sheets
+from . import exports, selectors, services, sheets, tasks
 from .choices import ImportStatus
-from .forms import CatalogSearchForm, ItemForm, PriceImportForm, SynonymForm, format_attributes
+from .filters import CatalogProviderFilter, ItemFilter, PriceListFilter, search_arguments
+from .forms import ItemForm, PriceImportForm, SynonymForm, format_attributes
 from .models import CatalogItem, PriceImport, PriceList, SearchSynonym
 from .search import item_search
 
@@ -59,9 +60,9 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 # ---------------------------------------------------------------- browse and search
 
 
-def _search_form(request: HttpRequest) -> CatalogSearchForm:
+def _search_form(request: HttpRequest) -> ItemFilter:
     user = request.user
-    return CatalogSearchForm(
+    return ItemFilter(
         request.GET,
         domains=directory.domain_list(user=user),
         providers=selectors.item_provider_choices(user=user),
@@ -91,7 +92,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
                "can_edit_synonyms": role_of(user) in SYNONYM_EDITORS}
     status = 200
     if form.is_valid() and number is not None:
-        result = item_search(user=request.user, **form.search_arguments(), limit=SEARCH_PAGE_SIZE,
+        result = item_search(user=request.user, **search_arguments(form.cleaned_data), limit=SEARCH_PAGE_SIZE,
                              offset=(number - 1) * SEARCH_PAGE_SIZE)
         pages = max(1, -(-result.total // SEARCH_PAGE_SIZE))
         context.update({
@@ -120,8 +121,9 @@ def item_export(request: HttpRequest) -> HttpResponse:
         return render(request, "catalog/item_list.html",
                       {"form": form, "items": [], "total": 0, "page_number": 1, "pages": 1,
                        "domain_counts": []}, status=400)
-    result = item_search(user=request.user, **form.search_arguments(), limit=EXPORT_LIMIT, offset=0)
-    content = services.items_export(result.items)
+    result = item_search(user=request.user, **search_arguments(form.cleaned_data), limit=EXPORT_LIMIT,
+                         offset=0)
+    content = exports.items_export(result.items)
     return _xlsx(content, f"catalog-{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -211,10 +213,11 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @page(roles=OFFICERS, model=Provider)
 def provider_list(request: HttpRequest) -> HttpResponse:
     """The officer's view of every provider's catalog, with the agreement behind each supplier."""
-    kind = request.GET.get("kind") or None
-    providers = selectors.catalog_provider_list(user=request.user, kind=kind)
+    values = CatalogProviderFilter(request.GET).values()
+    providers = selectors.catalog_provider_list(user=request.user, filters=values)
     return render(request, "catalog/provider_list.html", {
-        "providers": providers, "kind": kind or "", "kinds": Provider._meta.get_field("kind").choices,
+        "providers": providers, "kind": values.get("kind", ""),
+        "kinds": Provider._meta.get_field("kind").choices,
     })
 
 
@@ -225,7 +228,7 @@ def provider_catalog(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "catalog/provider_catalog.html", {
         "provider": provider,
         "items": selectors.item_list(user=request.user, provider_id=provider.pk),
-        "price_lists": selectors.price_list_list(user=request.user, provider_id=provider.pk),
+        "price_lists": selectors.price_list_list(user=request.user, filters={"provider": provider.pk}),
         "imports": selectors.price_import_list(user=request.user, provider_id=provider.pk)[:10]
         if role_of(request.user) in IMPORTERS else [],
         "can_edit": _can_edit(request.user),
@@ -243,10 +246,7 @@ def my_catalog(request: HttpRequest) -> HttpResponse:
 
 @page(roles=CATALOG_READERS, model=PriceList)
 def price_list_list(request: HttpRequest) -> HttpResponse:
-    provider_id = request.GET.get("provider", "")
-    rows = selectors.price_list_list(
-        user=request.user, provider_id=parse_id(provider_id)
-    )
+    rows = selectors.price_list_list(user=request.user, filters=PriceListFilter(request.GET).values())
     return render(request, "catalog/price_list_list.html", {"price_lists": rows})
 
 
@@ -263,7 +263,7 @@ def price_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @page(roles=CATALOG_READERS, model=PriceList)
 def price_list_export(request: HttpRequest, pk: int) -> HttpResponse:
     price_list = selectors.price_list_get(user=request.user, pk=pk)
-    content = services.price_list_export(price_list=price_list)
+    content = exports.price_list_export(price_list=price_list)
     return _xlsx(content, f"price-list-{price_list.pk}.xlsx")
 
 
@@ -297,10 +297,7 @@ def import_create(request: HttpRequest) -> HttpResponse:
             except InvalidInput as error:
                 form.add_service_error(error)
             else:
-                if services.price_import_in_background(price_import):
-                    services.price_import_validate_enqueue(price_import=price_import)
-                else:
-                    services.price_import_validate(price_import=price_import)
+                tasks.price_import_validate_start(price_import=price_import)
                 return redirect("catalog:import_detail", pk=price_import.pk)
         return render(request, "catalog/import_form.html", {"form": form}, status=422)
     return render(request, "catalog/import_form.html", {"form": form})
@@ -309,7 +306,7 @@ def import_create(request: HttpRequest) -> HttpResponse:
 @page(roles=IMPORTERS, model=PriceImport)
 def import_template(request: HttpRequest) -> HttpResponse:
     """An empty sheet with the headers, the units and the organization's domain codes."""
-    content = services.price_sheet_template(organization=membership_of(request.user).organization)
+    content = exports.price_sheet_template(organization=membership_of(request.user).organization)
     return _xlsx(content, "price-sheet-template.xlsx")
 
 
@@ -317,7 +314,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The preview: every bad row with its errors; a progress bar, polled, while checking or applying."""
     price_import = selectors.price_import_get(user=request.user, pk=pk)
-    context = {"imp": price_import, **services.price_import_preview(price_import=price_import)}
+    context = {"imp": price_import, **selectors.price_import_preview(price_import=price_import)}
     context["file_errors"] = [e for e in context["errors"] if not e["row"]]
     context["row_errors"] = [e for e in context["errors"] if e["row"]]
     page_or_part = "partials/import_status" if wants_fragment(request) else "import_detail"
@@ -331,7 +328,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply a valid sheet as a new price list, in one transaction (by the task worker when large)."""
     price_import = selectors.price_import_get(user=request.user, pk=pk)
-    price_import = services.price_import_apply_start(price_import=price_import, acting_user=request.user)
+    price_import = tasks.price_import_apply_start(price_import=price_import, acting_user=request.user)
     if price_import.status == ImportStatus.APPLIED:
         messages.success(request, _("The price list was published."))
     elif price_import.status == ImportStatus.INVALID:

@@ -26,22 +26,41 @@ def may_open(user, path: str) -> bool:
     from hamyar.core.scoping import role_of
 
     if not getattr(user, "is_authenticated", False):
-        return False
+        return _opens_anonymously(path)
     return opens_for_role(role_of(user), path)
+
+
+def _opens_anonymously(path: str) -> bool:
+    """Whether the view at `path` is marked public (hamyar.core.pages.public)."""
+    from django.urls import Resolver404, resolve
+
+    from hamyar.core.pages import is_public
+
+    try:
+        return is_public(resolve(_unprefixed(path)).func)
+    except Resolver404:
+        return False
 
 
 def opens_for_role(role: Role | None, path: str) -> bool:
     """Whether the page at `path` lets `role` in (a page with no role set lets every signed-in user in)."""
-    from django.urls import Resolver404, get_script_prefix, resolve
+    from django.urls import Resolver404, resolve
 
-    path = path.split("?", 1)[0]
-    prefix = get_script_prefix()
-    if prefix != "/" and path.startswith(prefix):
-        # reverse() put the prefix of a site served under a sub-path in front; resolve() wants it off.
-        path = "/" + path[len(prefix):]
     try:
-        func = resolve(path).func
+        func = resolve(_unprefixed(path)).func
     except Resolver404:
         return False
     roles = getattr(func, "page_roles", None)
     return roles is None or role in roles
+
+
+def _unprefixed(path: str) -> str:
+    """The path as resolve() wants it: no query, and without the prefix of a site served under a
+    sub-path, which reverse() put in front."""
+    from django.urls import get_script_prefix
+
+    path = path.split("?", 1)[0]
+    prefix = get_script_prefix()
+    if prefix != "/" and path.startswith(prefix):
+        path = "/" + path[len(prefix):]
+    return path

@@ -32,7 +32,7 @@ from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 from ninja.openapi.schema import BODY_CONTENT_TYPES, REF_TEMPLATE, OpenAPISchema
 from ninja.operation import Operation
@@ -46,8 +46,9 @@ from pydantic_core import PydanticCustomError
 
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.idempotency import run_once
-from hamyar.core.jalali import MESSAGES, JalaliDateError, parse_date
+from hamyar.core.jalali import MESSAGES, JalaliDateError, format_jalali_date, parse_date
 from hamyar.core.numbers import NumberError, parse_decimal, parse_whole
+from hamyar.core.pages import public
 from hamyar.core.services import invalid_from
 from hamyar.core.text import strip_controls
 
@@ -94,16 +95,13 @@ def _typed_date(value: Any) -> Any:
 # Every date an API client sends, in a body or a query string: Jalali (1405/09/16, ۱۴۰۵/۰۹/۱۶) or
 # Gregorian (2026-12-07, 2026/12/07) by the four-digit year that comes first; anything else is a 422
 # naming the field, with a message that shows the expected form.
-DateInput = Annotated[
-    date,
-    BeforeValidator(_typed_date),
-    WithJsonSchema({
-        "type": "string",
-        "description": "A Jalali date (1300–1500, e.g. 1405/09/16) or a Gregorian one (e.g. 2026-12-07): "
-                       "the four-digit year first; separators / - or .; Persian digits accepted.",
-        "examples": ["1405/09/16", "2026-12-07"],
-    }),
-]
+DATE_INPUT_SCHEMA = {
+    "type": "string",
+    "description": "A Jalali date (1300–1500, e.g. 1405/09/16) or a Gregorian one (e.g. 2026-12-07): "
+                   "the four-digit year first; separators / - or .; Persian digits accepted.",
+    "examples": ["1405/09/16", "2026-12-07"],
+}
+DateInput = Annotated[date, BeforeValidator(_typed_date), WithJsonSchema(DATE_INPUT_SCHEMA)]
 
 
 def _typed_number(parse: Callable[[str], Any]) -> Callable[[Any], Any]:
@@ -135,6 +133,12 @@ def whole_input(**constraints: Any) -> Any:
 
 # An id in a request body: a JSON integer (not "5", not true) that fits a 64-bit key.
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+PathId = Path(..., ge=1, le=MAX_ID)  # an id in a route's path: a positive whole number, or 422
+
+
+def jalali_text(value: date | datetime | None) -> str | None:
+    """A date (or a moment's day) as every API answer writes it: Jalali, Latin digits."""
+    return format_jalali_date(value, persian_digits=False) if value else None
 
 
 def _without_controls(value: Any) -> Any:
@@ -373,11 +377,16 @@ class HamyarAPI(NinjaAPI):
 
     @property
     def urls(self) -> tuple[list, str, str]:
-        """Every URL answers JSON: 405 and unknown paths under the API included."""
+        """Every URL answers JSON: 405 and unknown paths under the API included.
+
+        The site's sign-in redirect does not apply here (`public` for the middleware): each operation
+        authenticates itself and answers 401, unless it is a public one, declared with `auth=None`.
+        """
         patterns, app_name, namespace = super().urls
         for pattern in patterns:
-            pattern.callback = self._json_only(pattern.callback)
-        patterns.append(re_path(r"", self._json_only(csrf_exempt(self._unknown_path)), name="unknown"))
+            pattern.callback = public(self._json_only(pattern.callback))
+        unknown = public(self._json_only(csrf_exempt(self._unknown_path)))
+        patterns.append(re_path(r"", unknown, name="unknown"))
         return patterns, app_name, namespace
 
     def _unknown_path(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -1,5 +1,7 @@
 """Tenancy base and the tamper-evident audit log."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +12,8 @@ class TenantModel(models.Model):
 
     `scope_paths` tells the one scoping function how a bound user reaches a row:
     a lookup path to the user's municipality or provider, "*" for every row of
-    the organization, or None for no row at all.
+    the organization, or None for no row at all. `published_filter` tells it which
+    rows the public reader (no one signed in) may read: None, the default, is none.
     """
 
     organization = models.ForeignKey(
@@ -23,6 +26,7 @@ class TenantModel(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     scope_paths: dict[str, str | None] = {"municipality": None, "provider": None}
+    published_filter: ClassVar[models.Q | None] = None
 
     class Meta:
         abstract = True

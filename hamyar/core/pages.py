@@ -1,14 +1,23 @@
-"""What every page view shares: sign-in, role check, service errors as 4xx, and HTMX fragments."""
+"""What every page view shares: sign-in, role check, service errors as 4xx, and HTMX fragments.
+
+Sign-in is the rule and a public page the marked exception: `SignInRequiredMiddleware` sends an
+anonymous request to the sign-in page unless its view is marked with `public` (or `page(public=True)`),
+and `page` checks again, so a view that forgets either is still closed.
+"""
 
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
@@ -18,19 +27,49 @@ from hamyar.core.scoping import require_role
 PAGE_SIZE = 50
 
 
-def page(*, roles: Iterable[Role] | None = None, model: type[Model] | None = None) -> Callable:
+def public(view: Callable) -> Callable:
+    """Mark a view that an anonymous visitor may open: signing in and out, the language switch, the
+    favicon, the transparency pages. What such a view reads, it reads as the public reader: `scope`
+    gives that reader only rows its model declares published."""
+    return login_not_required(view)
+
+
+def is_public(view: Callable) -> bool:
+    return getattr(view, "login_required", True) is False
+
+
+class SignInRequiredMiddleware(LoginRequiredMiddleware):
+    """Anonymous requests reach only views marked `public`; every other view sends them to sign in.
+
+    The admin keeps its own gate (its sign-in page, staff only) and the API its own (401 per route:
+    `HamyarAPI` marks its URLs public and each operation authenticates unless it says `auth=None`).
+    """
+
+    def process_view(self, request: HttpRequest, view_func: Callable, view_args: tuple,
+                     view_kwargs: dict) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is not None and "admin" in match.namespaces:
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+def page(*, roles: Iterable[Role] | None = None, model: type[Model] | None = None,
+         public: bool = False) -> Callable:
     """Decorate a page view.
 
-    Anonymous users go to the sign-in page; a role outside `roles` gets 403; a
-    service's NotFound becomes 404 and its PermissionDenied 403. `model` names the
-    model whose rows the page shows (the route tests read it from the URLconf).
+    Anonymous users go to the sign-in page, unless the page is `public` (then it reads as the public
+    reader and has no `roles`); a role outside `roles` gets 403; a service's NotFound becomes 404 and
+    its PermissionDenied 403. `model` names the model whose rows the page shows (the route tests read
+    it from the URLconf).
     """
+    if public and roles is not None:
+        raise ValueError("A public page has no roles: an anonymous visitor has none.")
     allowed = frozenset(roles) if roles is not None else None
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.is_authenticated:
+            if not public and not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             try:
                 if allowed is not None:
@@ -45,7 +84,7 @@ def page(*, roles: Iterable[Role] | None = None, model: type[Model] | None = Non
 
         wrapper.page_roles = allowed  # type: ignore[attr-defined]
         wrapper.page_model = model  # type: ignore[attr-defined]
-        return wrapper
+        return login_not_required(wrapper) if public else wrapper
 
     return decorate
 
@@ -80,3 +119,26 @@ def place_service_error(error: ApplicationError, forms: Iterable) -> bool:
     for form in forms:
         form.add_service_error(error)
     return True
+
+
+def page_action(request: HttpRequest, act: Callable[[], Any], *, redirect_to: str | Callable[[Any], str],
+                show: Callable[[ApplicationError | None], HttpResponse], success: str | None = None,
+                forms: Iterable = ()) -> HttpResponse:
+    """POST an action on a detail page: on success say so and go to `redirect_to`; on refusal stay there.
+
+    403 and 404 go up to the page decorator; bad input is put on the `forms` that sent it (then `show`
+    gets None: the forms carry the message); any other refusal, such as a state that does not allow the
+    step (409), is passed to `show` to be drawn above the object. The page answers with the refusal's
+    status, so a script or a test sees the same code the API gives. `redirect_to` may be a function of
+    what `act` returned, for an action that makes the row to go to.
+    """
+    try:
+        result = act()
+    except ApplicationError as error:
+        placed = place_service_error(error, forms)
+        response = show(None if placed else error)
+        response.status_code = error.status
+        return response
+    if success:
+        messages.success(request, success)
+    return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)

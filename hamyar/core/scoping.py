@@ -2,7 +2,9 @@
 
 An organization-wide role sees its whole tenant; a municipality user only what
 its municipality reaches; a provider-bound user only what its provider reaches.
-A model says how in `scope_paths` (see `TenantModel`).
+A model says how in `scope_paths` (see `TenantModel`). The public reader (no one
+signed in, on a page or API route marked public) sees only the rows its model's
+`published_filter` selects, and nothing of a model that declares none.
 """
 
 from typing import Any
@@ -37,6 +39,9 @@ def role_of(user: Any) -> Role | None:
 
 def scope(queryset: QuerySet, user: Any) -> QuerySet:
     """Only the rows of `queryset` that `user` may read."""
+    if not getattr(user, "is_authenticated", False):
+        published = getattr(queryset.model, "published_filter", None)
+        return queryset.none() if published is None else queryset.filter(published)
     membership = membership_of(user)
     if membership is None:
         return queryset.none()

@@ -1,41 +1,53 @@
 """The directory over HTTP: municipalities, assets, providers, domains, capabilities, agreements.
 
-Each endpoint validates the shape of its input, reads through a scoped selector,
-calls one service and serialises; who may do what is the services' decision.
+Six resources of one shape, each declared once (`resource_router`): list (keyset pages,
+filtered by its query), get, create and update. Each endpoint validates the shape of its
+input, reads through a scoped selector, calls one service and serialises; who may do what
+is the services' decision.
 """
 
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
 from hamyar.core.apikit import (
-    MAX_ID,
     MAX_TEXT,
     DateInput,
     Id,
     InputSchema,
     PageQuery,
+    PathId,
     Ref,
     decimal_input,
     describe,
+    jalali_text,
     page_of,
     paginate,
     partial,
     resolve_refs,
     text,
     text_of,
-    whole_input,
 )
-from hamyar.core.jalali import format_jalali_date
+from hamyar.core.filters import ListFilter
 from hamyar.core.roles import Role
 from hamyar.core.scoping import require_role
 
 from . import selectors, services
 from .choices import AssetKind, MunicipalityKind, ProviderKind
+from .filters import (
+    AgreementFilter,
+    AssetFilter,
+    CapabilityFilter,
+    DomainFilter,
+    MunicipalityFilter,
+    ProviderFilter,
+)
 from .models import (
     AgencyAgreement,
     Capability,
@@ -49,19 +61,56 @@ router = Router()
 
 MUNICIPALITY_EDITORS = (Role.ORG_ADMIN,)
 
-PathId = Path(..., ge=1, le=MAX_ID)
-QueryId = Field(None, ge=1, le=MAX_ID)
 
+def resource_router(
+    *, name: str, plural: str, model: type[Model], out: type[Schema], create_in: type[InputSchema],
+    filters: type[ListFilter], selector_list: Callable[..., QuerySet], selector_get: Callable[..., Model],
+    create: Callable[..., Model], update: Callable[..., Model], editors: tuple[Role, ...],
+    refs: Mapping[str, Callable[..., Model]] | None = None,
+) -> Router:
+    """A router with the list, get, create and update of one resource, from its declaration.
 
-def _check_role(request: HttpRequest, roles: tuple[Role, ...]) -> None:
-    # The service checks again; checking first makes a wrong role a 403 even when the
-    # input also names objects the user cannot see (which would otherwise be a 422).
-    require_role(request.auth, *roles)
+    `name` names the update service's keyword and, with `plural`, the operations
+    (list_<plural>, get_<name>, create_<name>, update_<name>); the list's query is its filter's
+    (filters.py), passed to the selector as `filters`, and the page's cursor; `refs` maps a body
+    field holding ids to the scoped getter that resolves them. The role is checked
+    before the references are resolved: the service checks again, but checking first makes
+    a wrong role a 403 even when the input also names objects the user cannot see (which
+    would otherwise be a 422).
+    """
+    router = Router(tags=[plural])
+    refs = dict(refs or {})
+    patch_in = partial(create_in)
+    query = filters.query_schema()
+    extra = describe(model)
 
+    def list_view(request: HttpRequest, filters: Query[query], page: Query[PageQuery]) -> Any:  # type: ignore[valid-type]
+        return paginate(selector_list(user=request.auth, filters=filters.model_dump()), page)
 
-def _jalali(value: date) -> str:
-    return format_jalali_date(value, persian_digits=False)
+    def get_view(request: HttpRequest, id: int = PathId) -> Any:
+        return selector_get(user=request.auth, pk=id)
 
+    def create_view(request: HttpRequest, payload: create_in) -> Any:  # type: ignore[valid-type]
+        require_role(request.auth, *editors)
+        data = resolve_refs(request.auth, payload.model_dump(), **refs)
+        return Status(201, create(acting_user=request.auth, data=data))
+
+    def update_view(request: HttpRequest, payload: patch_in, id: int = PathId) -> Any:  # type: ignore[valid-type]
+        obj = selector_get(user=request.auth, pk=id)
+        require_role(request.auth, *editors)
+        data = resolve_refs(request.auth, payload.model_dump(exclude_unset=True), **refs)
+        return update(**{name: obj}, acting_user=request.auth, data=data)
+
+    operations = [
+        ("GET", "", f"list_{plural}", list_view, {200: page_of(out)}),
+        ("GET", "/{id}", f"get_{name}", get_view, {200: out}),
+        ("POST", "", f"create_{name}", create_view, {201: out}),
+        ("PATCH", "/{id}", f"update_{name}", update_view, {200: out}),
+    ]
+    for method, path, operation, view, response in operations:
+        view.__name__ = view.__qualname__ = operation  # the operation's id, summary and URL name
+        router.add_api_operation(path, [method], view, response=response, openapi_extra=extra)
+    return router
 
 
 # ---------------------------------------------------------------- municipalities
@@ -98,46 +147,13 @@ class MunicipalityIn(InputSchema):
     grade: StrictInt | None = Field(None, ge=1, le=12)
 
 
-MunicipalityPatch = partial(MunicipalityIn)
-
-
-class MunicipalityQuery(PageQuery):
-    q: text(200) | None = None
-    kind: MunicipalityKind | None = None
-    parent: int | None = QueryId
-
-
-municipalities = Router(tags=["municipalities"])
-
-
-@municipalities.get("", response={200: page_of(MunicipalityOut)},
-                    openapi_extra=describe(Municipality))
-def list_municipalities(request: HttpRequest, filters: Query[MunicipalityQuery]) -> Any:
-    qs = selectors.municipality_list(user=request.auth, q=filters.q, kind=filters.kind,
-                                     parent_id=filters.parent)
-    return paginate(qs, filters)
-
-
-@municipalities.get("/{id}", response={200: MunicipalityOut}, openapi_extra=describe(Municipality))
-def get_municipality(request: HttpRequest, id: int = PathId) -> Any:
-    return selectors.municipality_get(user=request.auth, pk=id)
-
-
-@municipalities.post("", response={201: MunicipalityOut}, openapi_extra=describe(Municipality))
-def create_municipality(request: HttpRequest, payload: MunicipalityIn) -> Any:
-    _check_role(request, MUNICIPALITY_EDITORS)
-    data = resolve_refs(request.auth, payload.model_dump(), parent=selectors.municipality_get)
-    return Status(201, services.municipality_create(acting_user=request.auth, data=data))
-
-
-@municipalities.patch("/{id}", response={200: MunicipalityOut},
-                      openapi_extra=describe(Municipality))
-def update_municipality(request: HttpRequest, payload: MunicipalityPatch, id: int = PathId) -> Any:
-    municipality = selectors.municipality_get(user=request.auth, pk=id)
-    _check_role(request, MUNICIPALITY_EDITORS)
-    data = resolve_refs(request.auth, payload.model_dump(exclude_unset=True),
-                        parent=selectors.municipality_get)
-    return services.municipality_update(municipality=municipality, acting_user=request.auth, data=data)
+municipalities = resource_router(
+    name="municipality", plural="municipalities", model=Municipality, out=MunicipalityOut,
+    create_in=MunicipalityIn, filters=MunicipalityFilter, selector_list=selectors.municipality_list,
+    selector_get=selectors.municipality_get, create=services.municipality_create,
+    update=services.municipality_update, editors=MUNICIPALITY_EDITORS,
+    refs={"parent": selectors.municipality_get},
+)
 
 
 # ---------------------------------------------------------------- assets
@@ -165,44 +181,12 @@ class AssetIn(InputSchema):
     description: text(MAX_TEXT) = ""
 
 
-AssetPatch = partial(AssetIn)
-
-
-class AssetQuery(PageQuery):
-    q: text(200) | None = None
-    kind: AssetKind | None = None
-    municipality: int | None = QueryId
-
-
-assets = Router(tags=["assets"])
-
-
-@assets.get("", response={200: page_of(AssetOut)}, openapi_extra=describe(MunicipalAsset))
-def list_assets(request: HttpRequest, filters: Query[AssetQuery]) -> Any:
-    qs = selectors.asset_list(user=request.auth, municipality_id=filters.municipality, kind=filters.kind,
-                              q=filters.q)
-    return paginate(qs, filters)
-
-
-@assets.get("/{id}", response={200: AssetOut}, openapi_extra=describe(MunicipalAsset))
-def get_asset(request: HttpRequest, id: int = PathId) -> Any:
-    return selectors.asset_get(user=request.auth, pk=id)
-
-
-@assets.post("", response={201: AssetOut}, openapi_extra=describe(MunicipalAsset))
-def create_asset(request: HttpRequest, payload: AssetIn) -> Any:
-    _check_role(request, services.ASSET_EDITORS)
-    data = resolve_refs(request.auth, payload.model_dump(), municipality=selectors.municipality_get)
-    return Status(201, services.asset_create(acting_user=request.auth, data=data))
-
-
-@assets.patch("/{id}", response={200: AssetOut}, openapi_extra=describe(MunicipalAsset))
-def update_asset(request: HttpRequest, payload: AssetPatch, id: int = PathId) -> Any:
-    asset = selectors.asset_get(user=request.auth, pk=id)
-    _check_role(request, services.ASSET_EDITORS)
-    data = resolve_refs(request.auth, payload.model_dump(exclude_unset=True),
-                        municipality=selectors.municipality_get)
-    return services.asset_update(asset=asset, acting_user=request.auth, data=data)
+assets = resource_router(
+    name="asset", plural="assets", model=MunicipalAsset, out=AssetOut, create_in=AssetIn, filters=AssetFilter,
+    selector_list=selectors.asset_list, selector_get=selectors.asset_get, create=services.asset_create,
+    update=services.asset_update, editors=services.ASSET_EDITORS,
+    refs={"municipality": selectors.municipality_get},
+)
 
 
 # ---------------------------------------------------------------- providers
@@ -248,41 +232,11 @@ class ProviderIn(InputSchema):
     is_active: StrictBool = True
 
 
-ProviderPatch = partial(ProviderIn)
-
-
-class ProviderQuery(PageQuery):
-    q: text(200) | None = None
-    kind: ProviderKind | None = None
-    domain: int | None = QueryId
-
-
-providers = Router(tags=["providers"])
-
-
-@providers.get("", response={200: page_of(ProviderOut)}, openapi_extra=describe(Provider))
-def list_providers(request: HttpRequest, filters: Query[ProviderQuery]) -> Any:
-    qs = selectors.provider_list(user=request.auth, q=filters.q, kind=filters.kind, domain_id=filters.domain)
-    return paginate(qs, filters)
-
-
-@providers.get("/{id}", response={200: ProviderOut}, openapi_extra=describe(Provider))
-def get_provider(request: HttpRequest, id: int = PathId) -> Any:
-    return selectors.provider_get(user=request.auth, pk=id)
-
-
-@providers.post("", response={201: ProviderOut}, openapi_extra=describe(Provider))
-def create_provider(request: HttpRequest, payload: ProviderIn) -> Any:
-    _check_role(request, services.DIRECTORY_EDITORS)
-    return Status(201, services.provider_create(acting_user=request.auth, data=payload.model_dump()))
-
-
-@providers.patch("/{id}", response={200: ProviderOut}, openapi_extra=describe(Provider))
-def update_provider(request: HttpRequest, payload: ProviderPatch, id: int = PathId) -> Any:
-    provider = selectors.provider_get(user=request.auth, pk=id)
-    _check_role(request, services.DIRECTORY_EDITORS)
-    return services.provider_update(provider=provider, acting_user=request.auth,
-                                    data=payload.model_dump(exclude_unset=True))
+providers = resource_router(
+    name="provider", plural="providers", model=Provider, out=ProviderOut, create_in=ProviderIn,
+    filters=ProviderFilter, selector_list=selectors.provider_list, selector_get=selectors.provider_get,
+    create=services.provider_create, update=services.provider_update, editors=services.DIRECTORY_EDITORS,
+)
 
 
 # ---------------------------------------------------------------- service domains
@@ -303,39 +257,13 @@ class DomainIn(InputSchema):
     parent: Id | None = None
 
 
-DomainPatch = partial(DomainIn)
-
-
-class DomainQuery(PageQuery):
-    parent: int | None = QueryId
-
-
-domains = Router(tags=["domains"])
-
-
-@domains.get("", response={200: page_of(DomainOut)}, openapi_extra=describe(ServiceDomain))
-def list_domains(request: HttpRequest, filters: Query[DomainQuery]) -> Any:
-    return paginate(selectors.domain_list(user=request.auth, parent_id=filters.parent), filters)
-
-
-@domains.get("/{id}", response={200: DomainOut}, openapi_extra=describe(ServiceDomain))
-def get_domain(request: HttpRequest, id: int = PathId) -> Any:
-    return selectors.domain_get(user=request.auth, pk=id)
-
-
-@domains.post("", response={201: DomainOut}, openapi_extra=describe(ServiceDomain))
-def create_domain(request: HttpRequest, payload: DomainIn) -> Any:
-    _check_role(request, services.DIRECTORY_EDITORS)
-    data = resolve_refs(request.auth, payload.model_dump(), parent=selectors.domain_get)
-    return Status(201, services.domain_create(acting_user=request.auth, data=data))
-
-
-@domains.patch("/{id}", response={200: DomainOut}, openapi_extra=describe(ServiceDomain))
-def update_domain(request: HttpRequest, payload: DomainPatch, id: int = PathId) -> Any:
-    domain = selectors.domain_get(user=request.auth, pk=id)
-    _check_role(request, services.DIRECTORY_EDITORS)
-    data = resolve_refs(request.auth, payload.model_dump(exclude_unset=True), parent=selectors.domain_get)
-    return services.domain_update(domain=domain, acting_user=request.auth, data=data)
+domains = resource_router(
+    name="domain", plural="domains", model=ServiceDomain, out=DomainOut, create_in=DomainIn,
+    filters=DomainFilter,
+    selector_list=selectors.domain_list, selector_get=selectors.domain_get, create=services.domain_create,
+    update=services.domain_update, editors=services.DIRECTORY_EDITORS,
+    refs={"parent": selectors.domain_get},
+)
 
 
 # ---------------------------------------------------------------- capabilities
@@ -360,45 +288,12 @@ class CapabilityIn(InputSchema):
     notes: text_of(Capability, "notes") = ""
 
 
-CapabilityPatch = partial(CapabilityIn)
-
-
-class CapabilityQuery(PageQuery):
-    provider: int | None = QueryId
-    domain: int | None = QueryId
-    min_level: whole_input(ge=1, le=5) | None = None
-
-
-capabilities = Router(tags=["capabilities"])
-
-
-@capabilities.get("", response={200: page_of(CapabilityOut)}, openapi_extra=describe(Capability))
-def list_capabilities(request: HttpRequest, filters: Query[CapabilityQuery]) -> Any:
-    qs = selectors.capability_list(user=request.auth, provider_id=filters.provider,
-                                   domain_id=filters.domain, min_level=filters.min_level)
-    return paginate(qs, filters)
-
-
-@capabilities.get("/{id}", response={200: CapabilityOut}, openapi_extra=describe(Capability))
-def get_capability(request: HttpRequest, id: int = PathId) -> Any:
-    return selectors.capability_get(user=request.auth, pk=id)
-
-
-@capabilities.post("", response={201: CapabilityOut}, openapi_extra=describe(Capability))
-def create_capability(request: HttpRequest, payload: CapabilityIn) -> Any:
-    _check_role(request, services.DIRECTORY_EDITORS)
-    data = resolve_refs(request.auth, payload.model_dump(), provider=selectors.provider_get,
-                        domain=selectors.domain_get)
-    return Status(201, services.capability_create(acting_user=request.auth, data=data))
-
-
-@capabilities.patch("/{id}", response={200: CapabilityOut}, openapi_extra=describe(Capability))
-def update_capability(request: HttpRequest, payload: CapabilityPatch, id: int = PathId) -> Any:
-    capability = selectors.capability_get(user=request.auth, pk=id)
-    _check_role(request, services.DIRECTORY_EDITORS)
-    data = resolve_refs(request.auth, payload.model_dump(exclude_unset=True),
-                        provider=selectors.provider_get, domain=selectors.domain_get)
-    return services.capability_update(capability=capability, acting_user=request.auth, data=data)
+capabilities = resource_router(
+    name="capability", plural="capabilities", model=Capability, out=CapabilityOut, create_in=CapabilityIn,
+    filters=CapabilityFilter, selector_list=selectors.capability_list, selector_get=selectors.capability_get,
+    create=services.capability_create, update=services.capability_update, editors=services.DIRECTORY_EDITORS,
+    refs={"provider": selectors.provider_get, "domain": selectors.domain_get},
+)
 
 
 # ---------------------------------------------------------------- agency agreements
@@ -418,12 +313,12 @@ class AgreementOut(Schema):
     is_expired: bool
 
     @staticmethod
-    def resolve_starts_on_jalali(obj: AgencyAgreement) -> str:
-        return _jalali(obj.starts_on)
+    def resolve_starts_on_jalali(obj: AgencyAgreement) -> str | None:
+        return jalali_text(obj.starts_on)
 
     @staticmethod
-    def resolve_ends_on_jalali(obj: AgencyAgreement) -> str:
-        return _jalali(obj.ends_on)
+    def resolve_ends_on_jalali(obj: AgencyAgreement) -> str | None:
+        return jalali_text(obj.ends_on)
 
     @staticmethod
     def resolve_domains(obj: AgencyAgreement) -> list[ServiceDomain]:
@@ -440,43 +335,12 @@ class AgreementIn(InputSchema):
     notes: text(MAX_TEXT) = ""
 
 
-AgreementPatch = partial(AgreementIn)
-
-
-class AgreementQuery(PageQuery):
-    supplier: int | None = QueryId
-    status: Literal["valid", "expired", "upcoming"] | None = None
-
-
-agreements = Router(tags=["agreements"])
-
-
-@agreements.get("", response={200: page_of(AgreementOut)}, openapi_extra=describe(AgencyAgreement))
-def list_agreements(request: HttpRequest, filters: Query[AgreementQuery]) -> Any:
-    qs = selectors.agreement_list(user=request.auth, supplier_id=filters.supplier, status=filters.status)
-    return paginate(qs, filters)
-
-
-@agreements.get("/{id}", response={200: AgreementOut}, openapi_extra=describe(AgencyAgreement))
-def get_agreement(request: HttpRequest, id: int = PathId) -> Any:
-    return selectors.agreement_get(user=request.auth, pk=id)
-
-
-@agreements.post("", response={201: AgreementOut}, openapi_extra=describe(AgencyAgreement))
-def create_agreement(request: HttpRequest, payload: AgreementIn) -> Any:
-    _check_role(request, services.DIRECTORY_EDITORS)
-    data = resolve_refs(request.auth, payload.model_dump(), supplier=selectors.provider_get,
-                        domains=selectors.domain_get)
-    return Status(201, services.agreement_create(acting_user=request.auth, data=data))
-
-
-@agreements.patch("/{id}", response={200: AgreementOut}, openapi_extra=describe(AgencyAgreement))
-def update_agreement(request: HttpRequest, payload: AgreementPatch, id: int = PathId) -> Any:
-    agreement = selectors.agreement_get(user=request.auth, pk=id)
-    _check_role(request, services.DIRECTORY_EDITORS)
-    data = resolve_refs(request.auth, payload.model_dump(exclude_unset=True),
-                        supplier=selectors.provider_get, domains=selectors.domain_get)
-    return services.agreement_update(agreement=agreement, acting_user=request.auth, data=data)
+agreements = resource_router(
+    name="agreement", plural="agreements", model=AgencyAgreement, out=AgreementOut, create_in=AgreementIn,
+    filters=AgreementFilter, selector_list=selectors.agreement_list, selector_get=selectors.agreement_get,
+    create=services.agreement_create, update=services.agreement_update, editors=services.DIRECTORY_EDITORS,
+    refs={"supplier": selectors.provider_get, "domains": selectors.domain_get},
+)
 
 
 router.add_router("/municipalities", municipalities)

@@ -1,4 +1,4 @@
-"""Directory page forms: the list filters and the asset form (the service validates again)."""
+"""Directory page forms: the asset form (the service validates again); the list filters are in filters.py."""
 
 from decimal import Decimal
 
@@ -7,59 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.forms import PersianCharField, PersianDecimalField, ServiceErrorsMixin
 
-from .choices import AssetKind, MunicipalityKind, ProviderKind
-
-AGREEMENT_STATUSES = [
-    ("", _("All agreements")),
-    ("valid", _("Valid")),
-    ("expiring", _("Expiring soon")),
-    ("expired", _("Expired")),
-    ("upcoming", _("Not yet started")),
-]
-
-
-def _search_field() -> forms.CharField:
-    return PersianCharField(
-        label=_("Search"), required=False, max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Search by name…"),
-                                      "autocomplete": "off", "class": "form-control"}),
-    )
-
-
-def _kind_field(choices, empty_label) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", empty_label), *choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-
-class MunicipalityFilterForm(forms.Form):
-    q = _search_field()
-    kind = _kind_field(MunicipalityKind.choices, _("All kinds"))
-
-
-class ProviderFilterForm(forms.Form):
-    q = _search_field()
-    kind = _kind_field(ProviderKind.choices, _("All kinds"))
-
-
-class AssetFilterForm(forms.Form):
-    q = _search_field()
-    kind = _kind_field(AssetKind.choices, _("All kinds"))
-
-
-class AgreementFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=AGREEMENT_STATUSES,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-
-def filters(form: forms.Form) -> dict:
-    """The cleaned filter values; an invalid filter is ignored rather than refused."""
-    if form.is_valid():
-        return {k: v for k, v in form.cleaned_data.items() if v}
-    return {k: v for k, v in form.cleaned_data.items() if v and k not in form.errors}
+from .choices import AssetKind
 
 
 class AssetForm(ServiceErrorsMixin, forms.Form):

@@ -1,16 +1,24 @@
 """Every directory read a user can see, each starting from the scoped queryset."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.contrib.auth.base_user import AbstractBaseUser as User  # accounts' User: a layer above
+from django.db.models import Count, QuerySet
 
 from hamyar.core.scoping import scope, scoped_get
-from hamyar.core.text import search_key
 
 from .choices import AssetKind
+from .filters import (
+    AgreementFilter,
+    AssetFilter,
+    CapabilityFilter,
+    DomainFilter,
+    MunicipalityFilter,
+    ProviderFilter,
+)
 from .models import (
     AgencyAgreement,
     Capability,
@@ -21,115 +29,81 @@ from .models import (
 )
 
 
-def _search(queryset: QuerySet, q: str | None, *fields: str) -> QuerySet:
-    key = search_key(q)
-    if not key:
-        return queryset
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": key})
-    return queryset.filter(condition)
-
-
-def municipality_list(*, user, q: str | None = None, kind: str | None = None,
-                      parent_id: int | None = None) -> QuerySet[Municipality]:
+def municipality_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Municipality]:
     qs = scope(Municipality.objects.all(), user).select_related("parent")
-    qs = _search(qs, q, "search_name", "name_en")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if parent_id:
-        qs = qs.filter(parent_id=parent_id)
+    qs = MunicipalityFilter.filter_queryset(qs, filters)
     return qs.annotate(asset_count=Count("assets")).order_by("-population", "name", "pk")
 
 
-def municipality_get(*, user, pk: int) -> Municipality:
+def municipality_get(*, user: User, pk: int) -> Municipality:
     return scoped_get(Municipality.objects.select_related("parent"), user, pk=pk)
 
 
-def asset_list(*, user, municipality_id: int | None = None, kind: str | None = None,
-               q: str | None = None) -> QuerySet[MunicipalAsset]:
+def asset_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[MunicipalAsset]:
     qs = scope(MunicipalAsset.objects.all(), user).select_related("municipality")
-    qs = _search(qs, q, "search_name")
-    if municipality_id:
-        qs = qs.filter(municipality_id=municipality_id)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("municipality__name", "name", "pk")
+    return AssetFilter.filter_queryset(qs, filters).order_by("municipality__name", "name", "pk")
 
 
-def asset_get(*, user, pk: int) -> MunicipalAsset:
+def asset_get(*, user: User, pk: int) -> MunicipalAsset:
     return scoped_get(MunicipalAsset.objects.select_related("municipality"), user, pk=pk)
 
 
-def provider_list(*, user, q: str | None = None, kind: str | None = None,
-                  domain_id: int | None = None) -> QuerySet[Provider]:
-    qs = scope(Provider.objects.all(), user)
-    qs = _search(qs, q, "search_name")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if domain_id:
-        qs = qs.filter(capabilities__domain_id=domain_id).distinct()
+def provider_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Provider]:
+    qs = ProviderFilter.filter_queryset(scope(Provider.objects.all(), user), filters)
     return qs.annotate(capability_count=Count("capabilities", distinct=True)).order_by(
         "kind", "name", "pk"
     )
 
 
-def provider_get(*, user, pk: int) -> Provider:
+def provider_get(*, user: User, pk: int) -> Provider:
     return scoped_get(Provider.objects.all(), user, pk=pk)
 
 
-def domain_list(*, user, parent_id: int | None = None) -> QuerySet[ServiceDomain]:
+def domain_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[ServiceDomain]:
     qs = scope(ServiceDomain.objects.all(), user).select_related("parent")
-    if parent_id:
-        qs = qs.filter(parent_id=parent_id)
-    return qs.order_by("code", "pk")
+    return DomainFilter.filter_queryset(qs, filters).order_by("code", "pk")
 
 
-def domain_get(*, user, pk: int) -> ServiceDomain:
+def domain_get(*, user: User, pk: int) -> ServiceDomain:
     return scoped_get(ServiceDomain.objects.select_related("parent"), user, pk=pk)
 
 
-def capability_list(*, user, provider_id: int | None = None, domain_id: int | None = None,
-                    min_level: int | None = None) -> QuerySet[Capability]:
+def capability_list(*, user: User, filters: Mapping[str, Any] | None = None,
+                    provider_id: int | None = None) -> QuerySet[Capability]:
+    """Capabilities by provider and domain; `provider_id`: one provider's (its page and home)."""
     qs = scope(Capability.objects.all(), user).select_related("provider", "domain")
-    if provider_id:
-        qs = qs.filter(provider_id=provider_id)
-    if domain_id:
-        qs = qs.filter(domain_id=domain_id)
-    if min_level:
-        qs = qs.filter(level__gte=min_level)
+    qs = CapabilityFilter.filter_queryset(qs, {"provider": provider_id, **(filters or {})})
     return qs.order_by("provider__name", "domain__code", "pk")
 
 
-def capability_get(*, user, pk: int) -> Capability:
+def capability_get(*, user: User, pk: int) -> Capability:
     return scoped_get(Capability.objects.select_related("provider", "domain"), user, pk=pk)
 
 
-def agreement_list(*, user, supplier_id: int | None = None,
+def agreement_list(*, user: User, filters: Mapping[str, Any] | None = None, supplier_id: int | None = None,
                    status: str | None = None) -> QuerySet[AgencyAgreement]:
-    """Agreements; `status` is "valid", "expired" or "upcoming" on today's date."""
+    """Agreements, the latest ending first; expiring ones the soonest first (the order to renew them).
+
+    `supplier_id` and `status` are the filter's own values, named for the callers that pick
+    one supplier's or one state's agreements (a provider's page, the home pages).
+    """
+    values = {"supplier": supplier_id, "status": status, **(filters or {})}
     qs = scope(AgencyAgreement.objects.all(), user).select_related("supplier").prefetch_related(
         "domains"
     )
-    if supplier_id:
-        qs = qs.filter(supplier_id=supplier_id)
-    today = timezone.localdate()
-    if status == "valid":
-        qs = qs.filter(starts_on__lte=today, ends_on__gte=today)
-    elif status == "expired":
-        qs = qs.filter(ends_on__lt=today)
-    elif status == "upcoming":
-        qs = qs.filter(starts_on__gt=today)
+    qs = AgreementFilter.filter_queryset(qs, values)
+    if values.get("status") == "expiring":
+        return qs.order_by("ends_on", "pk")
     return qs.order_by("-ends_on", "pk")
 
 
-def agreement_get(*, user, pk: int) -> AgencyAgreement:
+def agreement_get(*, user: User, pk: int) -> AgencyAgreement:
     return scoped_get(
         AgencyAgreement.objects.select_related("supplier").prefetch_related("domains"), user, pk=pk
     )
 
 
-def capability_map(*, user) -> dict:
+def capability_map(*, user: User) -> dict[str, Any]:
     """Providers × domains: the level each provider has in each domain, and the domains no one serves."""
     domains = list(domain_list(user=user))
     providers = list(scope(Provider.objects.filter(is_active=True), user).order_by("kind", "name"))
@@ -155,8 +129,6 @@ def capability_map(*, user) -> dict:
     }
 
 
-# An agreement that ends within this many days needs renewing now.
-EXPIRING_WITHIN_DAYS = 60
 GREEN_KINDS = (AssetKind.PARK, AssetKind.GARDEN, AssetKind.MOUNTAIN_PARK)
 M2_PER_HECTARE = 10_000
 
@@ -207,11 +179,11 @@ def compute_facts(municipality: Municipality, assets: list[MunicipalAsset]) -> M
     )
 
 
-def municipality_profile(*, user, pk: int) -> dict:
+def municipality_profile(*, user: User, pk: int) -> dict[str, Any]:
     """A municipality the user may see, with its assets, districts and facts."""
     municipality = municipality_get(user=user, pk=pk)
-    assets = list(asset_list(user=user, municipality_id=municipality.pk))
-    districts = list(municipality_list(user=user, parent_id=municipality.pk))
+    assets = list(asset_list(user=user, filters={"municipality": municipality.pk}))
+    districts = list(municipality_list(user=user, filters={"parent": municipality.pk}))
     parent_visible = (
         municipality.parent_id is not None
         and municipality_list(user=user).filter(pk=municipality.parent_id).exists()
@@ -225,20 +197,17 @@ def municipality_profile(*, user, pk: int) -> dict:
     }
 
 
-def agreements_expiring(*, user, within_days: int = EXPIRING_WITHIN_DAYS) -> QuerySet[AgencyAgreement]:
-    """Valid agreements that end within `within_days`: the ones to renew now."""
-    until = timezone.localdate() + timedelta(days=within_days)
-    return agreement_list(user=user, status="valid").filter(ends_on__lte=until).order_by(
-        "ends_on", "pk"
-    )
+def agreements_expiring(*, user: User) -> QuerySet[AgencyAgreement]:
+    """Valid agreements that end within EXPIRING_WITHIN_DAYS: the ones to renew now, the soonest first."""
+    return agreement_list(user=user, status="expiring")
 
 
-def provider_counts_by_kind(*, user) -> dict[str, int]:
+def provider_counts_by_kind(*, user: User) -> dict[str, int]:
     rows = scope(Provider.objects.all(), user).values("kind").annotate(n=Count("pk")).order_by()
     return {row["kind"]: row["n"] for row in rows}
 
 
-def capability_overview(*, user) -> dict:
+def capability_overview(*, user: User) -> dict[str, Any]:
     """The capability map with what management reads from it: coverage, strong domains, gaps."""
     cmap = capability_map(user=user)
     columns = cmap["columns"]

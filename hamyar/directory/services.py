@@ -4,16 +4,20 @@ Views and API endpoints pass plain field values; foreign keys arrive as objects
 the caller fetched through a scoped selector, and are checked again here.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser as User  # accounts' User: a layer above
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-from hamyar.core.audit import snapshot
+from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import InvalidInput, NotFound
 from hamyar.core.roles import Role
 from hamyar.core.scoping import in_scope, require_role
-from hamyar.core.services import save_audited
+from hamyar.core.services import invalid_from, save_audited
 from hamyar.core.text import normalize, search_key
 from hamyar.core.validators import clean_digits, normalize_mobile
 
@@ -23,6 +27,7 @@ from .models import (
     Capability,
     MunicipalAsset,
     Municipality,
+    Organization,
     Provider,
     ServiceDomain,
 )
@@ -56,19 +61,19 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _require_visible(obj, acting_user) -> None:
+def _require_visible(obj: Model | None, acting_user: User) -> None:
     if obj is not None and not in_scope(obj, acting_user):
         raise NotFound()
 
 
-def _apply(obj, data: dict[str, Any]) -> None:
+def _apply(obj: Model, data: dict[str, Any]) -> None:
     for key, value in _clean(data).items():
         setattr(obj, key, value)
     if hasattr(obj, "search_name"):
         obj.search_name = search_key(obj.name)
 
 
-def municipality_create(*, acting_user, data: dict[str, Any]) -> Municipality:
+def municipality_create(*, acting_user: User, data: dict[str, Any]) -> Municipality:
     membership = require_role(acting_user, Role.ORG_ADMIN)
     _require_visible(data.get("parent"), acting_user)
     municipality = Municipality(organization=membership.organization)
@@ -76,7 +81,9 @@ def municipality_create(*, acting_user, data: dict[str, Any]) -> Municipality:
     return save_audited(municipality, acting_user=acting_user, action="municipality.create")
 
 
-def municipality_update(*, municipality: Municipality, acting_user, data: dict[str, Any]) -> Municipality:
+def municipality_update(
+    *, municipality: Municipality, acting_user: User, data: dict[str, Any]
+) -> Municipality:
     require_role(acting_user, Role.ORG_ADMIN)
     _require_visible(municipality, acting_user)
     parent = data.get("parent")
@@ -91,7 +98,7 @@ def municipality_update(*, municipality: Municipality, acting_user, data: dict[s
     return save_audited(municipality, acting_user=acting_user, action="municipality.update", before=before)
 
 
-def asset_create(*, acting_user, data: dict[str, Any]) -> MunicipalAsset:
+def asset_create(*, acting_user: User, data: dict[str, Any]) -> MunicipalAsset:
     membership = require_role(acting_user, *ASSET_EDITORS)
     municipality = data.get("municipality")
     if municipality is None:
@@ -102,7 +109,7 @@ def asset_create(*, acting_user, data: dict[str, Any]) -> MunicipalAsset:
     return save_audited(asset, acting_user=acting_user, action="asset.create")
 
 
-def asset_update(*, asset: MunicipalAsset, acting_user, data: dict[str, Any]) -> MunicipalAsset:
+def asset_update(*, asset: MunicipalAsset, acting_user: User, data: dict[str, Any]) -> MunicipalAsset:
     require_role(acting_user, *ASSET_EDITORS)
     _require_visible(asset, acting_user)
     _require_visible(data.get("municipality"), acting_user)
@@ -111,7 +118,7 @@ def asset_update(*, asset: MunicipalAsset, acting_user, data: dict[str, Any]) ->
     return save_audited(asset, acting_user=acting_user, action="asset.update", before=before)
 
 
-def provider_create(*, acting_user, data: dict[str, Any]) -> Provider:
+def provider_create(*, acting_user: User, data: dict[str, Any]) -> Provider:
     membership = require_role(acting_user, *DIRECTORY_EDITORS)
     provider = Provider(organization=membership.organization)
     _apply(provider, data)
@@ -119,7 +126,7 @@ def provider_create(*, acting_user, data: dict[str, Any]) -> Provider:
     return save_audited(provider, acting_user=acting_user, action="provider.create")
 
 
-def provider_update(*, provider: Provider, acting_user, data: dict[str, Any]) -> Provider:
+def provider_update(*, provider: Provider, acting_user: User, data: dict[str, Any]) -> Provider:
     require_role(acting_user, *DIRECTORY_EDITORS)
     _require_visible(provider, acting_user)
     before = snapshot(provider)
@@ -136,7 +143,7 @@ def _check_provider(provider: Provider) -> None:
         )
 
 
-def domain_create(*, acting_user, data: dict[str, Any]) -> ServiceDomain:
+def domain_create(*, acting_user: User, data: dict[str, Any]) -> ServiceDomain:
     membership = require_role(acting_user, *DIRECTORY_EDITORS)
     _require_visible(data.get("parent"), acting_user)
     domain = ServiceDomain(organization=membership.organization)
@@ -144,7 +151,7 @@ def domain_create(*, acting_user, data: dict[str, Any]) -> ServiceDomain:
     return save_audited(domain, acting_user=acting_user, action="domain.create")
 
 
-def domain_update(*, domain: ServiceDomain, acting_user, data: dict[str, Any]) -> ServiceDomain:
+def domain_update(*, domain: ServiceDomain, acting_user: User, data: dict[str, Any]) -> ServiceDomain:
     require_role(acting_user, *DIRECTORY_EDITORS)
     _require_visible(domain, acting_user)
     parent = data.get("parent", domain.parent)
@@ -160,7 +167,7 @@ def domain_update(*, domain: ServiceDomain, acting_user, data: dict[str, Any]) -
     return save_audited(domain, acting_user=acting_user, action="domain.update", before=before)
 
 
-def capability_create(*, acting_user, data: dict[str, Any]) -> Capability:
+def capability_create(*, acting_user: User, data: dict[str, Any]) -> Capability:
     membership = require_role(acting_user, *DIRECTORY_EDITORS)
     for key in ("provider", "domain"):
         if data.get(key) is None:
@@ -171,7 +178,7 @@ def capability_create(*, acting_user, data: dict[str, Any]) -> Capability:
     return save_audited(capability, acting_user=acting_user, action="capability.create")
 
 
-def capability_update(*, capability: Capability, acting_user, data: dict[str, Any]) -> Capability:
+def capability_update(*, capability: Capability, acting_user: User, data: dict[str, Any]) -> Capability:
     require_role(acting_user, *DIRECTORY_EDITORS)
     _require_visible(capability, acting_user)
     for key in ("provider", "domain"):
@@ -181,7 +188,7 @@ def capability_update(*, capability: Capability, acting_user, data: dict[str, An
     return save_audited(capability, acting_user=acting_user, action="capability.update", before=before)
 
 
-def agreement_create(*, acting_user, data: dict[str, Any]) -> AgencyAgreement:
+def agreement_create(*, acting_user: User, data: dict[str, Any]) -> AgencyAgreement:
     membership = require_role(acting_user, *DIRECTORY_EDITORS)
     data = dict(data)
     domains = data.pop("domains", [])
@@ -194,7 +201,9 @@ def agreement_create(*, acting_user, data: dict[str, Any]) -> AgencyAgreement:
     )
 
 
-def agreement_update(*, agreement: AgencyAgreement, acting_user, data: dict[str, Any]) -> AgencyAgreement:
+def agreement_update(
+    *, agreement: AgencyAgreement, acting_user: User, data: dict[str, Any]
+) -> AgencyAgreement:
     require_role(acting_user, *DIRECTORY_EDITORS)
     _require_visible(agreement, acting_user)
     data = dict(data)
@@ -207,7 +216,8 @@ def agreement_update(*, agreement: AgencyAgreement, acting_user, data: dict[str,
     return save_audited(agreement, acting_user=acting_user, action="agreement.update", before=before, m2m=m2m)
 
 
-def _check_agreement_refs(supplier, domains, acting_user, *, required: bool) -> None:
+def _check_agreement_refs(supplier: Provider | None, domains: Iterable[ServiceDomain], acting_user: User, *,
+                          required: bool) -> None:
     if supplier is None:
         if required:
             raise InvalidInput(_("Choose the supplier of the agreement."))
@@ -228,15 +238,8 @@ def _check_agreement_dates(agreement: AgencyAgreement) -> None:
 
 
 @transaction.atomic
-def organization_create(*, name: str, slug: str, province: str, name_en: str = ""):
+def organization_create(*, name: str, slug: str, province: str, name_en: str = "") -> Organization:
     """Set up a new tenant (from the command line or the demo loader)."""
-    from django.core.exceptions import ValidationError as DjangoValidationError
-
-    from hamyar.core.audit import audit_record
-    from hamyar.core.services import invalid_from
-
-    from .models import Organization
-
     organization = Organization(
         name=normalize(name), slug=slug, province=normalize(province), name_en=name_en
     )

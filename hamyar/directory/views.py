@@ -15,21 +15,15 @@ from hamyar.core.pages import page, render_list
 from hamyar.core.scoping import role_of
 
 from . import selectors, services
-from .forms import (
-    AgreementFilterForm,
-    AssetFilterForm,
-    AssetForm,
-    MunicipalityFilterForm,
-    ProviderFilterForm,
-    filters,
-)
+from .filters import AgreementFilter, AssetFilter, MunicipalityFilter, ProviderFilter
+from .forms import AssetForm
 from .models import AgencyAgreement, MunicipalAsset, Municipality, Provider
 
 
 @page(roles=access.MUNICIPALITY_READERS, model=Municipality)
 def municipality_list(request: HttpRequest) -> HttpResponse:
-    form = MunicipalityFilterForm(request.GET)
-    rows = selectors.municipality_list(user=request.user, **filters(form))
+    form = MunicipalityFilter(request.GET, page=True)
+    rows = selectors.municipality_list(user=request.user, filters=form.values())
     return render_list(request, template="directory/municipality_list.html",
                        fragment="directory/partials/municipality_results.html", rows=rows,
                        context={"filter_form": form})
@@ -44,8 +38,8 @@ def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page(roles=access.ASSET_READERS, model=MunicipalAsset)
 def asset_list(request: HttpRequest) -> HttpResponse:
-    form = AssetFilterForm(request.GET)
-    rows = selectors.asset_list(user=request.user, **filters(form))
+    form = AssetFilter(request.GET, page=True)
+    rows = selectors.asset_list(user=request.user, filters=form.values())
     return render_list(request, template="directory/asset_list.html",
                        fragment="directory/partials/asset_results.html", rows=rows,
                        context={"filter_form": form})
@@ -80,8 +74,8 @@ def asset_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page(roles=access.PROVIDER_READERS, model=Provider)
 def provider_list(request: HttpRequest) -> HttpResponse:
-    form = ProviderFilterForm(request.GET)
-    rows = selectors.provider_list(user=request.user, **filters(form))
+    form = ProviderFilter(request.GET, page=True)
+    rows = selectors.provider_list(user=request.user, filters=form.values())
     return render_list(request, template="directory/provider_list.html",
                        fragment="directory/partials/provider_results.html", rows=rows,
                        context={"filter_form": form})
@@ -102,12 +96,8 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page(roles=access.AGREEMENT_READERS, model=AgencyAgreement)
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    form = AgreementFilterForm(request.GET)
-    status = filters(form).get("status")
-    if status == "expiring":
-        rows = selectors.agreements_expiring(user=request.user)
-    else:
-        rows = selectors.agreement_list(user=request.user, status=status)
+    form = AgreementFilter(request.GET, page=True)
+    rows = selectors.agreement_list(user=request.user, filters=form.values())
     return render_list(request, template="directory/agreement_list.html",
                        fragment="directory/partials/agreement_results.html", rows=rows,
                        context={"filter_form": form})

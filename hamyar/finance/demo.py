@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from hamyar.accounts.models import Membership
+from hamyar.accounts.models import Membership, User
 from hamyar.commerce.models import Delivery
 from hamyar.core import clock
 from hamyar.core.jalali import to_jalali
@@ -67,7 +67,7 @@ def _moment(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 class _Loader:
-    def __init__(self, organization: Organization, acting_user) -> None:
+    def __init__(self, organization: Organization, acting_user: User) -> None:
         self.org = organization
         self.today = timezone.localdate()
         officer = (
@@ -233,7 +233,7 @@ class _Loader:
 
 
 @transaction.atomic
-def load_finance_demo(*, organization: Organization, acting_user) -> Counter:
+def load_finance_demo(*, organization: Organization, acting_user: User) -> Counter:
     """Invoices, payments, a void and commissions of the demo organization; what was created."""
     loader = _Loader(organization, acting_user)
     loader.invoices()

@@ -1,5 +1,5 @@
-"""Finance page forms: the invoice filters, issuing, payments, voiding, the statement's month or range,
-and commissions (calculate a period, settle it).
+"""Finance page forms: issuing, payments, voiding, the statement's month or range, and commissions
+(calculate a period, settle it). The invoice list's filter is in `filters`.
 
 The forms check the shape of the input (whole Rial, Jalali dates, lengths); the services check the
 rules again under their row locks and have the last word (over-payment, duplicate references,
@@ -25,9 +25,8 @@ from hamyar.core.forms import (
 )
 from hamyar.core.jalali import MONTHS_EN, MONTHS_FA, to_jalali
 from hamyar.core.text import to_latin_digits, to_persian_digits
-from hamyar.directory.models import Municipality
 
-from .choices import InvoiceStatus, PaymentMethod
+from .choices import PaymentMethod
 from .services import DEFAULT_PAYMENT_TERM_DAYS, MAX_REASON, MAX_REFERENCE
 from .statement import MAX_RANGE_DAYS, jalali_month
 
@@ -82,43 +81,6 @@ def parse_month(value: str) -> tuple[int, int] | None:
     if not (1 <= month <= 12 and 1300 <= year <= 1500):
         return None
     return year, month
-
-
-class MunicipalityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Municipality) -> str:
-        name = f"{obj.parent.name} › {obj.name}" if obj.parent_id and obj.parent else obj.name
-        return to_persian_digits(name) if _persian() else name
-
-
-class InvoiceFilterForm(forms.Form):
-    """What the invoice list filters by; every field optional."""
-
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses")), *InvoiceStatus.choices],
-                               widget=forms.Select(_SELECT))
-    municipality = MunicipalityChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(),
-                                           required=False, empty_label=_("All municipalities"),
-                                           widget=forms.Select(_SELECT))
-    issued_from = _date(_("Issued from"), required=False)
-    issued_to = _date(_("Issued until"), required=False)
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False,
-                                 widget=forms.CheckboxInput({"class": "form-check-input"}))
-
-    def __init__(self, data=None, *, municipalities=None, **kwargs):
-        super().__init__(data, **kwargs)
-        if municipalities is None:
-            del self.fields["municipality"]
-        else:
-            self.fields["municipality"].queryset = municipalities
-        self.fields["issued_from"].widget.attrs["placeholder"] = _("Issued from")
-        self.fields["issued_to"].widget.attrs["placeholder"] = _("Issued until")
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("issued_from"), data.get("issued_to")
-        if start and end and end < start:
-            self.add_error("issued_to", _("The end of the range cannot be before its start."))
-        return data
 
 
 class IssueForm(ServiceErrorsMixin, forms.Form):

@@ -7,12 +7,15 @@ NotFound, never a hint that the row exists.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from hamyar.accounts.models import User
 from hamyar.commerce.choices import DeliveryStatus
 from hamyar.commerce.models import Delivery
 from hamyar.core.errors import NotFound
@@ -22,11 +25,13 @@ from hamyar.directory.models import AgencyAgreement, Municipality
 from hamyar.projects.choices import PaymentRequestStatus
 from hamyar.projects.models import PaymentRequest
 
-from .choices import OWED_STATUSES, InvoiceStatus
+from .choices import OPEN_STATUSES, OWED_STATUSES, InvoiceStatus
+from .filters import InvoiceFilter, PaymentFilter, SettlementFilter
 from .models import CommissionSettlement, Invoice, InvoiceLine, Payment
 from .statement import Statement, statement_build
 
 __all__ = [
+    "OPEN_STATUSES",
     "Totals",
     "agreement_get",
     "billable_deliveries",
@@ -37,6 +42,7 @@ __all__ = [
     "invoice_lines",
     "invoice_list",
     "invoice_payments",
+    "invoices_overdue",
     "municipality_balances",
     "payment_get",
     "payment_list",
@@ -47,16 +53,13 @@ __all__ = [
     "statement_municipality_get",
 ]
 
-OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
-
-
 def _invoice_rows() -> QuerySet[Invoice]:
     return Invoice.objects.select_related(
         "municipality", "provider", "delivery", "payment_request", "created_by"
     )
 
 
-def _visible_invoices(user) -> QuerySet[Invoice]:
+def _visible_invoices(user: User) -> QuerySet[Invoice]:
     """The scope, less the drafts for municipality users: a draft is the finance unit's work in hand."""
     rows = scope(_invoice_rows(), user)
     if role_of(user) in MUNICIPALITY_ROLES:
@@ -64,32 +67,24 @@ def _visible_invoices(user) -> QuerySet[Invoice]:
     return rows
 
 
-def invoice_list(
-    *,
-    user,
-    status: str | None = None,
-    municipality_id: int | None = None,
-    provider_id: int | None = None,
-    overdue: bool = False,
-) -> QuerySet[Invoice]:
-    """The invoices the user may see, newest issue first (drafts, which have no date, last)."""
-    rows = _visible_invoices(user)
-    if status:
-        rows = rows.filter(status=status)
-    if municipality_id:
-        rows = rows.filter(municipality_id=municipality_id)
-    if provider_id:
-        rows = rows.filter(provider_id=provider_id)
-    if overdue:
-        rows = rows.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
-    return rows.order_by("-issue_date", "-pk")
+def invoice_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Invoice]:
+    """The invoices the user may see, narrowed by `InvoiceFilter`'s values, newest issue first (drafts,
+    which have no date, last)."""
+    return InvoiceFilter.filter_queryset(_visible_invoices(user), filters).order_by("-issue_date", "-pk")
 
 
-def invoice_get(*, user, pk: int) -> Invoice:
+def invoice_get(*, user: User, pk: int) -> Invoice:
     invoice = _visible_invoices(user).filter(pk=pk).first()
     if invoice is None:
         raise NotFound()
     return invoice
+
+
+def invoices_overdue(*, today: dt.date) -> QuerySet[Invoice]:
+    """Every organization's invoices past their due date with money owed, for the reminder task (which
+    acts for no user), by organization."""
+    rows = Invoice.objects.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+    return rows.order_by("organization_id", "pk")
 
 
 def invoice_lines(*, invoice: Invoice) -> list[InvoiceLine]:
@@ -105,18 +100,12 @@ def _payment_rows() -> QuerySet[Payment]:
     return Payment.objects.select_related("invoice", "invoice__municipality", "recorded_by")
 
 
-def payment_list(
-    *, user, invoice_id: int | None = None, municipality_id: int | None = None
-) -> QuerySet[Payment]:
-    rows = scope(_payment_rows(), user)
-    if invoice_id:
-        rows = rows.filter(invoice_id=invoice_id)
-    if municipality_id:
-        rows = rows.filter(invoice__municipality_id=municipality_id)
-    return rows.order_by("-paid_on", "-pk")
+def payment_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Payment]:
+    """The payments the user may see, narrowed by `PaymentFilter`'s values, the latest first."""
+    return PaymentFilter.filter_queryset(scope(_payment_rows(), user), filters).order_by("-paid_on", "-pk")
 
 
-def payment_get(*, user, pk: int) -> Payment:
+def payment_get(*, user: User, pk: int) -> Payment:
     return scoped_get(_payment_rows(), user, pk=pk)
 
 
@@ -125,34 +114,29 @@ def _settlement_rows() -> QuerySet[CommissionSettlement]:
 
 
 def settlement_list(
-    *, user, status: str | None = None, supplier_id: int | None = None, agreement_id: int | None = None
+    *, user: User, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[CommissionSettlement]:
+    """The settlements the user may see (a supplier its own), narrowed by `SettlementFilter`'s values."""
     rows = scope(_settlement_rows(), user)
-    if status:
-        rows = rows.filter(status=status)
-    if supplier_id:
-        rows = rows.filter(supplier_id=supplier_id)
-    if agreement_id:
-        rows = rows.filter(agreement_id=agreement_id)
-    return rows.order_by("-period_end", "-pk")
+    return SettlementFilter.filter_queryset(rows, filters).order_by("-period_end", "-pk")
 
 
-def settlement_get(*, user, pk: int) -> CommissionSettlement:
+def settlement_get(*, user: User, pk: int) -> CommissionSettlement:
     return scoped_get(_settlement_rows(), user, pk=pk)
 
 
-def agreement_get(*, user, pk: int) -> AgencyAgreement:
+def agreement_get(*, user: User, pk: int) -> AgencyAgreement:
     return scoped_get(AgencyAgreement.objects.select_related("supplier"), user, pk=pk)
 
 
 # ---------------------------------------------------------------- what can be billed
 
 
-def _live_invoice_of(**lookup) -> Exists:
+def _live_invoice_of(**lookup: Any) -> Exists:
     return Exists(Invoice.objects.filter(**lookup).exclude(status=InvoiceStatus.VOID))
 
 
-def billable_deliveries(*, user, municipality_id: int | None = None) -> QuerySet[Delivery]:
+def billable_deliveries(*, user: User, municipality_id: int | None = None) -> QuerySet[Delivery]:
     """Received deliveries with no live invoice yet, the oldest first."""
     rows = scope(Delivery.objects.select_related("order", "order__municipality", "order__provider"), user)
     rows = rows.filter(status=DeliveryStatus.RECEIVED).filter(~_live_invoice_of(delivery=OuterRef("pk")))
@@ -161,7 +145,7 @@ def billable_deliveries(*, user, municipality_id: int | None = None) -> QuerySet
     return rows.order_by("delivered_on", "pk")
 
 
-def billable_payment_requests(*, user, municipality_id: int | None = None) -> QuerySet[PaymentRequest]:
+def billable_payment_requests(*, user: User, municipality_id: int | None = None) -> QuerySet[PaymentRequest]:
     """Payment requests of completed milestones still waiting to be billed, the oldest first."""
     rows = scope(PaymentRequest.objects.select_related("project", "project__municipality", "milestone"), user)
     rows = rows.filter(status=PaymentRequestStatus.REQUESTED).filter(
@@ -172,32 +156,32 @@ def billable_payment_requests(*, user, municipality_id: int | None = None) -> Qu
     return rows.order_by("created_at", "pk")
 
 
-def delivery_get(*, user, pk: int) -> Delivery:
+def delivery_get(*, user: User, pk: int) -> Delivery:
     return scoped_get(Delivery.objects.select_related("order"), user, pk=pk)
 
 
-def payment_request_get(*, user, pk: int) -> PaymentRequest:
+def payment_request_get(*, user: User, pk: int) -> PaymentRequest:
     return scoped_get(PaymentRequest.objects.select_related("project", "milestone"), user, pk=pk)
 
 
 # ---------------------------------------------------------------- statements and totals
 
 
-def statement_municipality_get(*, user, pk: int) -> Municipality:
+def statement_municipality_get(*, user: User, pk: int) -> Municipality:
     """The municipality whose statement the user asks for: its own for a municipality user (else 404)."""
     return scoped_get(Municipality.objects.all(), user, pk=pk)
 
 
-def statement_get(*, user, municipality_id: int, start: dt.date, end: dt.date) -> Statement:
+def statement_get(*, user: User, municipality_id: int, start: dt.date, end: dt.date) -> Statement:
     municipality = statement_municipality_get(user=user, pk=municipality_id)
     return statement_build(municipality=municipality, start=start, end=end)
 
 
-def _sum(expression, condition: Q) -> Coalesce:
+def _sum(expression: Any, condition: Q) -> Coalesce:
     return Coalesce(Sum(expression, filter=condition), Value(0), output_field=BigIntegerField())
 
 
-def municipality_balances(*, user, today: dt.date | None = None) -> QuerySet[Municipality]:
+def municipality_balances(*, user: User, today: dt.date | None = None) -> QuerySet[Municipality]:
     """The municipalities the user may see, each with `invoiced`, `paid`, `outstanding` and `overdue`,
     and today's aging of what is owed: `aging_d0_30`, `aging_d31_60`, `aging_d61_90`, `aging_d90_plus`
     (days past the due date, as in the statement; not yet due counts in 0–30).
@@ -245,7 +229,7 @@ class Totals:
     invoices: int
 
 
-def finance_totals(*, user) -> Totals:
+def finance_totals(*, user: User) -> Totals:
     """The organization's figures the user may see: what was billed, received, is owed and is late."""
     rows = scope(Invoice.objects.all(), user)
     owed = Q(status__in=sorted(OWED_STATUSES))

@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hamyar.core.lifecycle import Lifecycle, Step
+from hamyar.core.roles import Role
+
 
 class NeedKind(models.TextChoices):
     GOODS = "goods", _("Goods")
@@ -48,19 +51,29 @@ class Transition(models.TextChoices):
     MARK_GAP = "mark_gap", _("Mark as a capability gap")
 
 
-# The allowed transitions: (states it may start from, state it leads to). Any other move is
-# refused (409). Quoted / approved / fulfilled are driven by commerce (need_record_commerce_step).
-# A draft is the municipality's own until it is submitted: it cancels it, an officer cannot reject it.
-# Asking for competing quotations from an assigned need adds competitors and keeps it assigned.
-TRANSITIONS: dict[str, tuple[frozenset, NeedStatus]] = {
-    Transition.SUBMIT: (frozenset({NeedStatus.DRAFT}), NeedStatus.SUBMITTED),
-    Transition.TRIAGE: (frozenset({NeedStatus.SUBMITTED}), NeedStatus.TRIAGED),
-    Transition.ASSIGN: (frozenset({NeedStatus.TRIAGED}), NeedStatus.ASSIGNED),
-    Transition.REQUEST_COMPETING: (frozenset({NeedStatus.TRIAGED, NeedStatus.ASSIGNED}), NeedStatus.ASSIGNED),
-    Transition.REJECT: (
-        frozenset({NeedStatus.SUBMITTED, NeedStatus.TRIAGED, NeedStatus.ASSIGNED, NeedStatus.QUOTED}),
-        NeedStatus.REJECTED,
-    ),
-    Transition.CANCEL: (OPEN_STATUSES, NeedStatus.CANCELLED),
-    Transition.MARK_GAP: (frozenset({NeedStatus.TRIAGED}), NeedStatus.REJECTED),
-}
+# Who may take each step (besides seeing the need): officers act for the organization, a municipality
+# user for its own municipality, and an officer may also write a need on a municipality's behalf.
+OFFICERS = frozenset({Role.ORG_ADMIN, Role.COMMERCE_OFFICER})
+AUTHORS = frozenset({Role.MUNICIPALITY_USER, *OFFICERS})
+
+# The need's lifecycle: each action's states it may start from, the state it leads to, who may take it.
+# Any other move is refused (409). Quoted / approved / fulfilled are driven by commerce
+# (need_record_commerce_step). A draft is the municipality's own until it is submitted: it cancels it,
+# an officer cannot reject it. Asking for competing quotations from an assigned need adds competitors
+# and keeps it assigned.
+NEED_LIFECYCLE = Lifecycle(
+    name="need", actions=Transition, code="need_state",
+    message=_("The need is “%(status)s”; “%(action)s” is not allowed now."),
+    steps={
+        Transition.SUBMIT: Step(frozenset({NeedStatus.DRAFT}), NeedStatus.SUBMITTED, AUTHORS),
+        Transition.TRIAGE: Step(frozenset({NeedStatus.SUBMITTED}), NeedStatus.TRIAGED, OFFICERS),
+        Transition.ASSIGN: Step(frozenset({NeedStatus.TRIAGED}), NeedStatus.ASSIGNED, OFFICERS),
+        Transition.REQUEST_COMPETING: Step(frozenset({NeedStatus.TRIAGED, NeedStatus.ASSIGNED}),
+                                           NeedStatus.ASSIGNED, OFFICERS),
+        Transition.REJECT: Step(
+            frozenset({NeedStatus.SUBMITTED, NeedStatus.TRIAGED, NeedStatus.ASSIGNED, NeedStatus.QUOTED}),
+            NeedStatus.REJECTED, OFFICERS),
+        Transition.CANCEL: Step(OPEN_STATUSES, NeedStatus.CANCELLED, frozenset({Role.MUNICIPALITY_USER})),
+        Transition.MARK_GAP: Step(frozenset({NeedStatus.TRIAGED}), NeedStatus.REJECTED, OFFICERS),
+    },
+)

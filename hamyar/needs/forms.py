@@ -1,10 +1,13 @@
-"""Needs page forms: the list filters, the need form, the officers' step forms, service levels.
+"""Needs page forms: the need form, the officers' step forms, service levels.
 
 The forms check the shape of the input (numbers, Jalali dates, choices in the user's scope); the
 services check the rules again and have the last word.
 """
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.catalog.forms import DomainChoiceField, PersianIntegerField
@@ -12,48 +15,11 @@ from hamyar.core.forms import JalaliDateField, PersianCharField, ServiceErrorsMi
 from hamyar.directory.models import MunicipalAsset, Municipality, Provider, ServiceDomain
 
 from . import services
-from .choices import NeedKind, NeedStatus
+from .choices import NeedKind
 
 _TEXT = {"class": "form-control"}
 _SELECT = {"class": "form-select"}
 _NUMBER = {"class": "form-control", "inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
-
-
-class NeedFilterForm(forms.Form):
-    q = PersianCharField(label=_("Search"), required=False, max_length=200, widget=forms.TextInput(attrs={
-        "type": "search", "class": "form-control", "autocomplete": "off",
-        "placeholder": _("Number, title or description…")}))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses")), *NeedStatus.choices],
-                               widget=forms.Select(_SELECT))
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")),
-                                                                       *NeedKind.choices],
-                             widget=forms.Select(_SELECT))
-    domain = DomainChoiceField(label=_("Service domain"), queryset=ServiceDomain.objects.none(),
-                               required=False,
-                               empty_label=_("All domains"), widget=forms.Select(_SELECT))
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(),
-                                          required=False, empty_label=_("All municipalities"),
-                                          widget=forms.Select(_SELECT))
-
-    def __init__(self, *args, domains, municipalities=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["domain"].queryset = domains
-        if municipalities is None:
-            del self.fields["municipality"]
-        else:
-            self.fields["municipality"].queryset = municipalities
-
-    def selector_arguments(self) -> dict:
-        """The cleaned filters for need_list; an invalid filter is ignored rather than refused."""
-        data = self.cleaned_data if self.is_valid() else {
-            k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
-        return {
-            "q": data.get("q") or None, "status": data.get("status") or None,
-            "kind": data.get("kind") or None,
-            "domain_id": data["domain"].pk if data.get("domain") else None,
-            "municipality_id": data["municipality"].pk if data.get("municipality") else None,
-        }
 
 
 class NeedForm(ServiceErrorsMixin, forms.Form):
@@ -78,7 +44,8 @@ class NeedForm(ServiceErrorsMixin, forms.Form):
                                           max_value=services.MAX_BUDGET, widget=forms.TextInput(_NUMBER))
     desired_date = JalaliDateField(label=_("Desired date"), required=False)
 
-    def __init__(self, *args, municipalities=None, domains, sites, **kwargs):
+    def __init__(self, *args: Any, municipalities: QuerySet[Municipality] | None = None,
+                 domains: QuerySet[ServiceDomain], sites: QuerySet[MunicipalAsset], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["domain"].queryset = domains
         self.fields["site"].queryset = sites
@@ -99,7 +66,7 @@ class TriageForm(forms.Form):
                                required=False,
                                empty_label=_("Keep the domain"), widget=forms.Select(_SELECT))
 
-    def __init__(self, *args, domains, **kwargs):
+    def __init__(self, *args: Any, domains: QuerySet[ServiceDomain], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["domain"].queryset = domains
 
@@ -108,7 +75,7 @@ class AssignForm(forms.Form):
     provider = forms.ModelChoiceField(queryset=Provider.objects.none(), required=False)
     reason = PersianCharField(required=False, multiline=True, max_length=2000)
 
-    def __init__(self, *args, providers, **kwargs):
+    def __init__(self, *args: Any, providers: QuerySet[Provider], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
 

@@ -174,13 +174,6 @@ def _descendants(domain_ids: list[int], organization_id: int) -> dict[int, set[i
     return result
 
 
-def need_size(need: Need) -> int:
-    """What a need weighs against a monthly capacity: the sum of its quantities for goods, else 1."""
-    if need.kind != NeedKind.GOODS:
-        return 1
-    return sum(line.quantity for line in need.lines.all()) or 1
-
-
 def _month_loads(provider_ids: list[int], domain_sets: dict[int, set[int]], organization_id: int,
                  exclude_need_id: int | None, now: dt.datetime | None) -> dict[tuple[int, int], int]:
     """(provider, capability domain) → this month's open assigned load in that domain and under it."""

@@ -5,50 +5,71 @@ to quote (through their assignments); the organization's roles every need of the
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
 
+from hamyar.accounts.models import User
+from hamyar.catalog.models import CatalogItem
+from hamyar.catalog.selectors import item_base_queryset
+from hamyar.core.errors import ApplicationError
 from hamyar.core.models import AuditEvent
 from hamyar.core.roles import PROVIDER_ROLES
-from hamyar.core.scoping import membership_of, scope, scoped_get
-from hamyar.core.text import normalize
+from hamyar.core.scoping import membership_of, require_role, scope, scoped_get
 from hamyar.directory.models import ServiceDomain
 
-from .choices import IN_HAND_STATUSES, NeedKind, NeedStatus
+from .choices import IN_HAND_STATUSES, OFFICERS, NeedKind, NeedStatus
+from .filters import NeedFilter
+from .matching import Ranking, rank_providers
 from .models import Assignment, Need, NeedAttachment, NeedLine, ServiceLevel
 from .sla import Clock, ServiceLevels, clocked, overdue_clocks
 
 
-def need_base(*, user) -> QuerySet[Need]:
+def offered_items(*, user: User) -> QuerySet[CatalogItem]:
+    """The catalog items a need may name: what the municipality is offered today (active, and
+    for a represented supplier only while its agency agreement is in force)."""
+    return item_base_queryset(user=user).filter(is_offered=True, is_active=True)
+
+
+def need_base(*, user: User) -> QuerySet[Need]:
     return scope(Need.objects.all(), user).select_related(
         "municipality", "domain", "domain__parent", "site", "provider"
     )
 
 
-def need_list(*, user, status: str | None = None, kind: str | None = None, domain_id: int | None = None,
-              municipality_id: int | None = None, q: str | None = None) -> QuerySet[Need]:
-    """The needs the user may see, newest first, filtered; `q` finds number, title or description."""
-    qs = need_base(user=user)
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if domain_id:
-        qs = qs.filter(domain_id=domain_id)
-    if municipality_id:
-        qs = qs.filter(municipality_id=municipality_id)
-    text = normalize(q or "")
-    if text:
-        qs = qs.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(description__icontains=text))
+def need_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Need]:
+    """The needs the user may see, newest first, narrowed by `filters` (the values of `NeedFilter`)."""
+    qs = NeedFilter.filter_queryset(need_base(user=user), filters)
     return qs.annotate(line_count=Count("lines", distinct=True)).order_by("-created_at", "-pk")
 
 
-def need_get(*, user, pk: int) -> Need:
+def need_get(*, user: User, pk: int) -> Need:
     return scoped_get(need_base(user=user), user, pk=pk)
 
 
-def need_drafts_of(*, user, limit: int = 5) -> list[Need]:
+# A draft is the only need that can change; the form's page and need_update refuse the rest alike.
+NOT_A_DRAFT = _("Only a draft can be changed; this need was already submitted.")
+
+
+def need_draft_get(*, user: User, pk: int) -> Need:
+    """A draft the user may see, for its form; a need already submitted is refused (409)."""
+    need = need_get(user=user, pk=pk)
+    if need.status != NeedStatus.DRAFT:
+        raise ApplicationError(NOT_A_DRAFT, code="need_state")
+    return need
+
+
+def need_ranking(*, user: User, pk: int) -> tuple[Need, Ranking]:
+    """The need and its providers ranked, with the score per factor: for the officers who assign it."""
+    need = need_get(user=user, pk=pk)
+    require_role(user, *OFFICERS)
+    return need, rank_providers(need)
+
+
+def need_drafts_of(*, user: User, limit: int = 5) -> list[Need]:
     """The user's own drafts that may take catalog lines (goods or a service), newest first: where a
     catalog item's "add to a need" offers to put it. Kept on the user object for the request."""
     cached = getattr(user, "_hamyar_need_drafts", None)
@@ -68,7 +89,7 @@ def need_attachments(*, need: Need) -> QuerySet[NeedAttachment]:
     return need.attachments.select_related("uploaded_by").order_by("pk")
 
 
-def need_assignments(*, user, need: Need) -> QuerySet[Assignment]:
+def need_assignments(*, user: User, need: Need) -> QuerySet[Assignment]:
     """The need's assignments the user may see: a provider's user only its own provider's."""
     qs = need.assignments.select_related("provider", "assigned_by").order_by("kind", "rank", "pk")
     membership = membership_of(user)
@@ -84,7 +105,7 @@ def need_timeline(*, need: Need) -> QuerySet[AuditEvent]:
     ).select_related("actor").order_by("sequence")
 
 
-def need_triage_queue(*, user, now: dt.datetime | None = None) -> list[Need]:
+def need_triage_queue(*, user: User, now: dt.datetime | None = None) -> list[Need]:
     """Submitted needs waiting for an officer, the oldest first; `overdue_clock` set on each overdue one
     by the same test as the overdue page (sla.overdue_clocks)."""
     rows = list(need_base(user=user).filter(status=NeedStatus.SUBMITTED).annotate(
@@ -95,45 +116,13 @@ def need_triage_queue(*, user, now: dt.datetime | None = None) -> list[Need]:
     return rows
 
 
-BOARD_STATUSES = [NeedStatus.SUBMITTED, NeedStatus.TRIAGED, NeedStatus.ASSIGNED, NeedStatus.QUOTED,
-                  NeedStatus.APPROVED]
-BOARD_CARDS = 25
-
-
-@dataclass
-class BoardColumn:
-    status: NeedStatus
-    count: int
-    needs: list[Need]
-
-
-def need_board(*, user) -> dict:
-    """Counts per status (a column of the oldest cards for each open one) and open needs per domain."""
-    qs = need_base(user=user)
-    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
-    columns = []
-    for status in BOARD_STATUSES:
-        cards = list(qs.filter(status=status).order_by("updated_at", "pk")[:BOARD_CARDS])
-        columns.append(BoardColumn(status, counts.get(status, 0), cards))
-    per_domain = (
-        qs.filter(status__in=BOARD_STATUSES).order_by().values("domain_id", "domain__name")
-        .annotate(n=Count("pk")).order_by("-n", "domain__name")
-    )
-    return {
-        "columns": columns,
-        "counts": [(s, counts.get(s, 0)) for s in NeedStatus],
-        "per_domain": list(per_domain),
-        "total": sum(counts.values()),
-    }
-
-
 @dataclass
 class Overdue:
     need: Need
     clock: Clock
 
 
-def need_overdue(*, user, now: dt.datetime | None = None) -> list[Overdue]:
+def need_overdue(*, user: User, now: dt.datetime | None = None) -> list[Overdue]:
     """Open needs with a clock past its target, the longest overdue first."""
     needs = list(clocked(need_base(user=user)))
     late = overdue_clocks(needs, now=now)
@@ -142,7 +131,7 @@ def need_overdue(*, user, now: dt.datetime | None = None) -> list[Overdue]:
     return rows
 
 
-def need_work_queue(*, user) -> QuerySet[Need]:
+def need_work_queue(*, user: User) -> QuerySet[Need]:
     """A provider's needs in hand: assigned to it or asked to quote, each with how it was asked."""
     membership = membership_of(user)
     qs = need_base(user=user).filter(status__in=IN_HAND_STATUSES)
@@ -156,27 +145,17 @@ def need_work_queue(*, user) -> QuerySet[Need]:
     ).order_by("assigned_at", "pk")
 
 
-def capability_gaps(*, user) -> list[dict]:
-    """Needs no provider could serve, counted per domain, the most asked first: where to grow."""
-    rows = (
-        need_base(user=user).filter(is_capability_gap=True).order_by()
-        .values("domain_id", "domain__name").annotate(n=Count("pk"), municipalities=Count("municipality",
-                                                                                          distinct=True))
-        .order_by("-n", "domain__name")
-    )
-    return list(rows)
-
-
-def attachment_get(*, user, pk: int) -> NeedAttachment:
+def attachment_get(*, user: User, pk: int) -> NeedAttachment:
     """An attachment of a need the user may see; anything else is 404."""
     return scoped_get(NeedAttachment.objects.select_related("need"), user, pk=pk)
 
 
-def need_detail_prefetch(qs: QuerySet[Need]) -> QuerySet[Need]:
-    return qs.prefetch_related(Prefetch("lines", queryset=NeedLine.objects.select_related("item")))
+def service_level_of(*, domain: ServiceDomain) -> ServiceLevel | None:
+    """The domain's own targets, if it has any (a domain read through the user's scope)."""
+    return ServiceLevel.objects.filter(organization_id=domain.organization_id, domain=domain).first()
 
 
-def service_level_rows(*, user) -> list[dict]:
+def service_level_rows(*, user: User) -> list[dict]:
     """Every domain with the targets that apply to it: its own, a parent's, or the default."""
     membership = membership_of(user)
     if membership is None:

@@ -55,7 +55,7 @@ class Targets:
 class ServiceLevels:
     """The organization's service levels, resolved per domain (the nearest level up the tree wins)."""
 
-    def __init__(self, organization_id: int):
+    def __init__(self, organization_id: int) -> None:
         self.organization_id = organization_id
         self.levels = {
             level.domain_id: level

@@ -1,4 +1,4 @@
-"""Project page forms: the portfolio filters, the project and its milestones, the lifecycle's reasons,
+"""Project page forms: the project and its milestones, the lifecycle's reasons,
 constraints, progress reports (a percent per milestone, notes, a photo) and change orders.
 
 The forms check the shape of the input (numbers, Jalali dates, the photo's size); the services check
@@ -25,7 +25,7 @@ from hamyar.core.forms import (
 from hamyar.core.widgets import FileInput
 from hamyar.directory.models import MunicipalAsset, Municipality, Provider, ServiceDomain
 
-from .choices import ConstraintKind, ConstraintStatus, DocumentKind, ProjectStatus
+from .choices import ConstraintKind, ConstraintStatus, DocumentKind
 from .models import Milestone
 
 _TEXT = {"class": "form-control"}
@@ -59,60 +59,6 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
 class SiteChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: MunicipalAsset) -> str:
         return f"{obj.name} ({obj.municipality.name})"
-
-
-class ProjectFilterForm(forms.Form):
-    """What the portfolio filters by; every field optional."""
-
-    YES_NO = [("", "—"), ("1", _("Yes")), ("0", _("No"))]
-
-    q = PersianCharField(label=_("Search"), required=False, max_length=200, widget=forms.TextInput({
-        **_TEXT, "type": "search", "autocomplete": "off",
-        "placeholder": _("Number, title or site…"),
-    }))
-    municipality = MunicipalityChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(),
-                                           required=False, empty_label=_("All municipalities"),
-                                           widget=forms.Select(_SELECT))
-    domain = DomainChoiceField(label=_("Service domain"), queryset=ServiceDomain.objects.none(),
-                               required=False, empty_label=_("All domains"), widget=forms.Select(_SELECT))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses")), *ProjectStatus.choices],
-                               widget=forms.Select(_SELECT))
-    late = forms.ChoiceField(label=_("Late"), required=False, choices=[("", _("Late or not")),
-                                                                        ("1", _("Late only")),
-                                                                        ("0", _("On schedule"))],
-                             widget=forms.Select(_SELECT))
-    blocked = forms.ChoiceField(label=_("Blocked"), required=False,
-                                choices=[("", _("Blocked or not")), ("1", _("Blocked only")),
-                                         ("0", _("Not blocked"))],
-                                widget=forms.Select(_SELECT))
-
-    def __init__(self, data=None, *, municipalities=None, domains=None, **kwargs):
-        super().__init__(data, **kwargs)
-        if municipalities is None:
-            del self.fields["municipality"]
-        else:
-            self.fields["municipality"].queryset = municipalities
-        if domains is None:
-            del self.fields["domain"]
-        else:
-            self.fields["domain"].queryset = domains
-
-    def filters(self) -> dict:
-        """The arguments of `selectors.project_list`, from a valid form."""
-        data = self.cleaned_data
-
-        def flag(name: str) -> bool | None:
-            return {"1": True, "0": False}.get(data.get(name) or "")
-
-        return {
-            "q": data.get("q") or None,
-            "municipality_id": data["municipality"].pk if data.get("municipality") else None,
-            "domain_id": data["domain"].pk if data.get("domain") else None,
-            "status": data.get("status") or None,
-            "late": flag("late"),
-            "blocked": flag("blocked"),
-        }
 
 
 class ProjectForm(ServiceErrorsMixin, forms.Form):
@@ -176,7 +122,9 @@ class MilestoneForm(ServiceErrorsMixin, forms.Form):
 
 
 class ReasonForm(ServiceErrorsMixin, forms.Form):
-    reason = PersianCharField(label=_("Reason"), multiline=True, max_length=MAX_TEXT,
+    """The reason of a step that needs one; the service says when it is missing (after who and when)."""
+
+    reason = PersianCharField(label=_("Reason"), required=False, multiline=True, max_length=MAX_TEXT,
                               widget=forms.Textarea({**_TEXT, "rows": 2}))
 
 

@@ -34,6 +34,8 @@ HAMYAR_LAYERS: tuple[tuple[str, ...], ...] = (
     ("needs",),
     ("commerce", "projects"),
     ("finance",),
+    ("insights",),
+    ("transparency",),
     ("web",),
 )
 
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous requests reach only the views marked public (hamyar.core.pages.public).
+    "hamyar.core.pages.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

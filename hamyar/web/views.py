@@ -7,40 +7,24 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 
-from hamyar.accounts import selectors as accounts
-from hamyar.accounts.models import Membership
-from hamyar.core.pages import page
+from hamyar.accounts.models import Membership, User
+from hamyar.core.pages import page, public
 from hamyar.core.roles import Role
 from hamyar.core.scoping import membership_of
-from hamyar.directory import selectors as directory
+from hamyar.insights import selectors as insights
 
-from . import selectors
-
-
-def _municipality(user, membership: Membership) -> dict:
-    return directory.municipality_profile(user=user, pk=membership.municipality_id)
-
-
-def _provider(user, membership: Membership) -> dict:
-    return selectors.provider_home(user=user, provider_id=membership.provider_id)
-
-
-def _admin(user, membership: Membership) -> dict:
-    return {
-        "counts": selectors.organization_counts(user=user),
-        "role_counts": accounts.membership_counts_by_role(user=user),
-        "members": list(accounts.membership_list(user=user)[:10]),
-    }
-
-
-HOME: dict[str, tuple[str, Callable[..., dict]]] = {
-    Role.ORG_ADMIN: ("web/home/org_admin.html", _admin),
-    Role.COMMERCE_OFFICER: ("web/home/commerce_officer.html", lambda u, m: selectors.commerce_home(user=u)),
-    Role.FINANCE_OFFICER: ("web/home/finance_officer.html", lambda u, m: selectors.finance_home(user=u)),
-    Role.PROJECT_MANAGER: ("web/home/provider.html", _provider),
-    Role.SUPPLIER_USER: ("web/home/provider.html", _provider),
-    Role.MUNICIPALITY_USER: ("web/home/municipality_user.html", _municipality),
-    Role.EXECUTIVE: ("web/home/executive.html", lambda u, m: selectors.executive_home(user=u)),
+# Each role's home: its template, and the insights read that fills it.
+HOME: dict[str, tuple[str, Callable[[User, Membership], dict]]] = {
+    Role.ORG_ADMIN: ("web/home/org_admin.html", lambda u, m: insights.org_admin_home(user=u)),
+    Role.COMMERCE_OFFICER: ("web/home/commerce_officer.html", lambda u, m: insights.commerce_home(user=u)),
+    Role.FINANCE_OFFICER: ("web/home/finance_officer.html", lambda u, m: insights.finance_home(user=u)),
+    Role.PROJECT_MANAGER: ("web/home/provider.html",
+                           lambda u, m: insights.provider_home(user=u, provider_id=m.provider_id)),
+    Role.SUPPLIER_USER: ("web/home/provider.html",
+                         lambda u, m: insights.provider_home(user=u, provider_id=m.provider_id)),
+    Role.MUNICIPALITY_USER: ("web/home/municipality_user.html",
+                             lambda u, m: insights.municipality_home(user=u, membership=m)),
+    Role.EXECUTIVE: ("web/home/executive.html", lambda u, m: insights.executive_home(user=u)),
 }
 
 
@@ -53,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, template, build(request.user, membership))
 
 
+@public
 @cache_control(max_age=86400, public=True)
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask /favicon.ico whatever the page links; send them to the one icon (an SVG)."""

@@ -28,8 +28,10 @@ SCHEMA = api.get_openapi_schema()
 OPERATIONS = [
     (method, path, op) for path, ops in SCHEMA["paths"].items() for method, op in ops.items()
 ]
-# Routes that serve the caller rather than rows of a model.
-UNSCOPED = {("get", "/api/v1/me")}
+# Routes that serve the caller rather than rows of a model, or the public no one's in particular.
+UNSCOPED = {("get", "/api/v1/me"), ("get", "/api/v1/transparency/")}
+# The routes declared public (`auth=None`): only transparency's (transparency/tests/test_public_reader.py).
+PUBLIC = {(method, path) for method, path, op in OPERATIONS if "security" not in op}
 LIST_ROUTES = [
     (path, op["x-hamyar-model"]) for method, path, op in OPERATIONS
     if method == "get" and "{" not in path and (method, path) not in UNSCOPED
@@ -220,7 +222,11 @@ def test_an_id_that_does_not_exist_is_the_same_404(tenant):
 # ---------------------------------------------------------------- authentication
 
 
-@pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, _ in OPERATIONS])
+def test_the_public_routes_are_transparencys():
+    assert PUBLIC == {("get", "/api/v1/transparency/")}
+
+
+@pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, _ in OPERATIONS if (m, p) not in PUBLIC])
 def test_every_route_refuses_an_anonymous_call_with_401_json(db, method, path):
     response = call(Client(), method, path.format(id=1))
     assert response.status_code == 401

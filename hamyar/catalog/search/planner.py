@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from .sql import TABLE
+from .clauses import TABLE
 from .terms import Filters, Terms
 
 # Rough costs (µs), measured at 1,000,000 items with the table in the OS cache (not in

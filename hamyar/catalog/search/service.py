@@ -9,27 +9,15 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from hamyar.accounts.models import User
 from hamyar.core.scoping import membership_of, scope
 from hamyar.directory.models import ServiceDomain
 
 from ..models import CatalogItem
 from ..selectors import item_base_queryset, offered_provider_ids
 from . import planner
-from .sql import (
-    ORDERED,
-    PLAIN,
-    TEXT,
-    Base,
-    checked,
-    fetch,
-    fetch_sparse,
-    fetch_union,
-    match,
-    name_is,
-    name_order,
-    name_starts,
-    providers_with,
-)
+from .clauses import PLAIN, TEXT, checked, name_is, name_order, name_starts
+from .sql import ORDERED, Base, fetch, fetch_sparse, fetch_union, match, providers_with
 from .synonyms import SynonymTable, synonym_table
 from .terms import MIN_INDEXED, Filters, Terms, parse, rank_key, text_rank
 from .typos import correct
@@ -55,7 +43,7 @@ class SearchResult:
     marks: tuple[str, ...] = ()
 
 
-def _subtree(user, domain_id: int) -> frozenset[int]:
+def _subtree(user: User, domain_id: int) -> frozenset[int]:
     children: dict[int | None, list[int]] = {}
     for pk, parent in scope(ServiceDomain.objects.all(), user).values_list("pk", "parent_id"):
         children.setdefault(parent, []).append(pk)
@@ -68,7 +56,7 @@ def _subtree(user, domain_id: int) -> frozenset[int]:
     return frozenset(found)
 
 
-def _offered_providers(user, *, everyone: bool = False) -> frozenset[int] | None:
+def _offered_providers(user: User, *, everyone: bool = False) -> frozenset[int] | None:
     """`offered_provider_ids`, kept on the user object for the request (like membership_of)."""
     today = timezone.localdate()
     attribute = "_hamyar_offered_providers" + ("_all" if everyone else "")
@@ -79,7 +67,7 @@ def _offered_providers(user, *, everyone: bool = False) -> frozenset[int] | None
     return cached[1]
 
 
-def _synonyms(user) -> SynonymTable:
+def _synonyms(user: User) -> SynonymTable:
     """The synonyms of the user's organization, kept on the user object for the request."""
     cached = getattr(user, "_hamyar_synonyms", None)
     if cached is None:
@@ -189,7 +177,7 @@ def _page(qs: QuerySet, ids: list[int]) -> list[CatalogItem]:
 
 def item_search(
     *,
-    user,
+    user: User,
     query: str,
     domain_id: int | None = None,
     provider_id: int | None = None,
@@ -250,7 +238,7 @@ def item_search(
     )
 
 
-def _browse(user, qs: QuerySet, domain_id: int | None, limit: int, offset: int) -> SearchResult:
+def _browse(user: User, qs: QuerySet, domain_id: int | None, limit: int, offset: int) -> SearchResult:
     """No query: every item the filters let through, by name."""
     size = max(POOL, offset + limit)
     pool = list(qs.order_by().values_list("domain_id", flat=True)[:size + 1])

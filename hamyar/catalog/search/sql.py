@@ -10,7 +10,6 @@ the database takes to answer most of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -18,21 +17,20 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from hamyar.directory.models import Provider
 
-from ..models import CatalogItem
+from .clauses import (
+    FTS_TABLE,
+    SQLITE_TEXT,
+    TABLE,
+    TEXT,
+    Clause,
+    checked,
+    contains,
+    fts5_phrase,
+    name_starts,
+)
+from .terms import Terms
 
-if TYPE_CHECKING:
-    from .terms import Terms
-
-TABLE = CatalogItem._meta.db_table
-# The search text without spaces: stored on PostgreSQL (migration 0003), computed on SQLite.
-TEXT = f'"{TABLE}"."search_compact"'
-SQLITE_TEXT = f'replace("{TABLE}"."search_text", \' \', \'\')'
-NAME = f'replace("{TABLE}"."search_name", \' \', \'\')'
-PLAIN = f'"{TABLE}"."search_text"'
 COLUMNS = ("id", "domain_id", "search_name", "provider_rating")
-FTS_TABLE = "catalog_item_search"
-
-Clause = tuple[str, list]
 
 
 @dataclass(frozen=True)
@@ -65,57 +63,6 @@ class Base:
         sql = self.sql + "".join(f" AND {clause}" for clause, _ in clauses)
         sql += (f" ORDER BY {order}" if order else "") + f" LIMIT {int(limit)}"
         return sql, [*self.params, *(p for _, params in clauses for p in params)]
-
-
-def like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def contains(column: str, words: tuple[str, ...], *, indexed: bool = False) -> Clause:
-    """SQL true when `column` contains any of `words`.
-
-    LIKE '%word%' is what the PostgreSQL trigram index answers; strpos/instr, three times
-    cheaper per row, is what no planner sends to it.
-    """
-    if indexed:
-        clause = " OR ".join(f"{column} LIKE %s ESCAPE '\\'" for _ in words)
-        return f"({clause})", [f"%{like(w)}%" for w in words]
-    find = "instr({}, %s)" if connection.vendor == "sqlite" else "strpos({}, %s)"
-    clause = " OR ".join(find.format(column) + " > 0" for _ in words)
-    return f"({clause})", list(words)
-
-
-def one_of(column: str, ids: frozenset[int], *, in_index: bool = True) -> Clause:
-    """`column` is one of `ids`; `in_index=False`: the same test, which no planner sends to an index."""
-    if not ids:
-        return "1 = 0", []
-    column = f'"{TABLE}"."{column}"' + ("" if in_index else " + 0")
-    return f"{column} IN ({', '.join(['%s'] * len(ids))})", sorted(ids)
-
-
-def checked(groups: tuple[tuple[str, ...], ...], column: str) -> list[Clause]:
-    return [contains(column, group) for group in groups]
-
-
-def name_is(compact: str) -> Clause:
-    return f"{NAME} = %s", [compact]
-
-
-def name_order() -> str:
-    """The order of the index over the names without spaces: read in it, a prefix look-up stops at
-    its LIMIT (a bitmap of every name with a common prefix costs 15 ms at 1,000,000 items)."""
-    return NAME if connection.vendor == "sqlite" else f"{NAME} USING ~<~"
-
-
-def name_starts(prefix: str) -> Clause:
-    """Names (without spaces) starting with `prefix`, from the index over them."""
-    if connection.vendor == "sqlite":  # SQLite uses an expression index for a range, not for LIKE
-        return f"{NAME} >= %s AND {NAME} < %s", [prefix, prefix + "\U0010ffff"]
-    return f"{NAME} LIKE %s ESCAPE '\\'", [like(prefix) + "%"]
-
-
-def fts5_phrase(word: str) -> str:
-    return '"' + word.replace('"', '""') + '"'
 
 
 def match(terms: Terms, *, patterns: tuple[tuple[str, ...], ...] | None = None) -> list[Clause]:

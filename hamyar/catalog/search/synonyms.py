@@ -19,8 +19,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from hamyar.core.text import search_key
 
+from .clauses import FTS_TABLE, TABLE, fts5_phrase, like
 from .terms import Terms
 
 _WORD = re.compile(r"[^\W_]+")
@@ -126,10 +129,6 @@ def items_with_keys(organization_id: int, keys: Iterable[str]) -> list[int]:
     A superset of the items a synonym of `keys` applies to, read through the search's own
     index (FTS5 on SQLite, the trigram index on PostgreSQL) rather than the whole table.
     """
-    from django.db import connection
-
-    from .sql import FTS_TABLE, TABLE, fts5_phrase, like
-
     keys = sorted({k for k in keys if len(k) >= 3})
     if not keys:
         return []

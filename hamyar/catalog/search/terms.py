@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from hamyar.core.text import search_key
 
-from .sql import TABLE, Clause, one_of
+from .clauses import TABLE, Clause, one_of
 
 # Words shorter than this are not in the trigram indexes: they are looked up joined to
 # their neighbours, or filtered among the rows the longer words found.

@@ -18,7 +18,8 @@ from django.utils import timezone
 from hamyar.catalog import urls as catalog_urls
 from hamyar.catalog.choices import ImportStatus
 from hamyar.catalog.models import CatalogItem, Price, PriceImport, PriceList
-from hamyar.catalog.services import price_import_create
+from hamyar.catalog.services import price_import_create, price_import_validate
+from hamyar.catalog.tasks import price_import_validate_start
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.roles import Role
 from hamyar.core.testing import nothing_written
@@ -50,11 +51,12 @@ def catalog(tenant):
 
 
 def make_import(tenant, provider, rows=GOOD_ROWS) -> PriceImport:
-    return price_import_create(
+    price_import = price_import_create(
         acting_user=tenant.users["commerce"], provider=provider,
         file=SimpleUploadedFile("prices.xlsx", price_sheet(rows)), title="فهرست بهای آزمایشی",
         valid_from=timezone.localdate(),
     )
+    return price_import_validate_start(price_import=price_import)
 
 
 @pytest.fixture
@@ -482,8 +484,6 @@ def test_list_pages_run_the_same_number_of_queries_as_rows_grow(client, tenant, 
 def test_apply_of_an_import_already_applied_is_refused(client, tenant, catalog):
     client.force_login(tenant.users["commerce"])
     price_import = make_import(tenant, tenant.supplier)
-    from hamyar.catalog.services import price_import_validate
-
     price_import_validate(price_import=price_import)
     url = reverse("catalog:import_apply", args=[price_import.pk])
     assert client.post(url).status_code == 302

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django_tasks.signals import task_finished
 
-from hamyar.catalog import services
+from hamyar.catalog import exports, selectors, services, tasks
 from hamyar.catalog.choices import ImportStatus, PriceListSource
 from hamyar.catalog.models import CatalogItem, Price, PriceImport, PriceList
 from hamyar.core.audit import audit_verify_chain
@@ -33,12 +33,14 @@ def counts() -> tuple[int, int, int]:
 
 
 def create(tenant, rows, *, user="supplier", provider=None, name="prices.xlsx", data=None, **extra):
-    return services.price_import_create(
+    """An upload, its rows then checked as the page has them checked (at once, or by the worker)."""
+    price_import = services.price_import_create(
         acting_user=tenant.users[user], provider=provider or tenant.supplier,
         file=upload(data if data is not None else xlsx(rows), name),
         title=extra.pop("title", "فهرست بهار ۱۴۰۵"),
         valid_from=extra.pop("valid_from", FROM), valid_until=extra.pop("valid_until", None), **extra,
     )
+    return tasks.price_import_validate_start(price_import=price_import)
 
 
 def apply(tenant, price_import, user="supplier") -> PriceList:
@@ -145,7 +147,7 @@ def test_sheet_with_errors_writes_nothing_and_lists_every_bad_row(tenant):
     with pytest.raises(ApplicationError):
         apply(tenant, price_import)
     assert counts() == before
-    preview = services.price_import_preview(price_import=price_import)
+    preview = selectors.price_import_preview(price_import=price_import)
     assert preview["bad_rows"] == 6 and not preview["can_apply"]
     assert all(e["message"] for e in preview["errors"])
 
@@ -283,13 +285,13 @@ def tasks_run():
 
 
 def test_large_sheet_is_checked_and_applied_by_the_task_worker(tenant, tasks_run):
-    rows = bench_rows(services.INLINE_MAX_ROWS + 1)
+    rows = bench_rows(selectors.INLINE_MAX_ROWS + 1)
     price_import = create(tenant, rows)
     assert tasks_run == ["price_import_validate_task:SUCCESSFUL"]
     assert price_import.status == ImportStatus.VALID
     assert price_import.progress_percent == 100
 
-    price_import = services.price_import_apply_start(price_import=price_import,
+    price_import = tasks.price_import_apply_start(price_import=price_import,
                                                      acting_user=tenant.users["supplier"])
 
     assert tasks_run[1:] == ["price_import_apply_task:SUCCESSFUL"]
@@ -306,7 +308,7 @@ def test_small_sheet_is_checked_in_the_request(tenant, tasks_run):
 def test_small_sheet_with_errors_found_on_apply_start_is_stored_not_raised(tenant):
     price_import = create(tenant, SMALL)
     ServiceDomain.objects.filter(code="green-space").update(code="green")  # renamed after the check
-    price_import = services.price_import_apply_start(price_import=price_import,
+    price_import = tasks.price_import_apply_start(price_import=price_import,
                                                      acting_user=tenant.users["supplier"])
     assert price_import.status == ImportStatus.INVALID
     assert [(e["row"], e["column"]) for e in price_import.errors] == [(5, "domain")]
@@ -319,7 +321,7 @@ def test_small_sheet_with_errors_found_on_apply_start_is_stored_not_raised(tenan
 def test_exported_price_list_imports_again_unchanged(tenant):
     first = apply(tenant, create(tenant, SMALL))
     items_before = list(CatalogItem.objects.order_by("code").values())
-    data = services.price_list_export(price_list=first)
+    data = exports.price_list_export(price_list=first)
 
     second = apply(tenant, create(tenant, [], data=data, title="همان فهرست"))
 
@@ -333,7 +335,7 @@ def test_exported_price_list_imports_again_unchanged(tenant):
 
 
 def test_exported_price_list_is_right_to_left_with_persian_headers(tenant):
-    data = services.price_list_export(price_list=apply(tenant, create(tenant, SMALL)))
+    data = exports.price_list_export(price_list=apply(tenant, create(tenant, SMALL)))
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
     assert sheet.sheet_view.rightToLeft
     assert [c.value for c in sheet[1]][:3] == ["کد کالا", "نام کالا", "کد حوزه"]
@@ -343,10 +345,10 @@ def test_exported_price_list_is_right_to_left_with_persian_headers(tenant):
 
 def test_items_export_lists_search_results_with_current_price(tenant):
     apply(tenant, create(tenant, SMALL))
-    data = services.items_export(CatalogItem.objects.filter(code__in=["NB-100", "NB-200"]).order_by("code"))
+    data = exports.items_export(CatalogItem.objects.filter(code__in=["NB-100", "NB-200"]).order_by("code"))
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
     assert sheet.sheet_view.rightToLeft
-    assert [c.value for c in sheet[1]] == services.ITEM_EXPORT_HEADERS
+    assert [c.value for c in sheet[1]] == exports.ITEM_EXPORT_HEADERS
     assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
         ["NB-100", "نیمکت پارکی فلزی", "نیمکت‌سازان توس", "مبلمان شهری", "عدد", 12_500_000, 14, "بله"],
         ["NB-200", "سطل زباله دوقلو", "نیمکت‌سازان توس", "مبلمان شهری", "عدد", 4_200_000, 7, "خیر"],
@@ -354,7 +356,7 @@ def test_items_export_lists_search_results_with_current_price(tenant):
 
 
 def test_template_lists_the_organization_domains(tenant):
-    data = services.price_sheet_template(organization=tenant.org)
+    data = exports.price_sheet_template(organization=tenant.org)
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     guide = workbook["راهنما"]
     codes = [row[0].value for row in guide.iter_rows(min_row=2) if row[0].value]

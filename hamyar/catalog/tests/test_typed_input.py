@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hamyar.catalog import sheets
-from hamyar.catalog.services import _as_date
+from hamyar.catalog.services.price_imports import _as_date
 from hamyar.core.errors import InvalidInput
 from hamyar.core.jalali import parse_date
 from hamyar.core.numbers import parse_decimal

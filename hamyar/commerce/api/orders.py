@@ -1,5 +1,5 @@
-"""Orders over HTTP: lists and detail with the lines' progress, start, deliveries, receipts, ratings
-and a provider's scorecard.
+"""Orders over HTTP: lists and detail with the lines' progress, start, deliveries, receipts and ratings
+(a provider's scorecard is insights' route, at the same path).
 
 Every endpoint reads through a scoped selector first (an order outside the caller's scope is
 404 before its input is looked at), calls one service and serialises. Bodies carry defaults
@@ -30,7 +30,6 @@ from hamyar.core.apikit import (
 )
 from hamyar.core.errors import InvalidInput
 from hamyar.core.jalali import format_jalali_date
-from hamyar.directory.models import Provider
 
 from .. import selectors, services
 from ..choices import DeliveryStatus, OrderStatus
@@ -193,21 +192,6 @@ class RateIn(InputSchema):
     comment: text(MAX_COMMENT) = ""
 
 
-class ScorecardOut(Schema):
-    provider: Ref
-    average: float | None = Field(None, description="The average score, 1–5.")
-    rated: int
-    on_time_rate: float | None = Field(
-        None, description="Share of rated orders delivered in full by their due date (0–1).")
-    orders: int
-    open: int
-    closed: int
-    deliveries_received: int
-    deliveries_rejected: int
-    score_counts: dict[int, int]
-    ratings: list[RatingOut]
-
-
 class OrderQuery(PageQuery):
     status: OrderStatus | None = None
     municipality: int | None = QueryId
@@ -307,22 +291,3 @@ def reject_receipt(request: HttpRequest, payload: RejectIn, id: int = PathId) ->
     delivery = selectors.delivery_get(user=request.auth, pk=id)
     services.receipt_reject(delivery=delivery, acting_user=request.auth, reason=payload.reason)
     return selectors.delivery_get(user=request.auth, pk=id)
-
-
-# ---------------------------------------------------------------- scorecard
-
-
-@router.get("/providers/{id}/scorecard", response={200: ScorecardOut},
-            openapi_extra=describe(Provider))
-def get_scorecard(request: HttpRequest, id: int = PathId) -> Any:
-    """A provider's ratings, average, on-time rate and counts: for officers and the provider itself."""
-    provider = selectors.provider_scorecard_get(user=request.auth, pk=id)
-    card = selectors.provider_scorecard(user=request.auth, provider=provider)
-    return {
-        **{name: getattr(card, name) for name in (
-            "rated", "orders", "open", "closed", "deliveries_received", "deliveries_rejected", "score_counts",
-            "ratings")},
-        "provider": provider,
-        "average": float(card.average) if card.average is not None else None,
-        "on_time_rate": float(card.on_time_rate) if card.on_time_rate is not None else None,
-    }

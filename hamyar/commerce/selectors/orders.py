@@ -1,26 +1,21 @@
-"""Scoped reads of orders, deliveries and ratings, and a provider's scorecard.
+"""Scoped reads of orders and deliveries (a provider's ratings and scorecard are read in insights).
 
 Every read starts from `scope`: a municipality sees its own orders, a provider the orders it
 fulfils, officers their whole organization; anything else is NotFound.
 """
 
-from dataclasses import dataclass, field
-from decimal import Decimal
-
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from hamyar.core.roles import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
-from hamyar.core.scoping import require_role, scope, scoped_get
-from hamyar.directory.models import Provider
+from hamyar.core.scoping import scope, scoped_get
 
 from ..choices import DeliveryStatus, OrderStatus
-from ..models import Delivery, DeliveryLine, Order, OrderLine, Rating
+from ..models import Delivery, DeliveryLine, Order, OrderLine
 
 __all__ = [
     "OPEN_ORDER_STATUSES",
     "SCORECARD_READERS",
-    "Scorecard",
     "deliveries_awaiting_receipt",
     "delivery_get",
     "delivery_list",
@@ -29,8 +24,6 @@ __all__ = [
     "order_lines",
     "order_list",
     "orders_to_fulfil",
-    "provider_scorecard",
-    "provider_scorecard_get",
 ]
 
 # Orders the provider still has to deliver.
@@ -118,55 +111,3 @@ def deliveries_awaiting_receipt(*, user, municipality_id: int | None = None) -> 
 
 def delivery_get(*, user, pk: int) -> Delivery:
     return scoped_get(_delivery_rows(), user, pk=pk)
-
-
-@dataclass
-class Scorecard:
-    """What the municipalities' ratings and the deliveries say about a provider."""
-
-    provider: Provider
-    average: Decimal | None
-    rated: int
-    on_time_rate: Decimal | None
-    orders: int = 0
-    open: int = 0
-    closed: int = 0
-    deliveries_received: int = 0
-    deliveries_rejected: int = 0
-    score_counts: dict[int, int] = field(default_factory=dict)
-    ratings: list[Rating] = field(default_factory=list)
-
-    @property
-    def on_time_percent(self) -> Decimal | None:
-        return None if self.on_time_rate is None else self.on_time_rate * 100
-
-
-def provider_scorecard_get(*, user, pk: int) -> Provider:
-    """The provider whose scorecard the user may read: any for officers, its own for a provider user."""
-    provider = scoped_get(Provider.objects.all(), user, pk=pk)
-    require_role(user, *SCORECARD_READERS)
-    return provider
-
-
-def provider_scorecard(*, user, provider: Provider, limit: int = 50) -> Scorecard:
-    """The scorecard: the figures kept on the provider by the rating service, counts, latest ratings."""
-    orders = scope(Order.objects.filter(provider=provider), user).aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status__in=OPEN_ORDER_STATUSES)),
-        closed=Count("pk", filter=Q(status=OrderStatus.CLOSED)),
-    )
-    deliveries = scope(Delivery.objects.filter(order__provider=provider), user).aggregate(
-        received=Count("pk", filter=Q(status=DeliveryStatus.RECEIVED)),
-        rejected=Count("pk", filter=Q(status=DeliveryStatus.REJECTED)),
-    )
-    ratings = scope(Rating.objects.filter(provider=provider), user)
-    counts = dict(ratings.order_by().values_list("score").annotate(n=Count("pk")).values_list("score", "n"))
-    return Scorecard(
-        provider=provider, average=provider.rating, rated=provider.rated_orders,
-        on_time_rate=provider.on_time_rate, orders=orders["total"], open=orders["open"],
-        closed=orders["closed"], deliveries_received=deliveries["received"],
-        deliveries_rejected=deliveries["rejected"],
-        score_counts={score: counts.get(score, 0) for score in range(5, 0, -1)},
-        ratings=list(ratings.select_related("order", "order__municipality", "rated_by")
-                     .order_by("-created_at", "-pk")[:limit]),
-    )

@@ -19,13 +19,15 @@ from hamyar.core.jalali import format_jalali_date
 from hamyar.core.testing import nothing_written
 from hamyar.core.text import to_persian_digits
 from hamyar.directory.models import Provider
+from hamyar.insights import urls as insights_urls
 from hamyar.needs.choices import NeedStatus
 
 from .order_data import placed_order
 
 APPS = ("commerce", "needs", "directory")
 POST_ONLY = {"order_start", "delivery_create", "order_rate", "receipt_confirm", "receipt_reject"}
-ROUTES = {pattern.name: pattern for pattern in views.urlpatterns}
+# The order pages, and a provider's scorecard (insights' page, under commerce's name).
+ROUTES = {pattern.name: pattern for pattern in views.urlpatterns + insights_urls.commerce_pages}
 TODAY = timezone.localdate
 
 

@@ -23,6 +23,7 @@ from hamyar.core.audit import audit_verify_chain
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.models import AuditEvent
 from hamyar.core.testing import in_thread, nothing_written, pause_after_save, wait_until
+from hamyar.insights import selectors as insights
 from hamyar.needs.choices import NeedStatus
 
 from .order_data import placed_order
@@ -122,7 +123,7 @@ def test_forty_benches_delivered_25_then_15_received_closed_and_rated(tenant, or
     tenant.supplier.refresh_from_db()
     assert tenant.supplier.rating == Decimal("5.00")
     assert tenant.supplier.rated_orders == 1 and tenant.supplier.on_time_rate == Decimal("1.000")
-    card = selectors.provider_scorecard(user=tenant.users["commerce"], provider=tenant.supplier)
+    card = insights.provider_scorecard(user=tenant.users["commerce"], provider=tenant.supplier)
     assert card.average == Decimal("5.00") and card.rated == 1 and card.on_time_rate == Decimal("1.000")
     assert card.orders == 1 and card.closed == 1 and card.deliveries_received == 2
     assert [r.pk for r in card.ratings] == [rating.pk]
@@ -405,16 +406,6 @@ def test_deliveries_awaiting_receipt_and_orders_to_fulfil(tenant, catalog, start
     assert list(selectors.deliveries_awaiting_receipt(user=tenant.users["district9"])) == []
     deliver(tenant, started, 15)
     assert {o.pk for o in selectors.orders_to_fulfil(user=tenant.users["supplier"])} == {other.pk}
-
-
-def test_scorecard_is_for_officers_and_the_provider_itself(tenant, other_tenant):
-    assert selectors.provider_scorecard(user=tenant.users["supplier"], provider=tenant.supplier).rated == 0
-    with pytest.raises(NotFound):
-        selectors.provider_scorecard_get(user=tenant.users["supplier"], pk=tenant.affiliate.pk)
-    with pytest.raises(NotFound):
-        selectors.provider_scorecard_get(user=other_tenant.users["commerce"], pk=tenant.supplier.pk)
-    with pytest.raises(PermissionDenied):
-        selectors.provider_scorecard_get(user=tenant.users["district9"], pk=tenant.supplier.pk)
 
 
 # ---------------------------------------------------------------- two deliveries at the same moment

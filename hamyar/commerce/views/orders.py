@@ -1,5 +1,5 @@
 """Order pages: the list by role, the order with its lines' progress, deliveries and receipts and
-the actions each role may take, and a provider's scorecard.
+the actions each role may take (a provider's scorecard is insights' page, under the same name).
 
 Every view reads through a scoped selector and writes through one service; a refused action shows
 the order again with the service's message, at the service's status (409, 422), writing nothing.
@@ -20,7 +20,6 @@ from hamyar.core.roles import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVI
 from hamyar.core.scoping import membership_of
 from hamyar.core.text import parse_id
 from hamyar.directory import selectors as directory
-from hamyar.directory.models import Provider
 
 from .. import selectors, services
 from ..choices import DeliveryStatus, OrderStatus
@@ -204,18 +203,6 @@ def order_rate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("commerce:order_detail", pk=pk)
 
 
-# ---------------------------------------------------------------- scorecard
-
-
-@page(roles=SCORECARD_READERS, model=Provider)
-def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
-    """A provider's ratings, average and on-time rate: for officers, and for the provider itself."""
-    provider = selectors.provider_scorecard_get(user=request.user, pk=pk)
-    card = selectors.provider_scorecard(user=request.user, provider=provider)
-    top = max(card.score_counts.values(), default=0)
-    return render(request, "commerce/scorecard.html", {"provider": provider, "card": card, "top": top})
-
-
 urlpatterns: list = [
     path("orders/", order_list, name="order_list"),
     path("orders/<int:pk>/", order_detail, name="order_detail"),
@@ -224,5 +211,4 @@ urlpatterns: list = [
     path("orders/<int:pk>/rate/", order_rate, name="order_rate"),
     path("deliveries/<int:pk>/confirm/", receipt_confirm, name="receipt_confirm"),
     path("deliveries/<int:pk>/reject/", receipt_reject, name="receipt_reject"),
-    path("providers/<int:pk>/scorecard/", scorecard, name="scorecard"),
 ]

@@ -183,7 +183,7 @@ class TestTheLoadedDemo:
         assert audit_verify_chain(demo_org.pk) is None
 
     def test_the_demo_loaders_of_other_apps_run_with_the_directory(self, demo_org):
-        from hamyar.directory.management.commands.load_demo import app_demo_loaders
+        from hamyar.web.management.commands.load_demo import app_demo_loaders
 
         loaders = app_demo_loaders()
         assert all(loader.__name__.startswith("load_") for loader in loaders)

@@ -1,6 +1,7 @@
 """The finance API: billing, issuing, paying and voiding over HTTP, statements and documents by scope,
 commissions and the executives' totals."""
 
+import datetime as dt
 import io
 import json
 
@@ -214,3 +215,23 @@ def test_executives_see_totals_by_municipality(tenant):
     mine = session(tenant.users["district9"]).get(f"{BASE}/totals").json()
     assert [row["id"] for row in mine["items"]] == [tenant.district9.pk]
     assert mine["invoiced"] == paid.total
+
+
+def test_the_invoice_list_takes_the_pages_filters_and_refuses_what_the_page_refuses(tenant, finance):
+    today = timezone.localdate()
+    ours = issued_invoice(tenant, source=requested_payment(tenant), issue_date=today - dt.timedelta(days=9))
+    theirs = issued_invoice(tenant, source=requested_payment(tenant, municipality=tenant.district10))
+
+    def ids(query: dict) -> list[int]:
+        response = finance.get(f"{BASE}/invoices", query)
+        assert response.status_code == 200, response.content
+        return [row["id"] for row in response.json()["items"]]
+
+    assert ids({"municipality": tenant.district9.pk}) == [ours.pk]
+    since = format_jalali_date(today - dt.timedelta(days=3), persian_digits=True)
+    assert ids({"issued_from": since}) == [theirs.pk]
+    assert ids({"issued_to": since, "status": "issued", "overdue": "false"}) == [ours.pk]
+    assert ids({"municipality": 2**70}) == []  # larger than any key: nothing, not a database error
+    refused = finance.get(f"{BASE}/invoices", {"status": "nonsense", "issued_from": "1405/14/01"})
+    assert refused.status_code == 422
+    assert {"status", "issued_from"} <= set(refused.json()["fields"])

@@ -92,11 +92,12 @@ def add_to_need(context, item, size: str = "sm") -> dict:
     to a user who may write needs, for an item a need may name (offered and active)."""
     from hamyar.core.scoping import role_of
 
-    from .. import selectors, services
+    from .. import selectors
+    from ..choices import AUTHORS
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    shown = (user is not None and role_of(user) in services.AUTHORS
+    shown = (user is not None and role_of(user) in AUTHORS
              and getattr(item, "is_offered", False) is True and item.is_active)
     return {"shown": shown, "item": item, "size": size,
             "drafts": selectors.need_drafts_of(user=user) if shown else []}

@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from hamyar.api import api
@@ -69,6 +70,18 @@ def test_filters_and_persian_search(client, tenant, catalog):
     assert _walk(client, number=need.number) != []
     assert _walk(client, q=need.number) == [need.pk]
     assert client.get(LIST, {"status": "nonsense"}).status_code == 422
+
+
+def test_the_page_and_the_api_filter_by_the_one_declaration(client, tenant, catalog):
+    submitted(tenant, goods_need(tenant, catalog))
+    district10 = goods_need(tenant, catalog, user=tenant.users["district10"], site=None)
+    client = _login(client, tenant.users["commerce"])
+    params = {"municipality": district10.municipality_id, "kind": "goods", "domain": tenant.furniture.pk}
+    assert _walk(client, **params) == [district10.pk]
+    page = client.get(reverse("needs:need_list"), params)
+    assert [n.pk for n in page.context["object_list"]] == [district10.pk]
+    assert _walk(client, domain=2**62) == []  # an id no row can have finds nothing
+    assert client.get(LIST, {"kind": "wish"}).status_code == 422
 
 
 def test_create_a_goods_need_and_read_it_back(client, tenant, catalog):

@@ -317,3 +317,24 @@ def test_the_admin_lists_every_projects_model_read_only(tenant, media):
         name = model._meta.model_name
         assert client.get(f"/admin/projects/{name}/").status_code == 200, name
         assert client.get(f"/admin/projects/{name}/add/").status_code == 403, name
+
+
+def test_the_portfolio_filter_reads_the_same_on_the_page_and_in_the_api(client, tenant):
+    """One ProjectFilter: the page's "1"/"0" and the API's true/false pick the same projects, and a
+    status neither knows is refused (the page with 400, the API with 422 naming the field)."""
+    from django.urls import reverse
+
+    blocked = vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS).project
+    free = vakilabad_project(tenant, municipality=tenant.district10, title="روشنایی بوستان").project
+    blocked.constraints.create(organization=tenant.org, kind="legal_permit", title="مجوز", owner="حقوقی",
+                               status=ConstraintStatus.BLOCKING)
+    client.force_login(tenant.users["commerce"])
+    for flag, expected in (("1", [blocked.pk]), ("0", [free.pk])):
+        page = client.get(reverse("projects:project_list"), {"blocked": flag}).context["page_obj"]
+        api = client.get(LIST, {"blocked": {"1": "true", "0": "false"}[flag]}).json()["items"]
+        assert [p.pk for p in page] == [p["id"] for p in api] == expected
+    by_municipality = client.get(LIST, {"municipality": tenant.mashhad.pk}).json()["items"]
+    assert {p["id"] for p in by_municipality} == {blocked.pk, free.pk}  # a metropolis holds its districts
+    assert client.get(reverse("projects:project_list"), {"status": "nonsense"}).status_code == 400
+    response = client.get(LIST, {"status": "nonsense"})
+    assert response.status_code == 422 and "status" in json.dumps(response.json())

@@ -112,7 +112,7 @@ class TestTheProjectsDemo:
         blocking = project.constraints.get(status=ConstraintStatus.BLOCKING)
         assert blocking.kind == "land_ownership" and blocking.milestone is None
         admin = User.objects.get(username="orgadmin")
-        assert list(selectors.project_list(user=admin, blocked=True)) == [project]
+        assert list(selectors.project_list(user=admin, filters={"blocked": True})) == [project]
 
     def test_vafa_garden_was_handed_over_by_district9(self, demo_org):
         project = _project(demo_org, "اجرای آبیاری قطره‌ای بوستان وفا")

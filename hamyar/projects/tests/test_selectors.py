@@ -71,8 +71,8 @@ def test_late_when_past_end_or_a_milestone_is_overdue(tenant):
     user = tenant.users["commerce"]
     flags = {p.pk: p.is_late for p in selectors.project_list(user=user)}
     assert flags == {on_time.pk: False, overdue.project.pk: True, done.pk: False}
-    assert set(selectors.project_list(user=user, late=True)) == {overdue.project}
-    assert set(selectors.project_list(user=user, late=False)) == {on_time, done}
+    assert set(selectors.project_list(user=user, filters={"late": True})) == {overdue.project}
+    assert set(selectors.project_list(user=user, filters={"late": False})) == {on_time, done}
 
     overdue.design.status = MilestoneStatus.COMPLETED
     overdue.design.save()
@@ -86,8 +86,8 @@ def test_blocked_when_a_constraint_is_blocking(tenant):
     _constraint(free, ConstraintStatus.RESOLVED)
     _constraint(free, ConstraintStatus.OPEN)
     user = tenant.users["executive"]
-    assert list(selectors.project_list(user=user, blocked=True)) == [blocked]
-    assert list(selectors.project_list(user=user, blocked=False)) == [free]
+    assert list(selectors.project_list(user=user, filters={"blocked": True})) == [blocked]
+    assert list(selectors.project_list(user=user, filters={"blocked": False})) == [free]
     row = selectors.project_get(user=user, pk=blocked.pk)
     assert row.is_blocked and row.blocking_count == 1
 
@@ -96,14 +96,14 @@ def test_filters_by_municipality_domain_status_and_text(tenant):
     d9 = vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS).project
     d10 = vakilabad_project(tenant, municipality=tenant.district10, title="روشنایی بلوار").project
     user = tenant.users["commerce"]
-    assert list(selectors.project_list(user=user, municipality_id=tenant.district9.pk)) == [d9]
+    assert list(selectors.project_list(user=user, filters={"municipality": tenant.district9.pk})) == [d9]
     # Mashhad includes its districts.
-    assert set(selectors.project_list(user=user, municipality_id=tenant.mashhad.pk)) == {d9, d10}
-    assert set(selectors.project_list(user=user, domain_id=tenant.green.pk)) == {d9, d10}
-    assert list(selectors.project_list(user=user, domain_id=tenant.lighting.pk)) == []
-    assert list(selectors.project_list(user=user, status=ProjectStatus.PLANNING)) == [d10]
-    assert list(selectors.project_list(user=user, q="روشنايي")) == [d10]  # Arabic ي normalized
-    assert list(selectors.project_list(user=user, q=d9.number)) == [d9]
+    assert set(selectors.project_list(user=user, filters={"municipality": tenant.mashhad.pk})) == {d9, d10}
+    assert set(selectors.project_list(user=user, filters={"domain": tenant.green.pk})) == {d9, d10}
+    assert list(selectors.project_list(user=user, filters={"domain": tenant.lighting.pk})) == []
+    assert list(selectors.project_list(user=user, filters={"status": ProjectStatus.PLANNING})) == [d10]
+    assert list(selectors.project_list(user=user, filters={"q": "روشنايي"})) == [d10]  # Arabic ي normalized
+    assert list(selectors.project_list(user=user, filters={"q": d9.number})) == [d9]
 
 
 def test_portfolio_summary_adds_up_the_filtered_list(tenant):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from hamyar.accounts.models import Notification
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.models import AuditEvent
+from hamyar.core.roles import Role
 from hamyar.core.testing import in_thread, nothing_written, one_audit_event, pause_after_save, wait_until
 from hamyar.needs import services as need_services
 from hamyar.needs.choices import NeedStatus
@@ -696,3 +697,25 @@ def test_two_approvals_at_once_cannot_together_pass_the_25_percent_limit(tenant,
     approvals = AuditEvent.objects.filter(action="change_order.approve").count()
     assert approvals == 1
     assert audit_verify_chain(tenant.org.pk) is None
+
+
+# ---------------------------------------------------------------- the declared lifecycles
+
+
+def test_the_buttons_and_the_services_read_the_same_lifecycle(tenant):
+    """What `allowed_actions` offers a role is exactly what the services let it do."""
+    from hamyar.projects.choices import PROJECT_LIFECYCLE, ProjectAction
+
+    assert PROJECT_LIFECYCLE.allowed_actions(ProjectStatus.IN_PROGRESS, Role.COMMERCE_OFFICER) == [
+        ProjectAction.SUSPEND, ProjectAction.COMPLETE, ProjectAction.TERMINATE]
+    assert PROJECT_LIFECYCLE.allowed_actions(ProjectStatus.COMPLETED, Role.MUNICIPALITY_USER) == [
+        ProjectAction.HAND_OVER]
+    assert PROJECT_LIFECYCLE.allowed_actions(ProjectStatus.COMPLETED, Role.COMMERCE_OFFICER) == []
+
+
+def test_a_milestone_not_started_cannot_be_completed(tenant):
+    data = vakilabad_project(tenant, status=ProjectStatus.IN_PROGRESS)
+    with nothing_written("projects"), pytest.raises(ApplicationError) as error:
+        services.milestone_complete(milestone=data.design, acting_user=tenant.users["project_manager"])
+    assert error.value.status == 409 and error.value.code == "milestone_state"
+    assert not PaymentRequest.objects.exists()

@@ -255,7 +255,7 @@ def test_a_body_without_boundary_is_a_400_even_where_the_csrf_check_reads_it_fir
 _READS = re.compile(r"""\b(?:GET|POST)\.(?:get|getlist)\(\s*["']([a-z_]+)["']""")
 PARAMETERS = sorted({
     name
-    for path in Path(__file__).resolve().parents[2].glob("*/views*")
+    for path in Path(__file__).resolve().parents[2].glob("*/*views*")  # views.py, views/, form_views.py
     for source in ([path] if path.is_file() else path.glob("*.py"))
     for name in _READS.findall(source.read_text(encoding="utf-8"))
 })

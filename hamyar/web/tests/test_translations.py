@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-APPS = ["core", "directory", "accounts", "catalog", "needs", "commerce", "projects", "finance", "web"]
+APPS = ["core", "directory", "accounts", "catalog", "needs", "commerce", "projects", "finance", "insights",
+        "transparency", "web"]
+# Apps of the second wave with few messages yet: checked the same, only not for the catalogue's size.
+YOUNG_APPS = {"insights", "transparency"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
@@ -39,7 +42,7 @@ def entries(po: Path) -> list[tuple[str, str, bool]]:
 def test_every_message_is_translated_with_its_placeholders_and_compiled(app):
     po = catalogue(app)
     rows = entries(po)
-    assert len(rows) > 20
+    assert len(rows) > 20 or app in YOUNG_APPS
     assert [msgid for msgid, msgstr, fuzzy in rows if not msgstr or fuzzy] == []
     for msgid, msgstr, _fuzzy in rows:
         assert set(PLACEHOLDER.findall(msgid)) == set(PLACEHOLDER.findall(msgstr)), msgid

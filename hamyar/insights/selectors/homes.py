@@ -1,0 +1,104 @@
+"""Reads behind the role home pages, all built on scoped selectors: each role lands on what it has
+to do today (the shell in `web` picks the template, these give its figures)."""
+
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from hamyar.accounts import selectors as accounts
+from hamyar.accounts.models import Membership, User
+from hamyar.core.scoping import scope
+from hamyar.directory import selectors as directory
+from hamyar.directory.models import AgencyAgreement, MunicipalAsset, Municipality
+from hamyar.directory.selectors import agreements_expiring, capability_overview, provider_counts_by_kind
+
+__all__ = [
+    "commerce_home",
+    "executive_home",
+    "finance_home",
+    "municipality_home",
+    "org_admin_home",
+    "organization_counts",
+    "provider_home",
+]
+
+
+def municipality_home(*, user: User, membership: Membership) -> dict[str, Any]:
+    """A municipality user's own municipality: its facts and assets."""
+    return directory.municipality_profile(user=user, pk=membership.municipality_id)
+
+
+def commerce_home(*, user: User) -> dict[str, Any]:
+    return {
+        "expiring": list(agreements_expiring(user=user)[:10]),
+        "expired": list(directory.agreement_list(user=user, status="expired")[:10]),
+        "provider_counts": provider_counts_by_kind(user=user),
+        "coverage": capability_overview(user=user),
+    }
+
+
+def provider_home(*, user: User, provider_id: int) -> dict[str, Any]:
+    """A supplier's or a project manager's own profile, capabilities and agreements."""
+    return {
+        "provider": directory.provider_get(user=user, pk=provider_id),
+        "capabilities": list(directory.capability_list(user=user, provider_id=provider_id)),
+        "agreements": list(directory.agreement_list(user=user, supplier_id=provider_id)),
+    }
+
+
+def finance_home(*, user: User) -> dict[str, Any]:
+    return {
+        "valid_agreements": list(directory.agreement_list(user=user, status="valid")[:20]),
+        "expiring": list(agreements_expiring(user=user)[:10]),
+        "provider_counts": provider_counts_by_kind(user=user),
+    }
+
+
+def organization_counts(*, user: User) -> dict[str, Any]:
+    """Counts for management: the municipalities served, their people and land, and the providers."""
+    municipalities = scope(Municipality.objects.all(), user)
+    # A metropolis already counts its districts' residents: sum the top level only.
+    top = municipalities.filter(parent__isnull=True).aggregate(
+        population=Sum("population"), count=Count("pk")
+    )
+    by_kind = {r["kind"]: r["n"] for r in municipalities.values("kind").annotate(n=Count("pk")).order_by()}
+    assets = scope(MunicipalAsset.objects.all(), user).aggregate(
+        count=Count("pk"), area=Sum("area_ha"), unknown=Count("pk", filter=Q(area_ha__isnull=True))
+    )
+    today = timezone.localdate()
+    agreements = scope(AgencyAgreement.objects.all(), user).aggregate(
+        valid=Count("pk", filter=Q(starts_on__lte=today, ends_on__gte=today)),
+        expired=Count("pk", filter=Q(ends_on__lt=today)),
+    )
+    provider_counts = provider_counts_by_kind(user=user)
+    return {
+        "municipality_count": municipalities.count(),
+        "top_level_count": top["count"],
+        "population": top["population"],
+        "municipalities_by_kind": by_kind,
+        "asset_count": assets["count"],
+        "asset_area_ha": assets["area"],
+        "assets_unknown_area": assets["unknown"],
+        "valid_agreements": agreements["valid"],
+        "expired_agreements": agreements["expired"],
+        "provider_counts": provider_counts,
+        "provider_total": sum(provider_counts.values()),
+    }
+
+
+def org_admin_home(*, user: User) -> dict[str, Any]:
+    """The organization's counts and who holds which role."""
+    return {
+        "counts": organization_counts(user=user),
+        "role_counts": accounts.membership_counts_by_role(user=user),
+        "members": list(accounts.membership_list(user=user)[:10]),
+    }
+
+
+def executive_home(*, user: User) -> dict[str, Any]:
+    return {
+        "counts": organization_counts(user=user),
+        "coverage": capability_overview(user=user),
+        "largest": list(directory.municipality_list(user=user)[:8]),
+    }
