@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hamyar.catalog.selectors import items_price_tiers
 from hamyar.core.access import ALL_ROLES
 from hamyar.core.errors import ApplicationError, InvalidInput, PermissionDenied
 from hamyar.core.money import format_toman
@@ -245,12 +246,14 @@ def quotation_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _list_prices(need: Need, provider) -> dict[int, int | None]:
+    """`services.line_price` of every line, the tiers of all their items read at once."""
     if provider is None:
         return {}
-    return {
-        line.pk: services.line_price(item=line.item, provider=provider, quantity=line.quantity)
-        for line in need.lines.select_related("item")
-    }
+    lines = [line for line in need.lines.select_related("item")]
+    own = {line.pk: line.item is not None and line.item.provider_id == provider.pk for line in lines}
+    tiers = items_price_tiers(items=[line.item for line in lines if own[line.pk]])
+    return {line.pk: services.tier_price(tiers.get(line.item_id, []), line.quantity) if own[line.pk] else None
+            for line in lines}
 
 
 def _form(request: HttpRequest, need: Need, provider, initial: dict | None = None) -> QuotationForm:
