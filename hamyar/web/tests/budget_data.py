@@ -246,6 +246,15 @@ def a_need_in_hand(tenant, catalog: Catalog) -> Need:
     return need
 
 
+def a_draft_need(tenant, catalog: Catalog) -> Need:
+    """District 9's draft, not yet sent: its author edits it."""
+    need = assigned_need(tenant, catalog, status=NeedStatus.DRAFT)
+    Need.objects.filter(pk=need.pk).update(provider=None, submitted_at=None, triaged_at=None,
+                                           assigned_at=None)
+    need.assignments.all().delete()
+    return need
+
+
 def a_triaged_need(tenant, catalog: Catalog) -> Need:
     """A triaged need in urban furniture: the officers' page ranks every provider able in it."""
     need = assigned_need(tenant, catalog, status=NeedStatus.TRIAGED)
