@@ -19,7 +19,7 @@ from django.utils import timezone
 from conftest import make_user
 from hamyar.accounts.models import ApiToken, Notification
 from hamyar.accounts.tests import scope_rows
-from hamyar.catalog.models import Price, PriceList, SearchSynonym
+from hamyar.catalog.models import CatalogItem, Price, PriceList, SearchSynonym
 from hamyar.catalog.services import price_import_create
 from hamyar.catalog.tests.catalog_data import GOOD_ROWS, Catalog, add_item, price_sheet, publish
 from hamyar.commerce.choices import QuotationStatus
@@ -377,6 +377,29 @@ def invoice_rows(tenant, catalog: Catalog, i: int, invoice) -> None:
                                quantity=1, unit="piece", unit_price=1_000, amount=1_000)
     payment_record(invoice=invoice, acting_user=tenant.users["finance"], amount=1_000 + i,
                    paid_on=timezone.localdate(), reference=f"{tenant.org.slug}-invoice-{i}")
+
+
+def the_supplier_bench(tenant, catalog: Catalog) -> CatalogItem:
+    return catalog.bench
+
+
+def earlier_price(tenant, catalog: Catalog, i: int, item: CatalogItem) -> None:
+    """A price list of an earlier year with two tiers of the item: its price history grows."""
+    tiers = [(item, 1, 90_000_000 + i), (item, 10, 85_000_000 + i)]
+    publish(tenant, item.provider, f"فهرست بهای پیشین {i}", tiers, days_ago=2_000 - 10 * i,
+            until_days_ago=1_991 - 10 * i)
+
+
+def the_supplier(tenant, catalog: Catalog) -> Provider:
+    return tenant.supplier
+
+
+def capability(tenant, catalog: Catalog, i: int, provider: Provider) -> None:
+    """The provider able in one more domain."""
+    domain = ServiceDomain.objects.create(organization=tenant.org, code=f"test-able-{i}",
+                                          name=f"حوزه توان {i}")
+    Capability.objects.create(organization=tenant.org, provider=provider, domain=domain, level=1 + i % 5,
+                              monthly_capacity=5)
 
 
 def a_price_list(tenant, catalog: Catalog) -> PriceList:

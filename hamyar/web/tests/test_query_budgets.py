@@ -1,17 +1,18 @@
 """Query budgets of the pages (issue 12): what a page costs the database does not grow with the data.
 
 - Every page of every role opens in at most 25 queries; every role's home page in at most 20.
-- A list costs the same with 5 rows as with 50: no query per row. So does a role's home page, and an
-  object's page that lists the rows of its object (a municipality's statement, a provider's scorecard).
+- A list costs the same with 5 rows as with 50: no query per row. So do the home pages, and an
+  object's page as its own rows grow (a need's lines, an order's deliveries, a project's milestones,
+  an invoice's payments, a provider's capabilities, the providers ranked for a need).
 
-The pages are not listed by hand: every route of the URLconf that a role may GET (by its `page` roles)
-is opened as that role. A list is measured in its family: the rows of one kind (`budget_data`) added
-5, then 45 more, in a savepoint rolled back after; a list of every kind of row is in some family
-(checked). An object's page is measured on the rows of the API-wide scope test and a few more states,
-once per status of the rows the role can see (its buttons and panels differ by state). The queries are
-everything a request costs — session, user and membership included. The data is built once for the
-module, in one transaction rolled back at its end; the figures are written to
-test-output/query-budgets/<engine>.txt.
+The pages are not listed by hand: every route of the URLconf that a role may GET (by its `page` roles;
+PDFs aside) is opened as that role. A list is measured in its family: rows of one kind (`budget_data`)
+added 5, then 45 more, in a savepoint rolled back after; every page without an id is in some family or
+lists none of the data (checked). Every object's page is measured on the rows of the API-wide scope
+test and a few more states, once per status of the rows the role can see (its buttons and panels differ
+by state). The queries are everything a request costs — session, user and membership included. The
+data is built once for the module, in one transaction rolled back at its end; the figures are written
+to test-output/query-budgets/<engine>.txt.
 """
 
 import inspect
@@ -36,7 +37,7 @@ from hamyar.commerce.models import Delivery, Order, OrderLine, Quotation, Quotat
 from hamyar.core.roles import Role
 from hamyar.core.scoping import scope
 from hamyar.core.testing import url_patterns
-from hamyar.directory.models import AgencyAgreement, MunicipalAsset, Municipality, Provider
+from hamyar.directory.models import AgencyAgreement, Capability, MunicipalAsset, Municipality, Provider
 from hamyar.finance.models import CommissionSettlement, Invoice, Payment
 from hamyar.finance.tests.finance_data import tenant_catalog
 from hamyar.needs.models import Need, NeedAttachment, NeedLine, ServiceLevel
@@ -121,6 +122,10 @@ FAMILIES = {
                            rows.a_running_project),
     "invoice-rows": Family(rows.invoice_rows, Payment, (
         "finance:invoice_detail", "finance:invoice_xlsx"), rows.an_issued_invoice),
+    "item-prices": Family(rows.earlier_price, Price, ("catalog:item_detail", "catalog:item_edit"),
+                          rows.the_supplier_bench),
+    "capabilities": Family(rows.capability, Capability, (
+        "directory:provider_detail", "catalog:provider_catalog", "commerce:scorecard"), rows.the_supplier),
     "prices": Family(rows.price, Price, (
         "catalog:price_list_detail", "catalog:price_list_export"), rows.a_price_list),
 }
