@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 
 from .models import ApiToken, Membership, Notification, User
 
@@ -50,7 +51,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "organization", "name", "prefix", "key_hash", "created_at", "expires_at",
                        "revoked_at", "last_used_at")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

@@ -1,12 +1,18 @@
 """Sign-in and API token forms, in Persian first."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from hamyar.core.errors import ApplicationError
 from hamyar.core.forms import PersianCharField, PersianIntegerField, PlainCharField, ServiceErrorsMixin
 from hamyar.core.roles import MunicipalPost, Role
 from hamyar.core.text import to_latin_digits
+
+from .models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -21,7 +27,7 @@ class LoginForm(AuthenticationForm):
         "inactive": _("This account is disabled."),
     }
 
-    def __init__(self, request=None, *args, **kwargs):
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("Username")
         self.fields["username"].widget.attrs.update(
@@ -51,7 +57,7 @@ class ApiTokenForm(forms.Form):
                                       "autocomplete": "off"}),
     )
 
-    def add_service_error(self, error) -> None:
+    def add_service_error(self, error: ApplicationError) -> None:
         self.add_error(None, str(error.message))
 
 
@@ -99,7 +105,7 @@ class MemberForm(ServiceErrorsMixin, forms.Form):
     title = PersianCharField(label=_("Job title"), max_length=150, required=False,
                             widget=forms.TextInput(attrs={"class": "form-control"}))
 
-    def __init__(self, *args, user, editing: bool = False, **kwargs):
+    def __init__(self, *args: Any, user: User, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from hamyar.core.scoping import scope
         from hamyar.directory.models import Municipality, Provider

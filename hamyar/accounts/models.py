@@ -13,6 +13,10 @@ from hamyar.core.roles import MUNICIPALITY_ROLES, PROVIDER_ROLES, MunicipalPost,
 class User(AbstractUser):
     """A person who signs in; what they may see comes from their membership."""
 
+    # Not a field: the organization notification_recipients found this user active in, so that notify()
+    # need not ask the database again.
+    checked_member_of: int | None = None
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

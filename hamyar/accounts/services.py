@@ -2,12 +2,16 @@
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -18,13 +22,14 @@ from hamyar.core.roles import API_TOKEN_ROLES, MUNICIPALITY_ROLES, PROVIDER_ROLE
 from hamyar.core.scoping import in_scope, membership_of, require_role
 from hamyar.core.services import invalid_from
 from hamyar.core.text import normalize
+from hamyar.directory.models import Municipality, Organization, Provider
 
-from .models import ApiToken, Membership, User
+from .models import ApiToken, Membership, Notification, User
 
 TOKEN_PREFIX = "hmy_"
 
 
-def _check_binding(*, role: str, municipality, provider) -> None:
+def _check_binding(*, role: str, municipality: Municipality | None, provider: Provider | None) -> None:
     if role not in Role.values:
         raise InvalidInput(_("Unknown role."))
     if role in MUNICIPALITY_ROLES and municipality is None:
@@ -58,16 +63,16 @@ def _post_for(*, role: str, post: str | None) -> str:
 @transaction.atomic
 def user_create(
     *,
-    acting_user,
-    organization=None,
+    acting_user: User | None,
+    organization: Organization | None = None,
     username: str,
     password: str,
     role: str,
     first_name: str = "",
     last_name: str = "",
     email: str = "",
-    municipality=None,
-    provider=None,
+    municipality: Municipality | None = None,
+    provider: Provider | None = None,
     title: str = "",
     post: str = "",
 ) -> User:
@@ -113,8 +118,9 @@ def user_create(
 
 
 @transaction.atomic
-def membership_change_role(*, membership: Membership, acting_user, role: str,
-                           municipality=None, provider=None, post: str | None = None,
+def membership_change_role(*, membership: Membership, acting_user: User, role: str,
+                           municipality: Municipality | None = None, provider: Provider | None = None,
+                           post: str | None = None,
                            title: str | None = None) -> Membership:
     """A member's role and binding (and for a municipality user its post); `None` keeps post and title.
 
@@ -143,7 +149,7 @@ def membership_change_role(*, membership: Membership, acting_user, role: str,
     return membership
 
 
-def _revoke_live_tokens(*, user, acting_user) -> None:
+def _revoke_live_tokens(*, user: User, acting_user: User) -> None:
     """A member's tokens end with the role they were made under: a machine given a supplier's rights must
     not carry an officer's after a move (nor come back to life when the role holds tokens again)."""
     now = timezone.now()
@@ -159,7 +165,9 @@ def _hash(secret: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, acting_user, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, acting_user: User, name: str, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
     """A new bearer token for the acting user; the secret is returned once and never stored.
 
     Only the roles of API_TOKEN_ROLES hold tokens (see there why); any other role gets 403.
@@ -184,7 +192,7 @@ def api_token_create(*, acting_user, name: str, expires_at: datetime | None = No
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, acting_user) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, acting_user: User) -> ApiToken:
     if token.user_id != acting_user.pk:
         require_role(acting_user, Role.ORG_ADMIN)
         if not in_scope(token, acting_user):
@@ -226,8 +234,8 @@ def is_local_path(url: str) -> bool:
 
 
 def notification_recipients(
-    *, organization_id: int, roles=(), municipality_id: int | None = None, provider_id: int | None = None,
-    posts=(),
+    *, organization_id: int, roles: Iterable[str] = (), municipality_id: int | None = None,
+    provider_id: int | None = None, posts: Iterable[str] = (),
 ) -> list[User]:
     """Active members of the organization to tell: by role, and for bound roles by their municipality or
     provider (and, for municipality users, optionally only some posts, such as the mayor).
@@ -252,7 +260,8 @@ def notification_recipients(
     return users
 
 
-def notify(*, organization_id: int, recipients, subject: str, body: str = "", url: str = "") -> list:
+def notify(*, organization_id: int, recipients: Iterable[User], subject: str | Promise,
+           body: str | Promise = "", url: str = "") -> list[Notification]:
     """Tell each recipient in the in-app inbox, and by e-mail once the caller's transaction commits.
 
     Called by the transitions that leave something waiting for someone. Strings are rendered
@@ -260,7 +269,6 @@ def notify(*, organization_id: int, recipients, subject: str, body: str = "", ur
     active member of the organization is left out (a message never crosses tenants), and a link
     that is not a path of this site is dropped.
     """
-    from .models import Notification
     from .tasks import notification_email_task
 
     wanted = {u.pk: u for u in recipients}
@@ -280,14 +288,12 @@ def notify(*, organization_id: int, recipients, subject: str, body: str = "", ur
         # The demo's story: the inbox shows the message on the day of its step, as the timeline does.
         Notification.objects.filter(pk__in=ids).update(created_at=clock.now())
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: notification_email_task.enqueue(pk))
+        transaction.on_commit(partial(notification_email_task.enqueue, pk))
     return rows
 
 
-def notification_mark_read(*, notification, acting_user) -> None:
+def notification_mark_read(*, notification: Notification, acting_user: User) -> None:
     """Mark one of the actor's own notifications read (not audited: it changes nothing of record)."""
-    from .models import Notification
-
     if notification.recipient_id != acting_user.pk:
         raise NotFound()
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
@@ -295,10 +301,8 @@ def notification_mark_read(*, notification, acting_user) -> None:
         notification.read_at = Notification.objects.values_list("read_at", flat=True).get(pk=notification.pk)
 
 
-def notification_mark_all_read(*, acting_user) -> int:
+def notification_mark_all_read(*, acting_user: User | AnonymousUser | None) -> int:
     """Mark every unread notification of the actor read; returns how many were."""
-    from .models import Notification
-
     if acting_user is None or not acting_user.is_authenticated:
         raise NotFound()
     return Notification.objects.filter(recipient_id=acting_user.pk, read_at__isnull=True).update(

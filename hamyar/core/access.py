@@ -4,6 +4,9 @@ The scoping function already limits the rows; these sets only keep a role away
 from a page whose rows it could never see (403 instead of an empty page).
 """
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+
 from hamyar.core.roles import API_TOKEN_ROLES, ORGANIZATION_WIDE_ROLES, Role
 
 ALL_ROLES = frozenset(Role)
@@ -19,7 +22,7 @@ USER_ADMINS = frozenset({Role.ORG_ADMIN})
 API_TOKEN_HOLDERS = API_TOKEN_ROLES
 
 
-def may_open(user, path: str) -> bool:
+def may_open(user: AbstractBaseUser | AnonymousUser | None, path: str) -> bool:
     """Whether `path` would open for `user` as far as roles go: the role set its page view was decorated
     with (web.pages.page), the same the view checks. Rows outside the user's scope are the selectors' to
     decide (a 404); a template links such a row only when its view has selected it for this user."""

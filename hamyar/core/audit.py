@@ -8,11 +8,14 @@ event, so an edited, removed or reordered event breaks the chain from there on.
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
@@ -94,19 +97,19 @@ def _digest(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _lock_chain(org_id: int | None, organization) -> tuple[int, str]:
+def _lock_chain(org_id: int | None, organization: models.Model | None) -> tuple[int, str]:
     """Take the chain's lock and return its last (sequence, hash)."""
-    if org_id is not None and connection.features.has_select_for_update:
+    if org_id is not None and organization is not None and connection.features.has_select_for_update:
         # Serialize writers of one organization's chain with a row lock (SQLite's IMMEDIATE
         # transactions serialize writers already). Not folded into the read below: under READ
         # COMMITTED that read must start after the lock is held, or it could miss the last event.
-        type(organization).objects.select_for_update().filter(pk=org_id).exists()
+        type(organization)._default_manager.select_for_update().filter(pk=org_id).exists()
     elif connection.vendor == "postgresql":
         # The chain of events with no organization has no row to lock.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GLOBAL_CHAIN_LOCK])
     last = (
-        AuditEvent.objects.filter(organization_id=org_id)
+        AuditEvent.objects.filter(organization_id=org_id)  # type: ignore[misc]  # None: the chain of no organization
         .order_by("-sequence")
         .values_list("sequence", "hash")
         .first()
@@ -121,9 +124,9 @@ def _jsonable(value: dict | None) -> dict | None:
 
 def audit_record_many(
     *,
-    actor,
-    organization,
-    entries: list[tuple[str, models.Model, dict | None, dict | None]],
+    actor: AbstractBaseUser | AnonymousUser | None,
+    organization: models.Model | None,
+    entries: Sequence[tuple[str, models.Model, dict[str, Any] | None, dict[str, Any] | None]],
 ) -> list[AuditEvent]:
     """Append many events, (action, object, before, after) each, to one chain in one insert.
 
@@ -134,7 +137,8 @@ def audit_record_many(
     if not entries:
         return []
     org_id = organization.pk if organization is not None else None
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    # accounts.User, which this bottom layer does not name.
+    actor_obj: Any = actor if getattr(actor, "is_authenticated", False) else None
     label = actor_obj.get_username() if actor_obj else "system"
     now = clock.now()  # the real time, or the demo's step's
     events = []
@@ -166,12 +170,12 @@ def audit_record_many(
 
 def audit_record(
     *,
-    actor,
+    actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
     obj: models.Model,
-    organization=None,
-    before: dict | None = None,
-    after: dict | None = None,
+    organization: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the organization's chain; call inside the service's transaction."""
     if organization is None:
@@ -211,7 +215,8 @@ def audit_verify_chain(organization_id: int | None) -> ChainProblem | None:
     """
     previous_hash = GENESIS
     expected = 1
-    events = AuditEvent.objects.filter(organization_id=organization_id).order_by("sequence")
+    chain = AuditEvent.objects.filter(organization_id=organization_id)  # type: ignore[misc]  # None: IS NULL
+    events = chain.order_by("sequence")
     for event in events.iterator(chunk_size=2000):
         if event.sequence != expected:
             detail = _("the chain jumps from #%(last)s to #%(next)s") % {

@@ -22,19 +22,19 @@ def cell_value(value: Any) -> Any:
     return value
 
 
-def _as_text(cell, value: Any):
+def _as_text(cell: Any, value: Any) -> Any:
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
     return cell
 
 
-def put(sheet, *, row: int, column: int, value: Any):
+def put(sheet: Any, *, row: int, column: int, value: Any) -> Any:
     """`sheet.cell(row=…, column=…, value=…)` with the value made safe; returns the cell."""
     value = cell_value(value)
     return _as_text(sheet.cell(row=row, column=column, value=value), value)
 
 
-def write_only_cell(sheet, value: Any):
+def write_only_cell(sheet: Any, value: Any) -> Any:
     """A cell of a write-only sheet holding the value made safe."""
     from openpyxl.cell import WriteOnlyCell  # openpyxl loads only when a workbook is written
 
@@ -42,6 +42,6 @@ def write_only_cell(sheet, value: Any):
     return _as_text(WriteOnlyCell(sheet, value=value), value)
 
 
-def safe_row(sheet, values: list[Any]) -> list:
+def safe_row(sheet: Any, values: list[Any]) -> list[Any]:
     """A whole row of a write-only sheet, for `sheet.append`."""
     return [write_only_cell(sheet, value) for value in values]

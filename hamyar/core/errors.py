@@ -1,5 +1,8 @@
 """The project's errors: a service raises one, a page shows it as a form error, the API as JSON."""
 
+from typing import Any
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +13,8 @@ class ApplicationError(Exception):
     code = "conflict"
     default_message = _("This action is not allowed in the current state.")
 
-    def __init__(self, message=None, *, code: str | None = None, extra: dict | None = None):
+    def __init__(self, message: str | Promise | None = None, *, code: str | None = None,
+                 extra: dict[str, Any] | None = None) -> None:
         self.message = message if message is not None else self.default_message
         if code:
             self.code = code

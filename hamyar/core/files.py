@@ -14,9 +14,11 @@ import struct
 import warnings
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 from xml.etree import ElementTree
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 PDF = "application/pdf"
@@ -37,7 +39,7 @@ MAX_ZIP_MEMBERS = 5000
 class FileRejected(Exception):
     """The upload is not a file we keep; `message` says why, in words a clerk understands."""
 
-    def __init__(self, message) -> None:
+    def __init__(self, message: str | Promise) -> None:
         self.message = message
         super().__init__(str(message))
 
@@ -101,7 +103,9 @@ def too_many_pixels() -> TooManyPixels:
                          % {"mp": MAX_PIXELS // 1_000_000})
 
 
-def read_upload(upload, *, missing=None, too_large=None) -> bytes:
+def read_upload(
+    upload: Any, *, missing: str | Promise | None = None, too_large: str | Promise | None = None
+) -> bytes:
     """The whole upload, bounded by settings.HAMYAR_ATTACHMENT_MAX_BYTES; never more is read."""
     if upload is None or not (hasattr(upload, "read") or isinstance(upload, bytes | bytearray)):
         raise FileRejected(missing or _("Choose a file to attach."))
@@ -243,7 +247,7 @@ _OPENERS = {
 }
 
 
-def read_checked(upload) -> CheckedFile:
+def read_checked(upload: Any) -> CheckedFile:
     """Read an upload and accept it only when its name's extension, its content and the organization's
     accepted types all agree and the parser of its kind opens it whole; FileRejected says why not."""
     name = os.path.basename(str(getattr(upload, "name", "") or "")).strip()

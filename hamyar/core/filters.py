@@ -23,7 +23,7 @@ from .apikit import DATE_INPUT_SCHEMA, MAX_ID
 from .forms import JalaliDateField
 
 Lookup = str | Callable[[QuerySet, Any], QuerySet]
-EMPTY = (None, "", [], ())
+EMPTY: tuple[Any, ...] = (None, "", [], ())
 
 
 class ListFilter(forms.Form):
@@ -103,6 +103,7 @@ def _query_field(field: forms.Field) -> tuple[Any, Any]:
             extra[key] = getattr(field, bound)
     description = str(field.help_text or field.label or "")
     python_type = _python_type(field)
+    annotated: Any  # an Annotated type made at run time
     if python_type is date:  # documented as every date an API client sends: Jalali or Gregorian
         annotated = Annotated[date | None, BeforeValidator(clean), WithJsonSchema(DATE_INPUT_SCHEMA)]
         extra.pop("json_schema_extra", None)

@@ -1,7 +1,9 @@
 """Form fields for Persian input: dates, numbers and normalized text, each read by its one parser."""
 
+from collections.abc import Callable, Collection
 from datetime import date
 from decimal import Decimal
+from typing import Any, Protocol
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -30,12 +32,12 @@ class JalaliDateInput(forms.TextInput):
     template_name = "core/widgets/jalali_date.html"
     MARKER = "data-jdp"
 
-    def __init__(self, attrs: dict | None = None, *, compact: bool = False):
+    def __init__(self, attrs: dict[str, Any] | None = None, *, compact: bool = False) -> None:
         self.compact = compact
         super().__init__({"class": "form-control", "dir": "ltr", "autocomplete": "off", "spellcheck": "false",
                           **(attrs or {}), self.MARKER: ""})
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         widget_attrs = context["widget"]["attrs"]
         widget_attrs.setdefault("placeholder", _("yyyy/mm/dd"))
@@ -58,7 +60,7 @@ class JalaliDateField(forms.Field):
     widget = JalaliDateInput
     default_error_messages = {"invalid": MESSAGES["format"]}
 
-    def to_python(self, value) -> date | None:
+    def to_python(self, value: Any) -> date | None:
         if value in self.empty_values:
             return None
         if isinstance(value, str) and not clean_date_text(value):
@@ -69,11 +71,18 @@ class JalaliDateField(forms.Field):
             code = "impossible" if error.code.startswith("impossible") else "invalid"
             raise ValidationError(error.message, code=code) from None
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         """An initial date is shown in Jalali (Persian digits on a Persian page); typed text as typed."""
         if isinstance(value, date):
             return format_jalali_date(value, persian_digits=_persian())
         return value
+
+
+class _NumberField(Protocol):
+    @property
+    def empty_values(self) -> Collection[Any]: ...
+    @property
+    def units(self) -> tuple[str, ...]: ...
 
 
 class _NumberMixin:
@@ -81,12 +90,12 @@ class _NumberMixin:
 
     units: tuple[str, ...] = ()
 
-    def __init__(self, *args, units: tuple[str, ...] | None = None, **kwargs):
+    def __init__(self, *args: Any, units: tuple[str, ...] | None = None, **kwargs: Any) -> None:
         if units is not None:
             self.units = units
         super().__init__(*args, **kwargs)
 
-    def _read(self, value, parse):
+    def _read(self: _NumberField, value: Any, parse: Callable[..., Any]) -> Any:
         if value in self.empty_values or (isinstance(value, str) and not clean_number_text(value)):
             return None
         try:
@@ -100,7 +109,7 @@ class PersianIntegerField(_NumberMixin, forms.IntegerField):
 
     widget = forms.TextInput
 
-    def to_python(self, value) -> int | None:
+    def to_python(self, value: Any) -> int | None:
         return self._read(value, parse_whole)
 
 
@@ -109,18 +118,19 @@ class PersianDecimalField(_NumberMixin, forms.DecimalField):
 
     widget = forms.TextInput
 
-    def to_python(self, value) -> Decimal | None:
+    # DecimalField is an IntegerField to Django (and its stubs): its to_python returns a Decimal all the same.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         return self._read(value, parse_decimal)
 
 
 class PersianCharField(forms.CharField):
     """A CharField whose value is run through the one normalizer (letters, digits, ZWNJ, spaces)."""
 
-    def __init__(self, *, multiline: bool = False, **kwargs):
+    def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
         self.multiline = multiline
         super().__init__(**kwargs)
 
-    def to_python(self, value) -> str:
+    def to_python(self, value: Any) -> str:
         value = super().to_python(value)
         if value in self.empty_values:
             return value
@@ -131,16 +141,22 @@ class PlainCharField(forms.CharField):
     """A CharField kept as typed (usernames, passwords, a choice's value) but for control characters,
     which no form keeps (see hamyar.core.text.strip_controls)."""
 
-    def to_python(self, value) -> str:
+    def to_python(self, value: Any) -> str:
         value = super().to_python(value)
         return strip_controls(value) if isinstance(value, str) else value
+
+
+class _Form(Protocol):
+    fields: dict[str, Any]
+
+    def add_error(self, field: str | None, error: Any) -> None: ...
 
 
 class ServiceErrorsMixin:
     """Puts a service's InvalidInput on the form: per-field messages on their fields, the rest on top."""
 
-    def add_service_error(self, error: InvalidInput) -> None:
-        fields: dict = (error.extra or {}).get("fields") or {}
+    def add_service_error(self: _Form, error: InvalidInput) -> None:
+        fields: dict[str, list[str]] = (error.extra or {}).get("fields") or {}
         placed = False
         for name, messages in fields.items():
             target = name if name in self.fields else None

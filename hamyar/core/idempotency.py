@@ -45,7 +45,7 @@ def _owner(request: HttpRequest) -> str | None:
 
 def _request_hash(request: HttpRequest) -> str:
     # The query string is part of the request: the same key on another URL is another request.
-    digest = hashlib.sha256(request.method.encode() + b" " + request.get_full_path().encode() + b"\n")
+    digest = hashlib.sha256((request.method or "").encode() + b" " + request.get_full_path().encode() + b"\n")
     digest.update(request.body)
     return digest.hexdigest()
 

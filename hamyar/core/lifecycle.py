@@ -12,7 +12,7 @@ refusal writes nothing.
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,8 @@ from .audit import audit_record, snapshot
 from .errors import ApplicationError, NotFound, PermissionDenied
 from .roles import Role
 from .scoping import membership_of, scope
+
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class Move:
         self._after_commit.append(callback)
 
 
-def lock_in_scope(obj: models.Model, acting_user: Any) -> Any:
+def lock_in_scope(obj: M, acting_user: Any) -> M:
     """The row re-read under its lock, if the actor may see it: one query for both; NotFound if not."""
     manager = type(obj)._default_manager
     queryset = manager.select_for_update(of=("self",)) if _locks_rows() else manager.all()

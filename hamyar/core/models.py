@@ -1,6 +1,6 @@
 """Tenancy base and the tamper-evident audit log."""
 
-from typing import ClassVar
+from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -35,13 +35,13 @@ class TenantModel(models.Model):
 class AuditEventQuerySet(models.QuerySet):
     """Rows are only ever added: bulk changes and deletes are refused (raw SQL is caught by audit_verify)."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise TypeError("AuditEvent is append-only.")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise TypeError("AuditEvent is append-only.")
 
-    def bulk_update(self, objs, fields, batch_size=None):
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
         raise TypeError("AuditEvent is append-only.")
 
 
@@ -99,12 +99,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("AuditEvent is append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("AuditEvent is append-only.")
 
 

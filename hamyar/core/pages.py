@@ -5,7 +5,7 @@ anonymous request to the sign-in page unless its view is marked with `public` (o
 and `page` checks again, so a view that forgets either is still closed.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -15,10 +15,11 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django_htmx.middleware import HtmxDetails
 
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.roles import Role
@@ -45,8 +46,8 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
     `HamyarAPI` marks its URLs public and each operation authenticates unless it says `auth=None`).
     """
 
-    def process_view(self, request: HttpRequest, view_func: Callable, view_args: tuple,
-                     view_kwargs: dict) -> HttpResponse | None:
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: tuple[Any, ...],
+                     view_kwargs: dict[str, Any]) -> HttpResponseBase | None:
         match = request.resolver_match
         if match is not None and "admin" in match.namespaces:
             return None
@@ -68,7 +69,7 @@ def page(*, roles: Iterable[Role] | None = None, model: type[Model] | None = Non
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not public and not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             try:
@@ -91,12 +92,14 @@ def page(*, roles: Iterable[Role] | None = None, model: type[Model] | None = Non
 
 def wants_fragment(request: HttpRequest) -> bool:
     """An HTMX request that swaps only the results, not a boosted navigation or a history restore."""
-    htmx = getattr(request, "htmx", None)
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)
+    if htmx is None:
+        return False
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def render_list(request: HttpRequest, *, template: str, fragment: str, rows, context: dict | None = None,
-                per_page: int = PAGE_SIZE) -> HttpResponse:
+def render_list(request: HttpRequest, *, template: str, fragment: str, rows: QuerySet[Any] | Sequence[Any],
+                context: dict[str, Any] | None = None, per_page: int = PAGE_SIZE) -> HttpResponse:
     """One view, two answers: the full page, or for live search only its results fragment."""
     page_obj = Paginator(rows, per_page).get_page(request.GET.get("page"))
     ctx = {"page_obj": page_obj, "object_list": page_obj.object_list, "fragment": fragment, **(context or {})}
@@ -105,7 +108,7 @@ def render_list(request: HttpRequest, *, template: str, fragment: str, rows, con
     return response
 
 
-def place_service_error(error: ApplicationError, forms: Iterable) -> bool:
+def place_service_error(error: ApplicationError, forms: Iterable[Any]) -> bool:
     """Put a refused service call where the page shows it: True when its message went on a form.
 
     403 and 404 are raised again for the page decorator; bad input (422) goes on the forms that sent

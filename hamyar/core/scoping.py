@@ -7,12 +7,15 @@ signed in, on a page or API route marked public) sees only the rows its model's
 `published_filter` selects, and nothing of a model that declares none.
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
 from .errors import NotFound, PermissionDenied
 from .roles import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
+
+M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 
 
 def membership_of(user: Any) -> Any:
@@ -37,7 +40,7 @@ def role_of(user: Any) -> Role | None:
     return Role(membership.role) if membership else None
 
 
-def scope(queryset: QuerySet, user: Any) -> QuerySet:
+def scope(queryset: QuerySet[M, R], user: Any) -> QuerySet[M, R]:
     """Only the rows of `queryset` that `user` may read."""
     if not getattr(user, "is_authenticated", False):
         published = getattr(queryset.model, "published_filter", None)
@@ -66,7 +69,7 @@ def scope(queryset: QuerySet, user: Any) -> QuerySet:
     return queryset.filter(**{path: target})
 
 
-def scoped_get(queryset: QuerySet, user: Any, **lookup: Any) -> Model:
+def scoped_get(queryset: QuerySet[M], user: Any, **lookup: Any) -> M:
     """One row the user may read, or NotFound: outside the scope looks like absent."""
     obj = scope(queryset, user).filter(**lookup).first()
     if obj is None:

@@ -1,5 +1,9 @@
 """The one way a service saves a model: validate, save, audit, all in one transaction."""
 
+from typing import Any, TypeVar
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
@@ -7,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record, snapshot
 from .errors import InvalidInput
+
+M = TypeVar("M", bound=models.Model)
 
 
 def validation_messages(error: DjangoValidationError) -> dict[str, list[str]]:
@@ -25,13 +31,13 @@ def invalid_from(error: DjangoValidationError) -> InvalidInput:
 
 
 def save_audited(
-    obj: models.Model,
+    obj: M,
     *,
-    acting_user,
+    acting_user: AbstractBaseUser | AnonymousUser | None,
     action: str,
-    before: dict | None = None,
-    m2m: dict[str, list] | None = None,
-) -> models.Model:
+    before: dict[str, Any] | None = None,
+    m2m: dict[str, list[Any]] | None = None,
+) -> M:
     """full_clean, save, set many-to-many fields and write the AuditEvent; nothing lands on error."""
     try:
         obj.full_clean()

@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import models
@@ -22,8 +22,8 @@ def _fingerprint(app_labels: tuple[str, ...]) -> dict[str, list[dict]]:
         if model._meta.app_label in labels and not model._meta.proxy:
             prints[model._meta.label] = list(model._default_manager.order_by("pk").values())
             for field in model._meta.many_to_many:
-                through = field.remote_field.through
-                prints[through._meta.label] = list(through.objects.order_by("pk").values())
+                through = cast(type[models.Model], field.remote_field.through)
+                prints[through._meta.label] = list(through._default_manager.order_by("pk").values())
     return prints
 
 
@@ -96,7 +96,7 @@ def pause_after_save(model: type[models.Model], thread_name: str = "first") -> I
     inside, release = threading.Event(), threading.Event()
     uid = f"test-pause-{model._meta.label_lower}-{thread_name}"
 
-    def hold(sender, **kwargs) -> None:
+    def hold(sender: type[models.Model], **kwargs: Any) -> None:
         if threading.current_thread().name == thread_name:
             inside.set()
             release.wait(120)
@@ -109,7 +109,9 @@ def pause_after_save(model: type[models.Model], thread_name: str = "first") -> I
         post_save.disconnect(sender=model, dispatch_uid=uid)
 
 
-def url_patterns(patterns=None, namespace: str | None = None) -> Iterator[tuple[str | None, URLPattern]]:
+def url_patterns(
+    patterns: list[URLPattern | URLResolver] | None = None, namespace: str | None = None
+) -> Iterator[tuple[str | None, URLPattern]]:
     """Every URL pattern of the site with the namespace it sits in, for tests that try every route."""
     for entry in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(entry, URLResolver):

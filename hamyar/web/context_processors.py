@@ -1,5 +1,8 @@
 """What the shell (navigation, user badge, today's date) needs on every page."""
 
+from typing import Any
+
+from django.http import HttpRequest
 from django.utils import timezone
 
 from hamyar.accounts.selectors import notification_unread_count
@@ -8,7 +11,7 @@ from hamyar.core.scoping import membership_of
 from .navigation import nav_items
 
 
-def shell(request):
+def shell(request: HttpRequest) -> dict[str, Any]:
     membership = membership_of(getattr(request, "user", None))
     match = getattr(request, "resolver_match", None)
     return {

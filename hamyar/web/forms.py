@@ -1,6 +1,7 @@
 """The form renderer: Django's widget templates, with the few the shell overrides looked up first."""
 
 from pathlib import Path
+from typing import Any
 
 import django.forms
 from django.forms.renderers import DjangoTemplates
@@ -14,7 +15,7 @@ class FormRenderer(DjangoTemplates):
     normalizer keeps in Latin digits: a Persian page shows them in Persian digits, as every other number."""
 
     @cached_property
-    def engine(self):
+    def engine(self) -> Any:
         return self.backend({
             "APP_DIRS": True,
             "DIRS": [OVERRIDES, Path(django.forms.__file__).parent / self.backend.app_dirname],

@@ -1,6 +1,7 @@
 """Persian first: the page language is the user's explicit choice, never the browser's guess."""
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -14,7 +15,7 @@ class PersianFirstLocaleMiddleware(LocaleMiddleware):
     so Accept-Language is honoured there.
     """
 
-    def process_request(self, request):
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
         if request.path_info.startswith("/api/"):
             return super().process_request(request)
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)

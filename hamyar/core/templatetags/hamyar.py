@@ -6,6 +6,7 @@ breaking the page.
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import template
 from django.utils.html import format_html
@@ -24,7 +25,7 @@ def _persian() -> bool:
 
 
 @register.filter
-def jdate(value):
+def jdate(value: Any) -> Any:
     """A date or datetime as a Jalali date: ۱۴۰۵/۰۹/۰۳."""
     if not isinstance(value, date):
         return value if value not in (None, "") else ""
@@ -32,7 +33,7 @@ def jdate(value):
 
 
 @register.filter
-def jdate_long(value):
+def jdate_long(value: Any) -> Any:
     """۳ آذر ۱۴۰۵."""
     if not isinstance(value, date):
         return value if value not in (None, "") else ""
@@ -40,7 +41,7 @@ def jdate_long(value):
 
 
 @register.filter
-def jdatetime(value):
+def jdatetime(value: Any) -> Any:
     """A datetime in Tehran time as Jalali: ۱۴۰۵/۰۹/۰۳ ۱۴:۳۰; a bare date as jdate."""
     if isinstance(value, datetime):
         return jalali.format_jalali_datetime(value, persian_digits=_persian())
@@ -48,7 +49,7 @@ def jdatetime(value):
 
 
 @register.filter(is_safe=True)
-def fa_digits(value):
+def fa_digits(value: Any) -> Any:
     """Latin digits as Persian digits on a Persian page; unchanged otherwise."""
     if value is None or value == "":
         return value
@@ -56,7 +57,7 @@ def fa_digits(value):
 
 
 @register.filter(is_safe=True)
-def num(value):
+def num(value: Any) -> Any:
     """A number with thousands separators; Persian digits (and ٫ as decimal point) on a Persian page."""
     if value is None or value == "":
         return EMPTY
@@ -77,7 +78,7 @@ def num(value):
 
 
 @register.filter
-def rial(value):
+def rial(value: Any) -> Any:
     """An amount in Rial with the Toman figure beside it."""
     if value is None or value == "":
         return EMPTY

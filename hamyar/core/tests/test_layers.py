@@ -5,6 +5,7 @@ function, and under TYPE_CHECKING too), so a lazy import cannot hide an upward d
 """
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -152,3 +153,30 @@ def test_the_checks_see_an_upward_import_and_a_cycle():
              "hamyar.needs.c": {"hamyar.projects.d"}, "hamyar.projects.d": set()}
     assert wrong_way(graph) == ["hamyar.core.a → hamyar.web.b", "hamyar.needs.c → hamyar.projects.d"]
     assert file_cycles(graph) == [["hamyar.core.a", "hamyar.web.b"]]
+
+
+def _template_libraries() -> dict[str, str]:
+    """Template tag library name → its app."""
+    return {path.stem: path.parent.parent.name for path in PACKAGE.glob("*/templatetags/*.py")
+            if path.stem != "__init__"}
+
+
+def wrong_way_templates() -> list[str]:
+    """Templates that load a tag library of a higher app. The shell (`web`) is every page's layout, so its
+    libraries serve every app's templates; no other library serves a lower app."""
+    libraries = _template_libraries()
+    levels = {app: level for level, apps in enumerate(settings.HAMYAR_LAYERS) for app in apps}
+    shell = settings.HAMYAR_LAYERS[-1]
+    found = []
+    for template in sorted(PACKAGE.glob("*/templates/**/*.html")):
+        app = template.relative_to(PACKAGE).parts[0]
+        for load in re.findall(r"{%\s*load\s+([^%]+?)\s*%}", template.read_text(encoding="utf-8")):
+            for library in load.split():
+                owner = libraries.get(library)
+                if owner and owner != app and owner not in shell and levels[owner] > levels[app]:
+                    found.append(f"{template.relative_to(PACKAGE)} loads {library} of {owner}")
+    return found
+
+
+def test_no_template_loads_tags_of_a_higher_app():
+    assert wrong_way_templates() == []

@@ -84,20 +84,3 @@ def event_label(action: str) -> str:
     """A need's audit action as the timeline says it."""
     label = _EVENTS.get(action)
     return str(label) if label is not None else action
-
-
-@register.inclusion_tag("needs/partials/add_to_need.html", takes_context=True)
-def add_to_need(context, item, size: str = "sm") -> dict:
-    """"Add to a need" for a catalog item: a new need with it, or one of the user's drafts; shown only
-    to a user who may write needs, for an item a need may name (offered and active)."""
-    from hamyar.core.scoping import role_of
-
-    from .. import selectors
-    from ..choices import AUTHORS
-
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    shown = (user is not None and role_of(user) in AUTHORS
-             and getattr(item, "is_offered", False) is True and item.is_active)
-    return {"shown": shown, "item": item, "size": size,
-            "drafts": selectors.need_drafts_of(user=user) if shown else []}

@@ -3,12 +3,14 @@
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django import template
+from django.template.context import Context
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, json_script
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_bidi, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +27,7 @@ def _persian() -> bool:
 
 
 @register.filter
-def dec(value, places: int = 1) -> str:
+def dec(value: Any, places: int = 1) -> str:
     """A decimal figure with thousands separators; "—" when unknown (never a made-up zero)."""
     if value is None or value == "":
         return "—"
@@ -39,7 +41,7 @@ def dec(value, places: int = 1) -> str:
 
 
 @register.filter
-def local_name(obj) -> str:
+def local_name(obj: Any) -> str:
     """The English name on English pages when one is recorded, else the (Persian) name."""
     english = getattr(obj, "name_en", "")
     if english and not _persian():
@@ -104,7 +106,7 @@ _ICONS = {
 
 
 @register.simple_tag
-def icon(name: str, size: int = 18):
+def icon(name: str, size: int = 18) -> SafeString:
     paths = _ICONS.get(name, "")
     return format_html(
         '<svg class="icon" width="{}" height="{}" viewBox="0 0 24 24" fill="none" stroke="currentColor" '
@@ -130,7 +132,7 @@ def jdate_full(value: date | None) -> str:
 
 
 @register.filter
-def pct(value, places: int = 1) -> str:
+def pct(value: Any, places: int = 1) -> str:
     """A percentage: ۱۲٫۵٪ or 12.5%; "—" when unknown."""
     if value is None or value == "":
         return "—"
@@ -140,7 +142,7 @@ def pct(value, places: int = 1) -> str:
 @register.filter
 def role_label(value: str) -> str:
     try:
-        return Role(value).label
+        return str(Role(value).label)
     except ValueError:
         return value
 
@@ -177,7 +179,7 @@ WEEKDAY_INITIALS = (
 
 
 @register.simple_tag
-def date_input(name: str, value=None, *, size: str = "", compact: bool = False, **attrs) -> str:
+def date_input(name: str, value: Any = None, *, size: str = "", compact: bool = False, **attrs: Any) -> str:
     """A date box placed by hand in a template, drawn by the one JalaliDateInput so it gets the picker.
 
     `value` may be a date (shown in Jalali, in the page's digits) or text as typed; other keyword
@@ -194,7 +196,7 @@ _PERSIAN_LETTER = re.compile("[\u0600-\u06ff]")
 
 
 @register.filter(is_safe=True)
-def isolate(value) -> str:
+def isolate(value: Any) -> str:
     """A value inside a sentence (a code, a number, a name), in <bdi> so its direction cannot reorder the
     words around it. Persian text gets Persian digits on a Persian page; a value with no Persian letter
     (a username, a file name, a code) is marked left-to-right and kept as written."""
@@ -207,7 +209,7 @@ def isolate(value) -> str:
 
 
 @register.filter(is_safe=True)
-def docnum(value) -> str:
+def docnum(value: Any) -> str:
     """A number the organization issues (N-1405-00012): Persian digits on a Persian page, isolated in a
     <bdi> whose first letter (Latin) keeps the parts in their order inside a right-to-left sentence."""
     if value is None or value == "":
@@ -221,7 +223,7 @@ _RUN = re.compile(rf"[{_ALNUM}](?:[{_ALNUM}_\-/.:٬٫,]*[{_ALNUM}])?")
 
 
 @register.filter(is_safe=True, needs_autoescape=True)
-def isolate_runs(value, autoescape: bool = True) -> str:
+def isolate_runs(value: Any, autoescape: bool = True) -> str:
     """A stored sentence (a notification, a message) with each code, date and number in its own <bdi>,
     in Persian digits on a Persian page: a code next to a date can no longer swap places with it when the
     bidi algorithm joins them into one left-to-right run."""
@@ -240,7 +242,7 @@ def isolate_runs(value, autoescape: bool = True) -> str:
 
 
 @register.filter(is_safe=True)
-def person(user) -> str:
+def person(user: Any) -> str:
     """Who did something: the full name, else the username (left-to-right), isolated from the sentence."""
     if user is None or user == "":
         return ""
@@ -250,7 +252,7 @@ def person(user) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def may_open(context, view_name: str, *args) -> bool:
+def may_open(context: Context, view_name: str, *args: Any) -> bool:
     """Whether the page would let the acting user in: `{% may_open 'needs:triage_queue' as show %}`.
 
     Asks the page's own role set (web.access.may_open), so a link is shown exactly when it opens."""

@@ -5,13 +5,15 @@ minutes (cron or a systemd timer does in production). Each task must be safe to 
 """
 
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
+from django_tasks.base import Task
 
 
-def periodic_tasks() -> list:
-    found = []
+def periodic_tasks() -> list[Task[Any, Any]]:
+    found: list[Task[Any, Any]] = []
     for config in apps.get_app_configs():
         if not config.name.startswith("hamyar."):
             continue
@@ -29,7 +31,7 @@ def periodic_tasks() -> list:
 class Command(BaseCommand):
     help = "Queue the periodic tasks of every app."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         for task in periodic_tasks():
             task.enqueue()
             self.stdout.write(f"queued {task.name}")

@@ -1,22 +1,13 @@
-"""What every API endpoint shares: authentication, JSON errors, keyset pages and input types.
-
-Errors always leave as `{"detail": ..., "code": ...}` (plus `fields` for invalid
-input) in the request's language, so nothing a client sends can come back as an
-HTML page.
-"""
+"""The NinjaAPI of the project: JSON errors in the request's language, JSON-only parsing, and the
+OpenAPI document with each route's error answers."""
 
 import json
 import logging
-import operator
 import re
 from collections.abc import Callable
-from datetime import date, datetime
-from decimal import Decimal
-from functools import reduce, wraps
-from typing import Annotated, Any
+from functools import wraps
+from typing import Any
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import (
     ImproperlyConfigured,
     ObjectDoesNotExist,
@@ -25,160 +16,27 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
-from django.urls import re_path
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
-from ninja import Field, NinjaAPI, Path, Schema
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 from ninja.openapi.schema import BODY_CONTENT_TYPES, REF_TEMPLATE, OpenAPISchema
 from ninja.operation import Operation
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.schema import NinjaGenerateJsonSchema
-from ninja.security import HttpBearer, SessionAuth
-from pydantic import AfterValidator, BeforeValidator, StrictInt, WithJsonSchema, create_model, model_validator
-from pydantic.fields import FieldInfo
-from pydantic_core import PydanticCustomError
 
-from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
-from hamyar.core.idempotency import run_once
-from hamyar.core.jalali import MESSAGES, JalaliDateError, format_jalali_date, parse_date
-from hamyar.core.numbers import NumberError, parse_decimal, parse_whole
-from hamyar.core.pages import public
-from hamyar.core.services import invalid_from
-from hamyar.core.text import strip_controls
+from ..errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
+from ..idempotency import run_once
+from ..pages import public
+from ..services import invalid_from
+from .auth import BearerTokenAuth, BrowserSessionAuth
 
 logger = logging.getLogger(__name__)
-
-# The largest id a 64-bit primary key holds; a larger one is bad input, not a database error.
-MAX_ID = 2**63 - 1
-# Unbounded text fields (descriptions, notes) are still bounded at the API.
-MAX_TEXT = 10_000
-
-INVALID_REFERENCE = _("Select a valid choice. That choice is not one of the available choices.")
-
-
-# ---------------------------------------------------------------- input types
-
-
-def _no_null_characters(value: str) -> str:
-    # PostgreSQL refuses NUL in text; refuse it here, with a message, instead of a 500.
-    if "\x00" in value:
-        raise PydanticCustomError("null_characters", "Null characters are not allowed.")
-    return value
-
-
-def text(max_length: int) -> Any:
-    """A string of at most `max_length` characters, without NUL."""
-    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_null_characters)]
-
-
-def text_of(model: type[Model], field: str) -> Any:
-    """A string bounded like the model field it is written to."""
-    return text(model._meta.get_field(field).max_length or MAX_TEXT)
-
-
-def _typed_date(value: Any) -> Any:
-    # The one reading of a typed date (hamyar.core.jalali.parse_date), as on the pages and in the sheets.
-    if isinstance(value, datetime) or not isinstance(value, str | date):
-        raise PydanticCustomError("date_input", "{message}", {"message": str(MESSAGES["format"])})
-    try:
-        return parse_date(value)
-    except JalaliDateError as error:
-        raise PydanticCustomError("date_input", "{message}", {"message": error.message}) from None
-
-
-# Every date an API client sends, in a body or a query string: Jalali (1405/09/16, ۱۴۰۵/۰۹/۱۶) or
-# Gregorian (2026-12-07, 2026/12/07) by the four-digit year that comes first; anything else is a 422
-# naming the field, with a message that shows the expected form.
-DATE_INPUT_SCHEMA = {
-    "type": "string",
-    "description": "A Jalali date (1300–1500, e.g. 1405/09/16) or a Gregorian one (e.g. 2026-12-07): "
-                   "the four-digit year first; separators / - or .; Persian digits accepted.",
-    "examples": ["1405/09/16", "2026-12-07"],
-}
-DateInput = Annotated[date, BeforeValidator(_typed_date), WithJsonSchema(DATE_INPUT_SCHEMA)]
-
-
-def _typed_number(parse: Callable[[str], Any]) -> Callable[[Any], Any]:
-    def validate(value: Any) -> Any:
-        # Text goes through the one number parser (hamyar.core.numbers): "۱۲٫۵" is 12.5, "۱٬۲۳" is refused
-        # rather than read as 123, and "1_000" or "1e3" are not how anyone writes an amount.
-        if not isinstance(value, str):
-            return value
-        try:
-            return parse(value)
-        except NumberError as error:
-            raise PydanticCustomError("number_input", "{message}", {"message": error.message}) from None
-
-    return validate
-
-
-def decimal_input(**constraints: Any) -> Any:
-    """A decimal (a percentage, an area) sent as a JSON number or as text a clerk typed (۱۲٫۵).
-
-    The constraints (gt, le, max_digits…) sit inside the type so the documented schema keeps them.
-    """
-    return Annotated[Decimal, Field(**constraints), BeforeValidator(_typed_number(parse_decimal))]
-
-
-def whole_input(**constraints: Any) -> Any:
-    """A whole number in a query string (a price bound, a number of days), read as a clerk types it."""
-    return Annotated[int, Field(**constraints), BeforeValidator(_typed_number(parse_whole))]
-
-
-# An id in a request body: a JSON integer (not "5", not true) that fits a 64-bit key.
-Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
-PathId = Path(..., ge=1, le=MAX_ID)  # an id in a route's path: a positive whole number, or 422
-
-
-def jalali_text(value: date | datetime | None) -> str | None:
-    """A date (or a moment's day) as every API answer writes it: Jalali, Latin digits."""
-    return format_jalali_date(value, persian_digits=False) if value else None
-
-
-def _without_controls(value: Any) -> Any:
-    """Every string in a request body without control characters (hamyar.core.text.strip_controls).
-
-    NUL is left for `text()` to refuse with a message, as before: it is a broken client's sign,
-    not a stray keystroke."""
-    if isinstance(value, str):
-        return "\x00".join(strip_controls(part) for part in value.split("\x00"))
-    if isinstance(value, dict):
-        return {key: _without_controls(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_without_controls(item) for item in value]
-    return value
-
-
-class InputSchema(Schema):
-    """A request body: unknown fields are refused so a typo is not silently ignored, and no string
-    keeps a control character (a stored U+0008 once broke every Excel export)."""
-
-    model_config = {"extra": "forbid"}
-
-    @model_validator(mode="before")
-    @classmethod
-    def _clean_text(cls, data: Any) -> Any:
-        return _without_controls(data)
-
-
-def partial(schema: type[InputSchema]) -> type[InputSchema]:
-    """The PATCH form of a create schema: every field optional, with the same rules when sent.
-
-    An omitted field is left alone (read it with `model_dump(exclude_unset=True)`);
-    null is accepted only where the field itself is nullable.
-    """
-    fields = {
-        name: (field.annotation, FieldInfo.merge_field_infos(field, default=None, default_factory=None))
-        for name, field in schema.model_fields.items()
-    }
-    name = schema.__name__.removesuffix("In") + "Patch"
-    return create_model(name, __base__=InputSchema, **fields)
 
 
 # ---------------------------------------------------------------- errors
@@ -376,7 +234,7 @@ class HamyarAPI(NinjaAPI):
                           "server_error")
 
     @property
-    def urls(self) -> tuple[list, str, str]:
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
         """Every URL answers JSON: 405 and unknown paths under the API included.
 
         The site's sign-in redirect does not apply here (`public` for the middleware): each operation
@@ -384,7 +242,8 @@ class HamyarAPI(NinjaAPI):
         """
         patterns, app_name, namespace = super().urls
         for pattern in patterns:
-            pattern.callback = public(self._json_only(pattern.callback))
+            if isinstance(pattern, URLPattern):  # ninja adds no resolver: every route is a pattern
+                pattern.callback = public(self._json_only(pattern.callback))
         unknown = public(self._json_only(csrf_exempt(self._unknown_path)))
         patterns.append(re_path(r"", unknown, name="unknown"))
         return patterns, app_name, namespace
@@ -516,170 +375,3 @@ class StrictJSONParser(Parser):
             return json.loads(request.body, parse_constant=_refuse_constant)
         except RecursionError:
             raise ValueError("nested too deeply") from None
-
-
-# ---------------------------------------------------------------- authentication
-
-
-class BearerTokenAuth(HttpBearer):
-    """Machines: `Authorization: Bearer hmy_…`, checked against the token's stored hash."""
-
-    def __init__(self, token_user: Callable[[str], Any]) -> None:
-        super().__init__()
-        self.token_user = token_user
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = self.token_user(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class BrowserSessionAuth(SessionAuth):
-    """The browser's session, with Django's CSRF check on unsafe methods."""
-
-    def __call__(self, request: HttpRequest) -> Any:
-        # A client that sends a token means the token: a wrong one is a 401, never a
-        # fall-back to a cookie. Without a signed-in session there is nothing to
-        # protect from CSRF, so the answer is 401 rather than a CSRF 403.
-        if "Authorization" in request.headers or not request.user.is_authenticated:
-            return None
-        return super().__call__(request)
-
-
-# ---------------------------------------------------------------- keyset pages
-
-
-class PageQuery(Schema):
-    cursor: text(1000) | None = Field(None, description="`next_cursor` of the previous page.")
-    limit: int = Field(settings.HAMYAR_API_PAGE_SIZE, ge=1, le=settings.HAMYAR_API_MAX_PAGE_SIZE)
-
-
-def page_of(item: type[Schema]) -> type[Schema]:
-    """The response of a list: one page of `item`s and the cursor of the next page, if any."""
-    name = item.__name__.removesuffix("Out") + "Page"
-    return create_model(name, __base__=Schema, items=(list[item], ...), next_cursor=(str | None, None))
-
-
-def _ordering(queryset: QuerySet) -> list[tuple[str, bool, bool]]:
-    """(lookup path, descending, nullable) of the queryset's ordering, ending in the primary key."""
-    names = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
-    keys = []
-    for name in names:
-        if not isinstance(name, str) or name.startswith("?"):
-            raise TypeError(f"Keyset pages need plain field orderings, not {name!r}.")
-        path = name.lstrip("-")
-        model, nullable = queryset.model, False
-        for part in path.split("__"):
-            field = model._meta.pk if part == "pk" else model._meta.get_field(part)
-            nullable = nullable or field.null
-            if field.is_relation:
-                model = field.related_model
-        if field.is_relation:
-            raise TypeError(f"Order by a column of the related model, not by {path!r} itself.")
-        keys.append((path, name.startswith("-"), nullable))
-    if keys[-1][0] not in {"pk", queryset.model._meta.pk.name}:
-        keys.append(("pk", False, False))
-    return keys
-
-
-def _position(obj: Model, path: str) -> Any:
-    value: Any = obj
-    for part in path.split("__"):
-        value = getattr(value, part) if value is not None else None
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def _after(keys: list[tuple[str, bool, bool]], values: list[Any]) -> Q:
-    """Rows strictly after the position `values` in the ordering `keys` (NULLs last)."""
-    terms, equal = [], Q()
-    for (path, descending, nullable), value in zip(keys, values, strict=True):
-        if value is None:  # nothing follows NULL on this column but more NULLs
-            equal &= Q(**{f"{path}__isnull": True})
-            continue
-        step = Q(**{f"{path}__{'lt' if descending else 'gt'}": value})
-        if nullable:
-            step |= Q(**{f"{path}__isnull": True})
-        terms.append(equal & step)
-        equal &= Q(**{path: value})
-    return reduce(operator.or_, terms)
-
-
-def paginate(queryset: QuerySet, page: PageQuery) -> dict[str, Any]:
-    """One page of a selector's queryset, in its own order, after the opaque `page.cursor`.
-
-    Keyset, not offset: a page is found by the last row's sort values, so rows added
-    or removed meanwhile neither repeat nor skip rows, and deep pages cost the same.
-    """
-    keys = _ordering(queryset)
-    salt = "hamyar.api.cursor:" + queryset.model._meta.label_lower + ":" + ",".join(
-        f"{'-' if d else ''}{p}" for p, d, _n in keys
-    )
-    rows = queryset.order_by(*[
-        (F(p).desc(nulls_last=True) if d else F(p).asc(nulls_last=True)) if n else f"{'-' if d else ''}{p}"
-        for p, d, n in keys
-    ])
-    if page.cursor:
-        try:
-            values = signing.loads(page.cursor, salt=salt)
-        except signing.BadSignature:
-            values = None
-        if not isinstance(values, list) or len(values) != len(keys):
-            message = _("This page cursor is not valid; start again from the first page.")
-            raise InvalidInput(message, code="invalid_cursor", extra={"fields": {"cursor": [message]}})
-        rows = rows.filter(_after(keys, values))
-    items = list(rows[: page.limit + 1])
-    next_cursor = None
-    if len(items) > page.limit:
-        items = items[: page.limit]
-        next_cursor = signing.dumps([_position(items[-1], p) for p, _d, _n in keys], salt=salt)
-    return {"items": items, "next_cursor": next_cursor}
-
-
-# ---------------------------------------------------------------- references and roles
-
-
-class Ref(Schema):
-    """Another record, by id and name."""
-
-    id: int
-    name: str
-
-
-class NumberRef(Schema):
-    """Another record, by id and its number (an invoice's, an order's)."""
-
-    id: int
-    number: str
-
-
-def describe(model: type[Model]) -> dict[str, str]:
-    """OpenAPI extra naming the model a route serves; the scope tests find routes by it."""
-    return {"x-hamyar-model": model._meta.label_lower}
-
-
-def resolve_refs(user: Any, data: dict[str, Any], **getters: Callable[..., Any]) -> dict[str, Any]:
-    """Replace ids in `data` by the objects the user may see, through the scoped selectors.
-
-    An id outside the user's scope (or of another tenant) is the same as a missing
-    one: the field is invalid, and nothing is written.
-    """
-    resolved, fields = dict(data), {}
-    for name, get in getters.items():
-        value = data.get(name)
-        if value is None:
-            continue
-        try:
-            if isinstance(value, list):
-                resolved[name] = [get(user=user, pk=pk) for pk in dict.fromkeys(value)]
-            else:
-                resolved[name] = get(user=user, pk=value)
-        except NotFound:
-            fields[name] = [INVALID_REFERENCE]
-    if fields:
-        raise InvalidInput(next(iter(fields.values()))[0], extra={"fields": fields})
-    return resolved
