@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hamyar.catalog.search import item_search
-from hamyar.catalog.selectors import item_price_tiers
+from hamyar.catalog.selectors import item_price_tiers, items_price_tiers
 from hamyar.core.errors import InvalidInput
 from hamyar.core.numbers import NumberError, parse_whole
 from hamyar.core.pages import page
@@ -71,8 +71,9 @@ def _form_values(form: NeedForm, lines: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _render_form(request: HttpRequest, form: NeedForm, lines: list[dict[str, Any]], need: Need | None = None,
                  status: int = 200) -> HttpResponse:
+    tiers = items_price_tiers(items=[line["item"] for line in lines])
     return render(request, "needs/need_form.html", {
-        "form": form, "lines": [{**line, "tiers": item_price_tiers(item=line["item"])} for line in lines],
+        "form": form, "lines": [{**line, "tiers": tiers.get(line["item"].pk, [])} for line in lines],
         "need": need, "kinds": NeedKind,
     }, status=status)
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from hamyar.catalog.selectors import items_price_tiers
 from hamyar.core.errors import ApplicationError
 from hamyar.core.pages import page, page_action
 from hamyar.core.roles import PROVIDER_ROLES
@@ -28,12 +29,14 @@ PREPARERS = PREPARER_ROLES
 
 
 def _list_prices(need: Need, provider: Provider | None) -> dict[int, int | None]:
+    """`services.line_price` of every line, the tiers of all their items read at once."""
     if provider is None:
         return {}
-    return {
-        line.pk: services.line_price(item=line.item, provider=provider, quantity=line.quantity)
-        for line in need.lines.select_related("item")
-    }
+    lines = list(need.lines.select_related("item"))
+    own = {line.pk: line.item is not None and line.item.provider_id == provider.pk for line in lines}
+    tiers = items_price_tiers(items=[line.item for line in lines if own[line.pk]])
+    return {line.pk: services.tier_price(tiers.get(line.item_id, []), line.quantity) if own[line.pk] else None
+            for line in lines}
 
 
 def _form(request: HttpRequest, need: Need, provider: Provider | None,
