@@ -8,7 +8,7 @@ reads the prices of a supplier the organization does not represent today.
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     BooleanField,
@@ -33,6 +33,9 @@ from . import sheets
 from .choices import VALIDATABLE, ImportStatus
 from .filters import CatalogProviderFilter, ItemFilter, PriceListFilter
 from .models import CatalogItem, Price, PriceImport, PriceList, SearchSynonym
+
+if TYPE_CHECKING:  # django-stubs is a development tool; the alias is only read by the type checker
+    from django_stubs_ext import WithAnnotations
 
 # Sheets with more rows than this are checked and applied by the task worker, not in the request.
 INLINE_MAX_ROWS = 2000
@@ -85,7 +88,12 @@ def offered_provider_ids(*, user: User, everyone: bool = False) -> frozenset[int
     return frozenset(offered.filter(offered=True).values_list("pk", flat=True))
 
 
-def item_base_queryset(*, user: User) -> QuerySet[CatalogItem]:
+class OfferAnnotations(TypedDict):
+    is_offered: bool
+    agreement_ended_on: date | None
+
+
+def item_base_queryset(*, user: User) -> "QuerySet[WithAnnotations[CatalogItem, OfferAnnotations]]":
     """Scoped items, each annotated `is_offered` and `agreement_ended_on`.
 
     Municipality users get only offered, active ones.
@@ -228,12 +236,13 @@ def price_import_in_background(price_import: PriceImport) -> bool:
 def price_import_preview(*, price_import: PriceImport, limit: int | None = 1000) -> dict[str, Any]:
     """What the import page shows: the first `limit` errors in the reader's language, progress, next steps."""
     errors = price_import.errors or []
+    shown = errors[:limit] if limit else errors
     status = price_import.status
     return {
-        "errors": sheets.errors_for_display(errors[:limit] if limit else errors),
+        "errors": sheets.errors_for_display(shown),
         "error_count": len(errors),
         "bad_rows": len({e.get("row") for e in errors if e.get("row")}),
-        "errors_truncated": bool(limit) and len(errors) > limit,
+        "errors_truncated": len(shown) < len(errors),
         "progress_percent": 100 if status == ImportStatus.APPLIED else price_import.progress_percent,
         "is_running": status in (ImportStatus.VALIDATING, ImportStatus.APPLYING)
         or (status == ImportStatus.PENDING),

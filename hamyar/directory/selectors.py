@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth.base_user import AbstractBaseUser as User  # accounts' User: a layer above
 from django.db.models import Count, QuerySet
@@ -103,6 +103,12 @@ def agreement_get(*, user: User, pk: int) -> AgencyAgreement:
     )
 
 
+class DomainColumn(TypedDict):
+    domain: ServiceDomain
+    best_level: int
+    providers: int
+
+
 def capability_map(*, user: User) -> dict[str, Any]:
     """Providers × domains: the level each provider has in each domain, and the domains no one serves."""
     domains = list(domain_list(user=user))
@@ -115,7 +121,7 @@ def capability_map(*, user: User) -> dict[str, Any]:
     ]
     best = {d.pk: max((c.level for (_, dom), c in cells.items() if dom == d.pk), default=0)
             for d in domains}
-    columns = [
+    columns: list[DomainColumn] = [
         {"domain": d, "best_level": best[d.pk],
          "providers": sum(1 for (_, dom) in cells if dom == d.pk)}
         for d in domains
@@ -150,7 +156,8 @@ class MunicipalityFacts:
     green_m2_per_resident: float | None
 
 
-def _per(numerator: float | None, denominator: float | None, factor: float = 1) -> float | None:
+def _per(numerator: float | Decimal | None, denominator: float | Decimal | None,
+         factor: float = 1) -> float | None:
     if numerator is None or not denominator:
         return None
     return float(numerator) * factor / float(denominator)
@@ -160,10 +167,10 @@ def compute_facts(municipality: Municipality, assets: list[MunicipalAsset]) -> M
     """The arithmetic alone: an asset without an area is counted, never given one."""
     population = municipality.population or None
     area = municipality.area_ha
-    known = [a for a in assets if a.area_ha is not None]
-    green = [a for a in known if a.kind in GREEN_KINDS]
-    assets_area = float(sum(a.area_ha for a in known)) if known else None
-    green_area = float(sum(a.area_ha for a in green)) if green else None
+    known = [(a.kind, a.area_ha) for a in assets if a.area_ha is not None]
+    green = [ha for kind, ha in known if kind in GREEN_KINDS]
+    assets_area = float(sum(ha for _, ha in known)) if known else None
+    green_area = float(sum(green)) if green else None
     return MunicipalityFacts(
         population=population,
         area_ha=area,

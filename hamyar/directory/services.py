@@ -69,7 +69,7 @@ def _require_visible(obj: Model | None, acting_user: User) -> None:
 def _apply(obj: Model, data: dict[str, Any]) -> None:
     for key, value in _clean(data).items():
         setattr(obj, key, value)
-    if hasattr(obj, "search_name"):
+    if isinstance(obj, Municipality | MunicipalAsset | Provider):  # the models searched by name
         obj.search_name = search_key(obj.name)
 
 

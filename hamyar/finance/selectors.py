@@ -9,7 +9,7 @@ NotFound, never a hint that the row exists.
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -29,6 +29,9 @@ from .choices import OPEN_STATUSES, OWED_STATUSES, InvoiceStatus
 from .filters import InvoiceFilter, PaymentFilter, SettlementFilter
 from .models import CommissionSettlement, Invoice, InvoiceLine, Payment
 from .statement import Statement, statement_build
+
+if TYPE_CHECKING:  # django-stubs is a development tool; the alias is only read by the type checker
+    from django_stubs_ext import WithAnnotations
 
 __all__ = [
     "OPEN_STATUSES",
@@ -181,7 +184,22 @@ def _sum(expression: Any, condition: Q) -> Coalesce:
     return Coalesce(Sum(expression, filter=condition), Value(0), output_field=BigIntegerField())
 
 
-def municipality_balances(*, user: User, today: dt.date | None = None) -> QuerySet[Municipality]:
+class Balances(TypedDict):
+    """What `municipality_balances` adds to each municipality, in Rial."""
+
+    invoiced: int
+    paid: int
+    outstanding: int
+    overdue: int
+    aging_d0_30: int
+    aging_d31_60: int
+    aging_d61_90: int
+    aging_d90_plus: int
+
+
+def municipality_balances(
+    *, user: User, today: dt.date | None = None
+) -> "QuerySet[WithAnnotations[Municipality, Balances]]":
     """The municipalities the user may see, each with `invoiced`, `paid`, `outstanding` and `overdue`,
     and today's aging of what is owed: `aging_d0_30`, `aging_d31_60`, `aging_d61_90`, `aging_d90_plus`
     (days past the due date, as in the statement; not yet due counts in 0–30).

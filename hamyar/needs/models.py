@@ -16,6 +16,10 @@ PROVIDER_PATH = "assignments__provider"
 class Need(TenantModel):
     """What a municipality asks for: goods (catalog lines), a service or a project, with its clocks."""
 
+    # Not a field: the clock past its target (an sla.Clock, which this module cannot name without a
+    # cycle), set by need_triage_queue on the needs of its list.
+    overdue_clock: object | None = None
+
     municipality = models.ForeignKey(
         "directory.Municipality", on_delete=models.PROTECT, related_name="needs",
         verbose_name=_("municipality"),

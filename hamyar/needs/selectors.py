@@ -69,15 +69,19 @@ def need_ranking(*, user: User, pk: int) -> tuple[Need, Ranking]:
     return need, rank_providers(need)
 
 
+_DRAFTS_MEMO = "_hamyar_need_drafts"
+
+
 def need_drafts_of(*, user: User, limit: int = 5) -> list[Need]:
     """The user's own drafts that may take catalog lines (goods or a service), newest first: where a
     catalog item's "add to a need" offers to put it. Kept on the user object for the request."""
-    cached = getattr(user, "_hamyar_need_drafts", None)
+    cached: list[Need] | None = getattr(user, _DRAFTS_MEMO, None)
     if cached is None:
         cached = list(scope(Need.objects.all(), user).filter(
             status=NeedStatus.DRAFT, created_by=user, kind__in=(NeedKind.GOODS, NeedKind.SERVICE),
         ).order_by("-created_at", "-pk")[:limit])
-        user._hamyar_need_drafts = cached
+        # Not declared on User: accounts sits below needs and cannot name Need (like membership_of's memo).
+        setattr(user, _DRAFTS_MEMO, cached)
     return cached
 
 
@@ -108,7 +112,7 @@ def need_timeline(*, need: Need) -> QuerySet[AuditEvent]:
 def need_triage_queue(*, user: User, now: dt.datetime | None = None) -> list[Need]:
     """Submitted needs waiting for an officer, the oldest first; `overdue_clock` set on each overdue one
     by the same test as the overdue page (sla.overdue_clocks)."""
-    rows = list(need_base(user=user).filter(status=NeedStatus.SUBMITTED).annotate(
+    rows: list[Need] = list(need_base(user=user).filter(status=NeedStatus.SUBMITTED).annotate(
         line_count=Count("lines")).order_by("submitted_at", "pk"))
     late = overdue_clocks(rows, now=now)
     for need in rows:

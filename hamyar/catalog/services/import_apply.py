@@ -53,7 +53,7 @@ def organization_domains(organization_id: int) -> dict[str, ServiceDomain]:
     domains = list(ServiceDomain.objects.filter(organization_id=organization_id))
     by_pk = {d.pk: d for d in domains}
     for domain in domains:
-        domain.parent = by_pk.get(domain.parent_id)
+        domain.parent = by_pk.get(domain.parent_id) if domain.parent_id is not None else None
     return sheets.domain_lookup(domains)
 
 

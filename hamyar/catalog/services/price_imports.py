@@ -18,7 +18,7 @@ import os
 import uuid
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import IO, Any
+from typing import IO, Any, Literal, overload
 
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
@@ -63,6 +63,10 @@ def _field_error(field: str, message: str | Promise) -> InvalidInput:
     return InvalidInput(message, extra={"fields": {field: [str(message)]}})
 
 
+@overload
+def _as_date(value: date | str | None, field: str, *, required: Literal[True]) -> date: ...
+@overload
+def _as_date(value: date | str | None, field: str, *, required: Literal[False]) -> date | None: ...
 def _as_date(value: date | str | None, field: str, *, required: bool) -> date | None:
     """A date, or text read by the one date parser: Jalali (۱۴۰۵/۰۱/۰۱) or Gregorian (2026-03-21)."""
     if value is None or (isinstance(value, str) and not clean_date_text(value)):

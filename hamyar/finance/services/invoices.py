@@ -321,6 +321,8 @@ def invoice_remind_overdue(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     reminded = 0
     for invoice in selectors.invoices_overdue(today=today).iterator(chunk_size=500):
+        if invoice.due_date is None:  # never: the query asks for a due date before today
+            continue
         with override_site_language():
             subject = str(
                 _("Invoice %(number)s is past its due date (%(due)s); %(balance)s Rial is still owed.")

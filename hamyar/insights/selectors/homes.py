@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from hamyar.accounts import selectors as accounts
 from hamyar.accounts.models import Membership, User
+from hamyar.core.errors import NotFound
 from hamyar.core.scoping import scope
 from hamyar.directory import selectors as directory
 from hamyar.directory.models import AgencyAgreement, MunicipalAsset, Municipality
@@ -26,6 +27,8 @@ __all__ = [
 
 def municipality_home(*, user: User, membership: Membership) -> dict[str, Any]:
     """A municipality user's own municipality: its facts and assets."""
+    if membership.municipality_id is None:  # a municipality role is always bound to one
+        raise NotFound()
     return directory.municipality_profile(user=user, pk=membership.municipality_id)
 
 

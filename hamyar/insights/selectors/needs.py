@@ -3,7 +3,7 @@ cards of each open one, open needs per domain) and the capability gaps (demand n
 serve). Both start from needs' scoped `need_base`."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count
 
@@ -46,7 +46,14 @@ def need_board(*, user: User) -> dict[str, Any]:
     }
 
 
-def capability_gaps(*, user: User) -> list[dict[str, Any]]:
+class GapRow(TypedDict):
+    domain_id: int
+    domain__name: str
+    n: int  # the needs
+    municipalities: int  # that asked
+
+
+def capability_gaps(*, user: User) -> list[GapRow]:
     """Needs no provider could serve, counted per domain, the most asked first: where to grow."""
     rows = (
         need_base(user=user).filter(is_capability_gap=True).order_by()

@@ -70,4 +70,5 @@ def need_attachment_remove(*, attachment: NeedAttachment, acting_user: User) -> 
         audit_record(actor=acting_user, action="need_attachment.remove", obj=attachment, before=before)
         attachment.delete()
         storage = NeedAttachment._meta.get_field("file").storage
-        transaction.on_commit(lambda: storage.delete(stored))
+        if stored:
+            transaction.on_commit(lambda: storage.delete(stored))

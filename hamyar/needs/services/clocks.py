@@ -44,13 +44,14 @@ def service_level_set(*, acting_user: User, domain: ServiceDomain, triage_hours:
     if not isinstance(domain, ServiceDomain) or domain.organization_id != membership.organization_id:
         raise NotFound()
     errors: dict[str, list] = {}
-    values = {"triage_hours": _hours(triage_hours, "triage_hours", errors),
-              "first_quotation_hours": _hours(first_quotation_hours, "first_quotation_hours", errors),
-              "delivery_days": _hours(delivery_days, "delivery_days", errors)}
-    if not errors and values["first_quotation_hours"] < values["triage_hours"]:
-        errors["first_quotation_hours"] = [_("The first quotation cannot be due before triage.")]
+    hours = {"triage_hours": _hours(triage_hours, "triage_hours", errors),
+             "first_quotation_hours": _hours(first_quotation_hours, "first_quotation_hours", errors),
+             "delivery_days": _hours(delivery_days, "delivery_days", errors)}
     if errors:
         raise invalid(errors)
+    values = {key: value for key, value in hours.items() if value is not None}  # all three: no errors
+    if values["first_quotation_hours"] < values["triage_hours"]:
+        raise invalid({"first_quotation_hours": [_("The first quotation cannot be due before triage.")]})
     with transaction.atomic():
         level = ServiceLevel.objects.select_for_update().filter(
             organization_id=membership.organization_id, domain=domain).first()

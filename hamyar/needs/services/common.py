@@ -1,6 +1,6 @@
 """What the needs services share: the row lock, the audited snapshot, refusals by field, who is told."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.urls import reverse
@@ -59,15 +59,20 @@ def need_snapshot(need: Need) -> dict[str, Any]:
     return data
 
 
-def step_snapshot(need: Need) -> dict[str, Any]:
-    """`need_snapshot` for a lifecycle step: no step changes the lines, so the locked row reads them once
-    for its before, its after and the step's own checks."""
-    data = snapshot(need)
-    lines = getattr(need, "_step_lines", None)
-    if lines is None:
-        lines = need._step_lines = _line_rows(NeedLine.objects.filter(need_id=need.pk).order_by("pk"))
-    data["lines"] = lines
-    return data
+def step_snapshot() -> Callable[[Need], dict[str, Any]]:
+    """`need_snapshot` for one lifecycle step: no step changes the lines, so the step reads them once
+    for its before, its after and its own checks. A new one for each step."""
+    lines: list[dict[str, Any]] | None = None
+
+    def take(need: Need) -> dict[str, Any]:
+        nonlocal lines
+        data = snapshot(need)
+        if lines is None:
+            lines = _line_rows(NeedLine.objects.filter(need_id=need.pk).order_by("pk"))
+        data["lines"] = lines
+        return data
+
+    return take
 
 
 def reason_text(reason: str | None, *, required: bool = True) -> str:

@@ -124,7 +124,7 @@ def _clean_lines(acting_user: User, raw: list[dict[str, Any]], kind: str | None,
         errors["lines"] = [_("A need has at most 200 lines.")]
         return []
     items = {i.pk: i for i in offered_items(user=acting_user).filter(
-        pk__in=[line.get("item").pk for line in raw if isinstance(line.get("item"), CatalogItem)])}
+        pk__in=[item.pk for item in (line.get("item") for line in raw) if isinstance(item, CatalogItem)])}
     cleaned, seen = [], set()
     for line in raw:
         item, quantity = line.get("item"), line.get("quantity")

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.db.models.fields.mixins import FieldCacheMixin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +58,8 @@ MAX_COMPETING = 10
 @contextmanager
 def _step(need: Need, action: str, acting_user: User) -> Iterator[Move]:
     """`transition` on the need's lifecycle, its snapshot reading the lines once."""
-    with transition(NEED_LIFECYCLE, need, action, acting_user=acting_user, snapshot_of=step_snapshot) as move:
+    with transition(NEED_LIFECYCLE, need, action, acting_user=acting_user,
+                    snapshot_of=step_snapshot()) as move:
         _reuse_read(move.obj, need, membership_of(acting_user))
         yield move
 
@@ -67,7 +69,10 @@ def _reuse_read(locked: Need, *sources: Model | None) -> None:
     actor's membership, rather than reading them again for the audit event and the notifications."""
     for name in ("organization", "municipality"):
         for source in sources:
-            if source is None or not source._meta.get_field(name).is_cached(source):
+            if source is None:
+                continue
+            field = source._meta.get_field(name)
+            if not isinstance(field, FieldCacheMixin) or not field.is_cached(source):
                 continue
             value = getattr(source, name)
             if value is not None and value.pk == getattr(locked, f"{name}_id"):

@@ -34,8 +34,8 @@ def milestone_get(*, user: User, pk: int, project: Project | None = None) -> Mil
 
 def constraint_list(*, project: Project) -> list[ProjectConstraint]:
     """Blocking first, then open and in progress, resolved last; the soonest due first."""
-    order = {ConstraintStatus.BLOCKING: 0, ConstraintStatus.OPEN: 1, ConstraintStatus.IN_PROGRESS: 2,
-             ConstraintStatus.RESOLVED: 3}
+    order: dict[str, int] = {ConstraintStatus.BLOCKING: 0, ConstraintStatus.OPEN: 1,
+                             ConstraintStatus.IN_PROGRESS: 2, ConstraintStatus.RESOLVED: 3}
     rows = list(project.constraints.select_related("milestone").order_by("due_date", "pk"))
     rows.sort(key=lambda c: (order.get(c.status, 9), c.due_date is None, c.due_date or dt.date.min, c.pk))
     return rows

@@ -63,7 +63,7 @@ def change_order_propose(*, project: Project, acting_user: User, reason: str, de
             errors["new_end_date"] = [_("Enter a valid date.")]
         if not errors and not scope_text and not change and new_end_date is None:
             errors["description"] = [_("Describe the change: its scope, its amount or its new end date.")]
-        if errors:
+        if errors or change is None:  # change is None only with its error
             raise invalid(errors)
         if locked.status not in CHANGEABLE:
             raise not_now(locked, _("Propose a change order"))

@@ -82,8 +82,10 @@ def is_date(value: Any) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
-def people(project: Project, *roles: Role, **bound: int | None) -> list[User]:
-    return notification_recipients(organization_id=project.organization_id, roles=list(roles), **bound)
+def people(project: Project, *roles: Role, municipality_id: int | None = None,
+           provider_id: int | None = None) -> list[User]:
+    return notification_recipients(organization_id=project.organization_id, roles=list(roles),
+                                   municipality_id=municipality_id, provider_id=provider_id)
 
 
 def officers(project: Project) -> list[User]:

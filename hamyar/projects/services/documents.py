@@ -99,7 +99,8 @@ def project_document_remove(*, document: ProjectDocument, acting_user: User) -> 
         audit_record(actor=acting_user, action="project_document.remove", obj=row, before=snapshot(row))
         row.delete()
         storage = ProjectDocument._meta.get_field("file").storage
-        transaction.on_commit(lambda: storage.delete(stored))
+        if stored:
+            transaction.on_commit(lambda: storage.delete(stored))
 
 
 __all__ = [

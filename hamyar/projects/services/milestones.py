@@ -82,7 +82,9 @@ def _clean_milestone(project: Project, values: dict[str, Any], existing: Milesto
     elif is_date(start) and due < start:
         errors["due_date"] = [_("The due date cannot be before the planned start.")]
     cleaned["planned_start"], cleaned["due_date"] = start, due
-    others = Milestone.objects.filter(project=project).exclude(pk=existing.pk if existing else None)
+    others = Milestone.objects.filter(project=project)
+    if existing is not None:
+        others = others.exclude(pk=existing.pk)
     totals = others.aggregate(weight=Sum("weight"), amount=Sum("amount"))
     if cleaned["weight"] is not None and (totals["weight"] or 0) + cleaned["weight"] > HUNDRED:
         errors["weight"] = [_("The milestones' weights would add up to more than 100%.")]

@@ -160,9 +160,11 @@ def progress_report_create(*, project: Project, acting_user: User, reported_on: 
                                       original_name=image.original_name, caption=caption, width=image.width,
                                       height=image.height, size=image.size)
                 photo.image.save(image.name, image.content(), save=False)
-                stored.append(photo.image.name)
+                if photo.image.name:  # the name the storage gave it
+                    stored.append(photo.image.name)
                 photo.thumbnail.save(image.thumbnail_name, image.thumbnail_content(), save=False)
-                stored.append(photo.thumbnail.name)
+                if photo.thumbnail.name:
+                    stored.append(photo.thumbnail.name)
                 photo.save()
                 photo_rows.append(photo)
             after = snapshot(report)
