@@ -21,8 +21,9 @@ def next_number(organization_id: int, prefix: str, *, on: date | None = None) ->
     quote = connection.ops.quote_name
     meta = NumberSequence._meta
     table = quote(meta.db_table)
+    columns = {field.name: quote(str(field.column)) for field in meta.concrete_fields}
     organization, prefix_column, year_column, last = (
-        quote(meta.get_field(name).column) for name in ("organization", "prefix", "year", "last"))
+        columns[name] for name in ("organization", "prefix", "year", "last"))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({organization}, {prefix_column}, {year_column}, {last}) "

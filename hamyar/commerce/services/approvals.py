@@ -114,7 +114,7 @@ def quotation_approve(*, quotation: Quotation, acting_user: User) -> Quotation:
             locked.status, locked.decided_at = S.APPROVED, now
         if locked.status == S.AWAITING_MAYOR:
             tell_municipality(locked, _("A quotation awaits the mayor's approval"),
-                              posts=[MunicipalPost.MAYOR])
+                              posts=(MunicipalPost.MAYOR,))
         else:
             step.then.append(lambda: _place_order(locked, acting_user))
             tell_provider(locked, _("Your quotation was approved; an order was placed"))

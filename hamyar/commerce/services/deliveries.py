@@ -70,7 +70,7 @@ def _clean_quantities(quantities: Mapping, lines: Mapping[int, OrderLine]) -> di
                    "ordered": line.quantity}
             ))
         else:
-            cleaned[pk] = value
+            cleaned[line.pk] = value
     if errors:
         raise InvalidInput(errors[0], code="quantity", extra={"fields": {"lines": errors}})
     if not cleaned:

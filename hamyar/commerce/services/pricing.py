@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.catalog.models import CatalogItem, Price
@@ -63,7 +64,7 @@ def agreement_in_force(provider: Provider) -> AgencyAgreement | None:
     )
 
 
-def _line_error(index: int, message: str) -> InvalidInput:
+def _line_error(index: int, message: "str | Promise") -> InvalidInput:
     return InvalidInput(message, extra={"fields": {f"lines.{index}": [str(message)]}})
 
 
@@ -78,6 +79,7 @@ def price_lines(need: Need, provider: Provider, lines: list[LineInput] | None) -
     seen: set[int] = set()
     priced = []
     for index, given in enumerate(lines):
+        quantity: int | None
         reason = normalize(given.price_reason or "")[:300]
         if given.need_line is not None:
             need_line = given.need_line
