@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
@@ -179,10 +180,25 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the organization's chain; call inside the service's transaction."""
     if organization is None:
-        organization = getattr(obj, "organization", None)
+        organization = _organization_of(obj)
     [event] = audit_record_many(actor=actor, organization=organization,
                                 entries=[(action, obj, before, after)])
     return event
+
+
+def _organization_of(obj: models.Model) -> models.Model | None:
+    """The object's organization without reading it: the row already loaded, or a stand-in with its id
+    (the chain needs only the id, and the model to lock its row)."""
+    try:
+        field = obj._meta.get_field("organization")
+    except FieldDoesNotExist:
+        return None
+    if not isinstance(field, models.ForeignKey):
+        return None
+    if field.is_cached(obj):
+        return getattr(obj, field.name)
+    organization_id = getattr(obj, field.attname, None)
+    return field.related_model(pk=organization_id) if organization_id is not None else None
 
 
 @dataclass

@@ -102,11 +102,15 @@ def _locks_rows() -> bool:
 @contextmanager
 def transition(lifecycle: Lifecycle, obj: models.Model, action: str, *, acting_user: Any,
                snapshot_of: Callable[[Any], dict] | None = None,
-               audit_action: str | None = None) -> Iterator[Move]:
-    """Take `action` on `obj` for `acting_user`; the `with` body does the step's own work on `move.obj`."""
+               audit_action: str | None = None, savepoint: bool = True) -> Iterator[Move]:
+    """Take `action` on `obj` for `acting_user`; the `with` body does the step's own work on `move.obj`.
+
+    `savepoint=False` when the caller's own atomic block already encloses the step (it locked another
+    row first): a refusal then rolls back the caller's block, and two statements are saved.
+    """
     step = lifecycle.step(action)
     take_snapshot = snapshot_of or snapshot
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         locked = lock_in_scope(obj, acting_user)
         membership = membership_of(acting_user)
         if membership is None or membership.role not in step.roles:

@@ -81,7 +81,8 @@ def _place_order(quotation: Quotation, acting_user: User) -> None:
                                code="quotation_state") from None
     order.organization = quotation.organization
     audit_record(actor=acting_user, action="order.place", obj=order, after=snapshot(order))
-    need_record_commerce_step(need=quotation.need, status=NeedStatus.APPROVED, acting_user=acting_user)
+    need_record_commerce_step(need=quotation.need, status=NeedStatus.APPROVED, acting_user=acting_user,
+                              locked=True)  # quotation_step holds the need's lock
 
 
 def quotation_approve(*, quotation: Quotation, acting_user: User) -> Quotation:

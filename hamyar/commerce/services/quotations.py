@@ -139,7 +139,7 @@ def quotation_step(quotation: Quotation, action: str, *, acting_user: User | Non
                 yield step_move
         else:
             with transition(QUOTATION_LIFECYCLE, quotation, action, acting_user=acting_user,
-                            audit_action=audit_action, snapshot_of=snapshot_of) as move:
+                            audit_action=audit_action, snapshot_of=snapshot_of, savepoint=False) as move:
                 move.obj.need = need
                 if membership.organization_id == move.obj.organization_id:
                     move.obj.organization = membership.organization  # the audit chain's row, read already

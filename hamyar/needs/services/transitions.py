@@ -232,29 +232,38 @@ _COMMERCE_STEPS = {
 }
 
 
-def need_record_commerce_step(*, need: Need, status: NeedStatus, acting_user: User | None) -> Need:
+def need_record_commerce_step(*, need: Need, status: NeedStatus, acting_user: User | None,
+                              locked: bool = False) -> Need:
     """Move a need to quoted / approved / fulfilled as its quotation or order does (commerce calls this).
 
     Quoting an already quoted need (a revision) changes nothing and writes no event; the clock
-    of the first quotation is stamped once.
+    of the first quotation is stamped once. `locked`: the caller holds the need's row lock in its own
+    transaction and passes that row, so it is neither locked nor read again.
     """
-    allowed_from, clock = _COMMERCE_STEPS[status]
+    if locked:
+        return _commerce_step(need, status, acting_user)
     with transaction.atomic():
-        locked = need_lock(need)
-        if locked.status == status:
-            return locked
-        if locked.status not in allowed_from:
-            raise ApplicationError(
-                _("The need is %(status)s; it cannot become %(target)s now.")
-                % {"status": locked.get_status_display(), "target": NeedStatus(status).label},
-                code="need_state",
-            )
-        before = snapshot(locked)
-        locked.status = status
-        if getattr(locked, clock) is None:
-            setattr(locked, clock, timezone.now())
-        locked.save()
-        audit_record(actor=acting_user, action=f"need.{status}", obj=locked, before=before,
-                     after=snapshot(locked))
+        step = _commerce_step(need_lock(need), status, acting_user)
     need.refresh_from_db()
+    return step
+
+
+def _commerce_step(locked: Need, status: NeedStatus, acting_user: User | None) -> Need:
+    """The step itself, on the need under the caller's lock."""
+    allowed_from, clock = _COMMERCE_STEPS[status]
+    if locked.status == status:
+        return locked
+    if locked.status not in allowed_from:
+        raise ApplicationError(
+            _("The need is %(status)s; it cannot become %(target)s now.")
+            % {"status": locked.get_status_display(), "target": NeedStatus(status).label},
+            code="need_state",
+        )
+    before = snapshot(locked)
+    locked.status = status
+    if getattr(locked, clock) is None:
+        setattr(locked, clock, timezone.now())
+    locked.save()
+    audit_record(actor=acting_user, action=f"need.{status}", obj=locked, before=before,
+                 after=snapshot(locked))
     return locked
