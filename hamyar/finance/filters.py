@@ -31,13 +31,8 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
         return to_persian_digits(name) if (get_language() or "fa").startswith("fa") else name
 
 
-class DateFilterField(JalaliDateField, forms.DateField):
-    """A Jalali or Gregorian day that the API's query schema also reads as a date (the list filter
-    types its parameters by the Django field they come from)."""
-
-
-def _date(label: Any) -> DateFilterField:
-    return DateFilterField(label=label, required=False, widget=JalaliDateInput({"class": "form-control"}))
+def _date(label: Any) -> JalaliDateField:
+    return JalaliDateField(label=label, required=False, widget=JalaliDateInput({"class": "form-control"}))
 
 
 def _choice(label: Any, everything: Any, choices: list[tuple[str, Any]]) -> forms.ChoiceField:

@@ -30,13 +30,14 @@ MARKER = JalaliDateInput.MARKER
 
 
 def form_modules() -> list:
-    """Every module of the project that holds page forms: forms.py, order_forms.py, a forms/ package."""
+    """Every module of the project that holds page forms: forms.py, order_forms.py, a forms/ package, and
+    the list filters (filters.py), which are forms too."""
     modules = []
     for path in sorted(ROOT.rglob("*.py")):
         parts = path.relative_to(ROOT).with_suffix("").parts
         if "tests" in parts or "migrations" in parts:
             continue
-        if parts[-1] == "forms" or parts[-1].endswith("_forms") or "forms" in parts[:-1]:
+        if parts[-1] in ("forms", "filters") or parts[-1].endswith("_forms") or "forms" in parts[:-1]:
             modules.append(importlib.import_module(".".join(("hamyar", *parts))))
     return modules
 
