@@ -235,7 +235,7 @@ def is_local_path(url: str) -> bool:
 
 def notification_recipients(
     *, organization_id: int, roles: Iterable[str] = (), municipality_id: int | None = None,
-    provider_id: int | None = None, posts: Iterable[str] = (),
+    provider_id: int | None = None, posts: Iterable[str] = (), municipality_ids: Iterable[int] | None = None,
 ) -> list[User]:
     """Active members of the organization to tell: by role, and for bound roles by their municipality or
     provider (and, for municipality users, optionally only some posts, such as the mayor).
@@ -247,6 +247,8 @@ def notification_recipients(
         memberships = memberships.filter(role__in=list(roles))
     if municipality_id is not None:
         memberships = memberships.filter(municipality_id=municipality_id)
+    if municipality_ids is not None:  # many municipalities at once (a group purchase's participants)
+        memberships = memberships.filter(municipality_id__in=list(municipality_ids))
     if provider_id is not None:
         memberships = memberships.filter(provider_id=provider_id)
     if posts:

@@ -193,3 +193,74 @@ DELIVERY_LIFECYCLE = DeliveryLifecycle(
                                     frozenset({Role.MUNICIPALITY_USER})),
     },
 )
+
+
+# ---------------------------------------------------------------- group purchases
+
+class GroupPurchaseStatus(models.TextChoices):
+    OPEN = "open", _("Open for joining")
+    # Collecting has stopped; a pool below its minimum waits here for its participants' choices.
+    CLOSED = "closed", _("Closed")
+    ORDERED = "ordered", _("Ordered from the supplier")
+    ALLOCATED = "allocated", _("Allocated to the municipalities")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ParticipantStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    JOINED = "joined", _("Joined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    FELL_BACK = "fell_back", _("Back to an individual quotation")
+
+
+class GroupPurchaseAction(models.TextChoices):
+    CLOSE = "close", _("Close")
+    ORDER = "order", _("Order from the supplier")
+    ALLOCATE = "allocate", _("Allocate")
+    EXTEND = "extend", _("Extend the window")
+    CANCEL = "cancel", _("Cancel")
+    FINISH = "finish", _("Done")
+
+
+_G, _GA = GroupPurchaseStatus, GroupPurchaseAction
+# A group purchase's life. The officer (or the periodic task at the window's end) closes it; a pool at
+# or above its minimum is ordered and allocated in the same transaction (steps that follow the close);
+# a pool below it waits, closed, while each participant chooses, and the officer extends its window or
+# cancels it. It is done when every municipality has received its order in full.
+GROUP_PURCHASE_LIFECYCLE = Lifecycle(
+    name="group_purchase", actions=GroupPurchaseAction, code="group_purchase_state",
+    message=_("The group purchase is “%(status)s”; “%(action)s” is not possible now."),
+    steps={
+        _GA.CLOSE: Step(frozenset({_G.OPEN}), _G.CLOSED, OFFICER_ROLES),
+        _GA.ORDER: Step(frozenset({_G.CLOSED}), _G.ORDERED, SYSTEM),
+        _GA.ALLOCATE: Step(frozenset({_G.ORDERED}), _G.ALLOCATED, SYSTEM),
+        _GA.EXTEND: Step(frozenset({_G.CLOSED}), _G.OPEN, OFFICER_ROLES),
+        _GA.CANCEL: Step(frozenset({_G.OPEN, _G.CLOSED}), _G.CANCELLED, OFFICER_ROLES),
+        _GA.FINISH: Step(frozenset({_G.ALLOCATED}), _G.DONE, SYSTEM),
+    },
+)
+
+
+class ParticipantAction(models.TextChoices):
+    JOIN = "join", _("Join")
+    CHANGE = "change", _("Change the quantity")
+    WITHDRAW = "withdraw", _("Withdraw")
+    WAIT = "wait", _("Wait for an extended window")
+    FALL_BACK = "fall_back", _("Ask for an individual quotation")
+
+
+_P, _PA = ParticipantStatus, ParticipantAction
+# A municipality's place in a pool: it joins, changes or withdraws while the pool is open (the services
+# check that under the group purchase's lock); below the minimum it waits, falls back or withdraws.
+PARTICIPANT_LIFECYCLE = Lifecycle(
+    name="group_participant", actions=ParticipantAction, code="participant_state",
+    message=_("Your place in this group purchase is “%(status)s”; “%(action)s” is not possible now."),
+    steps={
+        _PA.JOIN: Step(frozenset({_P.INVITED, _P.WITHDRAWN}), _P.JOINED, MUNICIPALITY),
+        _PA.CHANGE: Step(frozenset({_P.JOINED}), _P.JOINED, MUNICIPALITY),
+        _PA.WITHDRAW: Step(frozenset({_P.JOINED}), _P.WITHDRAWN, MUNICIPALITY),
+        _PA.WAIT: Step(frozenset({_P.JOINED}), _P.JOINED, MUNICIPALITY),
+        _PA.FALL_BACK: Step(frozenset({_P.JOINED}), _P.FELL_BACK, MUNICIPALITY),
+    },
+)

@@ -366,3 +366,12 @@ class Rating(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.order}: {self.score}"
+
+
+from .group_models import GroupPurchase, GroupPurchaseItem, Participant, ParticipantLine  # noqa: E402
+
+__all__ = [
+    "CommercePolicy", "Delivery", "DeliveryLine", "GroupPurchase", "GroupPurchaseItem", "Order",
+    "OrderLine", "Participant", "ParticipantLine", "Quotation", "QuotationLine", "Rating", "Receipt",
+    "unit_label",
+]

@@ -17,6 +17,15 @@ def next_number(organization_id: int, prefix: str, *, on: date | None = None) ->
     caller's transaction ends: two writers never get the same number, and a rolled-back write gives
     its number back. The year is the Jalali year of `on` (today in Tehran by default).
     """
+    [number] = next_numbers(organization_id, prefix, 1, on=on)
+    return number
+
+
+def next_numbers(organization_id: int, prefix: str, count: int, *, on: date | None = None) -> list[str]:
+    """`count` consecutive numbers of `prefix` in one statement (a batch, such as a group purchase's
+    orders): the counter moves by `count` at once, under the same row lock as `next_number`."""
+    if count < 1:
+        return []
     year = to_jalali(on or timezone.localdate()).year
     quote = connection.ops.quote_name
     meta = NumberSequence._meta
@@ -27,9 +36,9 @@ def next_number(organization_id: int, prefix: str, *, on: date | None = None) ->
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({organization}, {prefix_column}, {year_column}, {last}) "
-            f"VALUES (%s, %s, %s, 1) ON CONFLICT ({organization}, {prefix_column}, {year_column}) "
-            f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
-            [organization_id, prefix, year],
+            f"VALUES (%s, %s, %s, %s) ON CONFLICT ({organization}, {prefix_column}, {year_column}) "
+            f"DO UPDATE SET {last} = {table}.{last} + %s RETURNING {last}",
+            [organization_id, prefix, year, count, count],
         )
-        (number,) = cursor.fetchone()
-    return f"{prefix}-{year}-{number:05d}"
+        (highest,) = cursor.fetchone()
+    return [f"{prefix}-{year}-{number:05d}" for number in range(highest - count + 1, highest + 1)]

@@ -22,6 +22,7 @@ from hamyar.needs.services import need_lock, need_record_commerce_step
 
 from ..choices import DELIVERY_LIFECYCLE, DeliveryAction, OrderAction, OrderStatus
 from ..models import Delivery, DeliveryLine, Order, OrderLine, Receipt
+from .group_closing import group_purchase_finish_if_received
 from .notices import tell
 from .orders import (
     MAX_COMMENT,
@@ -187,6 +188,7 @@ def _answer(delivery: Delivery, action: str, *, acting_user: User, reason: str =
         elif target == OrderStatus.CLOSED:
             move_order(locked, lines, target, acting_user=acting_user, before=before_order)
             need_record_commerce_step(need=locked.need, status=NeedStatus.FULFILLED, acting_user=acting_user)
+            group_purchase_finish_if_received(locked)
             tell(
                 organization_id=locked.organization_id, roles=[Role.COMMERCE_OFFICER],
                 subject=_("Order %(order)s was received in full and closed.") % {"order": locked.number},
