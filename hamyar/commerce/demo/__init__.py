@@ -8,7 +8,10 @@ competing for one need; approved with its order in fulfilment (after a rejected 
 revision); partially delivered; delivered and awaiting receipt; received, closed and rated (one
 after a rejected delivery, so the providers have scorecards); rejected with a reason; cancelled;
 and two capability gaps (training, which no provider serves). With them, the service levels of
-the main domains and the organization's approval thresholds.
+the main domains and the organization's approval thresholds. Then two group purchases of the
+represented supplier's park benches (story.POOLS, loaded by groups.py): one closed by the officer,
+ordered and allocated (a share delivered and received), with small towns and District 9 paying the
+pooled tier; one still collecting, with municipalities joined and others only invited.
 
 Everything goes through the services, as the municipality's clerk and mayor, the commerce officer,
 the supplier's user, the affiliate's project manager and the CEO (as commerce deputy) would act,
@@ -24,6 +27,6 @@ demo's price lists in force.
 """
 
 from .loader import load_commerce_demo
-from .story import NEEDS, POLICY, SERVICE_LEVELS
+from .story import NEEDS, POLICY, POOLS, SERVICE_LEVELS
 
-__all__ = ["NEEDS", "POLICY", "SERVICE_LEVELS", "load_commerce_demo"]
+__all__ = ["NEEDS", "POLICY", "POOLS", "SERVICE_LEVELS", "load_commerce_demo"]

@@ -225,3 +225,59 @@ NEEDS: list[DemoNeed] = [
         description="دوره ایمنی و نگهداری برای ۱۲ راننده لودر و خودرو فشرده‌ساز کارگاه خدمات شهری.",
     ),
 ]
+
+
+# ---------------------------------------------------------------- group purchases
+
+
+@dataclass(frozen=True)
+class DemoJoin:
+    municipality: str  # English name
+    username: str  # its municipality user, who joins
+    quantity: int
+    day: float  # days after the pool opened
+
+
+@dataclass(frozen=True)
+class DemoPool:
+    """A pool of the represented supplier's items: who the officer invited, who joined and when; a pool
+    with `closed_after` was closed by the officer that day (ordered and allocated at once), and each
+    `deliveries` entry is one share's order delivered in full (days after the close) and received."""
+
+    title: str
+    items: tuple[str, ...]  # catalog codes
+    opened: int  # days ago
+    window: int  # days from opening to the last day of the window
+    minimum: int
+    target: int  # a tier of the price list
+    invited: tuple[str, ...]  # English names, invited on the day the pool opened
+    joins: tuple[DemoJoin, ...]
+    description: str = ""
+    per_thousand_residents: str | None = None
+    cap: int | None = None
+    closed_after: float | None = None  # days after opening
+    deliveries: tuple[tuple[str, float, str], ...] = ()  # (municipality, day after the close, note)
+
+
+# The supplier with the agency agreement (پارسه, KR-AG-001) sells its two-metre park bench at
+# 195,000,000 Rial from 1, 187,200,000 from 10 and 179,400,000 from 50 (the tiers of its price list in
+# force). Alone, each small town buys fewer than ten and pays the first price; pooled, all pay the second.
+POOLS: list[DemoPool] = [
+    DemoPool(
+        "نیمکت پارکی برای بوستان‌های شهرهای کوچک — نوبت پاییز", ("PRS-BN-01",), 40, 28, 10, 50,
+        invited=("Mashhad District 9", "Shandiz", "Torqabeh", "Kariz", "Sangan"),
+        joins=(DemoJoin("Mashhad District 9", "district9", 8, 2), DemoJoin("Shandiz", "shandiz", 6, 5),
+               DemoJoin("Torqabeh", "torqabeh", 5, 10), DemoJoin("Kariz", "kariz", 4, 20)),
+        description="خرید تجمیعی نیمکت فلزی-چوبی دو متری برای بوستان‌های شهرهای کوچک استان و منطقه ۹؛ "
+                    "با رسیدن مجموع به ۱۰ عدد، همه به قیمت پله دوم فهرست بها می‌خرند.",
+        per_thousand_residents="0.25", closed_after=28,
+        deliveries=(("Shandiz", 8, "هر ۶ نیمکت در انبار شهرداری شاندیز تخلیه شد."),),
+    ),
+    DemoPool(
+        "نیمکت پارکی برای بوستان‌ها — نوبت زمستان", ("PRS-BN-01",), 6, 15, 10, 50,
+        invited=("Mashhad District 9", "Kariz", "Shandiz", "Torqabeh", "Sangan", "Bajestan"),
+        joins=(DemoJoin("Mashhad District 9", "district9", 12, 2), DemoJoin("Kariz", "kariz", 4, 4)),
+        description="نوبت دوم خرید تجمیعی نیمکت پارکی؛ با ۵۰ عدد همه به قیمت پله سوم فهرست بها می‌خرند.",
+        per_thousand_residents="0.25", cap=60,
+    ),
+]

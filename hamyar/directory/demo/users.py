@@ -4,8 +4,9 @@ from typing import Any
 
 DEMO_PASSWORD = "Hamyar-Demo-1405"
 
-# One demo user per role, plus a small town's municipality user and District 9's mayor
-# and finance officer (its approval chain and its bills). The executive and District 9's
+# One demo user per role, plus small towns' municipality users (Shandiz; Torqabeh and Kariz, who
+# joined the group purchases of benches) and District 9's mayor and finance officer (its approval
+# chain and its bills). The executive and District 9's
 # mayor are the people named in the source article; everyone else is fictional.
 # `municipality` is an English municipality name, `provider` a provider name, `post` a
 # municipality user's post (accounts.choices.MunicipalPost; procurement clerk if absent).
@@ -69,6 +70,20 @@ USERS: list[dict[str, Any]] = [
         "municipality": "Shandiz",
         "sees_fa": "فقط شهرداری شاندیز (شهر کوچک)",
         "sees_en": "the small town of Shandiz only",
+    },
+    {
+        "username": "torqabeh", "role": "municipality_user", "first_name": "علی", "last_name": "رضایی",
+        "title": "کارشناس تدارکات شهرداری طرقبه", "email": "torqabeh@example.com",
+        "municipality": "Torqabeh",
+        "sees_fa": "فقط شهرداری طرقبه (شهر کوچک): خرید تجمیعی نیمکت، سفارش و صرفه‌جویی آن",
+        "sees_en": "the small town of Torqabeh only: its group purchases, orders and savings",
+    },
+    {
+        "username": "kariz", "role": "municipality_user", "first_name": "سمیه", "last_name": "کریمی",
+        "title": "کارشناس تدارکات شهرداری کاریز", "email": "kariz@example.com",
+        "municipality": "Kariz",
+        "sees_fa": "فقط شهرداری کاریز (شهر کوچک): خریدهای تجمیعی و سفارش‌ها",
+        "sees_en": "the small town of Kariz only: its group purchases and orders",
     },
     {
         "username": "ceo", "role": "executive", "first_name": "محمد", "last_name": "سنجری",

@@ -14,6 +14,8 @@ from hamyar.directory import selectors as directory
 from hamyar.directory.models import AgencyAgreement, MunicipalAsset, Municipality
 from hamyar.directory.selectors import agreements_expiring, capability_overview, provider_counts_by_kind
 
+from .savings import group_savings, group_savings_by_municipality
+
 __all__ = [
     "commerce_home",
     "executive_home",
@@ -26,10 +28,17 @@ __all__ = [
 
 
 def municipality_home(*, user: User, membership: Membership) -> dict[str, Any]:
-    """A municipality user's own municipality: its facts and assets."""
+    """A municipality user's own municipality: its facts and assets, and its savings from group purchases."""
     if membership.municipality_id is None:  # a municipality role is always bound to one
         raise NotFound()
-    return directory.municipality_profile(user=user, pk=membership.municipality_id)
+    return {**directory.municipality_profile(user=user, pk=membership.municipality_id),
+            "group_savings": group_savings(user=user)}
+
+
+def _savings(user: User) -> dict[str, Any]:
+    """The organization's savings from group purchases, and the municipalities that saved most."""
+    return {"group_savings": group_savings(user=user),
+            "group_savings_rows": group_savings_by_municipality(user=user, limit=5)}
 
 
 def commerce_home(*, user: User) -> dict[str, Any]:
@@ -38,6 +47,7 @@ def commerce_home(*, user: User) -> dict[str, Any]:
         "expired": list(directory.agreement_list(user=user, status="expired")[:10]),
         "provider_counts": provider_counts_by_kind(user=user),
         "coverage": capability_overview(user=user),
+        **_savings(user),
     }
 
 
@@ -104,4 +114,5 @@ def executive_home(*, user: User) -> dict[str, Any]:
         "counts": organization_counts(user=user),
         "coverage": capability_overview(user=user),
         "largest": list(directory.municipality_list(user=user)[:8]),
+        **_savings(user),
     }
