@@ -92,8 +92,8 @@ def _pool(loader: Any, spec: DemoPool) -> None:
         receivers[join.municipality] = loader.users[join.username]
         Participant.objects.filter(pk=place.pk).update(joined_at=moment, updated_at=moment)
         ParticipantLine.objects.filter(participant=place).update(created_at=moment, updated_at=moment)
-        Need.objects.filter(pk=place.need_id).update(created_at=moment, submitted_at=moment, triaged_at=moment,
-                                                     assigned_at=moment, updated_at=moment)
+        Need.objects.filter(pk=place.need_id).update(created_at=moment, submitted_at=moment,
+                                                     triaged_at=moment, assigned_at=moment, updated_at=moment)
     if spec.closed_after is None:
         return
     closed = at(spec.closed_after)

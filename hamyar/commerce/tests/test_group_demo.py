@@ -108,7 +108,8 @@ class TestTheGroupPurchasesOfTheDemo:
         order = received.get()
         assert order.deliveries.get().status == DeliveryStatus.RECEIVED
         assert order.need.status == NeedStatus.FULFILLED
-        assert Order.objects.filter(group_share__group_purchase=pool).exclude(status=OrderStatus.CLOSED).exists()
+        others = Order.objects.filter(group_share__group_purchase=pool).exclude(status=OrderStatus.CLOSED)
+        assert others.exists()
 
     def test_the_open_pool_has_joined_and_invited_municipalities_below_its_target(self, org):
         pool = pool_of(org, OPEN)
@@ -138,9 +139,10 @@ class TestTheGroupPurchasesOfTheDemo:
                     assert place.joined_at < pool.closed_at
                     assert place.need.approved_at == pool.closed_at
             for order in Order.objects.filter(group_share__group_purchase=pool):
-                assert order.created_at == pool.closed_at and order.due_date > timezone.localdate(order.created_at)
+                placed = timezone.localdate(order.created_at)
+                assert order.created_at == pool.closed_at and order.due_date > placed
                 for delivery in order.deliveries.all():
-                    assert timezone.localdate(order.created_at) <= delivery.delivered_on <= timezone.localdate()
+                    assert placed <= delivery.delivered_on <= timezone.localdate()
         close = AuditEvent.objects.get(organization=org, action="group_purchase.close",
                                        object_id=str(pool_of(org, CLOSED).pk))
         assert close.actor.username == "commerce" and close.created_at == pool_of(org, CLOSED).closed_at
@@ -150,7 +152,8 @@ class TestTheGroupPurchasesOfTheDemo:
         for spec in POOLS:
             pool = pool_of(org, spec)
             mine = events.filter(object_type="commerce.grouppurchase", object_id=str(pool.pk))
-            assert {"group_purchase.create", "group_purchase.invite"} <= set(mine.values_list("action", flat=True))
+            actions = set(mine.values_list("action", flat=True))
+            assert {"group_purchase.create", "group_purchase.invite"} <= actions
             assert events.filter(action="group_participant.join").count() >= 1
         assert audit_verify_chain(org.pk) is None
         run("audit_verify")
