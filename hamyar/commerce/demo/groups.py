@@ -118,7 +118,9 @@ def _date_allocation(loader: Any, pool: GroupPurchase, closed: dt.datetime) -> N
         Order.objects.filter(pk=order.pk).update(created_at=closed, updated_at=closed, due_date=due)
     Quotation.objects.filter(order__in=orders).update(created_at=closed, updated_at=closed, sent_at=closed,
                                                       decided_at=closed, valid_until=day)
-    Need.objects.filter(group_participations__in=shares).update(approved_at=closed, updated_at=closed)
+    needs = Need.objects.filter(group_participations__in=shares)
+    needs.update(approved_at=closed, updated_at=closed)
+    needs.filter(first_quoted_at__isnull=False).update(first_quoted_at=closed)  # when the close sets it
 
 
 def _deliver(loader: Any, order: Order, closed: dt.datetime, moment: dt.datetime, note: str,
