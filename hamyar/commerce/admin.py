@@ -1,6 +1,6 @@
 """Django admin for commerce: a superuser's tool for looking rows up.
 
-Quotations, orders, deliveries, receipts and ratings change only through their services
+Quotations, orders, deliveries, receipts, ratings and group purchases change only through their services
 (each change audited, each transition checked), so they are read-only here; the policy is
 changed on its own page by the organization's admin.
 """
@@ -11,8 +11,11 @@ from .models import (
     CommercePolicy,
     Delivery,
     DeliveryLine,
+    GroupPurchase,
+    GroupPurchaseItem,
     Order,
     OrderLine,
+    Participant,
     Quotation,
     QuotationLine,
     Rating,
@@ -100,3 +103,29 @@ class ReceiptAdmin(ReadOnlyAdmin):
 @admin.register(Rating)
 class RatingAdmin(ReadOnlyAdmin):
     list_display = ("order", "provider", "score", "on_time", "created_at")
+
+
+class GroupPurchaseItemInline(admin.TabularInline):
+    model = GroupPurchaseItem
+    extra = 0
+    can_delete = False
+    fields = ("item", "quantity", "unit_price")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GroupPurchase)
+class GroupPurchaseAdmin(ReadOnlyAdmin):
+    list_display = ("number", "title", "provider", "status", "opens_on", "closes_on", "pooled_quantity",
+                    "total", "organization")
+    list_filter = ("status", "organization")
+    search_fields = ("number", "title", "order_number")
+    inlines = [GroupPurchaseItemInline]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(ReadOnlyAdmin):
+    list_display = ("group_purchase", "municipality", "status", "quantity", "order", "total")
+    list_filter = ("status",)
