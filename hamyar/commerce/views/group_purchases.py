@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamyar.catalog import selectors as catalog
-from hamyar.core.access import ALL_ROLES
 from hamyar.core.errors import ApplicationError, NotFound
 from hamyar.core.pages import page, page_action, render_list
-from hamyar.core.roles import MUNICIPALITY_ROLES, PROVIDER_ROLES
+from hamyar.core.roles import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES, Role
 from hamyar.core.scoping import membership_of
 from hamyar.directory.choices import ProviderKind
 from hamyar.needs import selectors as needs
@@ -38,6 +37,9 @@ from ..group_forms import CancelForm, ExtendForm, GroupPurchaseForm, InviteForm,
 from ..models import GroupPurchase, Participant
 
 MUNICIPALITY = frozenset(MUNICIPALITY_ROLES)
+# Officers and the executive read every pool, a municipality those it is invited to, a supplier its own (a
+# pool is of a represented supplier: an affiliated company's project manager has none).
+READERS = ORGANIZATION_WIDE_ROLES | MUNICIPALITY | {Role.SUPPLIER_USER}
 POOL_ROLES = {action: step.roles for action, step in GROUP_PURCHASE_LIFECYCLE.steps.items()}
 # Each place step's route admits the roles its lifecycle step names; the service checks them again.
 PLACE_ROLES = {action: step.roles for action, step in PARTICIPANT_LIFECYCLE.steps.items()}
@@ -52,7 +54,7 @@ PLACE_STEPS_WHILE = {
 # ---------------------------------------------------------------- the list and a new pool
 
 
-@page(roles=ALL_ROLES, model=GroupPurchase)
+@page(roles=READERS, model=GroupPurchase)
 def group_purchase_list(request: HttpRequest) -> HttpResponse:
     """Officers and the executive: every pool of the organization; a municipality: the pools it is
     invited to, with its own place; the supplier: its own pools."""
@@ -156,13 +158,13 @@ def _pool_figures(state: Any) -> dict:
             "current_tier": next((tier for tier in state.tiers if tier.current), None)}
 
 
-@page(roles=ALL_ROLES, model=GroupPurchase)
+@page(roles=READERS, model=GroupPurchase)
 def group_purchase_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pool = selectors.group_purchase_get(request.user, pk)
     return render(request, "commerce/group_purchase_detail.html", _pool_context(request, pool))
 
 
-@page(roles=ALL_ROLES, model=GroupPurchase)
+@page(roles=READERS, model=GroupPurchase)
 def group_purchase_pool(request: HttpRequest, pk: int) -> HttpResponse:
     """The pool's block alone: what the page polls every 10 seconds."""
     pool = selectors.group_purchase_get(request.user, pk)
