@@ -33,8 +33,9 @@ class GroupPurchaseForm(ServiceErrorsMixin, forms.Form):
     suggest each municipality's share."""
 
     title = PersianCharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=_TEXT))
-    items = forms.ModelMultipleChoiceField(label=_("Items"), queryset=None,  # type: ignore[arg-type]
-                                           widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
+    items = forms.ModelMultipleChoiceField(
+        label=_("Items"), queryset=None,  # type: ignore[arg-type]
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
     opens_on = JalaliDateField(label=_("Opens on"), widget=JalaliDateInput(_TEXT))
     closes_on = JalaliDateField(label=_("Closes on"), widget=JalaliDateInput(_TEXT))
     minimum_quantity = PersianIntegerField(label=_("Minimum quantity"), min_value=1, max_value=MAX_QUANTITY,

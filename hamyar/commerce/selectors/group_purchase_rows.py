@@ -36,8 +36,9 @@ def group_purchase_rows(user: User, pools: Sequence[GroupPurchase]) -> list[Grou
     if not pools:
         return []
     ids = [pool.pk for pool in pools]
-    live = dict(Participant.objects.filter(group_purchase_id__in=ids, status=ParticipantStatus.JOINED)
-                .values("group_purchase_id").annotate(n=Sum("quantity")).values_list("group_purchase_id", "n"))
+    joined = Participant.objects.filter(group_purchase_id__in=ids, status=ParticipantStatus.JOINED)
+    sums = joined.values("group_purchase_id").annotate(n=Sum("quantity"))
+    live = dict(sums.values_list("group_purchase_id", "n"))
     rows = {pool.pk: GroupPurchaseRow(pool, pool.pooled_quantity if pool.ordered_at and pool.pooled_quantity
                                       else (live.get(pool.pk) or 0)) for pool in pools}
     membership = membership_of(user)
@@ -54,8 +55,8 @@ def group_purchase_rows(user: User, pools: Sequence[GroupPurchase]) -> list[Grou
     lists = {pool.pk: pool.price_list_id for pool in pools}
     tiers: dict[tuple[int, int], list[tuple[int, int]]] = {}
     prices = Price.objects.filter(price_list_id__in=set(lists.values()), item_id__in={i for _p, i in items})
-    for price_list, item, from_quantity, price in prices.values_list("price_list_id", "item_id", "min_quantity",
-                                                                     "unit_price"):
+    for price_list, item, from_quantity, price in prices.values_list(
+            "price_list_id", "item_id", "min_quantity", "unit_price"):
         tiers.setdefault((price_list, item), []).append((from_quantity, price))
     for pk, row in rows.items():
         place = own.get(pk)

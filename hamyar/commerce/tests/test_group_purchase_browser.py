@@ -106,7 +106,7 @@ def test_small_towns_pool_benches_and_each_finds_its_order(live_server, tenant, 
     bench = f"#id_item_{pool.catalog.bench.pk}"
     people = [(town.name, pool.users[town.name], 12) for town in pool.towns]
     watcher = None
-    for i, (name, user, quantity) in enumerate(people):
+    for i, (_name, user, quantity) in enumerate(people):
         person = Person(chromium, live_server.url, user, shots, f"town{i}")
         person.open(reverse("commerce:group_purchase_list"))
         person.check("خرید تجمیعی", gp.title)
@@ -158,7 +158,7 @@ def test_small_towns_pool_benches_and_each_finds_its_order(live_server, tenant, 
     officer.shoot("allocated")
     officer.close()
 
-    for i, (name, user, quantity) in enumerate([*people, ("district9", pool.users["district9"], 20)]):
+    for i, (_name, user, _quantity) in enumerate([*people, ("district9", pool.users["district9"], 20)]):
         person = Person(chromium, live_server.url, user, shots, f"after-{i}")
         person.open(detail)
         place = pool.place(pool.towns[i] if i < len(pool.towns) else tenant.district9)

@@ -114,7 +114,8 @@ def _pool_context(request: HttpRequest, pool: GroupPurchase, **extra: Any) -> di
     role = membership_of(user).role
     state = selectors.pool_state(pool, user)
     pool_actions = GROUP_PURCHASE_LIFECYCLE.allowed_actions(pool.status, role)
-    below_minimum = pool.status == GroupPurchaseStatus.CLOSED and state.pooled_quantity < pool.minimum_quantity
+    below_minimum = (pool.status == GroupPurchaseStatus.CLOSED
+                     and state.pooled_quantity < pool.minimum_quantity)
     context: dict[str, Any] = {
         "pool": pool, "state": state, "role": role,
         "is_officer": role in OFFICER_ROLES, "is_municipality": role in MUNICIPALITY,
@@ -124,7 +125,6 @@ def _pool_context(request: HttpRequest, pool: GroupPurchase, **extra: Any) -> di
         "can_cancel": GroupPurchaseAction.CANCEL in pool_actions,
         "can_invite": role in OFFICER_ROLES and pool.status == GroupPurchaseStatus.OPEN,
         "settled": pool.ordered_at is not None,
-        "to_next_tier": state.next_tier.from_quantity - state.pooled_quantity if state.next_tier else 0,
         "place_actions": set(),
         **_pool_figures(state),
     }
@@ -153,7 +153,11 @@ def _pool_figures(state: Any) -> dict:
     tiers = [{"tier": tier, "prices": [tier.prices.get(pool_item.item_id) for pool_item in items]}
              for tier in state.tiers]
     pool = state.group_purchase
-    return {"tier_rows": tiers, "single_item": len(items) == 1,
+    # The next tier above the one paid now (with nothing pooled yet, the first tier's price is shown).
+    next_tier = next((tier for tier in state.tiers
+                      if tier.from_quantity > state.pooled_quantity and not tier.current), None)
+    return {"tier_rows": tiers, "single_item": len(items) == 1, "next_tier": next_tier,
+            "to_next_tier": next_tier.from_quantity - state.pooled_quantity if next_tier else 0,
             "minimum_percent": min(100, round(100 * pool.minimum_quantity / max(pool.target_quantity, 1))),
             "current_tier": next((tier for tier in state.tiers if tier.current), None)}
 
@@ -169,9 +173,8 @@ def group_purchase_pool(request: HttpRequest, pk: int) -> HttpResponse:
     """The pool's block alone: what the page polls every 10 seconds."""
     pool = selectors.group_purchase_get(request.user, pk)
     state = selectors.pool_state(pool, request.user)
-    context = {"pool": pool, "state": state, "is_municipality": membership_of(request.user).role in MUNICIPALITY,
-               "to_next_tier": state.next_tier.from_quantity - state.pooled_quantity if state.next_tier else 0,
-               **_pool_figures(state)}
+    role = membership_of(request.user).role
+    context = {"pool": pool, "state": state, "is_municipality": role in MUNICIPALITY, **_pool_figures(state)}
     return render(request, "commerce/partials/group_pool.html", context)
 
 
@@ -298,22 +301,31 @@ def participant_change(request: HttpRequest, pk: int) -> HttpResponse:
     return _quantities_step(request, pk, ParticipantAction.CHANGE)
 
 
-def _place_step(service: Callable, success: str) -> Callable:
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
-        _pool, place, _state = _own_place(request, pk)
-        return page_action(request, lambda: service(participant=place, acting_user=request.user),
-                           redirect_to=_to(pk), show=_shown(request, pk), success=success)
-
-    return view
+def _place_step(request: HttpRequest, pk: int, service: Callable, success: str) -> HttpResponse:
+    _pool, place, _state = _own_place(request, pk)
+    return page_action(request, lambda: service(participant=place, acting_user=request.user),
+                       redirect_to=_to(pk), show=_shown(request, pk), success=success)
 
 
-participant_withdraw = require_POST(page(roles=PLACE_ROLES[ParticipantAction.WITHDRAW], model=GroupPurchase)(
-    _place_step(services.participant_withdraw, _("Your municipality has withdrawn from the group purchase."))))
-participant_wait = require_POST(page(roles=PLACE_ROLES[ParticipantAction.WAIT], model=GroupPurchase)(
-    _place_step(services.participant_wait, _("Your municipality waits for an extended window."))))
-participant_fall_back = require_POST(page(roles=PLACE_ROLES[ParticipantAction.FALL_BACK], model=GroupPurchase)(
-    _place_step(services.participant_fall_back,
-                _("The officers are asked for an individual quotation of your need."))))
+@require_POST
+@page(roles=PLACE_ROLES[ParticipantAction.WITHDRAW], model=GroupPurchase)
+def participant_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _place_step(request, pk, services.participant_withdraw,
+                       _("Your municipality has withdrawn from the group purchase."))
+
+
+@require_POST
+@page(roles=PLACE_ROLES[ParticipantAction.WAIT], model=GroupPurchase)
+def participant_wait(request: HttpRequest, pk: int) -> HttpResponse:
+    return _place_step(request, pk, services.participant_wait,
+                       _("Your municipality waits for an extended window."))
+
+
+@require_POST
+@page(roles=PLACE_ROLES[ParticipantAction.FALL_BACK], model=GroupPurchase)
+def participant_fall_back(request: HttpRequest, pk: int) -> HttpResponse:
+    return _place_step(request, pk, services.participant_fall_back,
+                       _("The officers are asked for an individual quotation of your need."))
 
 
 urlpatterns = [
