@@ -99,6 +99,15 @@ def test_other_tenant_gets_404(tenant, other_tenant, pool):
     assert closed.status_code == 404
 
 
+def test_the_menu_offers_group_purchases_where_they_open(tenant, pool):
+    link = f'href="{reverse("commerce:group_purchase_list")}"'
+    for who in ("commerce", "executive", "supplier", "district9"):
+        assert link in text(client_of(tenant.users[who]).get("/")), who
+    manager = client_of(tenant.users["project_manager"])
+    assert link not in text(manager.get("/"))
+    assert manager.get(reverse("commerce:group_purchase_list")).status_code == 403
+
+
 # ---------------------------------------------------------------- a new pool
 
 
@@ -117,6 +126,9 @@ def test_officer_creates_a_pool(tenant, pool):
     client = client_of(tenant.users["commerce"])
     form = client.get(reverse("commerce:group_purchase_create"))
     assert form.status_code == 200 and pool.catalog.bench.name in text(form)
+    # Only represented suppliers' items: not the lamp (its supplier's agreement ended), not the sapling
+    # (an affiliated company's).
+    assert pool.catalog.lamp.name not in text(form) and pool.catalog.sapling.name not in text(form)
     response = client.post(reverse("commerce:group_purchase_create"), create_data(pool))
     assert response.status_code == 302, text(response)[:3000]
     made = GroupPurchase.objects.get(title="نیمکت دوم")

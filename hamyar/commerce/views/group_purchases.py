@@ -82,8 +82,9 @@ class _Rows:
 
 
 def _items(request: HttpRequest):
-    """The active catalog items of represented suppliers the officer can pool."""
-    return (catalog.item_list(user=request.user).filter(provider__kind=ProviderKind.SUPPLIER, is_active=True)
+    """The active catalog items of represented suppliers (an agreement in force) the officer can pool."""
+    return (catalog.item_list(user=request.user)
+            .filter(provider__kind=ProviderKind.SUPPLIER, is_active=True, is_offered=True)
             .select_related("provider"))
 
 
