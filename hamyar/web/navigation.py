@@ -36,6 +36,8 @@ def _work_items(role: Role) -> list[NavItem | None]:
             _optional(_("Our needs"), "needs:need_list", "inbox", "needs:"),
             _optional(_("Quotations"), "commerce:quotation_list", "receipt", "commerce:quotation"),
             _optional(_("Orders and receipts"), "commerce:order_list", "truck", "commerce:order"),
+            _optional(_("Group purchases"), "commerce:group_purchase_list", "people",
+                      "commerce:group_purchase"),
             _optional(_("Our projects"), "projects:project_list", "flag", "projects:"),
         ]
     if role in PROVIDER_ROLES:
@@ -43,6 +45,8 @@ def _work_items(role: Role) -> list[NavItem | None]:
             _optional(_("Work queue"), "needs:work_queue", "inbox", "needs:"),
             _optional(_("Quotations"), "commerce:quotation_list", "receipt", "commerce:quotation"),
             _optional(_("Orders to fulfil"), "commerce:order_list", "truck", "commerce:order"),
+            _optional(_("Group purchases"), "commerce:group_purchase_list", "people",
+                      "commerce:group_purchase"),
             _optional(_("Our projects"), "projects:project_list", "flag", "projects:"),
         ]
     # Triage is the commerce deputy's work; everyone organization-wide follows the board.
@@ -57,6 +61,8 @@ def _work_items(role: Role) -> list[NavItem | None]:
         if role == Role.ORG_ADMIN else None,
         _optional(_("Quotations"), "commerce:quotation_list", "receipt", "commerce:quotation"),
         _optional(_("Orders"), "commerce:order_list", "truck", "commerce:order"),
+        _optional(_("Group purchases"), "commerce:group_purchase_list", "people",
+                  "commerce:group_purchase"),
         _optional(_("Project portfolio"), "projects:project_list", "flag", "projects:"),
     ]
 

@@ -63,6 +63,8 @@ from hamyar.projects.models import (
 )
 from hamyar.projects.tests.project_data import full_project, vakilabad_project
 
+from .pool_data import group_purchase, pools_in_every_state  # noqa: F401  (a family's builder)
+
 
 def _provider(i: int, tenant) -> Provider:
     """The represented supplier for even rows, the affiliated company for odd ones."""
@@ -435,6 +437,7 @@ def rows_of_every_kind(tenant, other_tenant, catalog: Catalog) -> None:
     assigned_need(tenant, catalog)
     quotation(tenant, catalog, 0)
     notification(tenant, catalog, 0)
+    pools_in_every_state(tenant, catalog)
     _rows_of_the_providers(tenant, catalog)
 
 

@@ -37,6 +37,7 @@ from hamyar.needs.tests.helpers import goods_need, submitted
 from hamyar.web.navigation import nav_items
 
 from .axe import AXE, AXE_VERSION, BLOCKING, TAGS, axe_violations, blocking, describe
+from .pool_data import pools_in_every_state
 from .test_browser import CHROMIUM, LAUNCH_ARGS, pytestmark, sign_in  # noqa: F401  (the browser mark)
 
 OUTPUT = Path(settings.BASE_DIR) / "test-output" / "accessibility"
@@ -73,6 +74,7 @@ def build_rows_in_every_state(tenant, other_tenant) -> None:
     Quotation.objects.filter(pk=sent.pk).update(status=QuotationStatus.SENT, decided_at=None,
                                                 clerk_approved_by=None, clerk_approved_at=None)
     Need.objects.filter(pk=sent.need_id).update(status=NeedStatus.QUOTED, approved_at=None)
+    pools_in_every_state(tenant, catalog)  # open, allocated, closed below the minimum, cancelled
 
 
 

@@ -30,6 +30,7 @@ from hamyar.finance.tests.finance_data import issued_invoice, received_delivery,
 from hamyar.projects.tests.project_data import full_project
 
 from .axe import AXE, AXE_VERSION, axe_violations, blocking, describe
+from .pool_data import pools_in_every_state
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the
 # fixtures happen outside it, so Django's async-safety check does not apply.
@@ -98,6 +99,7 @@ def demo_rows(tenant):
     today = timezone.localdate()
     commission_calculate(agreement=tenant.agreement, acting_user=tenant.users["finance"],
                          period_start=today - dt.timedelta(days=30), period_end=today)
+    pools_in_every_state(tenant, tenant_catalog(tenant))  # the group purchase pages, in each state
     return {"order": delivery.order, "invoice": invoice, "project": project, "need": delivery.order.need}
 
 

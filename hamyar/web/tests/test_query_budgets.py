@@ -33,7 +33,7 @@ from django.urls import URLPattern, reverse
 from conftest import make_tenant
 from hamyar.accounts.models import ApiToken, Membership, Notification
 from hamyar.catalog.models import CatalogItem, Price, PriceList, SearchSynonym
-from hamyar.commerce.models import Delivery, Order, OrderLine, Quotation, QuotationLine
+from hamyar.commerce.models import Delivery, GroupPurchase, Order, OrderLine, Quotation, QuotationLine
 from hamyar.core.roles import Role
 from hamyar.core.scoping import scope
 from hamyar.core.testing import url_patterns
@@ -89,7 +89,7 @@ FAMILIES = {
     "service-levels": Family(rows.service_level, ServiceLevel, ("needs:service_levels",)),
     "items": Family(rows.item, CatalogItem, (
         "catalog:item_list", "catalog:item_export", "catalog:provider_catalog", "needs:need_create",
-        "needs:item_picker", "needs:line_row")),
+        "needs:item_picker", "needs:line_row", "commerce:group_purchase_create")),
     "price-lists": Family(rows.price_list, PriceList, ("catalog:price_list_list",)),
     "synonyms": Family(rows.synonym, SearchSynonym, ("catalog:synonym_list",)),
     "submitted-needs": Family(rows.submitted_need, Need, (
@@ -98,6 +98,7 @@ FAMILIES = {
     "capability-gaps": Family(rows.gap_need, Need, ("needs:capability_gaps",)),
     "quotations": Family(rows.quotation, Quotation, ("commerce:quotation_list",)),
     "orders": Family(rows.order, Order, ("commerce:order_list", "commerce:scorecard")),
+    "group-purchases": Family(rows.group_purchase, GroupPurchase, ("commerce:group_purchase_list",)),
     "invoices": Family(rows.invoice, Invoice, (
         "finance:invoice_list", "finance:statement_detail", "finance:statement_mine",
         "finance:statement_xlsx")),
