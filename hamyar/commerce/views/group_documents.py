@@ -1,0 +1,35 @@
+"""The page route of a municipality's share of a group purchase as a Persian PDF."""
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+from hamyar.core.access import ALL_ROLES
+from hamyar.core.errors import NotFound
+from hamyar.core.pages import page
+
+from .. import group_documents, selectors
+from ..models import GroupPurchase
+
+
+def _municipality(request: HttpRequest) -> int | None:
+    value = request.GET.get("municipality", "").strip()
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) < 2**63:
+        raise NotFound()
+    return int(value)
+
+
+@page(roles=ALL_ROLES, model=GroupPurchase)
+def group_share_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A municipality's own share; officers and the supplier name the municipality (?municipality=)."""
+    pool = selectors.group_purchase_get(request.user, pk)
+    share = group_documents.share_of(pool, request.user, _municipality(request))
+    response = HttpResponse(group_documents.share_pdf_bytes(share), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{group_documents.file_name(share)}"'
+    return response
+
+
+urlpatterns = [
+    path("group-purchases/<int:pk>/share.pdf", group_share_pdf, name="group_share_pdf"),
+]
