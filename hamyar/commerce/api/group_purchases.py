@@ -184,8 +184,8 @@ def create_group_purchase(request: HttpRequest, payload: GroupPurchaseIn) -> Any
     """Open a pool of a supplier's items under its agency agreement; its price list's rows are the tiers."""
     pool = services.group_purchase_create(
         acting_user=request.auth, title=payload.title, item_ids=payload.items,
-        opens_on=payload.opens_on or timezone.localdate(), closes_on=payload.closes_on,  # type: ignore[arg-type]
-        minimum_quantity=payload.minimum_quantity, target_quantity=payload.target_quantity,  # type: ignore[arg-type]
+        opens_on=payload.opens_on or timezone.localdate(), closes_on=payload.closes_on,
+        minimum_quantity=payload.minimum_quantity, target_quantity=payload.target_quantity,
         max_per_municipality=payload.max_per_municipality, description=payload.description,
         per_thousand_residents=payload.per_thousand_residents, per_hectare=payload.per_hectare,
         asset_kind=payload.asset_kind)
@@ -230,7 +230,7 @@ def close(request: HttpRequest, id: int = PathId) -> Any:
 def extend(request: HttpRequest, payload: PoolExtendIn, id: int = PathId) -> Any:
     """Open a pool closed below its minimum again until `closes_on`."""
     services.group_purchase_extend(group_purchase=selectors.group_purchase_get(request.auth, id),
-                                   acting_user=request.auth, closes_on=payload.closes_on)  # type: ignore[arg-type]
+                                   acting_user=request.auth, closes_on=payload.closes_on)
     return _answer(request, id)
 
 

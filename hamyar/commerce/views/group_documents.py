@@ -1,11 +1,14 @@
 """The page route of a municipality's share of a group purchase as a Persian PDF."""
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import path
 
 from hamyar.core.access import ALL_ROLES
 from hamyar.core.errors import NotFound
 from hamyar.core.pages import page
+from hamyar.core.roles import MUNICIPALITY_ROLES
+from hamyar.core.scoping import membership_of
 
 from .. import group_documents, selectors
 from ..models import GroupPurchase
@@ -22,9 +25,14 @@ def _municipality(request: HttpRequest) -> int | None:
 
 @page(roles=ALL_ROLES, model=GroupPurchase)
 def group_share_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """A municipality's own share; officers and the supplier name the municipality (?municipality=)."""
+    """A municipality's own share; officers and the supplier name the municipality (?municipality=), or
+    are sent to the pool's page to choose one."""
     pool = selectors.group_purchase_get(request.user, pk)
-    share = group_documents.share_of(pool, request.user, _municipality(request))
+    municipality = _municipality(request)
+    membership = membership_of(request.user)
+    if municipality is None and (membership is None or membership.role not in MUNICIPALITY_ROLES):
+        return redirect("commerce:group_purchase_detail", pk=pool.pk)
+    share = group_documents.share_of(pool, request.user, municipality)
     response = HttpResponse(group_documents.share_pdf_bytes(share), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{group_documents.file_name(share)}"'
     return response
