@@ -103,3 +103,4 @@ def test_a_municipality_cannot_get_another_share(tenant, other_tenant, pool):
         client = session(user)
         assert share(client, pool).status_code == 404
         assert client.get(page, {"municipality": pool.towns[0].pk}).status_code == 404
+    assert session(tenant.users["project_manager"]).get(page).status_code == 403  # reads no pool

@@ -4,14 +4,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 
-from hamyar.core.access import ALL_ROLES
 from hamyar.core.errors import NotFound
 from hamyar.core.pages import page
-from hamyar.core.roles import MUNICIPALITY_ROLES
+from hamyar.core.roles import MUNICIPALITY_ROLES, ORGANIZATION_WIDE_ROLES, Role
 from hamyar.core.scoping import membership_of
 
 from .. import group_documents, selectors
 from ..models import GroupPurchase
+
+# Who reads pools (as the pool pages): the organization, the invited municipalities, the supplier.
+READERS = ORGANIZATION_WIDE_ROLES | MUNICIPALITY_ROLES | {Role.SUPPLIER_USER}
 
 
 def _municipality(request: HttpRequest) -> int | None:
@@ -23,7 +25,7 @@ def _municipality(request: HttpRequest) -> int | None:
     return int(value)
 
 
-@page(roles=ALL_ROLES, model=GroupPurchase)
+@page(roles=READERS, model=GroupPurchase)
 def group_share_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """A municipality's own share; officers and the supplier name the municipality (?municipality=), or
     are sent to the pool's page to choose one."""
