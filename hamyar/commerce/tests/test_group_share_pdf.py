@@ -104,3 +104,20 @@ def test_a_municipality_cannot_get_another_share(tenant, other_tenant, pool):
         assert share(client, pool).status_code == 404
         assert client.get(page, {"municipality": pool.towns[0].pk}).status_code == 404
     assert session(tenant.users["project_manager"]).get(page).status_code == 403  # reads no pool
+
+
+def test_the_pool_page_links_each_share_pdf_where_it_opens(tenant, pool):
+    """A joined municipality finds its own share's PDF on the pool page; the officer one per joined
+    municipality; a municipality only invited has no link (its share would be refused)."""
+    detail = reverse("commerce:group_purchase_detail", args=[pool.group_purchase.pk])
+    own = session(pool.users[pool.towns[0].name]).get(detail).content.decode()
+    assert reverse("commerce:group_share_pdf", args=[pool.group_purchase.pk]) in own
+    invited = session(pool.users[pool.towns[1].name]).get(detail).content.decode()
+    assert 'id="own-share-pdf"' not in invited
+    officer = session(tenant.users["commerce"]).get(detail).content.decode()
+    links = [f"share.pdf?municipality={m.pk}" for m in (pool.towns[0], tenant.district9)]
+    assert all(link in officer for link in links)
+    assert f"share.pdf?municipality={pool.towns[1].pk}" not in officer
+    for link in links:
+        response = session(tenant.users["commerce"]).get(f"{detail}{link}")
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
