@@ -21,6 +21,7 @@ from hamyar.accounts.models import User
 from hamyar.catalog.models import CatalogItem, Price
 from hamyar.core.audit import audit_record, audit_record_many, snapshot
 from hamyar.core.errors import ApplicationError
+from hamyar.core.jalali import format_jalali_date
 from hamyar.core.lifecycle import Move, transition
 from hamyar.core.numbering import next_number, next_numbers
 from hamyar.core.roles import Role
@@ -308,7 +309,7 @@ def group_purchase_extend(*, group_purchase: GroupPurchase, acting_user: User, c
                 tell(organization_id=pool.organization_id, municipality_ids=waiting,
                      roles=[Role.MUNICIPALITY_USER], url=group_purchase_url(pool),
                      subject=_("Group purchase %(number)s is open again until %(closes)s")
-                     % {"number": pool.number, "closes": closes_on})
+                     % {"number": pool.number, "closes": format_jalali_date(closes_on)})
     return move.obj
 
 

@@ -362,7 +362,7 @@ def participant_fall_back(*, participant: Participant, acting_user: User) -> Par
             place.quantity = 0
             ParticipantLine.objects.filter(participant=place).delete()
             tell(organization_id=pool.organization_id, roles=sorted(OFFICER_ROLES),
-                 url=reverse("needs:detail", args=[place.need_id]) if place.need_id else "",
+                 url=reverse("needs:need_detail", args=[place.need_id]) if place.need_id else "",
                  subject=_("A municipality asks for an individual quotation instead of group purchase "
                            "%(number)s") % {"number": pool.number})
     return move.obj
