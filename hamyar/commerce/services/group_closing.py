@@ -176,52 +176,56 @@ def _allocate(pool: GroupPurchase, joined: list[Participant], allocation: Alloca
     note = str(_("Group purchase %(number)s: %(pooled)s units pooled; supplier order %(order)s.")
                % {"number": pool.number, "pooled": pool.pooled_quantity, "order": pool.order_number})
     prepared_by = acting_user or pool.created_by
-    quotations = Quotation.objects.bulk_create([
-        Quotation(organization_id=organization_id, need_id=need_ids[i], provider_id=pool.provider_id,
-                  number=quotation_numbers[i], revision=revisions.get(need_ids[i], 1),
-                  status=QuotationStatus.APPROVED, agreement_id=pool.agreement_id, valid_until=today,
-                  vat_percent=pool.vat_percent, subtotal=share.subtotal, vat_amount=share.vat_amount,
-                  total=share.total, note=note, prepared_by=prepared_by, sent_at=now, decided_at=now)
-        for i, (place, share) in enumerate(zip(joined, allocation.shares, strict=True))
-    ], batch_size=BATCH)
+    approved = str(QuotationStatus.APPROVED.value)  # COPY writes an enum by its name: the value, plain
+    quotation_ids = _insert(Quotation, (
+        "organization_id", "need_id", "provider_id", "number", "revision", "status", "agreement_id",
+        "valid_until", "vat_percent", "subtotal", "vat_amount", "total", "note", "prepared_by_id", "sent_at",
+        "decided_at"), [
+        (organization_id, need, pool.provider_id, number, revisions.get(need, 1), approved,
+         pool.agreement_id, today, pool.vat_percent, share.subtotal, share.vat_amount, share.total, note,
+         prepared_by.pk, now, now)
+        for need, number, share in zip(need_ids, quotation_numbers, allocation.shares, strict=True)])
     line_rows = [(place, quotation, item, quantity)
-                 for place, quotation in zip(joined, quotations, strict=True)
+                 for place, quotation in zip(joined, quotation_ids, strict=True)
                  for item, quantity in sorted(lines[place.pk].items())]
     quotation_line_ids = _insert(QuotationLine, (
         "organization_id", "quotation_id", "item_id", "need_line_id", "description", "quantity", "unit",
         "list_price", "unit_price", "price_reason", "amount"), [
-        (organization_id, quotation.pk, item, need_lines.get((place.pk, item)), items[item].name[:300],
+        (organization_id, quotation, item, need_lines.get((place.pk, item)), items[item].name[:300],
          quantity, items[item].unit, base_prices.get(item), allocation.prices[item], reason,
          quantity * allocation.prices[item])
         for place, quotation, item, quantity in line_rows])
     lead_days = max((item.lead_time_days for item in items.values()), default=0)
-    orders = Order.objects.bulk_create([
-        Order(organization_id=organization_id, quotation=quotation, need_id=need_ids[i],
-              municipality_id=place.municipality_id, provider_id=pool.provider_id, number=order_numbers[i],
-              status=OrderStatus.PLACED, total=quotation.total,
-              due_date=today + timedelta(days=lead_days) if lead_days else None)
-        for i, (place, quotation) in enumerate(zip(joined, quotations, strict=True))
-    ], batch_size=BATCH)
-    order_of = {quotation.pk: order.pk for quotation, order in zip(quotations, orders, strict=True)}
+    due = today + timedelta(days=lead_days) if lead_days else None
+    order_ids = _insert(Order, (
+        "organization_id", "quotation_id", "need_id", "municipality_id", "provider_id", "number", "status",
+        "total", "due_date"), [
+        (organization_id, quotation, need, place.municipality_id, pool.provider_id, number,
+         str(OrderStatus.PLACED.value), share.total, due)
+        for place, quotation, need, number, share in zip(joined, quotation_ids, need_ids, order_numbers,
+                                                         allocation.shares, strict=True)])
+    order_of = dict(zip(quotation_ids, order_ids, strict=True))
     _insert(OrderLine, ("organization_id", "order_id", "quotation_line_id", "item_id", "description", "unit",
                         "quantity", "unit_price"), [
-        (organization_id, order_of[quotation.pk], line_id, item, items[item].name[:300], items[item].unit,
+        (organization_id, order_of[quotation], line_id, item, items[item].name[:300], items[item].unit,
          quantity, allocation.prices[item])
         for (_place, quotation, item, quantity), line_id in zip(line_rows, quotation_line_ids, strict=True)])
-    for place, share, order in zip(joined, allocation.shares, orders, strict=True):
-        place.order = order
+    for place, share, order_id in zip(joined, allocation.shares, order_ids, strict=True):
+        place.order_id = order_id
         place.subtotal, place.vat_amount, place.total = share.subtotal, share.vat_amount, share.total
         place.alone_subtotal = share.alone_subtotal
     _update_shares(joined)
     Need.objects.filter(pk__in=need_ids).update(
         status=NeedStatus.APPROVED, approved_at=now, provider_id=pool.provider_id, updated_at=now)
     audit_record_many(actor=acting_user, organization=Organization(pk=organization_id),
-                      entries=[("order.place_from_group_purchase", order, None,
-                                {"number": order.number, "quotation": quotation.number, "total": order.total,
+                      entries=[("order.place_from_group_purchase", Order(pk=order_id, number=number), None,
+                                {"number": number, "quotation": quotation_number, "total": share.total,
                                  "group_purchase": pool.number})
-                               for order, quotation in zip(orders, quotations, strict=True)])
+                               for order_id, number, quotation_number, share in zip(
+                                   order_ids, order_numbers, quotation_numbers, allocation.shares,
+                                   strict=True)])
     _follow(pool, GroupPurchaseAction.ALLOCATE, acting_user,
-            after={"orders": len(orders), "subtotal": pool.subtotal, "total": pool.total})
+            after={"orders": len(order_ids), "subtotal": pool.subtotal, "total": pool.total})
     tell(organization_id=organization_id, municipality_ids=[place.municipality_id for place in joined],
          roles=[Role.MUNICIPALITY_USER], url=group_purchase_url(pool),
          subject=_("Group purchase %(number)s closed: your order is placed at the pooled price")

@@ -145,7 +145,8 @@ def test_closing_through_the_services_allocates_every_line_once(setting, shares)
         opens_on=today, closes_on=today + dt.timedelta(days=5), minimum_quantity=1, target_quantity=50)
     towns, users = [], []
     for i in range(len(shares)):
-        town = Municipality.objects.create(organization=tenant.org, name=f"شهر {n}-{i}", search_name=f"شهر {n}-{i}",
+        name = f"شهر {n}-{i}"
+        town = Municipality.objects.create(organization=tenant.org, name=name, search_name=name,
                                            kind=MunicipalityKind.CITY, population=10_000)
         towns.append(town)
         users.append(make_user(tenant.org, f"p{n}-{i}", Role.MUNICIPALITY_USER, municipality=town))
@@ -172,6 +173,6 @@ def test_closing_through_the_services_allocates_every_line_once(setting, shares)
         assert order.need.municipality_id == order.municipality_id
         assert order.quotation.subtotal == sum(q * prices[i] for i, q in got.items())
         assert order.total == order.quotation.total == order.group_share.total
-    assert (ParticipantLine.objects.filter(participant__group_purchase=closed).aggregate(s=Sum("quantity"))["s"]
-            == OrderLine.objects.filter(order__in=orders).aggregate(s=Sum("quantity"))["s"]
-            == closed.pooled_quantity)
+    joined = ParticipantLine.objects.filter(participant__group_purchase=closed).aggregate(s=Sum("quantity"))
+    ordered = OrderLine.objects.filter(order__in=orders).aggregate(s=Sum("quantity"))
+    assert joined["s"] == ordered["s"] == closed.pooled_quantity
