@@ -78,7 +78,7 @@ def test_the_pooled_total_across_a_set_of_items_fixes_the_tier(tenant):
         opens_on=TODAY(), closes_on=TODAY() + dt.timedelta(days=7), minimum_quantity=20, target_quantity=50)
     assert gp.price_list.title == "فهرست بهای نیمکت‌ها"
     pool = Pool(catalog, gp, [], {"district9": tenant.users["district9"],
-                                                            tenant.district10.name: tenant.users["district10"]})
+                                  tenant.district10.name: tenant.users["district10"]})
     services.group_purchase_invite(group_purchase=gp, acting_user=tenant.users["commerce"],
                                    invitations={tenant.district9.pk: ("نیاز", None),
                                                 tenant.district10.pk: ("نیاز", None)})
@@ -138,7 +138,7 @@ def test_below_the_minimum_each_chooses_then_the_officer_extends_and_it_allocate
     assert closed.status == GroupPurchaseStatus.CLOSED and closed.pooled_quantity == 23
     assert not Order.objects.filter(group_share__group_purchase=closed).exists()
     assert any("choose" in s or "بسته" in s for s in about(pool, pool.users[a.name]))
-    assert about(pool, tenant.users["district9"]) == [about(pool, tenant.users["district9"])[0]]  # invited only
+    assert len(about(pool, tenant.users["district9"])) == 1  # invited, never joined: not told of the close
     with pytest.raises(ApplicationError):  # no changes while closed
         participant_change(participant=pool.place(a), acting_user=pool.users[a.name],
                            lines={pool.catalog.bench.pk: 50})
@@ -165,8 +165,10 @@ def test_below_the_minimum_each_chooses_then_the_officer_extends_and_it_allocate
         group_purchase_extend(group_purchase=closed, acting_user=tenant.users["commerce"], closes_on=TODAY())
     assert GroupPurchase.objects.get(pk=closed.pk).status == GroupPurchaseStatus.CLOSED
     new_end = TODAY() + dt.timedelta(days=20)
-    opened = group_purchase_extend(group_purchase=closed, acting_user=tenant.users["commerce"], closes_on=new_end)
-    assert opened.status == GroupPurchaseStatus.OPEN and opened.closes_on == new_end and opened.closed_at is None
+    opened = group_purchase_extend(group_purchase=closed, acting_user=tenant.users["commerce"],
+                                   closes_on=new_end)
+    assert opened.status == GroupPurchaseStatus.OPEN and opened.closes_on == new_end
+    assert opened.closed_at is None
     assert about(pool, pool.users[a.name])[-1].count(pool.group_purchase.number) == 1
 
     join(pool, tenant.district9, 25)
@@ -175,7 +177,8 @@ def test_below_the_minimum_each_chooses_then_the_officer_extends_and_it_allocate
     allocated = close(tenant, pool)
     assert allocated.status == GroupPurchaseStatus.ALLOCATED and allocated.pooled_quantity == 40
     orders = Order.objects.filter(group_share__group_purchase=allocated)
-    assert sorted(orders.values_list("municipality_id", flat=True)) == sorted([a.pk, c.pk, tenant.district9.pk])
+    assert sorted(orders.values_list("municipality_id", flat=True)) == sorted(
+        [a.pk, c.pk, tenant.district9.pk])
     assert not Order.objects.filter(need=fell.need).exists()
 
 
@@ -225,7 +228,7 @@ def test_the_task_closes_pools_past_their_window_and_leaves_empty_ones(tenant, p
     assert GroupPurchase.objects.get(pk=pool.group_purchase.pk).status == GroupPurchaseStatus.ALLOCATED
     assert GroupPurchase.objects.get(pk=empty.pk).status == GroupPurchaseStatus.OPEN
     assert group_purchase_close_due() == 0  # again: nothing more
-    system = AuditEvent.objects.filter(action="group_purchase.close", object_id=str(pool.group_purchase.pk)).get()
+    system = AuditEvent.objects.get(action="group_purchase.close", object_id=str(pool.group_purchase.pk))
     assert system.actor_id is None
 
 
