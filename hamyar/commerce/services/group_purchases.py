@@ -225,13 +225,13 @@ def suggested_quantity(group_purchase: GroupPurchase, municipality: Municipality
     reasons = []
     quantity = 0
     if group_purchase.per_thousand_residents and municipality.population:
-        units = math.ceil(municipality.population / 1000 * float(group_purchase.per_thousand_residents))
+        units = math.ceil(Decimal(municipality.population) * group_purchase.per_thousand_residents / 1000)
         quantity += units
         reasons.append(_("%(population)s residents × %(rate)s per 1,000 residents ≈ %(units)s")
                        % {"population": f"{municipality.population:,}", "units": units,
                           "rate": group_purchase.per_thousand_residents.normalize()})
     if group_purchase.per_hectare and asset_hectares:
-        units = math.ceil(float(asset_hectares) * float(group_purchase.per_hectare))
+        units = math.ceil(Decimal(asset_hectares) * group_purchase.per_hectare)  # exact: no float
         quantity += units
         reasons.append(_("%(area)s ha of assets × %(rate)s per hectare ≈ %(units)s")
                        % {"area": asset_hectares.normalize(), "units": units,

@@ -1,6 +1,7 @@
 """Group purchases through their services: joining, closing, allocating, the choices below the minimum."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -18,9 +19,10 @@ from hamyar.commerce.services import (
     participant_join,
     participant_withdraw,
 )
+from hamyar.commerce.services.group_purchases import suggested_quantity
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.directory.choices import AssetKind, ProviderKind
-from hamyar.directory.models import AgencyAgreement, Provider
+from hamyar.directory.models import AgencyAgreement, Municipality, Provider
 from hamyar.needs.choices import NeedStatus
 
 from .factories import assigned_need
@@ -205,3 +207,11 @@ def test_candidates_are_named_by_their_open_need_or_by_the_arithmetic(tenant, po
     assert by_area[tenant.neyshabur.pk].suggested == 24 and "12" in by_area[tenant.neyshabur.pk].reason
     assert need.number in by_area[tenant.district9.pk].reason  # an open need comes first
     assert pool.towns[0].pk not in by_area  # no parks, no suggestion
+
+
+def test_suggestions_are_exact_decimal_arithmetic():
+    # in floats 100 × 0.07 is 7.000000000000001 and 1.1 × 100 is 110.00000000000001: one unit too many
+    pool = GroupPurchase(per_thousand_residents=Decimal("0.07"), per_hectare=Decimal("100"))
+    quantity, reason = suggested_quantity(pool, Municipality(population=100_000), Decimal("1.1"))
+    assert quantity == 7 + 110, reason
+    assert suggested_quantity(GroupPurchase(), Municipality(population=100_000), None) == (None, "")
