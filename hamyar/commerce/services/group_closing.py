@@ -31,10 +31,12 @@ from hamyar.needs.models import Need
 
 from ..choices import (
     GROUP_PURCHASE_LIFECYCLE,
+    QUOTATION_LIFECYCLE,
     GroupPurchaseAction,
     GroupPurchaseStatus,
     OrderStatus,
     ParticipantStatus,
+    QuotationAction,
     QuotationStatus,
 )
 from ..models import (
@@ -57,6 +59,7 @@ from .group_purchases import (
     tiers_of,
 )
 from .notices import tell
+from .quotations import follow
 
 __all__ = [
     "group_purchase_cancel",
@@ -122,6 +125,7 @@ def group_purchase_close(*, group_purchase: GroupPurchase, acting_user: User | N
                  body=_("%(pooled)s of the minimum %(minimum)s were joined. Wait for an extended window, ask "
                         "for an individual quotation, or withdraw.")
                  % {"pooled": pool.pooled_quantity, "minimum": pool.minimum_quantity})
+            group_purchase.status = pool.status
             return pool
         allocation = _order(pool, joined, acting_user)
         _allocate(pool, joined, allocation, acting_user)
@@ -169,6 +173,7 @@ def _allocate(pool: GroupPurchase, joined: list[Participant], allocation: Alloca
         (((participant_id, item), line) for participant_id, item, line in ParticipantLine.objects
          .filter(participant__in=joined).values_list("participant_id", "item_id", "need_line_id")))
     need_ids: list[int] = [place.need_id for place in joined]  # type: ignore[misc]  # a joined place has one
+    _supersede_live_quotations(pool, joined, acting_user)
     revisions = _next_revisions(pool, need_ids)
     quotation_numbers = next_numbers(organization_id, "Q", len(joined))
     order_numbers = next_numbers(organization_id, "O", len(joined))
@@ -281,6 +286,21 @@ def _update_shares(joined: list[Participant]) -> None:
                 "vat_amount = v.vat_amount, total = v.total, alone_subtotal = v.alone_subtotal, "
                 f"updated_at = now() FROM (VALUES {', '.join([row] * len(batch))}) "
                 "AS v(id, order_id, subtotal, vat_amount, total, alone_subtotal) WHERE p.id = v.id", params)
+
+
+def _supersede_live_quotations(pool: GroupPurchase, joined: list[Participant],
+                               acting_user: User | None) -> None:
+    """A need brought into the pool may have had quotations on their way: the pooled share replaces them
+    (left live, they would wait in the municipality's queue for an approval the approved need refuses)."""
+    own_needs = [place.need_id for place in joined if not place.need_made_here]
+    if not own_needs:
+        return
+    live_states = QUOTATION_LIFECYCLE.step(QuotationAction.SUPERSEDE).sources
+    live = (Quotation.objects.select_for_update().filter(need_id__in=own_needs, status__in=live_states)
+            .order_by("pk"))
+    for old in live:
+        follow(old, QuotationAction.SUPERSEDE, acting_user=acting_user, superseded_by=pool.number)
+
 
 def _next_revisions(pool: GroupPurchase, need_ids: list[int]) -> dict[int, int]:
     """Each need's next revision from the pool's supplier (a need may have had its quotations)."""

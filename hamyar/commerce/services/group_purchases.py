@@ -375,6 +375,11 @@ def _attach_need(place: Participant, pool: GroupPurchase, lines: dict[int, int],
                                         status__in=OPEN_STATUSES), acting_user).first()
         if own is None:
             raise field_error("need", _("Choose one of your municipality's open needs."))
+        # Locked, so two pools joining the same need at once are checked one after the other.
+        Need.objects.select_for_update().filter(pk=own.pk).first()
+        elsewhere = Participant.objects.filter(need=own, status=ParticipantStatus.JOINED).exclude(pk=place.pk)
+        if elsewhere.exists():
+            raise field_error("need", _("This need is already in another group purchase."))
         place.need, place.need_made_here = own, False
         return
     if place.need_made_here and place.need_id:  # joining again after withdrawing: a fresh need

@@ -10,7 +10,7 @@ from django.utils import timezone
 from hamyar.accounts.models import Notification
 from hamyar.catalog.tests.catalog_data import build_catalog, publish
 from hamyar.commerce import services
-from hamyar.commerce.choices import GroupPurchaseStatus, OrderStatus, ParticipantStatus
+from hamyar.commerce.choices import GroupPurchaseStatus, OrderStatus, ParticipantStatus, QuotationStatus
 from hamyar.commerce.models import GroupPurchase, Order, Participant
 from hamyar.commerce.services import (
     group_purchase_cancel,
@@ -29,7 +29,7 @@ from hamyar.core.errors import ApplicationError, InvalidInput
 from hamyar.core.models import AuditEvent
 from hamyar.needs.choices import NeedStatus
 
-from .factories import assigned_need
+from .factories import assigned_need, set_policy
 from .group_data import Pool, bench_pool
 
 TODAY = timezone.localdate
@@ -298,3 +298,37 @@ def test_withdrawing_and_changing_are_refused_once_allocated(tenant, pool):
         with pytest.raises(ApplicationError):
             step(participant=Participant.objects.get(pk=place.pk), acting_user=pool.users[pool.towns[0].name])
     assert Participant.objects.get(pk=place.pk).status == ParticipantStatus.JOINED
+
+
+def test_a_need_brought_with_a_live_quotation_has_it_superseded_by_the_share(tenant, pool):
+    set_policy(tenant, deputy_approval_above=10**13, mayor_approval_above=10**13)
+    need = assigned_need(tenant, pool.catalog, quantity=45)
+    sent = services.quotation_send(
+        quotation=services.quotation_create(need=need, acting_user=tenant.users["supplier"]),
+        acting_user=tenant.users["supplier"])
+    join(pool, tenant.district9, 45, need=need)
+    close(tenant, pool)
+    sent.refresh_from_db()
+    assert sent.status == QuotationStatus.SUPERSEDED  # not left waiting for an approval it can never get
+    with pytest.raises(ApplicationError):
+        services.quotation_approve(quotation=sent, acting_user=tenant.users["district9"])
+    assert Order.objects.filter(need=need).count() == 1
+    assert audit_verify_chain(tenant.org.pk) is None
+
+
+def test_one_need_is_in_one_pool_at_a_time(tenant, pool):
+    need = assigned_need(tenant, pool.catalog, quantity=10)
+    join(pool, tenant.district9, 10, need=need)
+    other = services.group_purchase_create(
+        acting_user=tenant.users["commerce"], title="نیمکت دوم", item_ids=[pool.catalog.bench.pk],
+        opens_on=TODAY(), closes_on=TODAY() + dt.timedelta(days=3), minimum_quantity=1, target_quantity=10)
+    [place] = services.group_purchase_invite(group_purchase=other, acting_user=tenant.users["commerce"],
+                                             invitations={tenant.district9.pk: ("دوم", None)})
+    with pytest.raises(InvalidInput) as refused:
+        participant_join(participant=place, acting_user=tenant.users["district9"],
+                         lines={pool.catalog.bench.pk: 10}, need=need)
+    assert "need" in refused.value.extra["fields"]
+    participant_withdraw(participant=pool.place(tenant.district9), acting_user=tenant.users["district9"])
+    joined = participant_join(participant=place, acting_user=tenant.users["district9"],
+                              lines={pool.catalog.bench.pk: 10}, need=need)  # free again once withdrawn
+    assert joined.need == need
