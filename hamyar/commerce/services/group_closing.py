@@ -253,15 +253,16 @@ def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> 
     others = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in columns]
     fixed = tuple(now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
                   else f.get_default() for f in others)
+    column_of = {f.attname: str(f.column) for f in meta.concrete_fields}
     names = ", ".join(connection.ops.quote_name(name) for name in (
-        str(meta.pk.column), *(str(meta.get_field(c.removesuffix("_id")).column) for c in columns),
-        *(str(f.column) for f in others)))
+        column_of[meta.pk.attname], *(column_of[c] for c in columns),
+        *(column_of[f.attname] for f in others)))
     table = connection.ops.quote_name(meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [meta.db_table, meta.pk.column, len(rows)])
+                       [meta.db_table, column_of[meta.pk.attname], len(rows)])
         keys = [key for (key,) in cursor.fetchall()]
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for key, row in zip(keys, rows, strict=True):
                 copy.write_row((key, *row, *fixed))
     return keys
@@ -292,7 +293,7 @@ def _supersede_live_quotations(pool: GroupPurchase, joined: list[Participant],
                                acting_user: User | None) -> None:
     """A need brought into the pool may have had quotations on their way: the pooled share replaces them
     (left live, they would wait in the municipality's queue for an approval the approved need refuses)."""
-    own_needs = [place.need_id for place in joined if not place.need_made_here]
+    own_needs = [place.need_id for place in joined if not place.need_made_here and place.need_id is not None]
     if not own_needs:
         return
     live_states = QUOTATION_LIFECYCLE.step(QuotationAction.SUPERSEDE).sources
