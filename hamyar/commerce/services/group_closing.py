@@ -136,9 +136,14 @@ def group_purchase_close(*, group_purchase: GroupPurchase, acting_user: User | N
 def _order(pool: GroupPurchase, joined: list[Participant], acting_user: User | None) -> Allocation:
     """The tier by the pooled quantity, and one supplier order of everything."""
     lines: dict[int, dict[int, int]] = defaultdict(dict)
-    for participant_id, item, quantity in (ParticipantLine.objects.filter(participant__in=joined)
-                                           .values_list("participant_id", "item_id", "quantity")):
+    need_lines: dict[tuple[int, int], int | None] = {}
+    # The joined places' lines, read once (the pool's lock keeps them as they are until the commit).
+    for participant_id, item, quantity, need_line in (
+            ParticipantLine.objects.filter(participant__group_purchase=pool,
+                                           participant__status=ParticipantStatus.JOINED)
+            .values_list("participant_id", "item_id", "quantity", "need_line_id")):
         lines[participant_id][item] = quantity
+        need_lines[participant_id, item] = need_line
     allocation = allocate(tiers_of(pool), [lines[place.pk] for place in joined], pool.vat_percent)
     pool.order_number = next_number(pool.organization_id, "SO")
     pool.subtotal, pool.vat_amount, pool.total = allocation.subtotal, allocation.vat_amount, allocation.total
@@ -155,23 +160,20 @@ def _order(pool: GroupPurchase, joined: list[Participant], acting_user: User | N
          roles=[Role.SUPPLIER_USER], url=group_purchase_url(pool),
          subject=_("Group order %(order)s: %(quantity)s units of group purchase %(number)s")
          % {"order": pool.order_number, "quantity": pool.pooled_quantity, "number": pool.number})
-    pool._lines = lines  # type: ignore[attr-defined]  # read once, used by the allocation
+    pool._lines = lines, need_lines  # type: ignore[attr-defined]  # read once, used by the allocation
     return allocation
 
 
 def _allocate(pool: GroupPurchase, joined: list[Participant], allocation: Allocation,
               acting_user: User | None) -> None:
     """Each share as an approved quotation and a placed order of its municipality, all in bulk."""
-    lines: dict[int, dict[int, int]] = pool._lines  # type: ignore[attr-defined]
+    lines, need_lines = pool._lines  # type: ignore[attr-defined]
     now = timezone.now()
     today = timezone.localdate()
     organization_id = pool.organization_id
     items = CatalogItem.objects.in_bulk([row.item_id for row in pool.items.all()])
     base_prices = dict(Price.objects.filter(price_list_id=pool.price_list_id, item_id__in=list(items))
                        .order_by("item_id", "-min_quantity").values_list("item_id", "unit_price"))
-    need_lines: dict[tuple[int, int], int | None] = dict(
-        (((participant_id, item), line) for participant_id, item, line in ParticipantLine.objects
-         .filter(participant__in=joined).values_list("participant_id", "item_id", "need_line_id")))
     need_ids: list[int] = [place.need_id for place in joined]  # type: ignore[misc]  # a joined place has one
     _supersede_live_quotations(pool, joined, acting_user)
     revisions = _next_revisions(pool, need_ids)
