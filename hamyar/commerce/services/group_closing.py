@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from django.db import connection, transaction
-from django.db.models import Max, Model
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +26,7 @@ from hamyar.core.lifecycle import Move, transition
 from hamyar.core.numbering import next_number, next_numbers
 from hamyar.core.roles import Role
 from hamyar.directory.models import Organization
-from hamyar.needs.choices import NeedStatus
+from hamyar.needs.choices import OPEN_STATUSES, NeedStatus
 from hamyar.needs.models import Need
 
 from ..choices import (
@@ -49,6 +49,7 @@ from ..models import (
     Quotation,
     QuotationLine,
 )
+from .group_bulk import _insert, _update_shares
 from .group_pricing import Allocation, allocate
 from .group_purchases import (
     _agreement_in_force,
@@ -68,8 +69,6 @@ __all__ = [
     "group_purchase_extend",
     "group_purchase_finish_if_received",
 ]
-
-BATCH = 2000
 
 
 @contextmanager
@@ -109,7 +108,8 @@ def group_purchase_close(*, group_purchase: GroupPurchase, acting_user: User | N
     with transaction.atomic():
         with _step(group_purchase, GroupPurchaseAction.CLOSE, acting_user) as move:
             pool = move.obj
-            joined = list(pool.participants.filter(status=ParticipantStatus.JOINED).order_by("pk"))
+            joined = _without_needs_gone(pool, acting_user, list(
+                pool.participants.filter(status=ParticipantStatus.JOINED).order_by("pk")))
             if not joined:
                 raise ApplicationError(
                     _("No municipality has joined group purchase %(number)s; there is nothing to order. "
@@ -131,6 +131,23 @@ def group_purchase_close(*, group_purchase: GroupPurchase, acting_user: User | N
         _allocate(pool, joined, allocation, acting_user)
     group_purchase.status = pool.status
     return pool
+
+
+def _without_needs_gone(pool: GroupPurchase, acting_user: User | None,
+                        joined: list[Participant]) -> list[Participant]:
+    """A place whose need went on without the pool (approved on an individual quotation, cancelled) is
+    withdrawn at the close, so that no need is ordered twice; the others are returned."""
+    gone = set(Need.objects.filter(pk__in=[place.need_id for place in joined])
+               .exclude(status__in=OPEN_STATUSES).values_list("pk", flat=True))
+    for place in joined:
+        if place.need_id in gone:
+            before = snapshot(place)
+            place.status, place.quantity = ParticipantStatus.WITHDRAWN, 0
+            place.save(update_fields=["status", "quantity", "updated_at"])
+            ParticipantLine.objects.filter(participant=place).delete()
+            audit_record(actor=acting_user, action="group_participant.withdraw", obj=place, before=before,
+                         after={**snapshot(place), "need_gone": place.need_id})
+    return [place for place in joined if place.need_id not in gone]
 
 
 def _order(pool: GroupPurchase, joined: list[Participant], acting_user: User | None) -> Allocation:
@@ -237,58 +254,6 @@ def _allocate(pool: GroupPurchase, joined: list[Participant], allocation: Alloca
          roles=[Role.MUNICIPALITY_USER], url=group_purchase_url(pool),
          subject=_("Group purchase %(number)s closed: your order is placed at the pooled price")
          % {"number": pool.number})
-
-
-def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> list[int]:
-    """Insert `rows` (values of `columns`; every other field at its default, the timestamps now) and
-    return their keys in order. On PostgreSQL the keys are drawn from the table's sequence in one
-    statement and the rows copied in (COPY: no SQL built per value, no model instance per row: the
-    70,000 lines of a big pool go in a second or two); elsewhere `bulk_create`."""
-    if not rows:
-        return []
-    if connection.vendor != "postgresql":
-        created = model._default_manager.bulk_create([model(**dict(zip(columns, row, strict=True)))
-                                                      for row in rows], batch_size=BATCH)
-        return [obj.pk for obj in created]
-    now = timezone.now()
-    meta = model._meta
-    others = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in columns]
-    fixed = tuple(now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-                  else f.get_default() for f in others)
-    column_of = {f.attname: str(f.column) for f in meta.concrete_fields}
-    names = ", ".join(connection.ops.quote_name(name) for name in (
-        column_of[meta.pk.attname], *(column_of[c] for c in columns),
-        *(column_of[f.attname] for f in others)))
-    table = connection.ops.quote_name(meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [meta.db_table, column_of[meta.pk.attname], len(rows)])
-        keys = [key for (key,) in cursor.fetchall()]
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for key, row in zip(keys, rows, strict=True):
-                copy.write_row((key, *row, *fixed))
-    return keys
-
-
-def _update_shares(joined: list[Participant]) -> None:
-    """Each place's order and share: on PostgreSQL one UPDATE … FROM (VALUES …) per 2,000 places (Django's
-    bulk_update builds a CASE of 1,400 branches per column, seconds of Python for a big pool)."""
-    fields = ["order", "subtotal", "vat_amount", "total", "alone_subtotal"]
-    if connection.vendor != "postgresql":
-        Participant.objects.bulk_update(joined, fields, batch_size=500)
-        return
-    table = connection.ops.quote_name(Participant._meta.db_table)
-    row = "(" + ", ".join(["%s::bigint"] * 6) + ")"
-    for start in range(0, len(joined), BATCH):
-        batch = joined[start:start + BATCH]
-        params = [value for place in batch for value in (
-            place.pk, place.order_id, place.subtotal, place.vat_amount, place.total, place.alone_subtotal)]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS p SET order_id = v.order_id, subtotal = v.subtotal, "
-                "vat_amount = v.vat_amount, total = v.total, alone_subtotal = v.alone_subtotal, "
-                f"updated_at = now() FROM (VALUES {', '.join([row] * len(batch))}) "
-                "AS v(id, order_id, subtotal, vat_amount, total, alone_subtotal) WHERE p.id = v.id", params)
 
 
 def _supersede_live_quotations(pool: GroupPurchase, joined: list[Participant],

@@ -332,3 +332,20 @@ def test_one_need_is_in_one_pool_at_a_time(tenant, pool):
     joined = participant_join(participant=place, acting_user=tenant.users["district9"],
                               lines={pool.catalog.bench.pk: 10}, need=need)  # free again once withdrawn
     assert joined.need == need
+
+
+def test_a_need_approved_on_its_own_quotation_meanwhile_is_not_ordered_twice(tenant, pool):
+    set_policy(tenant, deputy_approval_above=10**13, mayor_approval_above=10**13)
+    need = assigned_need(tenant, pool.catalog, quantity=45)
+    sent = services.quotation_send(
+        quotation=services.quotation_create(need=need, acting_user=tenant.users["supplier"]),
+        acting_user=tenant.users["supplier"])
+    join(pool, tenant.district9, 45, need=need)
+    join(pool, pool.towns[0], 40)
+    services.quotation_approve(quotation=sent, acting_user=tenant.users["district9"])  # went on alone
+    closed = close(tenant, pool)
+    assert Order.objects.filter(need=need).count() == 1  # the individual order only
+    gone = pool.place(tenant.district9)
+    assert gone.status == ParticipantStatus.WITHDRAWN and gone.order_id is None and not gone.lines.exists()
+    assert closed.pooled_quantity == 40 and closed.status == GroupPurchaseStatus.ALLOCATED
+    assert audit_verify_chain(tenant.org.pk) is None
