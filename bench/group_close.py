@@ -230,7 +230,8 @@ def main() -> None:
           f"joined, built in {time.perf_counter() - started:.1f} s")
     close, mails, queries, slowest = time_close(pool, officer)
     print(f"group_purchase_close: {close:.2f} s through its commit, {queries} queries "
-          f"({args.municipalities:,} quotations + orders, {2 * lines:,} quotation and order lines by COPY)"
+          f"({args.municipalities:,} quotations + orders, {2 * lines:,} quotation and order lines"
+          f"{' by COPY' if connection.vendor == 'postgresql' else ''})"
           f"  target ≤ 5 s: {'ok' if close <= 5 else 'MISSED'}")
     for seconds, sql in slowest:
         print(f"    {seconds:6.3f} s  {sql}")
