@@ -21,19 +21,22 @@ from hamyar.accounts.models import User
 from hamyar.catalog.models import CatalogItem, Price
 from hamyar.core.audit import audit_record, audit_record_many, snapshot
 from hamyar.core.errors import ApplicationError
+from hamyar.core.jalali import format_jalali_date
 from hamyar.core.lifecycle import Move, transition
 from hamyar.core.numbering import next_number, next_numbers
 from hamyar.core.roles import Role
 from hamyar.directory.models import Organization
-from hamyar.needs.choices import NeedStatus
+from hamyar.needs.choices import OPEN_STATUSES, NeedStatus
 from hamyar.needs.models import Need
 
 from ..choices import (
     GROUP_PURCHASE_LIFECYCLE,
+    QUOTATION_LIFECYCLE,
     GroupPurchaseAction,
     GroupPurchaseStatus,
     OrderStatus,
     ParticipantStatus,
+    QuotationAction,
     QuotationStatus,
 )
 from ..models import (
@@ -46,6 +49,7 @@ from ..models import (
     Quotation,
     QuotationLine,
 )
+from .group_bulk import _insert, _update_shares
 from .group_pricing import Allocation, allocate
 from .group_purchases import (
     _agreement_in_force,
@@ -56,6 +60,7 @@ from .group_purchases import (
     tiers_of,
 )
 from .notices import tell
+from .quotations import follow
 
 __all__ = [
     "group_purchase_cancel",
@@ -64,8 +69,6 @@ __all__ = [
     "group_purchase_extend",
     "group_purchase_finish_if_received",
 ]
-
-BATCH = 2000
 
 
 @contextmanager
@@ -105,7 +108,8 @@ def group_purchase_close(*, group_purchase: GroupPurchase, acting_user: User | N
     with transaction.atomic():
         with _step(group_purchase, GroupPurchaseAction.CLOSE, acting_user) as move:
             pool = move.obj
-            joined = list(pool.participants.filter(status=ParticipantStatus.JOINED).order_by("pk"))
+            joined = _without_needs_gone(pool, acting_user, list(
+                pool.participants.filter(status=ParticipantStatus.JOINED).order_by("pk")))
             if not joined:
                 raise ApplicationError(
                     _("No municipality has joined group purchase %(number)s; there is nothing to order. "
@@ -121,6 +125,7 @@ def group_purchase_close(*, group_purchase: GroupPurchase, acting_user: User | N
                  body=_("%(pooled)s of the minimum %(minimum)s were joined. Wait for an extended window, ask "
                         "for an individual quotation, or withdraw.")
                  % {"pooled": pool.pooled_quantity, "minimum": pool.minimum_quantity})
+            group_purchase.status = pool.status
             return pool
         allocation = _order(pool, joined, acting_user)
         _allocate(pool, joined, allocation, acting_user)
@@ -128,12 +133,34 @@ def group_purchase_close(*, group_purchase: GroupPurchase, acting_user: User | N
     return pool
 
 
+def _without_needs_gone(pool: GroupPurchase, acting_user: User | None,
+                        joined: list[Participant]) -> list[Participant]:
+    """A place whose need went on without the pool (approved on an individual quotation, cancelled) is
+    withdrawn at the close, so that no need is ordered twice; the others are returned."""
+    gone = set(Need.objects.filter(pk__in=[place.need_id for place in joined])
+               .exclude(status__in=OPEN_STATUSES).values_list("pk", flat=True))
+    for place in joined:
+        if place.need_id in gone:
+            before = snapshot(place)
+            place.status, place.quantity = ParticipantStatus.WITHDRAWN, 0
+            place.save(update_fields=["status", "quantity", "updated_at"])
+            ParticipantLine.objects.filter(participant=place).delete()
+            audit_record(actor=acting_user, action="group_participant.withdraw", obj=place, before=before,
+                         after={**snapshot(place), "need_gone": place.need_id})
+    return [place for place in joined if place.need_id not in gone]
+
+
 def _order(pool: GroupPurchase, joined: list[Participant], acting_user: User | None) -> Allocation:
     """The tier by the pooled quantity, and one supplier order of everything."""
     lines: dict[int, dict[int, int]] = defaultdict(dict)
-    for participant_id, item, quantity in (ParticipantLine.objects.filter(participant__in=joined)
-                                           .values_list("participant_id", "item_id", "quantity")):
+    need_lines: dict[tuple[int, int], int | None] = {}
+    # The joined places' lines, read once (the pool's lock keeps them as they are until the commit).
+    for participant_id, item, quantity, need_line in (
+            ParticipantLine.objects.filter(participant__group_purchase=pool,
+                                           participant__status=ParticipantStatus.JOINED)
+            .values_list("participant_id", "item_id", "quantity", "need_line_id")):
         lines[participant_id][item] = quantity
+        need_lines[participant_id, item] = need_line
     allocation = allocate(tiers_of(pool), [lines[place.pk] for place in joined], pool.vat_percent)
     pool.order_number = next_number(pool.organization_id, "SO")
     pool.subtotal, pool.vat_amount, pool.total = allocation.subtotal, allocation.vat_amount, allocation.total
@@ -150,24 +177,22 @@ def _order(pool: GroupPurchase, joined: list[Participant], acting_user: User | N
          roles=[Role.SUPPLIER_USER], url=group_purchase_url(pool),
          subject=_("Group order %(order)s: %(quantity)s units of group purchase %(number)s")
          % {"order": pool.order_number, "quantity": pool.pooled_quantity, "number": pool.number})
-    pool._lines = lines  # type: ignore[attr-defined]  # read once, used by the allocation
+    pool._lines = lines, need_lines  # type: ignore[attr-defined]  # read once, used by the allocation
     return allocation
 
 
 def _allocate(pool: GroupPurchase, joined: list[Participant], allocation: Allocation,
               acting_user: User | None) -> None:
     """Each share as an approved quotation and a placed order of its municipality, all in bulk."""
-    lines: dict[int, dict[int, int]] = pool._lines  # type: ignore[attr-defined]
+    lines, need_lines = pool._lines  # type: ignore[attr-defined]
     now = timezone.now()
     today = timezone.localdate()
     organization_id = pool.organization_id
     items = CatalogItem.objects.in_bulk([row.item_id for row in pool.items.all()])
     base_prices = dict(Price.objects.filter(price_list_id=pool.price_list_id, item_id__in=list(items))
                        .order_by("item_id", "-min_quantity").values_list("item_id", "unit_price"))
-    need_lines: dict[tuple[int, int], int | None] = dict(
-        (((participant_id, item), line) for participant_id, item, line in ParticipantLine.objects
-         .filter(participant__in=joined).values_list("participant_id", "item_id", "need_line_id")))
     need_ids: list[int] = [place.need_id for place in joined]  # type: ignore[misc]  # a joined place has one
+    _supersede_live_quotations(pool, joined, acting_user)
     revisions = _next_revisions(pool, need_ids)
     quotation_numbers = next_numbers(organization_id, "Q", len(joined))
     order_numbers = next_numbers(organization_id, "O", len(joined))
@@ -175,57 +200,74 @@ def _allocate(pool: GroupPurchase, joined: list[Participant], allocation: Alloca
     note = str(_("Group purchase %(number)s: %(pooled)s units pooled; supplier order %(order)s.")
                % {"number": pool.number, "pooled": pool.pooled_quantity, "order": pool.order_number})
     prepared_by = acting_user or pool.created_by
-    quotations = Quotation.objects.bulk_create([
-        Quotation(organization_id=organization_id, need_id=need_ids[i], provider_id=pool.provider_id,
-                  number=quotation_numbers[i], revision=revisions.get(need_ids[i], 1),
-                  status=QuotationStatus.APPROVED, agreement_id=pool.agreement_id, valid_until=today,
-                  vat_percent=pool.vat_percent, subtotal=share.subtotal, vat_amount=share.vat_amount,
-                  total=share.total, note=note, prepared_by=prepared_by, sent_at=now, decided_at=now)
-        for i, (place, share) in enumerate(zip(joined, allocation.shares, strict=True))
-    ], batch_size=BATCH)
-    quotation_lines = QuotationLine.objects.bulk_create([
-        QuotationLine(organization_id=organization_id, quotation=quotation, item_id=item,
-                      need_line_id=need_lines.get((place.pk, item)), description=items[item].name[:300],
-                      quantity=quantity, unit=items[item].unit, list_price=base_prices.get(item),
-                      unit_price=allocation.prices[item], price_reason=reason,
-                      amount=quantity * allocation.prices[item])
-        for place, quotation in zip(joined, quotations, strict=True)
-        for item, quantity in sorted(lines[place.pk].items())
-    ], batch_size=BATCH)
+    approved = str(QuotationStatus.APPROVED.value)  # COPY writes an enum by its name: the value, plain
+    quotation_ids = _insert(Quotation, (
+        "organization_id", "need_id", "provider_id", "number", "revision", "status", "agreement_id",
+        "valid_until", "vat_percent", "subtotal", "vat_amount", "total", "note", "prepared_by_id", "sent_at",
+        "decided_at"), [
+        (organization_id, need, pool.provider_id, number, revisions.get(need, 1), approved,
+         pool.agreement_id, today, pool.vat_percent, share.subtotal, share.vat_amount, share.total, note,
+         prepared_by.pk, now, now)
+        for need, number, share in zip(need_ids, quotation_numbers, allocation.shares, strict=True)])
+    line_rows = [(place, quotation, item, quantity)
+                 for place, quotation in zip(joined, quotation_ids, strict=True)
+                 for item, quantity in sorted(lines[place.pk].items())]
+    quotation_line_ids = _insert(QuotationLine, (
+        "organization_id", "quotation_id", "item_id", "need_line_id", "description", "quantity", "unit",
+        "list_price", "unit_price", "price_reason", "amount"), [
+        (organization_id, quotation, item, need_lines.get((place.pk, item)), items[item].name[:300],
+         quantity, items[item].unit, base_prices.get(item), allocation.prices[item], reason,
+         quantity * allocation.prices[item])
+        for place, quotation, item, quantity in line_rows])
     lead_days = max((item.lead_time_days for item in items.values()), default=0)
-    orders = Order.objects.bulk_create([
-        Order(organization_id=organization_id, quotation=quotation, need_id=need_ids[i],
-              municipality_id=place.municipality_id, provider_id=pool.provider_id, number=order_numbers[i],
-              status=OrderStatus.PLACED, total=quotation.total,
-              due_date=today + timedelta(days=lead_days) if lead_days else None)
-        for i, (place, quotation) in enumerate(zip(joined, quotations, strict=True))
-    ], batch_size=BATCH)
-    order_of = {quotation.pk: order for quotation, order in zip(quotations, orders, strict=True)}
-    OrderLine.objects.bulk_create([
-        OrderLine(organization_id=organization_id, order=order_of[line.quotation_id], quotation_line=line,
-                  item_id=line.item_id, description=line.description, unit=line.unit, quantity=line.quantity,
-                  unit_price=line.unit_price)
-        for line in quotation_lines
-    ], batch_size=BATCH)
-    for place, share, order in zip(joined, allocation.shares, orders, strict=True):
-        place.order = order
+    due = today + timedelta(days=lead_days) if lead_days else None
+    order_ids = _insert(Order, (
+        "organization_id", "quotation_id", "need_id", "municipality_id", "provider_id", "number", "status",
+        "total", "due_date"), [
+        (organization_id, quotation, need, place.municipality_id, pool.provider_id, number,
+         str(OrderStatus.PLACED.value), share.total, due)
+        for place, quotation, need, number, share in zip(joined, quotation_ids, need_ids, order_numbers,
+                                                         allocation.shares, strict=True)])
+    order_of = dict(zip(quotation_ids, order_ids, strict=True))
+    _insert(OrderLine, ("organization_id", "order_id", "quotation_line_id", "item_id", "description", "unit",
+                        "quantity", "unit_price"), [
+        (organization_id, order_of[quotation], line_id, item, items[item].name[:300], items[item].unit,
+         quantity, allocation.prices[item])
+        for (_place, quotation, item, quantity), line_id in zip(line_rows, quotation_line_ids, strict=True)])
+    for place, share, order_id in zip(joined, allocation.shares, order_ids, strict=True):
+        place.order_id = order_id
         place.subtotal, place.vat_amount, place.total = share.subtotal, share.vat_amount, share.total
         place.alone_subtotal = share.alone_subtotal
-    Participant.objects.bulk_update(joined, ["order", "subtotal", "vat_amount", "total", "alone_subtotal"],
-                                    batch_size=500)
+    _update_shares(joined)
     Need.objects.filter(pk__in=need_ids).update(
         status=NeedStatus.APPROVED, approved_at=now, provider_id=pool.provider_id, updated_at=now)
     audit_record_many(actor=acting_user, organization=Organization(pk=organization_id),
-                      entries=[("order.place_from_group_purchase", order, None,
-                                {"number": order.number, "quotation": quotation.number, "total": order.total,
+                      entries=[("order.place_from_group_purchase", Order(pk=order_id, number=number), None,
+                                {"number": number, "quotation": quotation_number, "total": share.total,
                                  "group_purchase": pool.number})
-                               for order, quotation in zip(orders, quotations, strict=True)])
+                               for order_id, number, quotation_number, share in zip(
+                                   order_ids, order_numbers, quotation_numbers, allocation.shares,
+                                   strict=True)])
     _follow(pool, GroupPurchaseAction.ALLOCATE, acting_user,
-            after={"orders": len(orders), "subtotal": pool.subtotal, "total": pool.total})
+            after={"orders": len(order_ids), "subtotal": pool.subtotal, "total": pool.total})
     tell(organization_id=organization_id, municipality_ids=[place.municipality_id for place in joined],
          roles=[Role.MUNICIPALITY_USER], url=group_purchase_url(pool),
          subject=_("Group purchase %(number)s closed: your order is placed at the pooled price")
          % {"number": pool.number})
+
+
+def _supersede_live_quotations(pool: GroupPurchase, joined: list[Participant],
+                               acting_user: User | None) -> None:
+    """A need brought into the pool may have had quotations on their way: the pooled share replaces them
+    (left live, they would wait in the municipality's queue for an approval the approved need refuses)."""
+    own_needs = [place.need_id for place in joined if not place.need_made_here and place.need_id is not None]
+    if not own_needs:
+        return
+    live_states = QUOTATION_LIFECYCLE.step(QuotationAction.SUPERSEDE).sources
+    live = (Quotation.objects.select_for_update().filter(need_id__in=own_needs, status__in=live_states)
+            .order_by("pk"))
+    for old in live:
+        follow(old, QuotationAction.SUPERSEDE, acting_user=acting_user, superseded_by=pool.number)
 
 
 def _next_revisions(pool: GroupPurchase, need_ids: list[int]) -> dict[int, int]:
@@ -259,7 +301,7 @@ def group_purchase_extend(*, group_purchase: GroupPurchase, acting_user: User, c
                 tell(organization_id=pool.organization_id, municipality_ids=waiting,
                      roles=[Role.MUNICIPALITY_USER], url=group_purchase_url(pool),
                      subject=_("Group purchase %(number)s is open again until %(closes)s")
-                     % {"number": pool.number, "closes": closes_on})
+                     % {"number": pool.number, "closes": format_jalali_date(closes_on)})
     return move.obj
 
 

@@ -225,13 +225,13 @@ def suggested_quantity(group_purchase: GroupPurchase, municipality: Municipality
     reasons = []
     quantity = 0
     if group_purchase.per_thousand_residents and municipality.population:
-        units = math.ceil(municipality.population / 1000 * float(group_purchase.per_thousand_residents))
+        units = math.ceil(Decimal(municipality.population) * group_purchase.per_thousand_residents / 1000)
         quantity += units
         reasons.append(_("%(population)s residents × %(rate)s per 1,000 residents ≈ %(units)s")
                        % {"population": f"{municipality.population:,}", "units": units,
                           "rate": group_purchase.per_thousand_residents.normalize()})
     if group_purchase.per_hectare and asset_hectares:
-        units = math.ceil(float(asset_hectares) * float(group_purchase.per_hectare))
+        units = math.ceil(Decimal(asset_hectares) * group_purchase.per_hectare)  # exact: no float
         quantity += units
         reasons.append(_("%(area)s ha of assets × %(rate)s per hectare ≈ %(units)s")
                        % {"area": asset_hectares.normalize(), "units": units,
@@ -362,7 +362,7 @@ def participant_fall_back(*, participant: Participant, acting_user: User) -> Par
             place.quantity = 0
             ParticipantLine.objects.filter(participant=place).delete()
             tell(organization_id=pool.organization_id, roles=sorted(OFFICER_ROLES),
-                 url=reverse("needs:detail", args=[place.need_id]) if place.need_id else "",
+                 url=reverse("needs:need_detail", args=[place.need_id]) if place.need_id else "",
                  subject=_("A municipality asks for an individual quotation instead of group purchase "
                            "%(number)s") % {"number": pool.number})
     return move.obj
@@ -375,6 +375,11 @@ def _attach_need(place: Participant, pool: GroupPurchase, lines: dict[int, int],
                                         status__in=OPEN_STATUSES), acting_user).first()
         if own is None:
             raise field_error("need", _("Choose one of your municipality's open needs."))
+        # Locked, so two pools joining the same need at once are checked one after the other.
+        Need.objects.select_for_update().filter(pk=own.pk).first()
+        elsewhere = Participant.objects.filter(need=own, status=ParticipantStatus.JOINED).exclude(pk=place.pk)
+        if elsewhere.exists():
+            raise field_error("need", _("This need is already in another group purchase."))
         place.need, place.need_made_here = own, False
         return
     if place.need_made_here and place.need_id:  # joining again after withdrawing: a fresh need
