@@ -283,8 +283,6 @@ def test_a_municipality_not_invited_reads_nothing_of_the_pool(tenant, pool):
         assert get(client, f"/{pool.group_purchase.pk}{path}").status_code == 404
 
 
-@pytest.mark.xfail(strict=True, reason="services.participant_fall_back reverses 'needs:detail', a URL name "
-                   "that does not exist (needs:need_detail?): a 500 until the service is fixed")
 def test_below_the_minimum_a_place_falls_back_to_an_individual_quotation(tenant, pool):
     gp = pool.group_purchase.pk
     joined(pool, town(pool, 0), 10)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from hamyar.commerce.choices import GroupPurchaseStatus, ParticipantStatus
@@ -255,8 +255,6 @@ def test_below_the_minimum_the_three_choices(tenant, pool):
     assert pool.group_purchase.status == GroupPurchaseStatus.OPEN
 
 
-@pytest.mark.xfail(strict=True, raises=NoReverseMatch,
-                   reason="participant_fall_back reverses 'needs:detail'; the route is 'needs:need_detail'")
 def test_below_the_minimum_asking_for_an_individual_quotation(tenant, pool):
     join(pool, pool.towns[0], 12)
     group_purchase_close(group_purchase=pool.group_purchase, acting_user=tenant.users["commerce"])
