@@ -60,6 +60,7 @@ class GroupPurchase(TenantModel):
     vat_amount = models.BigIntegerField(_("VAT (Rial)"), default=0)
     total = models.BigIntegerField(_("supplier order total (Rial)"), default=0)
     alone_subtotal = models.BigIntegerField(_("what each would have paid alone (Rial)"), default=0)
+    cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     ordered_at = models.DateTimeField(_("ordered at"), null=True, blank=True)
     created_by = models.ForeignKey(

@@ -30,6 +30,7 @@ class GroupPurchaseOut(Schema):
     minimum_quantity: int
     target_quantity: int = Field(..., description="The tier aimed for (its from quantity).")
     max_per_municipality: int | None
+    cancel_reason: str = Field("", description="Why the officer cancelled it (empty unless cancelled).")
     created_at: datetime
 
     @staticmethod
@@ -175,7 +176,7 @@ def pool_detail(pool: GroupPurchase, state: PoolState, user: Any) -> dict[str, A
     return {
         **{name: getattr(pool, name) for name in (
             "id", "number", "title", "status", "provider", "opens_on", "closes_on", "minimum_quantity",
-            "target_quantity", "max_per_municipality", "created_at", "description")},
+            "target_quantity", "max_per_municipality", "created_at", "description", "cancel_reason")},
         "status_label": str(pool.get_status_display()),
         "opens_on_jalali": jalali_text(pool.opens_on), "closes_on_jalali": jalali_text(pool.closes_on),
         "agreement": {"id": agreement.pk, "number": agreement.number, "starts_on": agreement.starts_on,

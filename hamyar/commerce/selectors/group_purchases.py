@@ -101,8 +101,9 @@ def pool_state(group_purchase: GroupPurchase, user: User) -> PoolState:
     settled = group_purchase.ordered_at is not None and group_purchase.pooled_quantity
     pooled = group_purchase.pooled_quantity if settled else (pool.aggregate(n=Sum("quantity"))["n"] or 0)
     joined_count = pool.count()
-    reached = tier_reached(next(iter(tiers.values())), pooled) if tiers else 0
     thresholds = sorted({from_quantity for rows in tiers.values() for from_quantity, _price in rows})
+    # The tier paid now, over every item's tiers (the items of a set may be tiered at different steps).
+    reached = tier_reached([(t, 0) for t in thresholds], pooled) if thresholds else 0
     tier_rows = [Tier(t, {item: tier_price(rows, t) for item, rows in tiers.items()}, t <= pooled,
                       t == reached, t == group_purchase.target_quantity) for t in thresholds]
     items = list(group_purchase.items.select_related("item").order_by("pk"))

@@ -4,6 +4,7 @@ ratings, and group purchases."""
 from .approvals import *  # noqa: F403
 from .deliveries import *  # noqa: F403
 from .group_closing import *  # noqa: F403
+from .group_places import *  # noqa: F403
 from .group_purchases import *  # noqa: F403
 from .orders import *  # noqa: F403
 from .policy import *  # noqa: F403

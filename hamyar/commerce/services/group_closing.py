@@ -7,13 +7,15 @@ the officer then extends its window or cancels it.
 """
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,7 @@ from hamyar.core.jalali import format_jalali_date
 from hamyar.core.lifecycle import Move, transition
 from hamyar.core.numbering import next_number, next_numbers
 from hamyar.core.roles import Role
+from hamyar.core.text import normalize
 from hamyar.directory.models import Organization
 from hamyar.needs.choices import OPEN_STATUSES, NeedStatus
 from hamyar.needs.models import Need
@@ -50,11 +53,11 @@ from ..models import (
     QuotationLine,
 )
 from .group_bulk import _insert, _update_shares
+from .group_places import _release_need
 from .group_pricing import Allocation, allocate
 from .group_purchases import (
     _agreement_in_force,
     _price_list_in_force,
-    _release_need,
     field_error,
     group_purchase_url,
     tiers_of,
@@ -69,6 +72,8 @@ __all__ = [
     "group_purchase_extend",
     "group_purchase_finish_if_received",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -240,7 +245,8 @@ def _allocate(pool: GroupPurchase, joined: list[Participant], allocation: Alloca
         place.alone_subtotal = share.alone_subtotal
     _update_shares(joined)
     Need.objects.filter(pk__in=need_ids).update(
-        status=NeedStatus.APPROVED, approved_at=now, provider_id=pool.provider_id, updated_at=now)
+        status=NeedStatus.APPROVED, approved_at=now, provider_id=pool.provider_id, updated_at=now,
+        first_quoted_at=Coalesce("first_quoted_at", Value(now)))
     audit_record_many(actor=acting_user, organization=Organization(pk=organization_id),
                       entries=[("order.place_from_group_purchase", Order(pk=order_id, number=number), None,
                                 {"number": number, "quotation": quotation_number, "total": share.total,
@@ -309,12 +315,13 @@ def group_purchase_cancel(*, group_purchase: GroupPurchase, acting_user: User,
                           reason: str) -> GroupPurchase:
     """Cancel an open pool, or one closed below its minimum; needs made for its shares go back to the
     officers for individual quotations, so no municipality loses its need."""
-    reason = (reason or "").strip()
+    reason = normalize(reason or "", multiline=True)[:2000]
     if not reason:
         raise field_error("reason", _("Say why the group purchase is cancelled."))
     with transaction.atomic():
         with _step(group_purchase, GroupPurchaseAction.CANCEL, acting_user) as move:
             pool = move.obj
+            pool.cancel_reason = reason
             joined = list(pool.participants.filter(status=ParticipantStatus.JOINED))
             for place in joined:
                 _release_need(place, acting_user, NeedStatus.TRIAGED, reason[:2000])
@@ -337,6 +344,9 @@ def group_purchase_close_due(*, today: dt.date | None = None) -> int:
             group_purchase_close(group_purchase=pool, acting_user=None)
         except ApplicationError:
             continue  # closed meanwhile, or empty
+        except Exception:  # one broken pool must not keep the others open; it is logged and retried
+            logger.exception("group purchase %s could not be closed", pool.number)
+            continue
         closed += 1
     return closed
 

@@ -174,6 +174,7 @@ def test_below_the_minimum_a_place_waits_or_falls_back_and_the_officer_extends_o
         refused(post(officer, f"/{gp}/cancel", {"reason": "  "}), 422)
     cancelled = post(officer, f"/{gp}/cancel", {"reason": "بودجه نرسید"})
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert cancelled.json()["cancel_reason"] == "بودجه نرسید"
 
 
 def test_the_list_is_scoped_and_filtered(tenant, other_tenant, pool):

@@ -314,6 +314,10 @@ def test_cancel_needs_a_reason(tenant, pool):
     assert officer.post(url("group_purchase_cancel", pool), {"reason": "بودجه نرسید"}).status_code == 302
     pool.group_purchase.refresh_from_db()
     assert pool.group_purchase.status == GroupPurchaseStatus.CANCELLED
+    assert pool.group_purchase.cancel_reason == "بودجه نرسید"
+    # Every invited municipality reads why, on the pool's page.
+    page = text(client_of(pool.users[pool.towns[0].name]).get(url("group_purchase_detail", pool)))
+    assert 'id="cancel-reason"' in page and "بودجه نرسید" in page
 
 
 def test_invite_a_candidate(tenant, pool):
