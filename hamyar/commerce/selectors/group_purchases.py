@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from hamyar.accounts.models import User
 from hamyar.core.roles import MUNICIPALITY_ROLES
@@ -155,9 +156,9 @@ def invitation_candidates(group_purchase: GroupPurchase, user: User) -> list[Can
         if municipality is None or municipality.pk in candidates:
             continue
         quantity = line.quantity if line.item_id in item_ids else None
-        candidates[municipality.pk] = Candidate(
-            municipality, f"نیاز باز {line.need.number}: {line.description} × {line.quantity}", quantity,
-            municipality.pk in invited)
+        reason = _("Open need %(number)s: %(description)s × %(quantity)s") % {
+            "number": line.need.number, "description": line.description, "quantity": line.quantity}
+        candidates[municipality.pk] = Candidate(municipality, str(reason), quantity, municipality.pk in invited)
     hectares: dict[int, Decimal] = {}
     if group_purchase.per_hectare:
         assets = MunicipalAsset.objects.filter(organization_id=group_purchase.organization_id)
