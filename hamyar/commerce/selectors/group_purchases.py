@@ -158,7 +158,8 @@ def invitation_candidates(group_purchase: GroupPurchase, user: User) -> list[Can
         quantity = line.quantity if line.item_id in item_ids else None
         reason = _("Open need %(number)s: %(description)s × %(quantity)s") % {
             "number": line.need.number, "description": line.description, "quantity": line.quantity}
-        candidates[municipality.pk] = Candidate(municipality, str(reason), quantity, municipality.pk in invited)
+        candidates[municipality.pk] = Candidate(municipality, str(reason), quantity,
+                                                municipality.pk in invited)
     hectares: dict[int, Decimal] = {}
     if group_purchase.per_hectare:
         assets = MunicipalAsset.objects.filter(organization_id=group_purchase.organization_id)
