@@ -27,39 +27,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from benchdb import configure  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/h_bench"
 ITEMS = 50
 TIERS = ((1, 10_000_000), (1_000, 9_600_000), (10_000, 9_200_000), (50_000, 8_900_000))
-
-
-def configure(database_url: str) -> None:
-    """Point Django at the benchmark's own database before anything imports a model."""
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hamyar.settings.base")
-    if database_url.startswith("sqlite:"):
-        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    else:
-        _create_postgres_database(database_url)
-    import django
-
-    django.setup()
-
-
-def _create_postgres_database(database_url: str) -> None:
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    config = dj_database_url.parse(database_url)
-    params = {
-        "host": config["HOST"] or None, "port": config["PORT"] or None,
-        "user": config["USER"] or None, "password": config["PASSWORD"] or None,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone() is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
 
 
 # --------------------------------------------------------------------------- building
