@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.core.apikit import MAX_ID
 from hamyar.core.filters import ListFilter
 
-from .choices import DeliveryStatus, OrderStatus, QuotationStatus
+from .choices import DeliveryStatus, GroupPurchaseStatus, OrderStatus, QuotationStatus
 
 
 def _id(label: str) -> forms.IntegerField:
@@ -44,3 +44,10 @@ class DeliveryFilter(ListFilter):
     order = _id(_("Order"))
 
     lookups = {"order": "order_id"}
+
+
+class GroupPurchaseFilter(ListFilter):
+    """The group purchases list: by status (the officer's home links to the open ones)."""
+
+    status = forms.ChoiceField(required=False, choices=[("", "—"), *GroupPurchaseStatus.choices],
+                               label=_("Status"))

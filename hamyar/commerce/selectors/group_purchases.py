@@ -5,6 +5,7 @@ and saving) besides the pooled total and tier, which every participant sees; the
 own pools; officers and the executive read all of their organization.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from hamyar.needs.choices import OPEN_STATUSES
 from hamyar.needs.models import NeedLine
 
 from ..choices import ParticipantStatus
+from ..filters import GroupPurchaseFilter
 from ..models import GroupPurchase, Participant, ParticipantLine
 from ..services.group_pricing import tier_price, tier_reached
 from ..services.group_purchases import suggested_quantity, tiers_of
@@ -32,8 +34,10 @@ __all__ = [
 ]
 
 
-def group_purchase_list(user: User) -> QuerySet[GroupPurchase]:
-    return scope(GroupPurchase.objects.select_related("provider"), user).order_by("-created_at", "-pk")
+def group_purchase_list(user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[GroupPurchase]:
+    """The pools in scope, newest first, narrowed by `GroupPurchaseFilter`'s values."""
+    rows = scope(GroupPurchase.objects.select_related("provider"), user)
+    return GroupPurchaseFilter.filter_queryset(rows, filters).order_by("-created_at", "-pk")
 
 
 def group_purchase_get(user: User, pk: Any) -> GroupPurchase:

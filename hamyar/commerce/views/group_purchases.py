@@ -33,6 +33,7 @@ from ..choices import (
     GroupPurchaseStatus,
     ParticipantAction,
 )
+from ..filters import GroupPurchaseFilter
 from ..group_forms import CancelForm, ExtendForm, GroupPurchaseForm, InviteForm, JoinForm
 from ..models import GroupPurchase, Participant
 
@@ -62,7 +63,8 @@ def group_purchase_list(request: HttpRequest) -> HttpResponse:
     context = {"is_municipality": role in MUNICIPALITY, "is_provider": role in PROVIDER_ROLES}
     return render_list(request, template="commerce/group_purchase_list.html",
                        fragment="commerce/partials/group_rows.html",
-                       rows=_Rows(request, selectors.group_purchase_list(request.user)), context=context)
+                       rows=_Rows(request, selectors.group_purchase_list(
+                           request.user, GroupPurchaseFilter(request.GET).values())), context=context)
 
 
 class _Rows:

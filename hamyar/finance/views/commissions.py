@@ -19,6 +19,7 @@ from hamyar.directory.models import AgencyAgreement
 
 from .. import selectors, services
 from ..choices import SETTLEMENT_LIFECYCLE, SettlementAction, SettlementStatus
+from ..filters import SettlementFilter
 from ..forms import CommissionCalculateForm, SettleForm
 from ..models import CommissionSettlement
 from .common import COMMISSION_READERS, WRITERS, form_action, once_done
@@ -32,7 +33,7 @@ def _agreements(request: HttpRequest) -> QuerySet[AgencyAgreement]:
 def _commission_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     role = role_of(request.user)
     writer = role in WRITERS
-    settlements = selectors.settlement_list(user=request.user)
+    settlements = selectors.settlement_list(user=request.user, filters=SettlementFilter(request.GET).values())
     return {
         "settlements": list(settlements),
         "agreements": list(_agreements(request)) if writer else [],

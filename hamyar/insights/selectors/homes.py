@@ -15,6 +15,7 @@ from hamyar.directory.models import AgencyAgreement, MunicipalAsset, Municipalit
 from hamyar.directory.selectors import agreements_expiring, capability_overview, provider_counts_by_kind
 
 from .savings import group_savings, group_savings_by_municipality
+from .work_officers import commerce_work, finance_work
 
 __all__ = [
     "commerce_home",
@@ -42,10 +43,11 @@ def _savings(user: User) -> dict[str, Any]:
 
 
 def commerce_home(*, user: User) -> dict[str, Any]:
+    """The commerce officer's queues (each a count of its list), then the agreements to renew, the
+    savings and the capability coverage."""
     return {
-        "expiring": list(agreements_expiring(user=user)[:10]),
-        "expired": list(directory.agreement_list(user=user, status="expired")[:10]),
-        "provider_counts": provider_counts_by_kind(user=user),
+        "work": commerce_work(user=user),
+        "expiring": list(agreements_expiring(user=user)[:5]),
         "coverage": capability_overview(user=user),
         **_savings(user),
     }
@@ -61,10 +63,11 @@ def provider_home(*, user: User, provider_id: int) -> dict[str, Any]:
 
 
 def finance_home(*, user: User) -> dict[str, Any]:
+    """The finance officer's queues (each a count of its list): to bill, receivables by age, overdue
+    invoices, commissions to settle; the agreements' commission rates below."""
     return {
-        "valid_agreements": list(directory.agreement_list(user=user, status="valid")[:20]),
-        "expiring": list(agreements_expiring(user=user)[:10]),
-        "provider_counts": provider_counts_by_kind(user=user),
+        "work": finance_work(user=user),
+        "valid_agreements": list(directory.agreement_list(user=user, status="valid")[:10]),
     }
 
 
