@@ -56,8 +56,8 @@ def supplier_rows(tenant, catalog):
     rejected delivery, a group purchase and a commission settlement."""
     assigned_need(tenant, catalog)
     need = assigned_need(tenant, catalog)
-    quotation_create(need=need, acting_user=tenant.users["supplier"],
-                     lines=[LineInput(need_line=need.lines.get(), unit_price=9_000_000, price_reason="تخفیف")])
+    line = LineInput(need_line=need.lines.get(), unit_price=9_000_000, price_reason="تخفیف")
+    quotation_create(need=need, acting_user=tenant.users["supplier"], lines=[line])
     placed_order(tenant, catalog, quantity=5)
     order = open_order(tenant, catalog, quantity=10)
     line = order.lines.get()
