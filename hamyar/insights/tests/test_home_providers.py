@@ -3,7 +3,9 @@ counts, and opening that link as the same user shows exactly that many rows; ano
 rows and another provider's never count."""
 
 import datetime as dt
+import os
 import re
+import shutil
 from html import unescape
 
 import pytest
@@ -11,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import PASSWORD
 from hamyar.catalog.tests.catalog_data import build_catalog
 from hamyar.commerce.services import (
     LineInput,
@@ -152,3 +155,44 @@ def test_a_supplier_with_no_work_sees_zeros(tenant, catalog):
     other = make_user(tenant.org, "other-supplier-user", Role.SUPPLIER_USER, provider=tenant.other_supplier)
     counts = check_every_count_equals_its_list(session(other))
     assert set(counts.values()) == {0}
+
+
+# ---------------------------------------------------------------- in the browser
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"Chromium is not installed at {CHROMIUM}")
+def test_in_the_browser_each_providers_home_count_equals_its_list(live_server, tenant, catalog, tmp_path):
+    """The project manager and the supplier sign in; a count on the home, followed, shows as many rows."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    projects_of(tenant, timezone.localdate())
+    supplier_rows(tenant, catalog)
+    shots = tmp_path / "provider-homes"
+    shots.mkdir()
+    checks = (("project_manager", "#late-projects a"), ("supplier", "#draft-quotations a"))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for who, selector in checks:
+            for width in (1366, 390):
+                context = browser.new_context(viewport={"width": width, "height": 900}, locale="fa-IR")
+                page = context.new_page()
+                page.goto(f"{live_server.url}/accounts/login/")
+                page.fill("input[name=username]", tenant.users[who].username)
+                page.fill("input[name=password]", PASSWORD)
+                page.click("#login-form button[type=submit]")
+                page.wait_for_url(f"{live_server.url}/")
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                page.screenshot(path=str(shots / f"{who}-{width}.png"), full_page=True)
+                count = int(page.get_attribute(selector, "data-count"))
+                assert count == 1
+                with page.expect_navigation():
+                    page.click(selector)
+                rows = page.locator("#results tbody tr, #results .list-group-item").count()
+                assert rows == count, (who, page.url)
+                page.context.close()
+        browser.close()
+    print(f"screenshots: {shots}")
