@@ -309,3 +309,16 @@ def notification_mark_all_read(*, acting_user: User | AnonymousUser | None) -> i
         raise NotFound()
     return Notification.objects.filter(recipient_id=acting_user.pk, read_at__isnull=True).update(
         read_at=timezone.now())
+
+
+def notification_mark_group_read(*, notification: Notification, acting_user: User) -> int:
+    """Mark read the actor's unread messages about the same object as `notification` (the same link;
+    without a link, itself only); returns how many were. Opening the object reads all its news."""
+    if notification.recipient_id != acting_user.pk:
+        raise NotFound()
+    same = Notification.objects.filter(recipient_id=acting_user.pk, read_at__isnull=True)
+    same = same.filter(url=notification.url) if notification.url else same.filter(pk=notification.pk)
+    count = same.update(read_at=timezone.now())
+    if notification.read_at is None:
+        notification.read_at = Notification.objects.values_list("read_at", flat=True).get(pk=notification.pk)
+    return count

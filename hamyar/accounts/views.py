@@ -18,6 +18,7 @@ from hamyar.core.access import ALL_ROLES, API_TOKEN_HOLDERS
 from hamyar.core.errors import InvalidInput
 from hamyar.core.pages import page, public, render_list, wants_fragment
 
+from . import inbox as inbox_groups
 from . import selectors, services
 from .forms import ApiTokenForm, LoginForm, MemberFilterForm, MemberForm
 from .models import ApiToken, Membership, Notification
@@ -92,7 +93,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """One's own notifications, newest first; `?unread=1` shows only the unread ones."""
     unread_only = request.GET.get("unread") == "1"
-    rows = selectors.notification_list(user=request.user, unread=True if unread_only else None)
+    rows = inbox_groups.notification_group_pages(user=request.user, unread=True if unread_only else None)
     unread_count = selectors.notification_unread_count(user=request.user)
     return render_list(request, template="accounts/inbox.html",
                        fragment="accounts/partials/inbox_results.html", rows=rows,
@@ -107,7 +108,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     the only thing it changes.
     """
     notification = selectors.notification_get(user=request.user, pk=pk)
-    services.notification_mark_read(notification=notification, acting_user=request.user)
+    services.notification_mark_group_read(notification=notification, acting_user=request.user)
     if services.is_local_path(notification.url):
         return redirect(notification.url)
     return redirect("accounts:inbox")
@@ -117,9 +118,10 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = selectors.notification_get(user=request.user, pk=pk)
-    services.notification_mark_read(notification=notification, acting_user=request.user)
+    services.notification_mark_group_read(notification=notification, acting_user=request.user)
     if wants_fragment(request):
-        return render(request, "accounts/partials/notification_row.html", {"n": notification})
+        group = inbox_groups.notification_group_of(user=request.user, notification=notification)
+        return render(request, "accounts/partials/notification_row.html", {"g": group})
     return redirect("accounts:inbox")
 
 

@@ -9,13 +9,15 @@ from django.utils import timezone
 from hamyar.accounts import selectors as accounts
 from hamyar.accounts.models import Membership, User
 from hamyar.core.errors import NotFound
-from hamyar.core.scoping import scope
+from hamyar.core.roles import Role
+from hamyar.core.scoping import role_of, scope
 from hamyar.directory import selectors as directory
 from hamyar.directory.models import AgencyAgreement, MunicipalAsset, Municipality
 from hamyar.directory.selectors import agreements_expiring, capability_overview, provider_counts_by_kind
 
 from .savings import group_savings, group_savings_by_municipality
 from .work_officers import commerce_work, finance_work
+from .work_providers import project_manager_work, supplier_work
 
 __all__ = [
     "commerce_home",
@@ -54,9 +56,15 @@ def commerce_home(*, user: User) -> dict[str, Any]:
 
 
 def provider_home(*, user: User, provider_id: int) -> dict[str, Any]:
-    """A supplier's or a project manager's own profile, capabilities and agreements."""
+    """A supplier's or a project manager's work first (`work_providers`), then its own profile,
+    capabilities and agreements."""
+    provider = directory.provider_get(user=user, pk=provider_id)
+    supplier = role_of(user) == Role.SUPPLIER_USER
+    work = supplier_work(user=user) if supplier else project_manager_work(user=user)
     return {
-        "provider": directory.provider_get(user=user, pk=provider_id),
+        **work,
+        "is_supplier": supplier,
+        "provider": provider,
         "capabilities": list(directory.capability_list(user=user, provider_id=provider_id)),
         "agreements": list(directory.agreement_list(user=user, supplier_id=provider_id)),
     }
