@@ -56,8 +56,9 @@ def _needs(user: User) -> dict[str, Any]:
     for need in running:
         if need.pk in late:
             late_by_status[need.status] = late_by_status.get(need.status, 0) + 1
-    states = [NeedState(status, per_state.get(status, {}).get("n", 0), per_state.get(status, {}).get("oldest"),
-                        late_by_status.get(status, 0)) for status in MUNICIPAL_NEED_STATES]
+    states = [NeedState(status, per_state.get(status, {}).get("n", 0),
+                        per_state.get(status, {}).get("oldest"), late_by_status.get(status, 0))
+              for status in MUNICIPAL_NEED_STATES]
     return {"need_states": states, "open_needs": sum(s.count for s in states), "overdue_needs": len(late),
             "drafts": rows.filter(status=NeedStatus.DRAFT).count()}
 
@@ -67,7 +68,8 @@ def _quotations(user: User, membership: Membership) -> dict[str, Any]:
     above the mayor's threshold. A finance officer approves none, so nothing waits for it."""
     if membership.post == MunicipalPost.FINANCE:
         return {"quotation_status": "", "quotations_waiting": None}
-    status = QuotationStatus.AWAITING_MAYOR if membership.post == MunicipalPost.MAYOR else QuotationStatus.SENT
+    mayor = membership.post == MunicipalPost.MAYOR
+    status = QuotationStatus.AWAITING_MAYOR if mayor else QuotationStatus.SENT
     return {"quotation_status": str(status),
             "quotations_waiting": quotation_list(user=user, waiting=True).order_by().count()}
 

@@ -62,8 +62,9 @@ class TestMunicipalityHome:
     def test_every_count_equals_its_list(self, username):
         client = client_of(username)
         counts = home_counts(client)
-        assert {"count-deliveries", "count-invoices-issued", "count-invoices-overdue", "count-needs-submitted",
-                "count-needs-assigned", "count-projects", "count-pools"} <= set(counts)
+        assert {"count-deliveries", "count-invoices-issued", "count-invoices-overdue",
+                "count-needs-submitted", "count-needs-assigned", "count-projects",
+                "count-pools"} <= set(counts)
         for name, (url, count) in counts.items():
             assert list_length(client, url) == count, (username, name, url)
 
