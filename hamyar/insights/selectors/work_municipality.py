@@ -27,8 +27,10 @@ from hamyar.projects.selectors import project_list
 
 __all__ = ["MUNICIPAL_NEED_STATES", "NeedState", "municipality_work"]
 
-# The needs still waiting for the organization, in the order they move.
-MUNICIPAL_NEED_STATES = (NeedStatus.SUBMITTED, NeedStatus.TRIAGED, NeedStatus.ASSIGNED, NeedStatus.QUOTED)
+# The needs still waiting for the organization, in the order they move: the open ones, and the approved
+# ones whose delivery clock still runs (so every overdue need is counted under its state).
+MUNICIPAL_NEED_STATES = (NeedStatus.SUBMITTED, NeedStatus.TRIAGED, NeedStatus.ASSIGNED, NeedStatus.QUOTED,
+                         NeedStatus.APPROVED)
 PROJECTS_SHOWN = 5
 
 
@@ -48,8 +50,9 @@ class NeedState:
 
 def _needs(user: User) -> dict[str, Any]:
     rows = need_list(user=user).order_by()
-    per_state = {r["status"]: r for r in rows.filter(status__in=MUNICIPAL_NEED_STATES).values("status")
-                 .annotate(n=Count("pk"), oldest=Min("submitted_at"))}
+    per_state: dict[str, dict[str, Any]] = {
+        r["status"]: dict(r) for r in rows.filter(status__in=MUNICIPAL_NEED_STATES).values("status")
+        .annotate(n=Count("pk"), oldest=Min("submitted_at"))}
     running = list(clocked(rows))
     late = overdue_clocks(running)
     late_by_status: dict[str, int] = {}

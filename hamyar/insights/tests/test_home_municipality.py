@@ -14,7 +14,10 @@ from django.test import Client, override_settings
 
 from hamyar.accounts.models import User
 from hamyar.directory.demo.users import DEMO_PASSWORD
+from hamyar.insights.selectors import municipality_work
+from hamyar.needs.selectors import need_overdue
 
+NEED_STATES = ("submitted", "triaged", "assigned", "quoted", "approved")
 USERS = ["district9", "district9-mayor", "district9-finance", "shandiz", "torqabeh", "kariz"]
 # A count's link, then its figure (on the link, or inside it before the next count).
 LINKED = re.compile(r'href="([^"]+)"\s+id="(count-[\w-]+)"((?:(?!id="count-).)*?)data-count="(\d+)"', re.S)
@@ -79,7 +82,7 @@ class TestMunicipalityHome:
         counts = home_counts(client_of("district9"))
         assert counts["count-deliveries"][1] >= 1
         assert counts["count-invoices-overdue"][1] >= 1
-        assert sum(counts[f"count-needs-{s}"][1] for s in ("submitted", "triaged", "assigned", "quoted")) >= 1
+        assert sum(counts[f"count-needs-{s}"][1] for s in NEED_STATES) >= 1
         assert counts["count-projects"][1] >= 1
 
     def test_another_municipality_sees_none_of_district9s_work(self):
@@ -89,6 +92,17 @@ class TestMunicipalityHome:
         assert torqabeh["count-deliveries"][1] == 0
         page = client_of("torqabeh").get("/").content.decode()
         assert "منطقه ۹" not in page.split('id="waiting"')[1]
+
+    def test_overdue_needs_are_those_of_the_officers_overdue_page(self):
+        """The home's overdue needs are the officers' overdue list narrowed to the municipality, each
+        under its state."""
+        clerk = User.objects.get(username="district9")
+        membership = clerk.membership
+        work = municipality_work(user=clerk, membership=membership)
+        officers = need_overdue(user=User.objects.get(username="commerce"))
+        mine = [row for row in officers if row.need.municipality_id == membership.municipality_id]
+        assert work["overdue_needs"] == len(mine) >= 1
+        assert sum(state.overdue for state in work["need_states"]) == len(mine)
 
     def test_new_need_and_profile_are_on_the_home(self):
         page = client_of("district9").get("/").content.decode()
