@@ -51,7 +51,8 @@ class NeedState:
 def _needs(user: User) -> dict[str, Any]:
     rows = need_list(user=user).order_by()
     per_state: dict[str, dict[str, Any]] = {
-        r["status"]: dict(r) for r in rows.filter(status__in=MUNICIPAL_NEED_STATES).values("status")
+        r["status"]: dict(r) for r in rows.filter(status__in=(NeedStatus.DRAFT, *MUNICIPAL_NEED_STATES))
+        .values("status")
         .annotate(n=Count("pk"), oldest=Min("submitted_at"))}
     running = list(clocked(rows))
     late = overdue_clocks(running)
@@ -63,7 +64,7 @@ def _needs(user: User) -> dict[str, Any]:
                         per_state.get(status, {}).get("oldest"), late_by_status.get(status, 0))
               for status in MUNICIPAL_NEED_STATES]
     return {"need_states": states, "open_needs": sum(s.count for s in states), "overdue_needs": len(late),
-            "drafts": rows.filter(status=NeedStatus.DRAFT).count()}
+            "drafts": per_state.get(NeedStatus.DRAFT, {}).get("n", 0)}
 
 
 def _quotations(user: User, membership: Membership) -> dict[str, Any]:
@@ -96,9 +97,10 @@ def _invoices(user: User) -> dict[str, Any]:
 
 def _projects(user: User) -> dict[str, Any]:
     rows = project_list(user=user)
-    counts = rows.order_by().aggregate(total=Count("pk"),
+    # `is_late` is the flag the list's "late" filter narrows on.
+    counts = rows.order_by().aggregate(total=Count("pk"), late=Count("pk", filter=Q(is_late=True)),
                                        running=Count("pk", filter=Q(status__in=RUNNING_STATUSES)))
-    late = project_list(user=user, filters={"late": True}).order_by().count()
+    late = counts["late"]
     shown = list(rows.filter(status__in=RUNNING_STATUSES)[:PROJECTS_SHOWN])
     return {"projects_total": counts["total"], "projects_running": counts["running"], "projects_late": late,
             "projects": shown}
