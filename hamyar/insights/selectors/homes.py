@@ -16,6 +16,7 @@ from hamyar.directory.models import AgencyAgreement, MunicipalAsset, Municipalit
 from hamyar.directory.selectors import agreements_expiring, capability_overview, provider_counts_by_kind
 
 from .savings import group_savings, group_savings_by_municipality
+from .work_municipality import municipality_work
 from .work_officers import commerce_work, finance_work
 from .work_providers import project_manager_work, supplier_work
 
@@ -31,10 +32,12 @@ __all__ = [
 
 
 def municipality_home(*, user: User, membership: Membership) -> dict[str, Any]:
-    """A municipality user's own municipality: its facts and assets, and its savings from group purchases."""
+    """A municipality user's work: its needs and their clocks, what waits for its approval or receipt,
+    what it owes, its projects and group purchases, and its savings (the profile is one link away)."""
     if membership.municipality_id is None:  # a municipality role is always bound to one
         raise NotFound()
-    return {**directory.municipality_profile(user=user, pk=membership.municipality_id),
+    return {"municipality": directory.municipality_get(user=user, pk=membership.municipality_id),
+            "post": membership.post, **municipality_work(user=user, membership=membership),
             "group_savings": group_savings(user=user)}
 
 
