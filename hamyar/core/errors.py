@@ -44,3 +44,8 @@ class NotFound(ApplicationError):
     status = 404
     code = "not_found"
     default_message = _("Not found.")
+
+
+def field_error(field: str, message: Any, *, code: str = "invalid") -> InvalidInput:
+    """A refusal of one field's value: the form shows it by its field, the API under `fields`."""
+    return InvalidInput(message, code=code, extra={"fields": {field: [str(message)]}})

@@ -24,12 +24,11 @@ from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.models import User
 from hamyar.core.audit import audit_record, snapshot
-from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.errors import ApplicationError, InvalidInput, field_error
 from hamyar.core.jalali import JalaliDateError, clean_date_text, parse_date
 from hamyar.core.roles import Role
 from hamyar.core.text import normalize
@@ -59,10 +58,6 @@ IMPORTERS = (Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.SUPPLIER_USER)
 STALE_CHECK = timedelta(minutes=15)
 
 
-def _field_error(field: str, message: str | Promise) -> InvalidInput:
-    return InvalidInput(message, extra={"fields": {field: [str(message)]}})
-
-
 @overload
 def _as_date(value: date | str | None, field: str, *, required: Literal[True]) -> date: ...
 @overload
@@ -71,12 +66,12 @@ def _as_date(value: date | str | None, field: str, *, required: bool) -> date | 
     """A date, or text read by the one date parser: Jalali (۱۴۰۵/۰۱/۰۱) or Gregorian (2026-03-21)."""
     if value is None or (isinstance(value, str) and not clean_date_text(value)):
         if required:
-            raise _field_error(field, _("Enter the date."))
+            raise field_error(field, _("Enter the date."))
         return None
     try:
         return parse_date(value)
     except JalaliDateError as error:
-        raise _field_error(field, error.message) from None
+        raise field_error(field, error.message) from None
 
 
 def _sheet_invalid(error: SheetFileError) -> InvalidInput:
@@ -98,13 +93,13 @@ def price_import_create(
     membership = provider_membership(acting_user, provider, IMPORTERS)
     title = normalize(title)
     if not title:
-        raise _field_error("title", _("Give the price list a title."))
+        raise field_error("title", _("Give the price list a title."))
     if len(title) > 200:
-        raise _field_error("title", _("The title must be at most 200 characters."))
+        raise field_error("title", _("The title must be at most 200 characters."))
     valid_from = _as_date(valid_from, "valid_from", required=True)
     valid_until = _as_date(valid_until, "valid_until", required=False)
     if valid_until is not None and valid_until < valid_from:
-        raise _field_error("valid_until", _("The end of validity must not be before its start."))
+        raise field_error("valid_until", _("The end of validity must not be before its start."))
     name = os.path.basename(str(getattr(file, "name", "") or ""))
     size = getattr(file, "size", None)
     try:

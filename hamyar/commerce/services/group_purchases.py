@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.accounts.models import User
 from hamyar.catalog.models import CatalogItem, Price, PriceList
 from hamyar.core.audit import audit_record, snapshot
-from hamyar.core.errors import ApplicationError, InvalidInput
+from hamyar.core.errors import ApplicationError, field_error
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.lifecycle import lock_in_scope
 from hamyar.core.numbering import next_number
@@ -40,10 +40,6 @@ __all__ = [
 
 MAX_QUANTITY = 10_000_000
 MAX_INVITATIONS = 5000
-
-
-def field_error(field: str, message: Any) -> InvalidInput:
-    return InvalidInput(message, extra={"fields": {field: [str(message)]}})
 
 
 def group_purchase_url(group_purchase: GroupPurchase) -> str:
@@ -197,12 +193,9 @@ def group_purchase_invite(*, group_purchase: GroupPurchase, acting_user: User,
                  roles=[Role.MUNICIPALITY_USER], url=group_purchase_url(locked),
                  subject=_("You are invited to group purchase %(number)s") % {"number": locked.number},
                  body=_("%(title)s: join with your quantity by %(closes)s to pay the pooled price.")
-                 % {"title": locked.title, "closes": _jalali(locked.closes_on)})
+                 % {"title": locked.title, "closes": format_jalali_date(locked.closes_on)})
     return created
 
-
-def _jalali(day: dt.date) -> str:
-    return format_jalali_date(day)
 
 
 def suggested_quantity(group_purchase: GroupPurchase, municipality: Municipality,

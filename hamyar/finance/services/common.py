@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 
 from hamyar.accounts.models import User
-from hamyar.core.errors import InvalidInput, NotFound, PermissionDenied
+from hamyar.core.errors import NotFound, PermissionDenied, field_error
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.lifecycle import Lifecycle, lock_in_scope
 from hamyar.core.money import group_thousands
@@ -54,10 +54,6 @@ def hold(lifecycle: Lifecycle, obj: Model, action: str, *, acting_user: User) ->
     if not lifecycle.allows(getattr(locked, lifecycle.field), action):
         raise lifecycle.state_error(locked, action)
     return locked
-
-
-def field_error(field: str, message: Any, *, code: str = "invalid") -> InvalidInput:
-    return InvalidInput(message, code=code, extra={"fields": {field: [str(message)]}})
 
 
 def require_date(value: Any, field: str, message: Any) -> dt.date:
