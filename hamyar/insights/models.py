@@ -1,0 +1,110 @@
+"""The rollups behind the dashboards: figures kept up to date on each write, so that no page sums the
+order lines at request time.
+
+Two levels, both rebuilt from scratch by `manage.py rebuild_rollups` (see `services.rollups`):
+
+- a *fact* per order and per submitted need: what that one row contributes (its amount, whether it was
+  closed on time, its rating; whether the need was a capability gap, its service-level clocks met) and
+  the cell it counts in. When a service changes an order, a delivery, a rating, an invoice or a need,
+  the row's fact is recomputed from the source and the difference is added to its cells;
+- *cells*: the facts added up per municipality × domain × Jalali month (`MunicipalityMonth`) and per
+  provider × domain × Jalali month (`ProviderMonth`). Every dashboard reads these.
+
+A month is the Jalali year and month as one number, `year * 100 + month` (e.g. 140509), of the day the
+order was placed or the need submitted, in Tehran.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hamyar.core.models import TenantModel
+
+__all__ = ["MunicipalityMonth", "NeedFact", "OrderFact", "ProviderMonth"]
+
+
+class OrderFact(TenantModel):
+    """What one order contributes to its cells; recomputed from the order whenever it changes."""
+
+    order = models.OneToOneField("commerce.Order", on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey("directory.Municipality", on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey("directory.Provider", on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey("directory.ServiceDomain", on_delete=models.CASCADE, related_name="+")
+    month = models.PositiveIntegerField()
+    lines = models.PositiveIntegerField(default=0)
+    amount = models.BigIntegerField(default=0)  # the order's total, Rial
+    received_amount = models.BigIntegerField(default=0)  # received quantity × unit price
+    invoiced_amount = models.BigIntegerField(default=0)  # issued invoices of its deliveries, not void
+    closed = models.PositiveSmallIntegerField(default=0)  # 1 once received in full and closed
+    on_time = models.PositiveSmallIntegerField(default=0)  # 1 if closed by its due date
+    rated = models.PositiveSmallIntegerField(default=0)
+    score = models.PositiveSmallIntegerField(default=0)  # 1–5 when rated
+
+    scope_paths = {"municipality": "municipality", "provider": "provider"}
+
+
+class NeedFact(TenantModel):
+    """What one submitted need contributes to its municipality's cell."""
+
+    need = models.OneToOneField("needs.Need", on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey("directory.Municipality", on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey("directory.ServiceDomain", on_delete=models.CASCADE, related_name="+")
+    month = models.PositiveIntegerField()
+    gap = models.PositiveSmallIntegerField(default=0)  # 1 if marked as a capability gap
+    clocks_measured = models.PositiveSmallIntegerField(default=0)  # stopped by their own step
+    clocks_met = models.PositiveSmallIntegerField(default=0)  # of those, within the target
+
+    scope_paths = {"municipality": "municipality", "provider": None}
+
+
+class Figures(TenantModel):
+    """The measures every cell adds up. `updated_at` is the cell's "as of"."""
+
+    orders = models.IntegerField(_("orders"), default=0)
+    lines = models.IntegerField(_("order lines"), default=0)
+    amount = models.BigIntegerField(_("ordered (Rial)"), default=0)
+    received_amount = models.BigIntegerField(_("received (Rial)"), default=0)
+    invoiced_amount = models.BigIntegerField(_("invoiced (Rial)"), default=0)
+    closed = models.IntegerField(_("orders closed"), default=0)
+    on_time = models.IntegerField(_("closed on time"), default=0)
+    rated = models.IntegerField(_("orders rated"), default=0)
+    score_sum = models.IntegerField(_("sum of scores"), default=0)
+    needs = models.IntegerField(_("needs"), default=0)
+    gaps = models.IntegerField(_("capability gaps"), default=0)
+    clocks_measured = models.IntegerField(_("clocks measured"), default=0)
+    clocks_met = models.IntegerField(_("clocks met"), default=0)
+
+    MEASURES = ("orders", "lines", "amount", "received_amount", "invoiced_amount", "closed", "on_time",
+                "rated", "score_sum", "needs", "gaps", "clocks_measured", "clocks_met")
+
+    class Meta:
+        abstract = True
+
+
+class MunicipalityMonth(Figures):
+    """A municipality's dealings in one domain and Jalali month."""
+
+    municipality = models.ForeignKey("directory.Municipality", on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey("directory.ServiceDomain", on_delete=models.CASCADE, related_name="+")
+    month = models.PositiveIntegerField(_("month"))
+
+    scope_paths = {"municipality": "municipality", "provider": None}
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "domain", "month"],
+                                               name="municipality_month_unique")]
+        indexes = [models.Index(fields=["organization", "month"], name="municipality_month_org")]
+
+
+class ProviderMonth(Figures):
+    """A provider's orders in one domain and Jalali month (needs are not counted here)."""
+
+    provider = models.ForeignKey("directory.Provider", on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey("directory.ServiceDomain", on_delete=models.CASCADE, related_name="+")
+    month = models.PositiveIntegerField(_("month"))
+
+    scope_paths = {"municipality": None, "provider": "provider"}
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "domain", "month"],
+                                               name="provider_month_unique")]
+        indexes = [models.Index(fields=["organization", "month"], name="provider_month_org")]
