@@ -81,8 +81,9 @@ def _order_rows(ids: list[int]) -> dict[int, OrderRow]:
     if not orders:
         return {}
     received = Sum(F("received_quantity") * F("unit_price"))
-    lines = {row["order_id"]: row for row in OrderLine.objects.filter(order_id__in=ids).order_by()
-             .values("order_id").annotate(n=Count("pk"), received=received)}
+    per_order = (OrderLine.objects.filter(order_id__in=ids).order_by().values("order_id")
+                 .annotate(n=Count("pk"), received=received))
+    lines: dict[int, dict[str, Any]] = {row["order_id"]: dict(row) for row in per_order}
     invoiced = dict(Invoice.objects.filter(delivery__order_id__in=ids, status__in=OWED_STATUSES).order_by()
                     .values("delivery__order_id").annotate(total=Sum("total"))
                     .values_list("delivery__order_id", "total"))
@@ -237,10 +238,11 @@ def _sum_cells(model: Any, owner: str, organization_id: int) -> None:
     if owner == "municipality":
         need_sums = {"needs": Count("pk"), "gaps": Sum("gap"), "clocks_measured": Sum("clocks_measured"),
                      "clocks_met": Sum("clocks_met")}
-        for row in (NeedFact.objects.filter(organization_id=organization_id).order_by()
-                    .values("municipality_id", "domain_id", "month").annotate(**need_sums)):
-            cells[(row["municipality_id"], row["domain_id"], row["month"])].update(
-                {name: row[name] or 0 for name in need_sums})
+        for need in (NeedFact.objects.filter(organization_id=organization_id).order_by()
+                     .values("municipality_id", "domain_id", "month").annotate(**need_sums)):
+            found: dict[str, Any] = dict(need)
+            cells[(found["municipality_id"], found["domain_id"], found["month"])].update(
+                {name: found[name] or 0 for name in need_sums})
     model.objects.bulk_create([
         model(organization_id=organization_id, **{f"{owner}_id": owner_id}, domain_id=domain_id, month=month,
               **measures)
