@@ -29,6 +29,7 @@ from .tables import Column, Table, xlsx_or_none
 
 # The opportunities shown on the page, the largest gaps first; the sheet has them all.
 PAGE_ROWS = 50
+PLACEHOLDER = 987654321  # an id no row has, replaced in a reversed URL
 
 
 def _month_label(month: int) -> str:
@@ -107,14 +108,14 @@ def opportunity_table(user: Any, found: Opportunities) -> Table:
         Column(_("Actual in a year (Rial)"), number=True, width=20),
         Column(_("Gap (Rial)"), number=True, width=20),
     ])
-    # One role set for every municipality's page: asked once, not per row.
-    profiles = bool(found.rows) and may_open(user, reverse("directory:municipality_detail",
-                                                           args=[found.rows[0].municipality_id]))
+    # Every municipality's profile opens for the same roles: asked once, and its URL made once, not per
+    # row (there are municipalities × domains of them).
+    profile = reverse("directory:municipality_detail", args=[PLACEHOLDER])
+    profiles = may_open(user, profile)
     for row in found.rows:
         table.rows.append([row.local_name, row.fit.local_name, row.population, row.area_ha, row.expected,
                            row.actual, row.gap])
-        table.links.append(reverse("directory:municipality_detail", args=[row.municipality_id])
-                           if profiles else "")
+        table.links.append(profile.replace(str(PLACEHOLDER), str(row.municipality_id)) if profiles else "")
     return table
 
 
