@@ -391,3 +391,33 @@ def test_the_menu_offers_opportunities_to_management_only(client, tenant):
         client.force_login(tenant.users[who])
         html = client.get(reverse("web:home")).content.decode()
         assert (f'href="{reverse("insights:opportunities")}"' in html) is shown, who
+
+
+def test_the_pages_cost_the_same_queries_as_dealings_grow(client, tenant, grown, dealings):
+    """Read from the cells: more orders, municipalities and domains add rows, not queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(tenant.users["commerce"])
+    pages = [reverse("needs:capability_gaps"), reverse("insights:opportunities")]
+
+    def cost() -> list[int]:
+        counts = []
+        for path in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    few = cost()
+    for i in range(6):
+        domain = _domain(tenant, f"more-{i}", f"حوزه {i}")
+        place = Municipality.objects.create(organization=tenant.org, name=f"شهر {i}", search_name=f"شهر {i}",
+                                            kind="town", population=10_000 + i)
+        _order(tenant, domain, tenant.supplier, i, 1_000_000, municipality=place, score=2)
+        _need(tenant, domain, place, i, gap=True, budget=1_000)
+    rebuild(tenant.org.pk)
+    many = cost()
+    assert many == few and max(many) <= 25
+    # roads, green space, urban furniture and the six new domains
+    assert len(selectors.opportunities(user=tenant.users["commerce"]).fits) == 3 + 6
