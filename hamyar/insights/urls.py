@@ -7,7 +7,7 @@ themselves: hamyar/urls.py mounts each list below with the app's own (`needs:boa
 
 from django.urls import path
 
-from . import views
+from . import growth_views, views
 
 needs_pages = [
     path("board/", views.need_board, name="board"),
@@ -18,4 +18,8 @@ commerce_pages = [
 ]
 finance_pages = [
     path("statements/", views.receivables, name="statement_list"),
+]
+# The insights' own pages, under /insights/ and the name `insights`.
+insights_pages = [
+    path("opportunities/", growth_views.opportunities, name="opportunities"),
 ]

@@ -1,5 +1,5 @@
-"""The dashboard pages: the needs board and the capability gaps, a provider's scorecard, the
-receivables by municipality.
+"""The dashboard pages: the needs board and the capability gaps (with where to grow), a provider's
+scorecard, the receivables by municipality. The opportunities page is in `growth_views`.
 
 They sum the rows of needs, commerce and finance, which sit below insights and may not import it, so
 the pages live here and are mounted under those apps' URLs and names (see `urls`); each renders the
@@ -20,6 +20,8 @@ from hamyar.finance.choices import WRITERS as FINANCE_WRITERS
 from hamyar.needs.models import Need
 
 from . import selectors
+from .growth_views import growth_context
+from .tables import xlsx_or_none
 
 BOARD_READERS = ORGANIZATION_WIDE_ROLES
 GAP_READERS = frozenset({Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.EXECUTIVE})
@@ -37,9 +39,12 @@ def need_board(request: HttpRequest) -> HttpResponse:
 
 @page(roles=GAP_READERS, model=Need)
 def capability_gaps(request: HttpRequest) -> HttpResponse:
-    """Demand no provider could serve, per domain: where the organization could grow next."""
-    return render(request, "needs/capability_gaps.html",
-                  {"rows": selectors.capability_gaps(user=request.user)})
+    """Demand no provider could serve, per domain, and the recommendations ranked from the rollups:
+    which domain to enter, where to improve, where to take no more (see `selectors.growth`)."""
+    rows = selectors.capability_gaps(user=request.user)
+    context, tables = growth_context(request, rows)
+    return xlsx_or_none(request, tables) or render(request, "needs/capability_gaps.html",
+                                                   {"rows": rows, **context})
 
 
 # ---------------------------------------------------------------- providers

@@ -57,6 +57,8 @@ def _work_items(role: Role) -> list[NavItem | None]:
         _optional(_("Overdue"), "needs:overdue", "clock", "needs:overdue"),
         _optional(_("Capability gaps"), "needs:capability_gaps", "alert", "needs:capability_gaps")
         if role in (Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.EXECUTIVE) else None,
+        _optional(_("Opportunities"), "insights:opportunities", "city", "insights:opportunities")
+        if role in (Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.EXECUTIVE) else None,
         _optional(_("Service levels"), "needs:service_levels", "clock", "needs:service_levels")
         if role == Role.ORG_ADMIN else None,
         _optional(_("Quotations"), "commerce:quotation_list", "receipt", "commerce:quotation"),

@@ -77,7 +77,7 @@ FAMILIES = {
     "api-tokens": Family(rows.api_token, ApiToken, ("accounts:token_list",)),
     "municipalities": Family(rows.municipality, Municipality, (
         "directory:municipality_list", "finance:statement_list", "accounts:user_create",
-        "projects:project_create")),
+        "projects:project_create", "insights:opportunities")),
     "assets": Family(rows.asset, MunicipalAsset, (
         "directory:asset_list", "directory:municipality_detail", "needs:need_create",
         "projects:project_create")),
@@ -97,7 +97,8 @@ FAMILIES = {
     "needs-in-hand": Family(rows.need_in_hand, Need, ("needs:need_list", "needs:work_queue", "needs:board")),
     "capability-gaps": Family(rows.gap_need, Need, ("needs:capability_gaps",)),
     "quotations": Family(rows.quotation, Quotation, ("commerce:quotation_list",)),
-    "orders": Family(rows.order, Order, ("commerce:order_list", "commerce:scorecard")),
+    "orders": Family(rows.order, Order, (
+        "commerce:order_list", "commerce:scorecard", "insights:opportunities", "needs:capability_gaps")),
     "group-purchases": Family(rows.group_purchase, GroupPurchase, ("commerce:group_purchase_list",)),
     "invoices": Family(rows.invoice, Invoice, (
         "finance:invoice_list", "finance:statement_detail", "finance:statement_mine",
