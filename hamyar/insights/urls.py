@@ -7,7 +7,7 @@ themselves: hamyar/urls.py mounts each list below with the app's own (`needs:boa
 
 from django.urls import path
 
-from . import views
+from . import verdict_views, views
 
 needs_pages = [
     path("board/", views.need_board, name="board"),
@@ -18,4 +18,11 @@ commerce_pages = [
 ]
 finance_pages = [
     path("statements/", views.receivables, name="statement_list"),
+]
+
+# Pages of insights' own, under /insights/ (namespace "insights").
+insights_pages = [
+    path("survey/", verdict_views.survey, name="survey"),
+    path("survey/results/", verdict_views.survey_results, name="survey_results"),
+    path("survey/open/", verdict_views.survey_open, name="survey_open"),
 ]
