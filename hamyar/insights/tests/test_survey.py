@@ -251,3 +251,11 @@ def test_the_admin_opens_a_round_from_the_page(tenant):
     done = admin.post("/insights/survey/open/", {"title": "فوری", "opens_on": today.isoformat(),
                                                  "closes_on": (today + dt.timedelta(days=7)).isoformat()})
     assert done.status_code == 302 and SurveyRound.objects.get().title == "فوری"
+
+
+def test_the_public_page_shows_the_trend_to_anyone(tenant, answered):
+    page = Client(HTTP_ACCEPT_LANGUAGE="fa").get("/transparency/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="verdict-1"' in html and "نظرسنجی آزمایشی" in html
+    assert "۴٫۰" in html or "۴.۰" in html  # responsiveness (4+3+5)/3
+    assert "پاسخ دیر" not in html and "نیشابور" not in html  # no comment, no municipality
