@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.models import TenantModel
 
-__all__ = ["MunicipalityMonth", "NeedFact", "OrderFact", "ProviderMonth"]
+__all__ = ["CRITERIA", "MunicipalityMonth", "NeedFact", "OrderFact", "ProviderMonth", "SurveyAnswer",
+           "SurveyRound"]
 
 
 class OrderFact(TenantModel):
@@ -108,3 +109,6 @@ class ProviderMonth(Figures):
         constraints = [models.UniqueConstraint(fields=["provider", "domain", "month"],
                                                name="provider_month_unique")]
         indexes = [models.Index(fields=["organization", "month"], name="provider_month_org")]
+
+
+from .verdict_models import CRITERIA, SurveyAnswer, SurveyRound  # noqa: E402

@@ -7,7 +7,7 @@ themselves: hamyar/urls.py mounts each list below with the app's own (`needs:boa
 
 from django.urls import path
 
-from . import growth_views, views
+from . import growth_views, verdict_views, views
 
 needs_pages = [
     path("board/", views.need_board, name="board"),
@@ -22,4 +22,7 @@ finance_pages = [
 # The insights' own pages, under /insights/ and the name `insights`.
 insights_pages = [
     path("opportunities/", growth_views.opportunities, name="opportunities"),
+    path("survey/", verdict_views.survey, name="survey"),
+    path("survey/results/", verdict_views.survey_results, name="survey_results"),
+    path("survey/open/", verdict_views.survey_open, name="survey_open"),
 ]

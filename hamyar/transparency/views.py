@@ -8,9 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from hamyar.core.pages import page
+from hamyar.directory.models import Organization
+from hamyar.insights.models import CRITERIA
+from hamyar.insights.selectors import verdict_trend
 
 
 @page(public=True)
 def published(request: HttpRequest) -> HttpResponse:
-    """What the organization has published: nothing yet."""
-    return render(request, "transparency/published.html")
+    """What the organization has published, and the municipalities' verdict on it (averages only)."""
+    verdicts = [(organization, rows) for organization in Organization.objects.order_by("name")
+                if (rows := verdict_trend(organization_id=organization.pk))]
+    return render(request, "transparency/published.html", {"verdicts": verdicts, "criteria": CRITERIA})

@@ -87,6 +87,13 @@ def _finance_items(role: Role) -> list[NavItem | None]:
     return []
 
 
+def _insights_items(role: Role) -> list[NavItem | None]:
+    """The municipalities' verdict on the organization: a municipality answers it, management reads it."""
+    if role == Role.MUNICIPALITY_USER:
+        return [_optional(_("Our verdict"), "insights:survey", "check", "insights:survey")]
+    return [_optional(_("Municipalities' verdict"), "insights:survey_results", "check", "insights:survey")]
+
+
 def nav_items(membership: Membership | None, view_name: str = "") -> list[NavItem]:
     if membership is None:
         return []
@@ -113,6 +120,7 @@ def nav_items(membership: Membership | None, view_name: str = "") -> list[NavIte
         items.append(catalog)
     items.extend(i for i in _work_items(role) if i is not None)
     items.extend(i for i in _finance_items(role) if i is not None)
+    items.extend(i for i in _insights_items(role) if i is not None)
     if role in access.AGREEMENT_READERS:
         items.append(NavItem(_("Agency agreements"), reverse("directory:agreement_list"), "file",
                              "directory:agreement"))

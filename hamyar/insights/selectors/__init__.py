@@ -10,6 +10,7 @@ from .needs import *  # noqa: F403
 from .receivables import *  # noqa: F403
 from .savings import *  # noqa: F403
 from .scorecards import *  # noqa: F403
+from .verdicts import *  # noqa: F403
 from .work_municipality import *  # noqa: F403
 from .work_officers import *  # noqa: F403
 from .work_providers import *  # noqa: F403

@@ -16,6 +16,7 @@ from hamyar.directory.models import AgencyAgreement, MunicipalAsset, Municipalit
 from hamyar.directory.selectors import agreements_expiring, capability_overview, provider_counts_by_kind
 
 from .savings import group_savings, group_savings_by_municipality
+from .verdicts import survey_asked
 from .work_municipality import municipality_work
 from .work_officers import commerce_work, finance_work
 from .work_providers import project_manager_work, supplier_work
@@ -38,7 +39,7 @@ def municipality_home(*, user: User, membership: Membership) -> dict[str, Any]:
         raise NotFound()
     return {"municipality": directory.municipality_get(user=user, pk=membership.municipality_id),
             "post": membership.post, **municipality_work(user=user, membership=membership),
-            "group_savings": group_savings(user=user)}
+            "group_savings": group_savings(user=user), "survey_asked": survey_asked(user=user)}
 
 
 def _savings(user: User) -> dict[str, Any]:

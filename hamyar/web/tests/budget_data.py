@@ -47,6 +47,7 @@ from hamyar.directory.models import (
 from hamyar.finance.models import InvoiceLine
 from hamyar.finance.services import commission_calculate, payment_record
 from hamyar.finance.tests.finance_data import issued_invoice, open_order, received_delivery, requested_payment
+from hamyar.insights.models import SurveyAnswer, SurveyRound
 from hamyar.needs.choices import AssignmentKind, NeedStatus
 from hamyar.needs.models import Assignment, Need, NeedAttachment, NeedLine, ServiceLevel
 from hamyar.needs.tests.helpers import goods_need, submitted
@@ -467,3 +468,21 @@ def _rows_of_the_providers(tenant, catalog: Catalog) -> None:
     price_import_create(acting_user=tenant.users["supplier"], provider=tenant.supplier,
                         file=SimpleUploadedFile("prices.xlsx", price_sheet(GOOD_ROWS)),
                         title="فهرست بهای تازه", valid_from=timezone.localdate())
+
+
+# ---------------------------------------------------------------- insights
+
+
+def survey_answer(tenant, catalog: Catalog, i: int) -> None:
+    """A municipality's answer, with a comment and a domain's scores, to the one open survey."""
+    today = timezone.localdate()
+    round_ = SurveyRound.objects.filter(organization=tenant.org).first() or SurveyRound.objects.create(
+        organization=tenant.org, title="نظرسنجی آزمون", opens_on=today, closes_on=today)
+    municipality = Municipality.objects.create(
+        organization=tenant.org, name=f"شهر پاسخ‌دهنده {i}", search_name=f"شهر پاسخ‌دهنده {i}",
+        kind=MunicipalityKind.CITY, population=20_000 + i)
+    for domain in (None, tenant.furniture):
+        SurveyAnswer.objects.create(organization=tenant.org, round=round_, municipality=municipality,
+                                    domain=domain, responsiveness=4, price=3, quality=4, fairness=5,
+                                    comment=f"نظر {i}" if domain is None else "",
+                                    answered_by=tenant.users["admin"])

@@ -40,6 +40,7 @@ from hamyar.core.testing import url_patterns
 from hamyar.directory.models import AgencyAgreement, Capability, MunicipalAsset, Municipality, Provider
 from hamyar.finance.models import CommissionSettlement, Invoice, Payment
 from hamyar.finance.tests.finance_data import tenant_catalog
+from hamyar.insights.models import SurveyAnswer
 from hamyar.needs.models import Need, NeedAttachment, NeedLine, ServiceLevel
 from hamyar.projects.models import Milestone, Project
 
@@ -106,6 +107,7 @@ FAMILIES = {
     "to-bill": Family(rows.to_bill, Delivery, ("finance:billing_queue",)),
     "projects": Family(rows.project, Project, ("projects:project_list",)),
     "commissions": Family(rows.commission, CommissionSettlement, ("finance:commission_list",)),
+    "survey-answers": Family(rows.survey_answer, SurveyAnswer, ("insights:survey_results",)),
     # The rows of one object.
     "ranked-providers": Family(rows.ranked_provider, Provider, ("needs:need_detail",), rows.a_triaged_need),
     "need-lines": Family(rows.need_line, NeedLine, (
@@ -134,7 +136,7 @@ FAMILIES = {
 # Pages without an id that list none of the data: an upload form and its template, the commerce
 # policy's form, the redirect to one's own catalog, the public page (nothing is published yet).
 LISTS_NOTHING = {"catalog:import_create", "catalog:import_template", "commerce:policy", "catalog:my_catalog",
-                 "transparency:published"}
+                 "transparency:published", "insights:survey"}
 
 
 def _own_provider(tenant, who: str) -> int:
