@@ -1,4 +1,5 @@
-"""The dashboard pages, each under the URL and name of the app whose rows it shows.
+"""The dashboard pages, each under the URL and name of the app whose rows it shows; those that show
+the rollups themselves under insights' own (`insights_pages`, mounted at /insights/).
 
 Needs, commerce and finance sit below insights and may not import it, so they cannot list these pages
 themselves: hamyar/urls.py mounts each list below with the app's own (`needs:board`,
@@ -15,7 +16,11 @@ needs_pages = [
 ]
 commerce_pages = [
     path("providers/<int:pk>/scorecard/", views.scorecard, name="scorecard"),
+    path("scorecards/", views.scorecard_list, name="scorecard_list"),
 ]
 finance_pages = [
     path("statements/", views.receivables, name="statement_list"),
+]
+insights_pages = [
+    path("municipality/", views.municipality_dashboard, name="municipality_dashboard"),
 ]

@@ -4,6 +4,7 @@ from the scoped reads of the app whose rows it sums, so a rollup never shows mor
 open one by one."""
 
 from .homes import *  # noqa: F403
+from .municipality_dashboard import *  # noqa: F403
 from .needs import *  # noqa: F403
 from .receivables import *  # noqa: F403
 from .savings import *  # noqa: F403
