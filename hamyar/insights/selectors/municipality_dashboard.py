@@ -115,11 +115,13 @@ def municipality_dashboard(*, user: User, membership: Membership) -> dict[str, A
     require_role(user, *MUNICIPALITY_ROLES)
     months = last_months(DASHBOARD_MONTHS)
     sums = {name: Sum(name) for name in (*DEALINGS, *SERVICE)}
-    cells = scope(MunicipalityMonth.objects.filter(municipality_id=membership.municipality_id,
+    cells = scope(MunicipalityMonth.objects.filter(municipality=membership.municipality,
                                                    month__gte=months[0]), user).order_by()
-    by_month = {row["month"]: row for row in cells.values("month").annotate(**sums)}
-    by_domain = list(cells.values("domain_id", "domain__name", "domain__name_en").annotate(**sums)
-                     .order_by("-amount", "domain__name"))
+    by_month: dict[int, dict[str, Any]] = {row["month"]: dict(row)
+                                           for row in cells.values("month").annotate(**sums)}
+    by_domain: list[dict[str, Any]] = [
+        dict(row) for row in cells.values("domain_id", "domain__name", "domain__name_en").annotate(**sums)
+        .order_by("-amount", "domain__name")]
     month_rows = list(by_month.values())
     own_service = _figures(month_rows, SERVICE)
     # The province: every cell of the organization, summed into one row (see the module's docstring).
@@ -130,8 +132,8 @@ def municipality_dashboard(*, user: User, membership: Membership) -> dict[str, A
 
     month_table = Table("months", _("Dealings by month"), _dealing_columns(_("Month")))
     for month in months:
-        row = by_month.get(month, {})
-        month_table.rows.append([month_label(month), *(row.get(name) or 0 for name in DEALINGS)])
+        cell = by_month.get(month, {})
+        month_table.rows.append([month_label(month), *(cell.get(name) or 0 for name in DEALINGS)])
         month_table.links.append("")
     english = not (get_language() or "fa").startswith("fa")
     domain_table = Table("domains", _("Dealings by domain"), _dealing_columns(_("Domain")))

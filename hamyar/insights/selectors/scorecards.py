@@ -182,9 +182,10 @@ def _fill(figures: dict[int, ProviderFigures], user: User, months: list[int]) ->
     half = months[len(months) // 2]
     sums: dict[str, Any] = {name: Sum(name) for name in CELL_SUMS}
     cells = scope(ProviderMonth.objects.filter(provider_id__in=ids, month__gte=months[0]), user).order_by()
-    for row in cells.values("provider_id").annotate(
+    for found in cells.values("provider_id").annotate(
             recent=Sum("amount", filter=Q(month__gte=half)), earlier=Sum("amount", filter=Q(month__lt=half)),
             **sums):
+        row: dict[str, Any] = dict(found)
         target = figures[row["provider_id"]]
         for name in CELL_SUMS:
             setattr(target, name, row[name] or 0)
@@ -212,10 +213,10 @@ def provider_figures(*, user: User, provider: Provider) -> ProviderFigures:
     months = last_months(SCORECARD_MONTHS)
     figures = ProviderFigures(provider=provider, first_month=months[0])
     _fill({provider.pk: figures}, user, months)
-    per_month = dict(
-        (row["month"], row) for row in
+    per_month: dict[int, dict[str, Any]] = {
+        row["month"]: dict(row) for row in
         scope(ProviderMonth.objects.filter(provider=provider, month__gte=months[0]), user).order_by()
-        .values("month").annotate(orders=Sum("orders"), amount=Sum("amount")))
+        .values("month").annotate(orders=Sum("orders"), amount=Sum("amount"))}
     figures.months = [MonthVolume(month, month_label(month), (per_month.get(month) or {}).get("orders") or 0,
                                   (per_month.get(month) or {}).get("amount") or 0) for month in months]
     return figures
