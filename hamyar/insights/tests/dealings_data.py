@@ -21,8 +21,13 @@ from django.utils import timezone
 from hamyar.commerce.models import Order
 from hamyar.commerce.services import delivery_record, order_rate, receipt_reject
 from hamyar.finance.models import Invoice
-from hamyar.finance.tests.finance_data import BENCH_PRICE, issued_invoice, open_order, received_delivery, \
-    tenant_catalog
+from hamyar.finance.tests.finance_data import (
+    BENCH_PRICE,
+    issued_invoice,
+    open_order,
+    received_delivery,
+    tenant_catalog,
+)
 from hamyar.insights.services.rollups import jalali_month, rebuild
 from hamyar.needs.models import Need
 

@@ -129,8 +129,9 @@ def test_no_one_opens_another_municipalitys_dashboard(tenant, other_tenant, deal
     d9 = client_of(tenant.users["district9"]).get(f"{URL}?municipality={tenant.district10.pk}")
     assert 'id="total-orders" data-value="3"' in d9.content.decode()
     for who in ("commerce", "executive", "admin", "finance", "supplier", "project_manager"):
-        assert client_of(tenant.users[who]).get(URL).status_code == 403, who
-        assert client_of(tenant.users[who]).get(f"{URL}?municipality={tenant.district9.pk}").status_code == 403
+        client = client_of(tenant.users[who])
+        assert client.get(URL).status_code == 403, who
+        assert client.get(f"{URL}?municipality={tenant.district9.pk}").status_code == 403, who
     other = client_of(other_tenant.users["district9"]).get(f"{URL}?municipality={tenant.district9.pk}")
     assert 'id="total-orders" data-value="1"' in other.content.decode()
     anonymous = Client().get(URL)
