@@ -104,6 +104,10 @@ def nav_items(membership: Membership | None, view_name: str = "") -> list[NavIte
                              reverse("directory:municipality_detail", args=[membership.municipality_id]),
                              "city", "directory:municipality"))
         items.append(NavItem(_("Assets"), reverse("directory:asset_list"), "tree", "directory:asset"))
+        dashboard = _optional(_("Our dashboard"), "insights:municipality_dashboard", "grid",
+                              "insights:municipality_dashboard")
+        if dashboard:
+            items.append(dashboard)
     elif role in access.MUNICIPALITY_READERS:
         items.append(NavItem(_("Municipalities"), reverse("directory:municipality_list"), "city",
                              "directory:municipality"))
@@ -124,6 +128,10 @@ def nav_items(membership: Membership | None, view_name: str = "") -> list[NavIte
     if role in access.AGREEMENT_READERS:
         items.append(NavItem(_("Agency agreements"), reverse("directory:agreement_list"), "file",
                              "directory:agreement"))
+    scorecards = _optional(_("Provider scorecards"), "commerce:scorecard_list", "percent",
+                           "commerce:scorecard")
+    if scorecards:  # shown to the roles its page lets in (below)
+        items.append(scorecards)
     if role in access.CAPABILITY_MAP_READERS:
         items.append(NavItem(_("Capability map"), reverse("directory:capability_map"), "grid",
                              "directory:capability"))

@@ -85,6 +85,7 @@ ALLOWED = {
                    "district10"},
     "order_detail": {"admin", "commerce", "finance", "executive", "supplier", "district9"},
     "scorecard": {"admin", "commerce", "finance", "executive", "supplier"},
+    "scorecard_list": {"admin", "commerce", "executive"},
 }
 
 

@@ -6,6 +6,7 @@ open one by one."""
 
 from .growth import *  # noqa: F403
 from .homes import *  # noqa: F403
+from .municipality_dashboard import *  # noqa: F403
 from .needs import *  # noqa: F403
 from .receivables import *  # noqa: F403
 from .savings import *  # noqa: F403

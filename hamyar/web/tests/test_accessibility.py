@@ -57,7 +57,8 @@ SCREENSHOTS = OUTPUT / "screenshots"
 PHOTOGRAPHED = [re.compile(p) for p in (
     r"^/accounts/login/$", r"^/$", r"^/catalog/$", r"^/catalog/items/\d+/$", r"^/needs/board/$",
     r"^/commerce/quotations/$", r"^/commerce/orders/\d+/$", r"^/projects/\d+/$", r"^/finance/invoices/\d+/$",
-    r"^/directory/capability-map/$", r"^/commerce/providers/\d+/scorecard/$",
+    r"^/directory/capability-map/$", r"^/commerce/providers/\d+/scorecard/$", r"^/commerce/scorecards/$",
+    r"^/insights/municipality/$",
 )]
 
 

@@ -221,6 +221,7 @@ def test_district9_pages_fit_a_phone(live_server, tenant, demo_rows, phone):
         ("/finance/statement/", "district9-statement"),
         ("/projects/", "district9-projects"),
         (f"/projects/{project.pk}/", "district9-project"),
+        ("/insights/municipality/", "district9-dashboard"),
     ]
     for path, name in pages:
         walk.open(path, name)

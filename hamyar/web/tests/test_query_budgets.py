@@ -84,9 +84,9 @@ FAMILIES = {
         "projects:project_create")),
     "providers": Family(rows.provider, Provider, (
         "directory:provider_list", "directory:capability_map", "catalog:provider_list", "catalog:item_create",
-        "accounts:user_create", "projects:project_create")),
+        "accounts:user_create", "projects:project_create", "commerce:scorecard_list")),
     "agreements": Family(rows.agreement, AgencyAgreement, (
-        "directory:agreement_list", "directory:provider_detail")),
+        "directory:agreement_list", "directory:provider_detail", "commerce:scorecard_list")),
     "service-levels": Family(rows.service_level, ServiceLevel, ("needs:service_levels",)),
     "items": Family(rows.item, CatalogItem, (
         "catalog:item_list", "catalog:item_export", "catalog:provider_catalog", "needs:need_create",
@@ -94,12 +94,14 @@ FAMILIES = {
     "price-lists": Family(rows.price_list, PriceList, ("catalog:price_list_list",)),
     "synonyms": Family(rows.synonym, SearchSynonym, ("catalog:synonym_list",)),
     "submitted-needs": Family(rows.submitted_need, Need, (
-        "needs:need_list", "needs:triage_queue", "needs:overdue", "needs:board")),
+        "needs:need_list", "needs:triage_queue", "needs:overdue", "needs:board",
+        "insights:municipality_dashboard")),
     "needs-in-hand": Family(rows.need_in_hand, Need, ("needs:need_list", "needs:work_queue", "needs:board")),
     "capability-gaps": Family(rows.gap_need, Need, ("needs:capability_gaps",)),
     "quotations": Family(rows.quotation, Quotation, ("commerce:quotation_list",)),
     "orders": Family(rows.order, Order, (
-        "commerce:order_list", "commerce:scorecard", "insights:opportunities", "needs:capability_gaps")),
+        "commerce:order_list", "commerce:scorecard", "commerce:scorecard_list",
+        "insights:municipality_dashboard", "insights:opportunities", "needs:capability_gaps")),
     "group-purchases": Family(rows.group_purchase, GroupPurchase, ("commerce:group_purchase_list",)),
     "invoices": Family(rows.invoice, Invoice, (
         "finance:invoice_list", "finance:statement_detail", "finance:statement_mine",
