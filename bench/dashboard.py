@@ -1088,7 +1088,8 @@ def main() -> None:
     parser.add_argument("--write-orders", type=int, default=300, help="orders written each way")
     parser.add_argument("--hamyar", metavar="CHECKOUT",
                         help="import hamyar from this checkout instead (to time selectors not merged yet)")
-    parser.add_argument("--generate-only", action="store_true", help="generate (or check) the data, no timing")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="generate (or check) the data, no timing")
     parser.add_argument("--selectors-only", action="store_true",
                         help="time only the insights selectors (no live queries, no writes)")
     args = parser.parse_args()
