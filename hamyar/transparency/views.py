@@ -9,8 +9,10 @@ from django.shortcuts import render
 
 from hamyar.core.pages import page
 
+from .audit_head import published_audit_heads
+
 
 @page(public=True)
 def published(request: HttpRequest) -> HttpResponse:
     """What the organization has published: nothing yet."""
-    return render(request, "transparency/published.html")
+    return render(request, "transparency/published.html", {"audit_heads": published_audit_heads()})

@@ -1,0 +1,27 @@
+"""`{% audit_history obj %}`: an object's history from the audit log, collapsed on its page.
+
+The events of its related rows (core.history.RELATED: an order's deliveries…) are part of it. The
+selector shows nothing to a user who may not read the object, and reads once.
+"""
+
+from typing import Any
+
+from django import template
+from django.template import Context
+from django.urls import NoReverseMatch, reverse
+
+from hamyar.core.history import object_history
+
+register = template.Library()
+
+
+@register.inclusion_tag("core/partials/audit_history.html", takes_context=True)
+def audit_history(context: Context, obj: Any) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    entries = object_history(user=user, obj=obj) if user is not None else []
+    try:
+        export_url = reverse("web:audit_object_export", args=[obj._meta.label_lower, obj.pk])
+    except NoReverseMatch:
+        export_url = ""
+    return {"entries": entries, "export_url": export_url if entries else ""}
