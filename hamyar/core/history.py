@@ -17,54 +17,57 @@ from django.db.models import CharField, Exists, Model, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .models import AuditEvent
 from .scoping import membership_of, scope
 
-# The verbs of the actions services record ("<entity>.<verb>"): the rest show as recorded.
+# The verbs of the actions services record ("<entity>.<verb>"): the rest show as recorded. In a context of
+# their own: "received" as a status elsewhere is an adjective.
 VERBS = {
-    "create": gettext_lazy("created"),
-    "update": gettext_lazy("changed"),
-    "submit": gettext_lazy("submitted"),
-    "triage": gettext_lazy("triaged"),
-    "assign": gettext_lazy("assigned"),
-    "approve": gettext_lazy("approved"),
-    "reject": gettext_lazy("rejected"),
-    "cancel": gettext_lazy("cancelled"),
-    "send": gettext_lazy("sent"),
-    "place": gettext_lazy("placed"),
-    "start": gettext_lazy("started"),
-    "record": gettext_lazy("recorded"),
-    "receive": gettext_lazy("received"),
-    "close": gettext_lazy("closed"),
-    "issue": gettext_lazy("issued"),
-    "void": gettext_lazy("voided"),
-    "complete": gettext_lazy("completed"),
-    "add": gettext_lazy("added"),
-    "remove": gettext_lazy("removed"),
-    "contract": gettext_lazy("contracted"),
-    "propose": gettext_lazy("proposed"),
-    "join": gettext_lazy("joined"),
-    "withdraw": gettext_lazy("withdrew"),
-    "invoice": gettext_lazy("invoiced"),
-    "paid": gettext_lazy("paid"),
-    "partially_paid": gettext_lazy("partially paid"),
-    "delivered": gettext_lazy("delivered"),
-    "partially_delivered": gettext_lazy("partially delivered"),
-    "quoted": gettext_lazy("quoted"),
-    "approved": gettext_lazy("approved"),
-    "fulfilled": gettext_lazy("fulfilled"),
-    "deputy_approve": gettext_lazy("approved by the deputy"),
-    "clerk_approve": gettext_lazy("approved by the clerk"),
-    "expire": gettext_lazy("expired"),
-    "reopen": gettext_lazy("reopened"),
-    "suspend": gettext_lazy("suspended"),
-    "resume": gettext_lazy("resumed"),
-    "hand_over": gettext_lazy("handed over"),
-    "terminate": gettext_lazy("terminated"),
+    "create": pgettext_lazy("audit action", "created"),
+    "update": pgettext_lazy("audit action", "changed"),
+    "submit": pgettext_lazy("audit action", "submitted"),
+    "triage": pgettext_lazy("audit action", "triaged"),
+    "assign": pgettext_lazy("audit action", "assigned"),
+    "approve": pgettext_lazy("audit action", "approved"),
+    "reject": pgettext_lazy("audit action", "rejected"),
+    "cancel": pgettext_lazy("audit action", "cancelled"),
+    "send": pgettext_lazy("audit action", "sent"),
+    "place": pgettext_lazy("audit action", "placed"),
+    "start": pgettext_lazy("audit action", "started"),
+    "record": pgettext_lazy("audit action", "recorded"),
+    "receive": pgettext_lazy("audit action", "received"),
+    "close": pgettext_lazy("audit action", "closed"),
+    "issue": pgettext_lazy("audit action", "issued"),
+    "void": pgettext_lazy("audit action", "voided"),
+    "complete": pgettext_lazy("audit action", "completed"),
+    "add": pgettext_lazy("audit action", "added"),
+    "remove": pgettext_lazy("audit action", "removed"),
+    "contract": pgettext_lazy("audit action", "contracted"),
+    "propose": pgettext_lazy("audit action", "proposed"),
+    "join": pgettext_lazy("audit action", "joined"),
+    "withdraw": pgettext_lazy("audit action", "withdrew"),
+    "invoice": pgettext_lazy("audit action", "invoiced"),
+    "paid": pgettext_lazy("audit action", "paid"),
+    "partially_paid": pgettext_lazy("audit action", "partially paid"),
+    "delivered": pgettext_lazy("audit action", "delivered"),
+    "partially_delivered": pgettext_lazy("audit action", "partially delivered"),
+    "quoted": pgettext_lazy("audit action", "quoted"),
+    "approved": pgettext_lazy("audit action", "approved"),
+    "fulfilled": pgettext_lazy("audit action", "fulfilled"),
+    "deputy_approve": pgettext_lazy("audit action", "approved by the deputy"),
+    "clerk_approve": pgettext_lazy("audit action", "approved by the clerk"),
+    "expire": pgettext_lazy("audit action", "expired"),
+    "reopen": pgettext_lazy("audit action", "reopened"),
+    "suspend": pgettext_lazy("audit action", "suspended"),
+    "resume": pgettext_lazy("audit action", "resumed"),
+    "hand_over": pgettext_lazy("audit action", "handed over"),
+    "terminate": pgettext_lazy("audit action", "terminated"),
 }
 SKIPPED = {"id", "organization_id", "created_at", "updated_at"}
+# Keys of a snapshot that are not fields of the model.
+LABELS = {"lines": gettext_lazy("lines"), "accepted": gettext_lazy("accepted")}
 # The related rows whose events are part of an object's history: `obj.<name>.all()`, by object type.
 RELATED = {
     "needs.need": ("attachments",),
@@ -104,9 +107,11 @@ def _field(model: type[Model] | None, name: str) -> Any:
     if model is None:
         return None
     try:
-        return model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
+        found = model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
     except FieldDoesNotExist:
         return None
+    # A key that names a reverse relation is not one of the model's own fields.
+    return found if getattr(found, "concrete", False) or getattr(found, "many_to_many", False) else None
 
 
 def _shown(model_field: Any, value: Any) -> Any:
@@ -114,7 +119,7 @@ def _shown(model_field: Any, value: Any) -> Any:
     if value is None or value == "" or value == []:
         return None
     choices = dict(model_field.flatchoices) if model_field is not None and model_field.choices else {}
-    if value in choices:
+    if isinstance(value, str | int) and value in choices:
         return str(choices[value])
     if isinstance(value, bool):
         return _("yes") if value else _("no")
@@ -137,9 +142,13 @@ def changes_of(event: AuditEvent, model: type[Model] | None) -> list[Change]:
         if name in SKIPPED or before.get(name) == after.get(name):
             continue
         model_field = _field(model, name)
-        label = str(model_field.verbose_name) if model_field is not None and hasattr(
-            model_field, "verbose_name") else name
         was, now = _shown(model_field, before.get(name)), _shown(model_field, after.get(name))
+        if was is None and now is None:  # empty before and after, "" or None
+            continue
+        if model_field is not None and hasattr(model_field, "verbose_name"):
+            label = str(model_field.verbose_name)
+        else:
+            label = str(LABELS.get(name, name.replace("_", " ")))
         rows.append(Change(label, was, now))
     return rows
 

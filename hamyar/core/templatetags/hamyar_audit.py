@@ -4,6 +4,8 @@ The events of its related rows (core.history.RELATED: an order's deliveries…) 
 selector shows nothing to a user who may not read the object, and reads once.
 """
 
+import json
+from datetime import date, datetime
 from typing import Any
 
 from django import template
@@ -11,6 +13,7 @@ from django.template import Context
 from django.urls import NoReverseMatch, reverse
 
 from hamyar.core.history import object_history
+from hamyar.core.templatetags.hamyar import fa_digits, jdate, jdatetime, num
 
 register = template.Library()
 
@@ -25,3 +28,19 @@ def audit_history(context: Context, obj: Any) -> dict[str, Any]:
     except NoReverseMatch:
         export_url = ""
     return {"entries": entries, "export_url": export_url if entries else ""}
+
+
+@register.filter
+def audit_value(value: Any) -> Any:
+    """A recorded value as the history shows it: Jalali dates, grouped Persian numbers, JSON for the rest."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return jdatetime(value)
+    if isinstance(value, date):
+        return jdate(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return num(value)
+    if isinstance(value, dict | list):
+        return fa_digits(json.dumps(value, ensure_ascii=False))
+    return fa_digits(value)
