@@ -64,10 +64,24 @@ VERBS = {
     "resume": pgettext_lazy("audit action", "resumed"),
     "hand_over": pgettext_lazy("audit action", "handed over"),
     "terminate": pgettext_lazy("audit action", "terminated"),
+    "created": pgettext_lazy("audit action", "created"),
+    "added": pgettext_lazy("audit action", "added"),
+    "offer": pgettext_lazy("audit action", "offered"),
+    "publish": pgettext_lazy("audit action", "published"),
+    "invite": pgettext_lazy("audit action", "invited"),
+    "set": pgettext_lazy("audit action", "set"),
+    "clear": pgettext_lazy("audit action", "cleared"),
+    "calculate": pgettext_lazy("audit action", "calculated"),
+    "mark_gap": pgettext_lazy("audit action", "marked as a capability gap"),
+    "place_from_group_purchase": pgettext_lazy("audit action", "placed from a group purchase"),
+    "create_for_group_purchase": pgettext_lazy("audit action", "created for a group purchase"),
+    "remind": pgettext_lazy("audit action", "reminded"),
+    "scorecard": pgettext_lazy("audit action", "scored"),
 }
 SKIPPED = {"id", "organization_id", "created_at", "updated_at"}
 # Keys of a snapshot that are not fields of the model.
-LABELS = {"lines": gettext_lazy("lines"), "accepted": gettext_lazy("accepted")}
+LABELS = {"lines": gettext_lazy("lines"), "accepted": gettext_lazy("accepted"),
+          "group_purchase": gettext_lazy("group purchase")}
 # The related rows whose events are part of an object's history: `obj.<name>.all()`, by object type.
 RELATED = {
     "needs.need": ("attachments",),
@@ -91,9 +105,14 @@ class Change:
 @dataclass
 class HistoryEntry:
     event: AuditEvent
-    what: str  # the kind of object, and the action
+    kind: str  # the kind of object, by its model's name
+    verb: str | None  # what was done to it; None for an action with no words (shown as recorded)
     actor: str
     changes: list[Change] = field(default_factory=list)
+
+    @property
+    def what(self) -> str:
+        return f"{self.kind}: {self.verb or self.event.action}"
 
 
 def _model(label: str) -> type[Model] | None:
@@ -148,7 +167,7 @@ def changes_of(event: AuditEvent, model: type[Model] | None) -> list[Change]:
         if model_field is not None and hasattr(model_field, "verbose_name"):
             label = str(model_field.verbose_name)
         else:
-            label = str(LABELS.get(name, name.replace("_", " ")))
+            label = str(LABELS.get(name, name))  # a key with no words: shown as recorded
         rows.append(Change(label, was, now))
     return rows
 
@@ -185,10 +204,10 @@ def object_history(*, user: Any, obj: Model, related: Iterable[QuerySet] | None 
     for event in history_events(user=user, obj=obj, related=related):
         model = _model(event.object_type)
         kind = str(model._meta.verbose_name) if model is not None else event.object_type
-        verb = event.action.rsplit(".", 1)[-1]
-        what = f"{kind}: {VERBS.get(verb, verb.replace('_', ' '))}"
+        verb = VERBS.get(event.action.rsplit(".", 1)[-1])
         actor = event.actor.get_full_name() or event.actor.get_username() if event.actor else (
             event.actor_label if event.actor_label != "system" else _("the system"))
-        entries.append(HistoryEntry(event, what, actor, changes_of(event, model)))
+        entries.append(HistoryEntry(event, kind, str(verb) if verb else None, actor,
+                                    changes_of(event, model)))
     return entries
 

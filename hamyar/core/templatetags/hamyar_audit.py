@@ -5,15 +5,19 @@ selector shows nothing to a user who may not read the object, and reads once.
 """
 
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
 from django import template
 from django.template import Context
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 
 from hamyar.core.history import object_history
 from hamyar.core.templatetags.hamyar import fa_digits, jdate, jdatetime, num
+
+_PERSIAN_LETTER = re.compile("[\u0600-\u06ff]")
 
 register = template.Library()
 
@@ -30,8 +34,18 @@ def audit_history(context: Context, obj: Any) -> dict[str, Any]:
     return {"entries": entries, "export_url": export_url if entries else ""}
 
 
-@register.filter
-def audit_value(value: Any) -> Any:
+@register.filter(is_safe=True)
+def audit_text(value: Any) -> str:
+    """Text as recorded, isolated: Persian (or digits only) with Persian digits; anything else (a username,
+    a code, an action with no words) left-to-right and as written."""
+    text = str(value)
+    if _PERSIAN_LETTER.search(text) or not re.search("[A-Za-z]", text):
+        return format_html("<bdi>{}</bdi>", fa_digits(text))
+    return format_html('<bdi dir="ltr" class="code">{}</bdi>', text)
+
+
+@register.filter(is_safe=True)
+def audit_value(value: Any) -> str:
     """A recorded value as the history shows it: Jalali dates, grouped Persian numbers, JSON for the rest."""
     if value is None:
         return "—"
@@ -42,5 +56,5 @@ def audit_value(value: Any) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return num(value)
     if isinstance(value, dict | list):
-        return fa_digits(json.dumps(value, ensure_ascii=False))
-    return fa_digits(value)
+        return format_html('<code dir="ltr">{}</code>', json.dumps(value, ensure_ascii=False))
+    return audit_text(value)
