@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import models
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from . import clock
@@ -131,7 +132,7 @@ def check_export(document: Any, *, key: str | None = None, check_signature: bool
             problems.append(_("the last event does not match the chain's head"))
     if check_signature:
         signature = document.get("signature")
-        if not isinstance(signature, str) or not signing.constant_time_compare(
+        if not isinstance(signature, str) or not constant_time_compare(
                 signature, _signer(key).signature(_payload(document))):
             problems.append(
                 _("the signature does not match: the file was changed or signed with another key"))

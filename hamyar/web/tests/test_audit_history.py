@@ -160,3 +160,29 @@ def test_the_public_page_shows_each_chains_head(client, tenant, delivered):
     assert 'id="audit-head"' in page
     assert head.last_hash in page
     assert tenant.org.name in page
+
+
+def test_a_municipality_sees_its_own_share_of_a_group_purchase_not_its_neighbours(client, tenant):
+    from hamyar.commerce.services import participant_join
+    from hamyar.commerce.tests.group_data import bench_pool
+
+    pool = bench_pool(tenant)
+    town = pool.towns[0]
+    for municipality in (town, tenant.district9):
+        user = pool.users.get(municipality.name, tenant.users["district9"])
+        participant_join(participant=pool.place(municipality), acting_user=user,
+                         lines={pool.catalog.bench.pk: 5})
+    gp = pool.group_purchase
+    mine, theirs = pool.place(tenant.district9), pool.place(town)
+
+    def participants_seen(user) -> set[str]:
+        events = history_events(user=user, obj=gp)
+        return {e.object_id for e in events if e.object_type == "commerce.participant"}
+
+    assert participants_seen(tenant.users["district9"]) == {str(mine.pk)}
+    assert participants_seen(tenant.users["commerce"]) == {str(mine.pk), str(theirs.pk)}
+    assert ("commerce.grouppurchase", "group_purchase.create") in {
+        (e.object_type, e.action) for e in history_events(user=tenant.users["district9"], obj=gp)}
+    page = _client(client, tenant.users["district9"]).get(
+        reverse("commerce:group_purchase_detail", args=[gp.pk])).content.decode()
+    assert 'id="audit-history"' in page
