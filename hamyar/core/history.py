@@ -148,8 +148,6 @@ def _shown(model_field: Any, value: Any) -> Any:
             return parse_datetime(value) or value
         if internal == "DateField":
             return parse_date(value) or value
-    if isinstance(value, list):
-        return "، ".join(str(v) for v in value)
     return value
 
 

@@ -12,7 +12,8 @@ from typing import Any
 from django import template
 from django.template import Context
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from hamyar.core.history import object_history
 from hamyar.core.templatetags.hamyar import fa_digits, jdate, jdatetime, num
@@ -49,12 +50,16 @@ def audit_value(value: Any) -> str:
     """A recorded value as the history shows it: Jalali dates, grouped Persian numbers, JSON for the rest."""
     if value is None:
         return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
     if isinstance(value, datetime):
         return jdatetime(value)
     if isinstance(value, date):
         return jdate(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return num(value)
-    if isinstance(value, dict | list):
+    if isinstance(value, list):  # each item as its own value: a line's item, quantity, unit, price
+        return format_html_join("، ", "{}", ((audit_value(item),) for item in value))
+    if isinstance(value, dict):
         return format_html('<code dir="ltr">{}</code>', json.dumps(value, ensure_ascii=False))
     return audit_text(value)

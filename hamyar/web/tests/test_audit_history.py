@@ -186,3 +186,21 @@ def test_a_municipality_sees_its_own_share_of_a_group_purchase_not_its_neighbour
     page = _client(client, tenant.users["district9"]).get(
         reverse("commerce:group_purchase_detail", args=[gp.pk])).content.decode()
     assert 'id="audit-history"' in page
+
+
+def test_recorded_values_show_in_persian_and_codes_left_to_right():
+    import datetime as dt
+
+    from django.utils.translation import override
+
+    from hamyar.core.templatetags.hamyar_audit import audit_text, audit_value
+
+    with override("fa"):
+        assert audit_value(None) == "—"
+        assert audit_value(1500) == "۱٬۵۰۰"
+        assert audit_value(dt.date(2026, 12, 7)) == "۱۴۰۵/۰۹/۱۶"
+        assert audit_value(True) == "بله"
+        assert audit_text("kr-d9") == '<bdi dir="ltr" class="code">kr-d9</bdi>'
+        assert audit_value(["نیمکت", 40, "piece"]) == (
+            '<bdi>نیمکت</bdi>، ۴۰، <bdi dir="ltr" class="code">piece</bdi>')
+        assert audit_value({"a": 1}) == '<code dir="ltr">{&quot;a&quot;: 1}</code>'
