@@ -18,10 +18,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, transaction
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
 from . import clock
-from .models import AuditEvent
+from .models import AuditAnchor, AuditEvent
 
 GENESIS = "0" * 64
 # An arbitrary advisory-lock key for the chain of events that belong to no organization.
@@ -79,8 +80,9 @@ def _utc(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _digest(event: AuditEvent) -> str:
-    body = {
+def digest_body(event: AuditEvent) -> dict[str, Any]:
+    """What an event's hash covers, exactly as hashed: an export carries it so a third party can recompute."""
+    return {
         "organization": event.organization_id,
         "sequence": event.sequence,
         "actor": event.actor_id,
@@ -94,8 +96,16 @@ def _digest(event: AuditEvent) -> str:
         "created_at": _utc(event.created_at),
         "previous_hash": event.previous_hash,
     }
+
+
+def digest(body: dict[str, Any]) -> str:
+    """SHA-256 of the body as canonical JSON: keys sorted, UTF-8, no spaces."""
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _digest(event: AuditEvent) -> str:
+    return digest(digest_body(event))
 
 
 def _lock_chain(org_id: int | None, organization: models.Model | None) -> tuple[int, str]:
@@ -254,3 +264,102 @@ def audit_chain_ids() -> list[int | None]:
     """Every chain that has events: organization ids, and None for events of no organization."""
     ids = AuditEvent.objects.order_by().values_list("organization_id", flat=True).distinct()
     return sorted(ids, key=lambda pk: (pk is not None, pk or 0))
+
+
+# The chain's head, anchored outside the table ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """How far one chain reached: its event count (the last sequence, in an intact chain) and last hash."""
+
+    organization_id: int | None
+    count: int
+    last_hash: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"organization": self.organization_id, "count": self.count, "last_hash": self.last_hash}
+
+
+def audit_chain_heads(organization_ids: Sequence[int | None] | None = None) -> dict[int | None, ChainHead]:
+    """The head of every chain with events (or of the given ones), in two queries whatever their number."""
+    rows = AuditEvent.objects.order_by().values("organization_id")
+    if organization_ids is not None:
+        ids = [pk for pk in organization_ids if pk is not None]
+        where = Q(organization_id__in=ids)
+        if None in organization_ids:
+            where |= Q(organization_id__isnull=True)
+        rows = rows.filter(where)
+    counts = {row["organization_id"]: (row["count"], row["last"])
+              for row in rows.annotate(count=Count("id"), last=Max("sequence"))}
+    if not counts:
+        return {}
+    last = Q()
+    for org_id, (_count, sequence) in counts.items():
+        last |= Q(organization_id=org_id, sequence=sequence) if org_id is not None else Q(
+            organization_id__isnull=True, sequence=sequence)
+    hashes = dict(AuditEvent.objects.order_by().filter(last).values_list("organization_id", "hash"))
+    return {org_id: ChainHead(org_id, count, hashes[org_id]) for org_id, (count, _last) in counts.items()}
+
+
+def audit_anchor_record() -> list[AuditAnchor]:
+    """Copy every chain's head into AuditAnchor, where it moved since the chain's last anchor.
+
+    Safe to run again (the periodic task and `manage.py audit_anchor` do): an unchanged head adds nothing.
+    """
+    heads = audit_chain_heads()
+    now = clock.now()
+    made = []
+    with transaction.atomic():
+        latest = {anchor.organization_id: anchor for anchor in _latest_anchors()}
+        for org_id, head in heads.items():
+            anchor = latest.get(org_id)
+            if anchor is not None and (anchor.count, anchor.last_hash) == (head.count, head.last_hash):
+                continue
+            made.append(AuditAnchor(organization_id=org_id, count=head.count, last_hash=head.last_hash,
+                                    at=now))
+        AuditAnchor.objects.bulk_create(made)
+    return made
+
+
+def _latest_anchors() -> list[AuditAnchor]:
+    """The latest anchor of each chain (anchors only grow: the one with the most events)."""
+    anchors: dict[int | None, AuditAnchor] = {}
+    for anchor in AuditAnchor.objects.order_by("organization_id", "-count", "-at"):
+        anchors.setdefault(anchor.organization_id, anchor)
+    return list(anchors.values())
+
+
+def audit_latest_anchor(organization_id: int | None) -> AuditAnchor | None:
+    return (AuditAnchor.objects.filter(organization_id=organization_id)  # type: ignore[misc]  # None: IS NULL
+            .order_by("-count", "-at").first())
+
+
+def audit_anchored_chain_ids() -> list[int | None]:
+    ids = AuditAnchor.objects.order_by().values_list("organization_id", flat=True).distinct()
+    return sorted(ids, key=lambda pk: (pk is not None, pk or 0))
+
+
+def audit_verify_anchor(organization_id: int | None,
+                        anchor: AuditAnchor | None = None) -> ChainProblem | None:
+    """Whether the chain still reaches its latest anchor: the anchored last event is there, with its hash.
+
+    Deleting the newest events leaves fewer than anchored; re-hashing them changes the hash at the
+    anchored position. (Events after the anchor are covered by the next one.)
+    """
+    anchor = anchor or audit_latest_anchor(organization_id)
+    if anchor is None:
+        return None
+    values = {"count": anchor.count, "at": _utc(anchor.at)}
+    anchored = (AuditEvent.objects.filter(organization_id=organization_id,  # type: ignore[misc]
+                                          sequence=anchor.count).values_list("hash", flat=True).first())
+    if anchored is None:
+        remaining = AuditEvent.objects.filter(organization_id=organization_id).count()  # type: ignore[misc]
+        detail = _("%(count)s events were anchored at %(at)s, %(left)s remain") % {
+            **values, "left": remaining}
+        first_missing = min(remaining + 1, anchor.count)
+        return ChainProblem(organization_id, first_missing, "missing", detail)
+    if anchored != anchor.last_hash:
+        detail = _("its hash differs from the one anchored at %(at)s") % values
+        return ChainProblem(organization_id, anchor.count, "changed", detail)
+    return None

@@ -151,3 +151,32 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class AuditAnchor(models.Model):
+    """A chain's head (event count and last hash) copied out of the audit table at a moment.
+
+    The newest events of a chain have no successor to betray them; an anchor does: an event at or
+    before an anchored head that is gone or hashes differently is a tampering `audit_verify` reports.
+    """
+
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_anchors",
+        verbose_name=_("organization"),
+    )
+    count = models.PositiveBigIntegerField(_("event count"))
+    last_hash = models.CharField(_("last hash"), max_length=64)
+    at = models.DateTimeField(_("anchored at"))
+
+    class Meta:
+        verbose_name = _("audit anchor")
+        verbose_name_plural = _("audit anchors")
+        ordering = ["organization_id", "-at", "-count"]
+        indexes = [models.Index(fields=["organization", "-count"], name="audit_anchor_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id or '-'}: {self.count} {self.last_hash[:12]}"

@@ -18,6 +18,9 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "hamyar-dev-only-secret-key-change-me-in-production-0123456789")
+# The key that signs audit exports (core.audit_export); empty: SECRET_KEY. A key of its own can be given
+# to an auditor to check the signatures without holding the site's SECRET_KEY.
+AUDIT_EXPORT_KEY = os.environ.get("AUDIT_EXPORT_KEY", "")
 DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()

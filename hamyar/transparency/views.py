@@ -12,10 +12,14 @@ from hamyar.directory.models import Organization
 from hamyar.insights.models import CRITERIA
 from hamyar.insights.selectors import verdict_trend
 
+from .audit_head import published_audit_heads
+
 
 @page(public=True)
 def published(request: HttpRequest) -> HttpResponse:
-    """What the organization has published, and the municipalities' verdict on it (averages only)."""
+    """What the organization has published, the municipalities' verdict on it (averages only) and the
+    head of its audit chain (so that a rewritten history shows)."""
     verdicts = [(organization, rows) for organization in Organization.objects.order_by("name")
                 if (rows := verdict_trend(organization_id=organization.pk))]
-    return render(request, "transparency/published.html", {"verdicts": verdicts, "criteria": CRITERIA})
+    return render(request, "transparency/published.html", {
+        "verdicts": verdicts, "criteria": CRITERIA, "audit_heads": published_audit_heads()})

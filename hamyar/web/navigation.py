@@ -139,6 +139,8 @@ def nav_items(membership: Membership | None, view_name: str = "") -> list[NavIte
         items.append(NavItem(_("Users"), reverse("accounts:user_list"), "people", "accounts:user"))
     if role in access.API_TOKEN_HOLDERS:
         items.append(NavItem(_("API tokens"), reverse("accounts:token_list"), "key", "accounts:token"))
+    # The signed export of the audit log: the page lets in only the org admin and the executive.
+    items.append(NavItem(_("Audit log"), reverse("web:audit_export"), "check", "web:audit"))
     # The menu offers only what opens: each item is checked against its page's own role set.
     return [
         NavItem(i.label, i.url, i.icon, i.section, active=bool(view_name) and view_name.startswith(i.section))

@@ -55,5 +55,5 @@ def test_the_command_queues_every_periodic_task_once(db, monkeypatch):
 
 
 def test_an_app_without_a_tasks_module_is_skipped(monkeypatch):
-    # core has no tasks module; the search neither fails nor finds anything in it.
-    assert all(not t.module_path.startswith("hamyar.core.tasks") for t in periodic_tasks())
+    # web has no tasks module; the search neither fails nor finds anything in it.
+    assert all(not t.module_path.startswith("hamyar.web.tasks") for t in periodic_tasks())

@@ -136,9 +136,10 @@ FAMILIES = {
         "catalog:price_list_detail", "catalog:price_list_export"), rows.a_price_list),
 }
 # Pages without an id that list none of the data: an upload form and its template, the commerce
-# policy's form, the redirect to one's own catalog, the public page (nothing is published yet).
+# policy's form, the redirect to one's own catalog, the public page (nothing is published yet), the form
+# of an audit export (the chain's head only; the export itself is a download).
 LISTS_NOTHING = {"catalog:import_create", "catalog:import_template", "commerce:policy", "catalog:my_catalog",
-                 "transparency:published", "insights:survey"}
+                 "transparency:published", "insights:survey", "web:audit_export"}
 
 
 def _own_provider(tenant, who: str) -> int:
