@@ -53,7 +53,8 @@ def publication_policy(request: HttpRequest) -> HttpResponse:
         request, lambda: services.publication_policy_set(acting_user=request.user, kinds=kinds,
                                                          withheld_domain_ids=domains),
         redirect_to=reverse("transparency:policy"), forms=[form], success=_("What is published was saved."),
-        show=lambda error: render(request, "transparency/publication_policy.html", {**context, "error": error}))
+        show=lambda error: render(request, "transparency/publication_policy.html",
+                                  {**context, "error": error}))
 
 
 @require_POST

@@ -122,7 +122,8 @@ def nav_items(membership: Membership | None, view_name: str = "") -> list[NavIte
     if role in access.API_TOKEN_HOLDERS:
         items.append(NavItem(_("API tokens"), reverse("accounts:token_list"), "key", "accounts:token"))
     if role == Role.ORG_ADMIN:  # what the organization publishes (OCDS) is its admin's choice
-        items.append(NavItem(_("Publication"), reverse("transparency:policy"), "globe", "transparency:policy"))
+        items.append(NavItem(_("Publication"), reverse("transparency:policy"), "globe",
+                             "transparency:policy"))
     # The menu offers only what opens: each item is checked against its page's own role set.
     return [
         NavItem(i.label, i.url, i.icon, i.section, active=bool(view_name) and view_name.startswith(i.section))

@@ -131,9 +131,10 @@ FAMILIES = {
         "catalog:price_list_detail", "catalog:price_list_export"), rows.a_price_list),
 }
 # Pages without an id that list none of the data: an upload form and its template, the commerce
-# policy's form, the redirect to one's own catalog, the public page (nothing is published yet).
+# policy's form, the redirect to one's own catalog, the public page (nothing is published yet), the
+# publication policy's form.
 LISTS_NOTHING = {"catalog:import_create", "catalog:import_template", "commerce:policy", "catalog:my_catalog",
-                 "transparency:published"}
+                 "transparency:published", "transparency:policy"}
 
 
 def _own_provider(tenant, who: str) -> int:
