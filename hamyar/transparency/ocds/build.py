@@ -17,14 +17,9 @@ Nothing here reads a user: parties are the municipality (buyer), the organizatio
 payee) and providers (tenderers, suppliers); every text passes through the `Redactor`.
 """
 
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
@@ -40,12 +35,11 @@ from hamyar.projects.choices import ChangeOrderStatus, ProjectStatus
 from hamyar.projects.models import ChangeOrder, Milestone, Project
 
 from ..choices import ProcessKind
-from .merge import compile_release
 from .privacy import Redactor
+from .releases import Process, Stage, clean, deep_update, digest, money, ocds_date, release_hash
 
-__all__ = ["Process", "build_processes", "money", "ocds_date", "release_hash"]
+__all__ = ["Process", "build_processes"]
 
-CURRENCY = "IRR"
 DOMAIN_SCHEME = "X-HAMYAR-DOMAIN"
 LEGAL_ID_SCHEME = "IR-NLID"  # شناسه ملی اشخاص حقوقی: the 11-digit national ID of a legal entity
 CATEGORY = {NeedKind.GOODS: "goods", NeedKind.SERVICE: "services", NeedKind.PROJECT: "works"}
@@ -57,87 +51,6 @@ GROUP_METHOD = "خرید تجمیعی: نیاز یکسان شهرداری‌ها
 COMPETING_METHOD = "استعلام پیش‌فاکتور رقابتی از ارائه‌دهندگان توانمند"
 DIRECT_METHOD = "ارجاع به ارائه‌دهنده برتر بر پایه نقشه توانمندی"
 PROJECT_METHOD = "واگذاری به واحد ستادی یا شرکت وابسته سازمان"
-
-
-def ocds_date(value: datetime | date | None) -> str | None:
-    """ISO 8601 with its offset, in Tehran time; a bare date is midnight in Tehran."""
-    if value is None:
-        return None
-    zone = ZoneInfo(settings.TIME_ZONE)
-    if not isinstance(value, datetime):
-        value = datetime.combine(value, time(0), tzinfo=zone)
-    return value.astimezone(zone).isoformat(timespec="seconds")
-
-
-def money(amount: int | None) -> dict[str, Any] | None:
-    return None if amount is None else {"amount": int(amount), "currency": CURRENCY}
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()[:10]
-
-
-def release_hash(release: dict[str, Any]) -> str:
-    """The hash of a release's content (its `id` left out): the same content, the same id."""
-    content = {key: value for key, value in release.items() if key != "id"}
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def _clean(value: Any) -> Any:
-    """Drop empty values (None, "", [], {}) so a release says only what is known."""
-    if isinstance(value, dict):
-        cleaned = {key: _clean(item) for key, item in value.items()}
-        return {key: item for key, item in cleaned.items() if item not in (None, "", [], {})}
-    if isinstance(value, list):
-        return [item for item in (_clean(v) for v in value) if item not in (None, "", [], {})]
-    return value
-
-
-def _deep_update(target: dict[str, Any], update: dict[str, Any]) -> None:
-    """Fold one stage into another of the same instant (lists of objects with ids by id)."""
-    for key, value in update.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
-            _deep_update(target[key], value)
-        elif isinstance(value, list) and isinstance(target.get(key), list) and all(
-                isinstance(v, dict) and "id" in v for v in [*value, *target[key]]):
-            by_id = {item["id"]: item for item in target[key]}
-            for item in value:
-                if item["id"] in by_id:
-                    _deep_update(by_id[item["id"]], item)
-                else:
-                    target[key].append(item)
-        else:
-            target[key] = value
-
-
-@dataclass
-class Stage:
-    """One event of a process: what it added or changed, when it was recorded, and the parties it names."""
-
-    when: datetime
-    tags: list[str]
-    content: dict[str, Any]
-    roles: dict[str, set[str]] = field(default_factory=dict)
-
-
-@dataclass
-class Process:
-    """A contracting process as published: its ocid, kind, domain, releases (oldest first) and record."""
-
-    ocid: str
-    kind: ProcessKind
-    domain_id: int
-    title: str
-    releases: list[dict[str, Any]]
-
-    @property
-    def date(self) -> str:
-        return self.releases[-1]["date"]
-
-    def record(self) -> dict[str, Any]:
-        """The OCDS record: every release of the process and their compiled release."""
-        return {"ocid": self.ocid, "releases": self.releases,
-                "compiledRelease": compile_release(self.releases)}
 
 
 class _Builder:
@@ -160,9 +73,9 @@ class _Builder:
                     .exclude(invoice__status="void").order_by("created_at", "pk"))
         for payment in payments:
             invoice = payment.invoice
-            if invoice.delivery_id is not None:
+            if invoice.delivery is not None:
                 self.payments_of_order[invoice.delivery.order_id].append(payment)
-            elif invoice.payment_request_id is not None:
+            elif invoice.payment_request is not None:
                 self.payments_of_project[invoice.payment_request.project_id].append(payment)
         self.deliveries_of_order: dict[int, list[Delivery]] = defaultdict(list)
         for delivery in (Delivery.objects.filter(organization_id=org_id).order_by("created_at", "pk")):
@@ -183,7 +96,7 @@ class _Builder:
     def municipality_party(self, pk: int) -> dict[str, Any]:
         municipality = self.municipalities[pk]
         parent = self.municipalities.get(municipality.parent_id) if municipality.parent_id else None
-        return {"id": f"HMY-MUN-{_digest(self.org.pk, 'municipality', pk)}",
+        return {"id": f"HMY-MUN-{digest(self.org.pk, 'municipality', pk)}",
                 "name": self.text(municipality.name),
                 "address": {"locality": self.text(parent.name if parent else municipality.name),
                             "region": self.org.province, "countryName": "ایران"}}
@@ -198,7 +111,7 @@ class _Builder:
             party["identifier"] = {"scheme": LEGAL_ID_SCHEME, "id": provider.legal_id,
                                    "legalName": party["name"]}
         else:
-            party["id"] = f"HMY-PRV-{_digest(self.org.pk, 'provider', pk)}"
+            party["id"] = f"HMY-PRV-{digest(self.org.pk, 'provider', pk)}"
         if provider.city:
             party["address"] = {"locality": self.text(provider.city), "countryName": "ایران"}
         return party
@@ -217,7 +130,8 @@ class _Builder:
         """Each payment received against the contract's invoices: a transaction, municipality → org."""
         payer = payer or self.municipality_party(municipality_id)
         payee = self.organization_party()
-        stages, count = [], defaultdict(int)
+        stages: list[Stage] = []
+        count: defaultdict[str, int] = defaultdict(int)
         for payment in payments:
             count[payment.invoice.number] += 1
             transaction = {"id": f"{payment.invoice.number}-{count[payment.invoice.number]}",
@@ -267,7 +181,7 @@ class _Builder:
             if folded and folded[-1].when == when:
                 last = folded[-1]
                 last.tags += [tag for tag in stage.tags if tag not in last.tags]
-                _deep_update(last.content, stage.content)
+                deep_update(last.content, stage.content)
                 for party_id, roles in stage.roles.items():
                     last.roles.setdefault(party_id, set()).update(roles)
             else:
@@ -286,7 +200,7 @@ class _Builder:
                             for party_id in sorted(stage.roles)],
                 "buyer": self.ref(buyer), **stage.content,
             }
-            release = _clean(release)
+            release = clean(release)
             release["id"] = f"{ocid}-{stage.tags[0]}-{release_hash(release)[:12]}"
             releases.append(release)
         return Process(ocid=ocid, kind=kind, domain_id=domain_id, title=self.text(title), releases=releases)
@@ -295,21 +209,24 @@ class _Builder:
 
     def need_processes(self, projects: dict[int, Project]) -> list[Process]:
         org_id = self.org.pk
-        pooled = Participant.objects.filter(Q(status="joined") | Q(order__isnull=False), need__isnull=False)
+        # A need pooled into a group purchase is published with its pool, not on its own.
+        pooled = Participant.objects.filter(Q(status="joined") | Q(order__isnull=False),
+                                            organization_id=org_id, need__isnull=False)
         needs = list(Need.objects.filter(organization_id=org_id, submitted_at__isnull=False)
                      .exclude(pk__in=pooled.values("need_id")).order_by("submitted_at", "pk"))
-        ids = [need.pk for need in needs]
+        # Every row of the organization, grouped here: no IN list that grows with the needs.
+        of_org = {"organization_id": org_id}
         lines: dict[int, list[NeedLine]] = defaultdict(list)
-        for line in NeedLine.objects.filter(need_id__in=ids).select_related("item"):
+        for line in NeedLine.objects.filter(**of_org).select_related("item"):
             lines[line.need_id].append(line)
         quotations: dict[int, list[Quotation]] = defaultdict(list)
-        for quotation in (Quotation.objects.filter(need_id__in=ids).exclude(status=QuotationStatus.DRAFT)
+        for quotation in (Quotation.objects.filter(**of_org).exclude(status=QuotationStatus.DRAFT)
                           .order_by("created_at", "pk")):
             quotations[quotation.need_id].append(quotation)
-        orders = {order.quotation_id: order for order in Order.objects.filter(need_id__in=ids)}
-        competing = set(Assignment.objects.filter(need_id__in=ids, kind=AssignmentKind.COMPETING)
+        orders = {order.quotation_id: order for order in Order.objects.filter(**of_org)}
+        competing = set(Assignment.objects.filter(**of_org, kind=AssignmentKind.COMPETING)
                         .values_list("need_id", flat=True))
-        reasons = dict(Assignment.objects.filter(need_id__in=ids, kind=AssignmentKind.PRIMARY, is_active=True)
+        reasons = dict(Assignment.objects.filter(**of_org, kind=AssignmentKind.PRIMARY, is_active=True)
                        .values_list("need_id", "reason"))
         found = []
         for need in needs:
@@ -340,7 +257,9 @@ class _Builder:
         parties = {buyer["id"]: buyer, organization["id"]: organization}
         category = CATEGORY[NeedKind(need.kind)]
         tender_id = need.number
-        stages = [Stage(need.submitted_at, ["planning"], {
+        submitted = need.submitted_at
+        assert submitted is not None  # only submitted needs are read
+        stages = [Stage(submitted, ["planning"], {
             "planning": {"rationale": self.text(need.description),
                          "budget": {"description": self.text(need.title),
                                     "amount": money(need.budget_estimate)}},
@@ -358,7 +277,7 @@ class _Builder:
             parties[party["id"]] = party
             if quotation.provider_id not in tenderers:
                 tenderers.append(quotation.provider_id)
-            stages.append(Stage(max(offered, need.submitted_at), ["tender"], {"tender": {
+            stages.append(Stage(max(offered, submitted), ["tender"], {"tender": {
                 "id": tender_id, "status": "active", "procurementMethod": method[0],
                 "procurementMethodDetails": method[1], "tenderers": [self.ref(party)],
                 "numberOfTenderers": len(tenderers), "tenderPeriod": {"startDate": ocds_date(first_offer)},
@@ -368,7 +287,7 @@ class _Builder:
         if approved is not None:
             award_id = approved.number
             supplier = self.provider_party(approved.provider_id)
-            when = max(approved.decided_at or need.approved_at or approved.updated_at, need.submitted_at)
+            when = max(approved.decided_at or need.approved_at or approved.updated_at, submitted)
             stages.append(Stage(when, ["award"], {
                 "tender": {"id": tender_id, "status": "complete",
                            "awardPeriod": {"endDate": ocds_date(when)}},
@@ -387,7 +306,7 @@ class _Builder:
             stages += self.project_stages(project, tender_id, award_id, parties, organization, buyer)
         if need.status in (NeedStatus.REJECTED, NeedStatus.CANCELLED):
             status = "cancelled" if need.status == NeedStatus.CANCELLED else "unsuccessful"
-            closed = max(need.closed_at or need.updated_at, need.submitted_at)
+            closed = max(need.closed_at or need.updated_at, submitted)
             stages.append(Stage(closed, ["tenderCancellation"],
                                 {"tender": {"id": tender_id, "status": status}}))
         for stage in stages:  # awardID is required on a contract: filled where a stage only adds to one

@@ -1,7 +1,10 @@
 """The publication policy (its org admin only, audited, never another tenant's domain), its page, the
 bulk file's page button, and the pieces OCDS is built from: merging releases and masking personal data."""
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from hamyar.core.errors import InvalidInput, PermissionDenied
@@ -178,3 +181,11 @@ def test_the_organizations_redactor_knows_its_members_and_contacts(tenant, other
     redactor = Redactor.for_organization(tenant.org.pk)
     assert redactor.text("فاطمه موسوی و بهروز مرادی 09151112233") == f"{MASK} و {MASK} {MASK}"
     assert redactor.text("کاظمی") == "کاظمی"  # not a member of this organization
+
+
+def test_ocds_validate_names_the_organization_and_refuses_an_unknown_one(tenant):
+    out = io.StringIO()
+    call_command("ocds_validate", "--organization", tenant.org.slug, "--all", stdout=out)
+    assert out.getvalue() == f"{tenant.org.slug}: 0 processes, 0 releases: valid.\n"
+    with pytest.raises(CommandError):
+        call_command("ocds_validate", "--organization", "no-such-org", stdout=out)
