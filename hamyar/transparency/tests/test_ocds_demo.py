@@ -84,6 +84,21 @@ def dates_of(value: Any, key: str = "") -> list[tuple[str, Any]]:
     return [(key, value)] if key in DATE_KEYS else []
 
 
+def party_references(value: Any, key: str = "") -> list[str]:
+    """The ids of the parties a release refers to (buyer, procuring entity, tenderers, suppliers, payer…)."""
+    found = []
+    if isinstance(value, dict):
+        if key in {"buyer", "procuringEntity", "tenderers", "suppliers", "payer", "payee"} and "id" in value:
+            found.append(value["id"])
+        for k, v in value.items():
+            if k != "parties":
+                found += party_references(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            found += party_references(v, key)
+    return found
+
+
 def all_pages(client: Client, path: str, key: str, **params: Any) -> list[dict[str, Any]]:
     found, cursor = [], None
     while True:
@@ -124,6 +139,7 @@ class TestOcdsOverTheDemo:
                 # Every party a release names is in its parties, and amounts are Rial integers.
                 party_ids = {party["id"] for party in release.get("parties", [])}
                 assert release["buyer"]["id"] in party_ids
+                assert set(party_references(release)) <= party_ids, release["id"]
                 for match in re.finditer(r'"currency": "(\w+)"', json.dumps(release)):
                     assert match.group(1) == "IRR"
         assert errors == []
