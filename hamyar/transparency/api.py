@@ -167,7 +167,11 @@ def release_bulk(request: HttpRequest, slug: str) -> Any:
     export = selectors.ocds_export_latest(organization=organization)
     if export is None:
         raise NotFound(_("No bulk file has been built yet."), code="not_built")
-    response = FileResponse(export.file.open("rb"), content_type="application/jsonl; charset=utf-8",
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError:  # the storage lost it: as if none was built
+        raise NotFound(_("No bulk file has been built yet."), code="not_built") from None
+    response = FileResponse(handle, content_type="application/jsonl; charset=utf-8",
                             as_attachment=True, filename=f"{organization.slug}-ocds-releases.jsonl")
     if export.finished_at is not None:
         response["Last-Modified"] = http_date(export.finished_at.timestamp())

@@ -23,6 +23,8 @@ from .selectors import published_processes
 __all__ = ["POLICY_EDITORS", "ocds_export_build", "publication_policy_editor", "publication_policy_set"]
 
 POLICY_EDITORS = (Role.ORG_ADMIN,)
+# Bulk files kept per organization: the newest, and two before it.
+KEEP_EXPORTS = 3
 
 
 def publication_policy_editor(*, acting_user: User) -> Membership:
@@ -93,4 +95,10 @@ def ocds_export_build(*, organization: Organization) -> OcdsExport:
     except Exception:
         OcdsExport.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED)
         raise
+    # The newest few are kept (a download under way finishes); older files leave the storage.
+    newest_first = OcdsExport.objects.filter(organization=organization).order_by("-created_at", "-pk")
+    for old in newest_first[KEEP_EXPORTS:]:
+        if old.file:
+            old.file.delete(save=False)
+        old.delete()
     return export

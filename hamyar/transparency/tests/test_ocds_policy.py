@@ -2,6 +2,7 @@
 bulk file's page button, and the pieces OCDS is built from: merging releases and masking personal data."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,6 +16,7 @@ from hamyar.transparency.ocds.merge import compile_release
 from hamyar.transparency.ocds.privacy import MASK, Redactor
 from hamyar.transparency.selectors import published_processes, withheld_domain_ids
 from hamyar.transparency.services import publication_policy_set
+from hamyar.transparency.tasks import ocds_export_task
 
 # ---------------------------------------------------------------- the policy
 
@@ -189,3 +191,18 @@ def test_ocds_validate_names_the_organization_and_refuses_an_unknown_one(tenant)
     assert out.getvalue() == f"{tenant.org.slug}: 0 processes, 0 releases: valid.\n"
     with pytest.raises(CommandError):
         call_command("ocds_validate", "--organization", "no-such-org", stdout=out)
+
+
+def test_only_the_newest_bulk_files_are_kept(client, tenant, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    for _ in range(5):
+        ocds_export_task.enqueue(tenant.org.pk)
+    kept = list(OcdsExport.objects.filter(organization=tenant.org).order_by("pk"))
+    assert len(kept) == 3 and all(export.status == ExportStatus.READY for export in kept)
+    assert sorted(p.name for p in (tmp_path / "transparency" / "ocds").iterdir()) == sorted(
+        Path(export.file.name).name for export in kept)
+    # A file the storage lost is answered as not built, never as an error.
+    for export in kept:
+        export.file.delete(save=False)
+    response = client.get(f"/api/v1/ocds/{tenant.org.slug}/releases.jsonl")
+    assert response.status_code == 404 and response.json()["code"] == "not_built"
