@@ -14,6 +14,7 @@ from hamyar.finance.api import router as finance_router
 from hamyar.insights.api import router as insights_router
 from hamyar.needs.api import router as needs_router
 from hamyar.projects.api import router as projects_router
+from hamyar.transparency.api import ocds_router
 from hamyar.transparency.api import router as transparency_router
 
 api = HamyarAPI(
@@ -44,3 +45,4 @@ api.add_router("/projects", projects_router)
 api.add_router("/finance/", finance_router)
 api.add_router("", insights_router)
 api.add_router("/transparency/", transparency_router)
+api.add_router("/ocds/", ocds_router)

@@ -192,5 +192,8 @@ HAMYAR_ATTACHMENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
 }
+# The prefix of every published contracting process's OCDS id (`ocid`), as registered with the Open
+# Contracting Partnership; the organization's short name and the process number follow it.
+HAMYAR_OCID_PREFIX = os.environ.get("HAMYAR_OCID_PREFIX", "ocds-xxxxxx-hamyar")
 # Where links in e-mails point.
 HAMYAR_SITE_URL = os.environ.get("HAMYAR_SITE_URL", "http://127.0.0.1:8000")

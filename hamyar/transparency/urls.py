@@ -5,4 +5,6 @@ from . import views
 app_name = "transparency"
 urlpatterns = [
     path("", views.published, name="published"),
+    path("policy/", views.publication_policy, name="policy"),
+    path("policy/export/", views.export_start, name="export_start"),
 ]

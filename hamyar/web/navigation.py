@@ -141,6 +141,9 @@ def nav_items(membership: Membership | None, view_name: str = "") -> list[NavIte
         items.append(NavItem(_("API tokens"), reverse("accounts:token_list"), "key", "accounts:token"))
     # The signed export of the audit log: the page lets in only the org admin and the executive.
     items.append(NavItem(_("Audit log"), reverse("web:audit_export"), "check", "web:audit"))
+    if role == Role.ORG_ADMIN:  # what the organization publishes (OCDS) is its admin's choice
+        items.append(NavItem(_("Publication"), reverse("transparency:policy"), "globe",
+                             "transparency:policy"))
     # The menu offers only what opens: each item is checked against its page's own role set.
     return [
         NavItem(i.label, i.url, i.icon, i.section, active=bool(view_name) and view_name.startswith(i.section))

@@ -137,9 +137,10 @@ FAMILIES = {
 }
 # Pages without an id that list none of the data: an upload form and its template, the commerce
 # policy's form, the redirect to one's own catalog, the public page (nothing is published yet), the form
-# of an audit export (the chain's head only; the export itself is a download).
+# of an audit export (the chain's head only; the export itself is a download), the publication policy's
+# form.
 LISTS_NOTHING = {"catalog:import_create", "catalog:import_template", "commerce:policy", "catalog:my_catalog",
-                 "transparency:published", "insights:survey", "web:audit_export"}
+                 "transparency:published", "transparency:policy", "insights:survey", "web:audit_export"}
 
 
 def _own_provider(tenant, who: str) -> int:
