@@ -25,6 +25,7 @@ urlpatterns = [
     path("commerce/", area(commerce, insights.commerce_pages)),
     path("projects/", include("hamyar.projects.urls")),
     path("finance/", area(finance, insights.finance_pages)),
+    path("insights/", include(insights)),
     path("transparency/", include("hamyar.transparency.urls")),
     # The language switch is on the sign-in page too.
     path("i18n/setlang/", public(set_language), name="set_language"),

@@ -9,6 +9,11 @@ from django.urls import path
 
 from . import views
 
+app_name = "insights"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]
+
 needs_pages = [
     path("board/", views.need_board, name="board"),
     path("gaps/", views.capability_gaps, name="capability_gaps"),

@@ -3,6 +3,7 @@ provider's scorecard, the receivables by municipality, the savings from group pu
 from the scoped reads of the app whose rows it sums, so a rollup never shows more than the user could
 open one by one."""
 
+from .dashboard import *  # noqa: F403
 from .homes import *  # noqa: F403
 from .needs import *  # noqa: F403
 from .receivables import *  # noqa: F403
