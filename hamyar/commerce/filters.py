@@ -30,7 +30,8 @@ class QuotationFilter(ListFilter):
 
 def _placed_in(queryset: QuerySet, month: int) -> QuerySet:
     """Orders placed in that Jalali month, in Tehran: the month a dashboard counts an order in."""
-    return queryset.filter(created_at__gte=month_start(month), created_at__lt=month_start(add_months(month, 1)))
+    return queryset.filter(created_at__gte=month_start(month),
+                           created_at__lt=month_start(add_months(month, 1)))
 
 
 def _placed_since(queryset: QuerySet, month: int) -> QuerySet:

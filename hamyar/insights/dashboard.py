@@ -12,8 +12,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext_lazy as _l
 
 from hamyar.accounts.models import User
 from hamyar.core.access import may_open
@@ -81,8 +82,8 @@ class Shown:
 
 def _shown(table: Table, hrefs: list[list[str]]) -> Shown:
     table.links = [row[0] if row else "" for row in hrefs]
-    return Shown(table, [list(zip(row, links, strict=True)) for row, links in zip(table.rows, hrefs, strict=True)],
-                 [column.number for column in table.columns])
+    cells = [list(zip(row, links, strict=True)) for row, links in zip(table.rows, hrefs, strict=True)]
+    return Shown(table, cells, [column.number for column in table.columns])
 
 
 def trimmed_months(rows: list[Any], keep: int = 12) -> list[Any]:
@@ -100,11 +101,11 @@ def dashboard_tables(user: User, figures: dict[str, Any]) -> dict[str, Shown]:
 
     # Per municipality: volume, and per resident and per hectare.
     per_capita = {row.municipality_id: row for row in figures["per_capita"]}
-    table = Table("municipalities", gettext_lazy("Dealings by municipality"), [
-        Column(gettext_lazy("Municipality"), width=28), Column(gettext_lazy("Needs"), number=True),
-        Column(gettext_lazy("Orders"), number=True), Column(gettext_lazy("Ordered (Rial)"), number=True, width=20),
-        Column(gettext_lazy("Population"), number=True), Column(gettext_lazy("Rial per resident"), number=True),
-        Column(gettext_lazy("Rial per hectare"), number=True, width=18)])
+    table = Table("municipalities", _l("Dealings by municipality"), [
+        Column(_l("Municipality"), width=28), Column(_l("Needs"), number=True),
+        Column(_l("Orders"), number=True), Column(_l("Ordered (Rial)"), number=True, width=20),
+        Column(_l("Population"), number=True), Column(_l("Rial per resident"), number=True),
+        Column(_l("Rial per hectare"), number=True, width=18)])
     hrefs = []
     for row in figures["by_municipality"]:
         size = per_capita.get(row.municipality_id)
@@ -119,12 +120,12 @@ def dashboard_tables(user: User, figures: dict[str, Any]) -> dict[str, Shown]:
     # Per domain: volume, gaps, service levels and on-time delivery.
     levels = {rate.domain_id: rate for rate in figures["service_levels"].by_domain}
     on_time = {rate.domain_id: rate for rate in figures["on_time"].by_domain}
-    table = Table("domains", gettext_lazy("Dealings by service domain"), [
-        Column(gettext_lazy("Service domain"), width=28), Column(gettext_lazy("Needs"), number=True),
-        Column(gettext_lazy("Capability gaps"), number=True), Column(gettext_lazy("Orders"), number=True),
-        Column(gettext_lazy("Ordered (Rial)"), number=True, width=20),
-        Column(gettext_lazy("Service levels met (%)"), number=True),
-        Column(gettext_lazy("Delivered on time (%)"), number=True)])
+    table = Table("domains", _l("Dealings by service domain"), [
+        Column(_l("Service domain"), width=28), Column(_l("Needs"), number=True),
+        Column(_l("Capability gaps"), number=True), Column(_l("Orders"), number=True),
+        Column(_l("Ordered (Rial)"), number=True, width=20),
+        Column(_l("Service levels met (%)"), number=True),
+        Column(_l("Delivered on time (%)"), number=True)])
     hrefs = []
     for row in figures["by_domain"]:
         level, late = levels.get(row.domain_id), on_time.get(row.domain_id)
@@ -137,10 +138,10 @@ def dashboard_tables(user: User, figures: dict[str, Any]) -> dict[str, Shown]:
 
     # Per Jalali month: volume and the small municipalities' share.
     small = {row.month: row for row in figures["small_share"].by_month}
-    table = Table("months", gettext_lazy("Dealings by month"), [
-        Column(gettext_lazy("Month"), width=16), Column(gettext_lazy("Needs"), number=True),
-        Column(gettext_lazy("Orders"), number=True), Column(gettext_lazy("Ordered (Rial)"), number=True, width=20),
-        Column(gettext_lazy("Small municipalities' share (%)"), number=True, width=20)])
+    table = Table("months", _l("Dealings by month"), [
+        Column(_l("Month"), width=16), Column(_l("Needs"), number=True),
+        Column(_l("Orders"), number=True), Column(_l("Ordered (Rial)"), number=True, width=20),
+        Column(_l("Small municipalities' share (%)"), number=True, width=20)])
     hrefs = []
     for row in reversed(trimmed_months(figures["by_month"])):  # the latest month first
         share = small.get(row.month)
@@ -152,8 +153,8 @@ def dashboard_tables(user: User, figures: dict[str, Any]) -> dict[str, Shown]:
 
     # Coverage: municipality × domain, orders.
     cover = figures["coverage"].top(HEATMAP_ROWS)
-    table = Table("coverage", gettext_lazy("Coverage: orders by municipality and domain"),
-                  [Column(gettext_lazy("Municipality"), width=28)]
+    table = Table("coverage", _l("Coverage: orders by municipality and domain"),
+                  [Column(_l("Municipality"), width=28)]
                   + [Column(_name(name, name_en), number=True) for _pk, name, name_en in cover.domains])
     hrefs = []
     for (pk, name, name_en), values in zip(cover.municipalities, cover.matrix(), strict=True):
@@ -164,14 +165,15 @@ def dashboard_tables(user: User, figures: dict[str, Any]) -> dict[str, Shown]:
     shown[table.key] = _shown(table, hrefs)
 
     # Group purchases: what each municipality saved.
-    table = Table("savings", gettext_lazy("Savings from group purchases"), [
-        Column(gettext_lazy("Municipality"), width=28), Column(gettext_lazy("Pools"), number=True),
-        Column(gettext_lazy("Alone (Rial)"), number=True, width=20),
-        Column(gettext_lazy("Pooled (Rial)"), number=True, width=20),
-        Column(gettext_lazy("Saved (Rial)"), number=True, width=20), Column(gettext_lazy("Saved (%)"), number=True)])
+    table = Table("savings", _l("Savings from group purchases"), [
+        Column(_l("Municipality"), width=28), Column(_l("Pools"), number=True),
+        Column(_l("Alone (Rial)"), number=True, width=20),
+        Column(_l("Pooled (Rial)"), number=True, width=20),
+        Column(_l("Saved (Rial)"), number=True, width=20), Column(_l("Saved (%)"), number=True)])
     hrefs = []
     for row in figures["group_savings_rows"]:
-        table.rows.append([_name(row.name, row.name_en), row.pools, row.alone, row.paid, row.saving, row.percent])
+        table.rows.append([_name(row.name, row.name_en), row.pools, row.alone, row.paid, row.saving,
+                           row.percent])
         hrefs.append([links.municipality_page(row.municipality_id), "", "", "", "", ""])
     shown[table.key] = _shown(table, hrefs)
     return shown
@@ -204,7 +206,8 @@ def dashboard_context(user: User, figures: dict[str, Any]) -> dict[str, Any]:
     levels = figures["service_levels"].by_domain
     level_chart = charts.bar_chart(
         [charts.Bar(_name(rate.name, rate.name_en), rate.percent,
-                    f"{charts.number_text(rate.percent, 1, '%')} ({_digits(rate.part)}/{_digits(rate.whole)})",
+                    f"{charts.number_text(rate.percent, 1, '%')} "
+                    f"({_digits(rate.part)}/{_digits(rate.whole)})",
                     links.need_list(domain=rate.domain_id, since=since)) for rate in levels],
         title=_("Service levels met, by domain (%)"),
         desc=_("One bar per domain: the share of the needs' service-level clocks that stopped within their "

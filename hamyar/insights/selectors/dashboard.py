@@ -21,8 +21,8 @@ from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from hamyar.accounts.models import User
+from hamyar.core.access import DASHBOARD_READERS
 from hamyar.core.jalali import add_months, month_of
-from hamyar.core.roles import Role
 from hamyar.core.scoping import require_role, scope
 
 from ..models import MunicipalityMonth
@@ -56,7 +56,6 @@ __all__ = [
     "volume_by_municipality",
 ]
 
-DASHBOARD_READERS = frozenset({Role.EXECUTIVE, Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.FINANCE_OFFICER})
 SMALL_MUNICIPALITY = 50_000  # residents: below this a municipality is small
 DEFAULT_MONTHS = 12
 TREND_MONTHS = 36
@@ -350,10 +349,12 @@ def small_share_by_month(*, user: User, months: Window = None) -> SmallShare:
     window and per month of it."""
     first, last = month_window(months)
     small = Q(municipality__population__lt=SMALL_MUNICIPALITY)
-    rows = {row["month"]: row for row in _cells(user, (first, last)).values("month")
-            .annotate(small_total=Sum("amount", filter=small), total=Sum("amount"))}
-    by_month = [SmallMonth(month, (rows.get(month) or {}).get("small_total") or 0,
-                           (rows.get(month) or {}).get("total") or 0) for month in months_in(first, last)]
+    rows: dict[int, dict[str, Any]] = {
+        row["month"]: dict(row) for row in _cells(user, (first, last)).values("month")
+        .annotate(small_total=Sum("amount", filter=small), total=Sum("amount"))}
+    empty: dict[str, Any] = {}
+    by_month = [SmallMonth(month, rows.get(month, empty).get("small_total") or 0,
+                           rows.get(month, empty).get("total") or 0) for month in months_in(first, last)]
     return SmallShare(sum(m.small_amount for m in by_month), sum(m.amount for m in by_month), by_month)
 
 
