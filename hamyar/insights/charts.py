@@ -39,8 +39,8 @@ HEAT_SCALE: tuple[tuple[str, str], ...] = (
     ("#f8f9fa", TEXT),  # nothing
     ("#dbe8f6", TEXT),
     ("#a9c8ea", TEXT),
-    ("#4f86c6", "#ffffff"),
-    ("#245b9c", "#ffffff"),
+    ("#7fa9dc", TEXT),
+    ("#3a70b0", "#ffffff"),
     ("#0d3365", "#ffffff"),
 )
 
