@@ -184,7 +184,7 @@ def month_chart(points: Sequence[tuple[int, int | float | Decimal | None]], *, t
     """Columns (or a line) over Jalali months, the first month at the right: time runs right to left as
     a Persian reader reads. Each point carries its value as text (every point while they fit, else the
     last and the largest); the month names run along the bottom."""
-    left, right_pad, top, bottom = 12, 12, 24, 44
+    left, right_pad, top, bottom = 12, 12, 24, 58
     plot_w, plot_h = width - left - right_pad, height - top - bottom
     n = max(len(points), 1)
     slot = plot_w / n
@@ -220,8 +220,10 @@ def month_chart(points: Sequence[tuple[int, int | float | Decimal | None]], *, t
             parts.append(_text(cx, base - h - 6, value_text(value), anchor="middle", size=11,
                                weight="bold"))
         if i % label_every == 0 or i == n - 1:
-            parts.append(_text(cx, base + 18, month_name(month, short=n > 12), anchor="middle", size=11,
-                               fill=MUTED))
+            # the month's name, and its year on the line below
+            name, year = month_name(month).rsplit(" ", 1)
+            parts.append(_text(cx, base + 17, name, anchor="middle", size=11, fill=MUTED))
+            parts.append(_text(cx, base + 31, year, anchor="middle", size=10, fill=MUTED))
     if kind == "line" and line:
         parts.insert(1, _svg('<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>',
                                     " ".join(line), BAR_FILL))

@@ -59,7 +59,8 @@ def test_months_run_from_right_to_left():
     with translation.override("fa"):
         svg = svg_of(month_chart(points, title="t", desc="d", chart_id="m"))
     # the first month at the right, the last at the left
-    assert x_of(svg, "بهمن ۱۴۰۴") > x_of(svg, "اسفند ۱۴۰۴") > x_of(svg, "فروردین ۱۴۰۵")
+    assert x_of(svg, "بهمن") > x_of(svg, "اسفند") > x_of(svg, "فروردین")
+    assert x_of(svg, "۱۴۰۴") > x_of(svg, "۱۴۰۵")
     # each column carries its value, above it
     assert {"۱۰", "۲۰", "۳۰"} <= set(texts(svg))
     rects = [r for r in svg.iter(f"{SVG}rect")]

@@ -97,7 +97,7 @@ FAMILIES = {
     "needs-in-hand": Family(rows.need_in_hand, Need, ("needs:need_list", "needs:work_queue", "needs:board")),
     "capability-gaps": Family(rows.gap_need, Need, ("needs:capability_gaps",)),
     "quotations": Family(rows.quotation, Quotation, ("commerce:quotation_list",)),
-    "orders": Family(rows.order, Order, ("commerce:order_list", "commerce:scorecard")),
+    "orders": Family(rows.order, Order, ("commerce:order_list", "commerce:scorecard", "insights:dashboard")),
     "group-purchases": Family(rows.group_purchase, GroupPurchase, ("commerce:group_purchase_list",)),
     "invoices": Family(rows.invoice, Invoice, (
         "finance:invoice_list", "finance:statement_detail", "finance:statement_mine",
