@@ -5,8 +5,10 @@ summed by the rollups, so a chart is a handful of rectangles that Django can dra
 language — Persian digits, Jalali month names, right-to-left axes — with the same formatting as the
 tables beside it; nothing to download, nothing to run, nothing that breaks without JavaScript, and
 the chart prints, and reads in a screen reader (role="img", a title and a description), exactly as
-sent. Each chart is readable without colour: bars carry their value as text, a heatmap's cells carry
-their number, and the table the chart draws is one link away (`table_id`).
+sent. A chart is one image to assistive technology (role="img"), so it holds no link: the figures it
+draws link to their records from its table. Each chart is readable without colour: bars carry their
+value as text, a heatmap's cells carry their number, and the table the chart draws is one link away
+(`table_id`).
 
 Every text put in the markup is escaped here (`format_html`/`escape`); only this module's own markup is
 marked safe.
@@ -141,7 +143,6 @@ class Bar:
     label: str
     value: int | float | Decimal | None
     text: str = ""  # the value as written beside the bar; number_text(value) when empty
-    href: str = ""  # the bar's drill-down, when the reader may open it
 
 
 def bar_chart(bars: Sequence[Bar], *, title: str, desc: str, chart_id: str, table_id: str = "",
@@ -161,8 +162,6 @@ def bar_chart(bars: Sequence[Bar], *, title: str, desc: str, chart_id: str, tabl
         y = top + i * row
         length = max(0.0, float(bar.value or 0)) / scale * bar_room
         label = _text(width - 4, y + row / 2 + 5, _digits(_short(bar.label, label_width // 7)))
-        if bar.href:
-            label = _svg('<a href="{}">{}</a>', bar.href, label)
         parts.append(label)
         parts.append(_svg('<rect x="{}" y="{}" width="{}" height="{}" fill="{}" rx="2">'
                                  '<title>{}: {}</title></rect>',
@@ -179,8 +178,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, desc: str, chart_id: str, tabl
 
 def month_chart(points: Sequence[tuple[int, int | float | Decimal | None]], *, title: str, desc: str,
                 chart_id: str, table_id: str = "", kind: str = "column", width: int = 720, height: int = 260,
-                value_text: Callable[[Any], str] = number_text, maximum: float | None = None,
-                hrefs: Sequence[str] = ()) -> SafeString:
+                value_text: Callable[[Any], str] = number_text, maximum: float | None = None) -> SafeString:
     """Columns (or a line) over Jalali months, the first month at the right: time runs right to left as
     a Persian reader reads. Each point carries its value as text (every point while they fit, else the
     last and the largest); the month names run along the bottom."""
@@ -213,8 +211,6 @@ def month_chart(points: Sequence[tuple[int, int | float | Decimal | None]], *, t
             w = slot * 0.64
             mark = _svg('<rect x="{}" y="{}" width="{}" height="{}" fill="{}" rx="1">'
                                '<title>{}</title></rect>', cx - w / 2, base - h, w, h, BAR_FILL, tip)
-        if i < len(hrefs) and hrefs[i]:
-            mark = _svg('<a href="{}">{}</a>', hrefs[i], mark)
         parts.append(mark)
         if n <= 12 or i in (peak, n - 1):
             parts.append(_text(cx, base - h - 6, value_text(value), anchor="middle", size=11,
@@ -245,7 +241,7 @@ def heat_step(value: float, maximum: float) -> int:
 def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequence[int | float | None]], *,
             title: str, desc: str, chart_id: str, table_id: str = "",
             cell_text: Callable[[Any], str] = number_text,
-            row_hrefs: Sequence[str] = (), column_hrefs: Sequence[str] = (), cell_width: int = 88,
+            cell_width: int = 88,
             label_width: int = 150) -> SafeString:
     """Rows × columns, each cell shaded light → dark by its value and carrying its number, so the map
     reads without colour; rows are labelled on the right, columns on top, first column at the right."""
@@ -259,14 +255,10 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequen
         cx = x0 - cell_width * (j + 0.5)
         label = _text(cx, head - 12, _digits(_short(column, cell_width // 7)), anchor="middle", size=12,
                       weight="bold")
-        if j < len(column_hrefs) and column_hrefs[j]:
-            label = _svg('<a href="{}">{}</a>', column_hrefs[j], label)
         parts.append(label)
     for i, row in enumerate(rows):
         y = head + i * row_h
         label = _text(width - 4, y + row_h / 2 + 5, _digits(_short(row, label_width // 7)))
-        if i < len(row_hrefs) and row_hrefs[i]:
-            label = _svg('<a href="{}">{}</a>', row_hrefs[i], label)
         parts.append(label)
         for j, _column in enumerate(columns):
             value = values[i][j] if j < len(values[i]) else None

@@ -191,8 +191,7 @@ def dashboard_context(user: User, figures: dict[str, Any]) -> dict[str, Any]:
         desc=_("Columns from the first month at the right to the latest at the left; each column's amount "
                "is written on it and listed in the table of dealings by month."),
         chart_id="chart-months", table_id="table-months",
-        value_text=lambda value: charts.number_text(value, places=1),
-        hrefs=[links.order_list(month=row.month) for row in by_month])
+        value_text=lambda value: charts.number_text(value, places=1))
     cover = figures["coverage"].top(HEATMAP_ROWS)
     heat = charts.heatmap(
         [_name(name, name_en) for _pk, name, name_en in cover.municipalities],
@@ -200,15 +199,12 @@ def dashboard_context(user: User, figures: dict[str, Any]) -> dict[str, Any]:
         title=_("Coverage: orders by municipality and domain"),
         desc=_("Each cell is a municipality's orders in a domain, written in the cell; darker is more; an "
                "empty cell is a domain the organization does not serve that municipality in yet."),
-        chart_id="chart-coverage", table_id="table-coverage",
-        row_hrefs=[links.need_list(municipality=pk, since=since) for pk, _n, _e in cover.municipalities],
-        column_hrefs=[links.need_list(domain=pk, since=since) for pk, _n, _e in cover.domains])
+        chart_id="chart-coverage", table_id="table-coverage")
     levels = figures["service_levels"].by_domain
     level_chart = charts.bar_chart(
         [charts.Bar(_name(rate.name, rate.name_en), rate.percent,
                     f"{charts.number_text(rate.percent, 1, '%')} "
-                    f"({_digits(rate.part)}/{_digits(rate.whole)})",
-                    links.need_list(domain=rate.domain_id, since=since)) for rate in levels],
+                    f"({_digits(rate.part)}/{_digits(rate.whole)})") for rate in levels],
         title=_("Service levels met, by domain (%)"),
         desc=_("One bar per domain: the share of the needs' service-level clocks that stopped within their "
                "target, written at the bar's end with the clocks met of those measured."),

@@ -98,7 +98,8 @@ def build_dealings(tenant, other_tenant=None) -> Dealings:
                                           kind=MunicipalityKind.CITY, population=40_000, area_ha=2_000)
     data = Dealings(m1, m2, m13, shandiz)
     for key, args, extra in (
-        ("A", (tenant.district9, tenant.green, day_in(m1), 1_000_000_000), {"closed_on_time": True, "score": 4}),
+        ("A", (tenant.district9, tenant.green, day_in(m1), 1_000_000_000),
+         {"closed_on_time": True, "score": 4}),
         ("B", (tenant.district9, tenant.furniture, day_in(m2), 500_000_000),
          {"closed_on_time": False, "score": 2, "triage_hours": 48}),
         ("C", (tenant.neyshabur, tenant.green, day_in(m1, 15), 300_000_000), {}),

@@ -71,7 +71,8 @@ def test_service_levels_overall_and_by_domain(tenant, dealings, ceo):
     # triage met for A, C and District 10's need; missed for B; D's clock still runs (not measured)
     assert (levels.overall.part, levels.overall.whole, levels.overall.percent) == (3, 4, Decimal("75.0"))
     by_domain = {r.domain_id: (r.part, r.whole, r.percent) for r in levels.by_domain}
-    assert by_domain == {tenant.green.pk: (2, 2, Decimal("100.0")), tenant.furniture.pk: (0, 1, Decimal("0.0")),
+    assert by_domain == {tenant.green.pk: (2, 2, Decimal("100.0")),
+                         tenant.furniture.pk: (0, 1, Decimal("0.0")),
                          tenant.lighting.pk: (1, 1, Decimal("100.0"))}
 
 
@@ -85,7 +86,8 @@ def test_delivery_on_time_and_average_rating(tenant, dealings, ceo):
 def test_coverage_matrix(tenant, dealings, ceo):
     cover = figures.coverage(user=ceo)
     # the most orders first, then by name (شاندیز before نیشابور)
-    assert [m[0] for m in cover.municipalities] == [tenant.district9.pk, dealings.shandiz.pk, tenant.neyshabur.pk]
+    assert [m[0] for m in cover.municipalities] == [tenant.district9.pk, dealings.shandiz.pk,
+                                                   tenant.neyshabur.pk]
     assert [d[0] for d in cover.domains] == [tenant.green.pk, tenant.furniture.pk]
     assert cover.matrix() == [[1, 1], [0, 1], [1, 0]]
     amounts = figures.coverage(user=ceo, measure="amount")
@@ -218,7 +220,8 @@ def test_every_table_exports_the_rows_it_shows(client, tenant, dealings, ceo, ke
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     header = next(i for i, row in enumerate(values) if row[0] == str(shown.table.columns[0].label))
     assert values[header] == [str(c.label) for c in shown.table.columns]
-    body = [[None if v in ("", None) else v for v in row] for row in values[header + 1:header + 1 + len(shown.table.rows)]]
+    written = values[header + 1:header + 1 + len(shown.table.rows)]
+    body = [[None if v in ("", None) else v for v in row] for row in written]
 
     def plain(value):
         return float(value) if isinstance(value, Decimal) else value
@@ -229,7 +232,8 @@ def test_every_table_exports_the_rows_it_shows(client, tenant, dealings, ceo, ke
 def test_the_domains_sheet_holds_the_hand_worked_figures(client, tenant, dealings, ceo):
     client.force_login(ceo)
     response = client.get(f"{DASHBOARD}?export=domains")
-    rows = {row[0]: row[1:] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)}
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True)}
     assert rows[tenant.green.name] == (2, 0, 2, 1_300_000_000, 100, 100)
     assert rows[tenant.lighting.name][:4] == (1, 1, 0, 0)
 

@@ -142,7 +142,7 @@ def test_project_manager_home_shows_its_companys_capabilities(client, tenant):
 
 
 def test_executive_home_is_the_executive_dashboard(client, tenant, other_tenant):
-    """The CEO's first screen is the dashboard (its figures are tested in insights/tests/test_dashboard.py)."""
+    """The CEO's first screen is the dashboard (its figures: insights/tests/test_dashboard.py)."""
     client.force_login(tenant.users["executive"])
     response = client.get(HOME)
     html = response.content.decode()
