@@ -2,10 +2,13 @@
 narrowing (hamyar.core.filters.ListFilter)."""
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.apikit import MAX_ID
 from hamyar.core.filters import ListFilter
+from hamyar.core.forms import JalaliMonthField
+from hamyar.core.jalali import add_months, month_start
 
 from .choices import DeliveryStatus, GroupPurchaseStatus, OrderStatus, QuotationStatus
 
@@ -25,15 +28,30 @@ class QuotationFilter(ListFilter):
     lookups = {"need": "need_id", "provider": "provider_id"}
 
 
+def _placed_in(queryset: QuerySet, month: int) -> QuerySet:
+    """Orders placed in that Jalali month, in Tehran: the month a dashboard counts an order in."""
+    return queryset.filter(created_at__gte=month_start(month),
+                           created_at__lt=month_start(add_months(month, 1)))
+
+
+def _placed_since(queryset: QuerySet, month: int) -> QuerySet:
+    return queryset.filter(created_at__gte=month_start(month))
+
+
 class OrderFilter(ListFilter):
-    """The orders list: by status, municipality and provider (within what the user's scope shows)."""
+    """The orders list: by status, municipality, provider, domain (the need's) and the Jalali month it was
+    placed in, or since (within what the user's scope shows). The dashboard's figures link here."""
 
     status = forms.ChoiceField(required=False, choices=[("", "—"), *OrderStatus.choices],
                                label=_("Status"))
     municipality = _id(_("Municipality"))
     provider = _id(_("Provider"))
+    domain = _id(_("Service domain"))
+    month = JalaliMonthField(required=False, label=_("Placed in the month"))
+    since = JalaliMonthField(required=False, label=_("Placed since the month"))
 
-    lookups = {"municipality": "municipality_id", "provider": "provider_id"}
+    lookups = {"municipality": "municipality_id", "provider": "provider_id", "domain": "need__domain_id",
+               "month": _placed_in, "since": _placed_since}
 
 
 class DeliveryFilter(ListFilter):

@@ -17,6 +17,8 @@ PROVIDER_READERS = ALL_ROLES
 AGREEMENT_READERS = frozenset(
     {Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.FINANCE_OFFICER, Role.EXECUTIVE, Role.SUPPLIER_USER}
 )
+# The executive dashboard: the organization's management and the deputies who answer for its figures.
+DASHBOARD_READERS = frozenset({Role.EXECUTIVE, Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.FINANCE_OFFICER})
 CAPABILITY_MAP_READERS = frozenset({Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.EXECUTIVE})
 USER_ADMINS = frozenset({Role.ORG_ADMIN})
 API_TOKEN_HOLDERS = API_TOKEN_ROLES

@@ -11,7 +11,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .errors import InvalidInput
-from .jalali import MESSAGES, JalaliDateError, clean_date_text, format_jalali_date, parse_date
+from .jalali import (
+    MESSAGES,
+    MONTH_MESSAGE,
+    JalaliDateError,
+    clean_date_text,
+    format_jalali_date,
+    is_month,
+    parse_date,
+)
 from .numbers import NumberError, clean_number_text, parse_decimal, parse_whole
 from .text import normalize, strip_controls
 
@@ -76,6 +84,28 @@ class JalaliDateField(forms.Field):
         if isinstance(value, date):
             return format_jalali_date(value, persian_digits=_persian())
         return value
+
+
+class JalaliMonthField(forms.IntegerField):
+    """A Jalali month as six digits, year then month (۱۴۰۵۰۹ or 140509; a "/" or "-" between is allowed):
+    cleans to the number 140509, or refuses with a sentence naming the expected form."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": MONTH_MESSAGE}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"dir": "ltr", "inputmode": "numeric", "placeholder": "140509"})
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = clean_date_text(value).replace("/", "").replace("-", "").replace(" ", "")
+        if not text:
+            return None
+        if not (len(text) == 6 and text.isascii() and text.isdigit()) or not is_month(int(text)):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
 
 
 class _NumberField(Protocol):

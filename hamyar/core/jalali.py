@@ -140,3 +140,42 @@ def format_jalali_datetime(value: datetime | None, *, persian_digits: bool = Tru
     j = to_jalali(value)
     text = f"{j.year:04d}/{j.month:02d}/{j.day:02d} {j.hour:02d}:{j.minute:02d}"
     return to_persian_digits(text) if persian_digits else text
+
+
+# ---------------------------------------------------------------- Jalali months as one number
+
+# A Jalali month as one number, year * 100 + month (140509 is Azar 1405): the rollups' month, and the
+# `month` filter of the needs and orders lists that a dashboard figure links to.
+MONTH_MESSAGE = _("Enter a Jalali month as six digits, the year then the month: 140509 for Azar 1405.")
+
+
+def month_of(value: date | datetime) -> int:
+    """The Jalali month of a day or moment (in Tehran) as one number: 140509."""
+    j = to_jalali(value)
+    return j.year * 100 + j.month
+
+
+def is_month(value: int) -> bool:
+    year, month = divmod(value, 100)
+    return JALALI_YEARS[0] <= year <= JALALI_YEARS[1] and 1 <= month <= 12
+
+
+def add_months(month: int, count: int) -> int:
+    """The month `count` months after (before, when negative) `month`: add_months(140501, -1) == 140412."""
+    index = (month // 100) * 12 + month % 100 - 1 + count
+    return (index // 12) * 100 + index % 12 + 1
+
+
+def month_start(month: int) -> datetime:
+    """The first moment of a Jalali month in Tehran (aware): where a month's rows begin."""
+    year, number = divmod(month, 100)
+    first = jdatetime.date(year, number, 1).togregorian()
+    return timezone.make_aware(datetime(first.year, first.month, first.day))
+
+
+def month_label(month: int, *, persian_digits: bool = True) -> str:
+    """آذر ۱۴۰۵ (or Azar 1405)."""
+    year, number = divmod(month, 100)
+    if persian_digits:
+        return f"{MONTHS_FA[number - 1]} {to_persian_digits(year)}"
+    return f"{MONTHS_EN[number - 1]} {year}"

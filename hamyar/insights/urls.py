@@ -23,6 +23,7 @@ finance_pages = [
 ]
 # The insights' own pages, under /insights/ and the name `insights`.
 insights_pages = [
+    path("", views.dashboard, name="dashboard"),
     path("municipality/", views.municipality_dashboard, name="municipality_dashboard"),
     path("opportunities/", growth_views.opportunities, name="opportunities"),
     path("survey/", verdict_views.survey, name="survey"),

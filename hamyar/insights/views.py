@@ -24,8 +24,10 @@ from hamyar.finance.choices import WRITERS as FINANCE_WRITERS
 from hamyar.needs.models import Need
 
 from . import selectors
+from .dashboard import aging_chart, dashboard_context
 from .growth_views import growth_context
 from .models import MunicipalityMonth
+from .selectors.dashboard import DASHBOARD_READERS
 from .selectors.monthly import month_label
 from .selectors.municipality_dashboard import table_rows
 from .tables import Column, Table, xlsx_or_none
@@ -33,6 +35,23 @@ from .tables import Column, Table, xlsx_or_none
 BOARD_READERS = ORGANIZATION_WIDE_ROLES
 GAP_READERS = frozenset({Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.EXECUTIVE})
 RECEIVABLES_READERS = frozenset(FINANCE_WRITERS) | {Role.EXECUTIVE}
+
+
+# ---------------------------------------------------------------- the executive dashboard
+
+
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    """The dashboard's page, or the sheet of one of its tables (`?export=`): also the executive's home."""
+    context = dashboard_context(request.user, selectors.dashboard_figures(user=request.user))
+    sheet = xlsx_or_none(request, [shown.table for shown in context["tables"].values()])
+    return sheet or render(request, "insights/dashboard.html", context)
+
+
+@page(roles=DASHBOARD_READERS, model=Municipality)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Volume, quality, coverage and size of the organization's dealings over the last 12 Jalali months,
+    every figure linked to the needs or orders behind it."""
+    return dashboard_page(request)
 
 
 # ---------------------------------------------------------------- needs
@@ -140,10 +159,12 @@ def receivables(request: HttpRequest) -> HttpResponse:
     """The organization's receivables: totals, and each municipality that owes, with its aging."""
     user = request.user
     rows = list(selectors.receivables_by_municipality(user=user))
+    aging = selectors.aging_totals(rows)
     return render(request, "finance/statement_list.html", {
         "totals": finance.finance_totals(user=user),
         "rows": rows,
-        "aging": selectors.aging_totals(rows),
+        "aging": aging,
+        "aging_chart": aging_chart(aging),
         "today": timezone.localdate(),
         "is_writer": role_of(user) in FINANCE_WRITERS,
     })

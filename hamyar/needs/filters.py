@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.catalog.forms import DomainChoiceField
 from hamyar.core.apikit import MAX_ID
 from hamyar.core.filters import ListFilter
-from hamyar.core.forms import PersianCharField
+from hamyar.core.forms import JalaliMonthField, PersianCharField
+from hamyar.core.jalali import add_months, month_start
 from hamyar.core.text import normalize
 from hamyar.directory.models import Municipality, ServiceDomain
 
@@ -35,6 +36,17 @@ def _by_id(field: str) -> Any:
     return narrow
 
 
+def _submitted_in(queryset: QuerySet, month: int) -> QuerySet:
+    """Needs submitted in that Jalali month, in Tehran: the month a dashboard counts a need in (a draft
+    has no month)."""
+    return queryset.filter(submitted_at__gte=month_start(month),
+                           submitted_at__lt=month_start(add_months(month, 1)))
+
+
+def _submitted_since(queryset: QuerySet, month: int) -> QuerySet:
+    return queryset.filter(submitted_at__gte=month_start(month))
+
+
 class NeedFilter(ListFilter):
     """Search by number, title or description; status, kind, domain and (for officers) municipality."""
 
@@ -54,7 +66,11 @@ class NeedFilter(ListFilter):
                                           required=False, empty_label=_("All municipalities"),
                                           widget=forms.Select(_SELECT))
 
-    lookups = {"q": _search, "domain": _by_id("domain_id"), "municipality": _by_id("municipality_id")}
+    month = JalaliMonthField(label=_("Submitted in the month"), required=False)
+    since = JalaliMonthField(label=_("Submitted since the month"), required=False)
+
+    lookups = {"q": _search, "domain": _by_id("domain_id"), "municipality": _by_id("municipality_id"),
+               "month": _submitted_in, "since": _submitted_since}
 
     def __init__(self, *args: Any, domains: QuerySet[ServiceDomain] | None = None,
                  municipalities: QuerySet[Municipality] | None = None, **kwargs: Any) -> None:

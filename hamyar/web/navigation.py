@@ -99,6 +99,9 @@ def nav_items(membership: Membership | None, view_name: str = "") -> list[NavIte
         return []
     role = Role(membership.role)
     items = [NavItem(pgettext_lazy("navigation", "Home"), reverse("web:home"), "home", "web:home")]
+    if role in access.DASHBOARD_READERS and role != Role.EXECUTIVE:  # the executive's home is the dashboard
+        items.append(NavItem(_("Executive dashboard"), reverse("insights:dashboard"), "grid",
+                             "insights:dashboard"))
     if role == Role.MUNICIPALITY_USER:
         items.append(NavItem(_("My municipality"),
                              reverse("directory:municipality_detail", args=[membership.municipality_id]),

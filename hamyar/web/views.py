@@ -12,6 +12,7 @@ from hamyar.core.pages import page, public
 from hamyar.core.roles import Role
 from hamyar.core.scoping import membership_of
 from hamyar.insights import selectors as insights
+from hamyar.insights.views import dashboard_page
 
 # Each role's home: its template, and the insights read that fills it.
 HOME: dict[str, tuple[str, Callable[[User, Membership], dict]]] = {
@@ -24,7 +25,7 @@ HOME: dict[str, tuple[str, Callable[[User, Membership], dict]]] = {
                          lambda u, m: insights.provider_home(user=u, provider_id=m.provider_id)),
     Role.MUNICIPALITY_USER: ("web/home/municipality_user.html",
                              lambda u, m: insights.municipality_home(user=u, membership=m)),
-    Role.EXECUTIVE: ("web/home/executive.html", lambda u, m: insights.executive_home(user=u)),
+    # The executive's home is the executive dashboard (`insights.views.dashboard_page`).
 }
 
 
@@ -33,6 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
     if membership is None:
         return render(request, "web/home/no_membership.html")
+    if membership.role == Role.EXECUTIVE:
+        return dashboard_page(request)
     template, build = HOME[membership.role]
     return render(request, template, build(request.user, membership))
 

@@ -76,6 +76,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
     if is_officer:
         context["municipalities"] = directory.municipality_list(user=user)
         context["providers"] = directory.provider_list(user=user)
+    # A dashboard figure's rows: its domain and month are kept as the other filters change.
+    context["drill"] = {key: values[key] for key in ("domain", "month", "since") if key in values}
+    if "domain" in values:
+        context["drill_domain"] = directory.domain_list(user=user).filter(pk=values["domain"]).first()
     return render_list(request, template="commerce/order_list.html",
                        fragment="commerce/partials/order_rows.html", rows=rows, context=context)
 

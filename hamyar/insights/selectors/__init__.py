@@ -3,7 +3,7 @@ provider's scorecard, the receivables by municipality, the savings from group pu
 grow and whom to visit (growth). Each starts
 from the scoped reads of the app whose rows it sums, so a rollup never shows more than the user could
 open one by one."""
-
+from .dashboard import *  # noqa: F403
 from .growth import *  # noqa: F403
 from .homes import *  # noqa: F403
 from .municipality_dashboard import *  # noqa: F403

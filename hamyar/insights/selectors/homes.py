@@ -15,6 +15,7 @@ from hamyar.directory import selectors as directory
 from hamyar.directory.models import AgencyAgreement, MunicipalAsset, Municipality
 from hamyar.directory.selectors import agreements_expiring, capability_overview, provider_counts_by_kind
 
+from .dashboard import dashboard_figures
 from .savings import group_savings, group_savings_by_municipality
 from .verdicts import survey_asked
 from .work_municipality import municipality_work
@@ -125,9 +126,5 @@ def org_admin_home(*, user: User) -> dict[str, Any]:
 
 
 def executive_home(*, user: User) -> dict[str, Any]:
-    return {
-        "counts": organization_counts(user=user),
-        "coverage": capability_overview(user=user),
-        "largest": list(directory.municipality_list(user=user)[:8]),
-        **_savings(user),
-    }
+    """The executive's home is the executive dashboard: its figures over the last 12 Jalali months."""
+    return dashboard_figures(user=user)

@@ -28,7 +28,7 @@ from hamyar.directory.models import AgencyAgreement, Provider
 from ..models import ProviderMonth
 from .monthly import last_months, month_label, month_start
 
-__all__ = ["SCORECARD_LIST_READERS", "SCORECARD_SORTS", "MonthVolume", "ProviderFigures", "Scorecard",
+__all__ = ["SCORECARD_LIST_READERS", "SCORECARD_SORTS", "ProviderMonthVolume", "ProviderFigures", "Scorecard",
            "provider_figures", "provider_scorecard", "provider_scorecard_get", "provider_scorecards"]
 
 SCORECARD_MONTHS = 12  # the window of the figures; the trend compares its two halves
@@ -38,7 +38,7 @@ CELL_SUMS = ("orders", "amount", "closed", "on_time", "rated", "score_sum")
 
 
 @dataclass(frozen=True)
-class MonthVolume:
+class ProviderMonthVolume:
     month: int
     label: str
     orders: int
@@ -63,7 +63,7 @@ class ProviderFigures:
     low_ratings: int = 0
     rejected_deliveries: int = 0
     agreement_ends_on: dt.date | None = None
-    months: list[MonthVolume] = field(default_factory=list)
+    months: list[ProviderMonthVolume] = field(default_factory=list)
 
     @property
     def on_time_percent(self) -> Decimal | None:
@@ -217,8 +217,9 @@ def provider_figures(*, user: User, provider: Provider) -> ProviderFigures:
         row["month"]: dict(row) for row in
         scope(ProviderMonth.objects.filter(provider=provider, month__gte=months[0]), user).order_by()
         .values("month").annotate(orders=Sum("orders"), amount=Sum("amount"))}
-    figures.months = [MonthVolume(month, month_label(month), (per_month.get(month) or {}).get("orders") or 0,
-                                  (per_month.get(month) or {}).get("amount") or 0) for month in months]
+    figures.months = [ProviderMonthVolume(month, month_label(month),
+                                          (per_month.get(month) or {}).get("orders") or 0,
+                                          (per_month.get(month) or {}).get("amount") or 0) for month in months]
     return figures
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import get_language, get_language_bidi, pgettext_l
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.access import may_open as _may_open
-from hamyar.core.jalali import MONTHS_EN, MONTHS_FA, format_jalali_date, to_jalali
+from hamyar.core.jalali import MONTHS_EN, MONTHS_FA, format_jalali_date, is_month, month_label, to_jalali
 from hamyar.core.roles import Role
 from hamyar.core.text import to_persian_digits
 
@@ -129,6 +129,16 @@ def jdate_full(value: date | None) -> str:
         return f"{_WEEKDAYS_FA[value.weekday()]} {format_jalali_date(value, long=True)}"
     j = to_jalali(value)
     return f"{value:%A} {j.day} {_MONTHS_EN[j.month - 1]} {j.year}"
+
+
+@register.filter
+def jmonth(value: Any) -> str:
+    """A Jalali month number (140509) as «آذر ۱۴۰۵» or «Azar 1405»; other values unchanged."""
+    try:
+        month = int(value)
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)
+    return month_label(month, persian_digits=_persian()) if is_month(month) else str(value)
 
 
 @register.filter

@@ -141,17 +141,17 @@ def test_project_manager_home_shows_its_companys_capabilities(client, tenant):
     assert "شرکت فضای سبز همیار" in html and "فضای سبز" in html
 
 
-def test_executive_home_shows_counts_and_coverage(client, tenant, other_tenant):
+def test_executive_home_is_the_executive_dashboard(client, tenant, other_tenant):
+    """The CEO's first screen is the dashboard (its figures: insights/tests/test_dashboard.py)."""
     client.force_login(tenant.users["executive"])
     response = client.get(HOME)
-    counts = response.context["counts"]
-    assert counts["municipality_count"] == 4
-    # Mashhad and Neyshabur; the districts are inside Mashhad's population.
-    assert counts["population"] == 3001184 + 264375
-    assert counts["provider_total"] == 4
-    assert response.context["coverage"]["served_count"] == 2
-    assert response.context["coverage"]["domain_count"] == 3
-    assert "۳٬۲۶۵٬۵۵۹" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="headline"' in html and 'id="chart-months"' in html and 'id="table-domains"' in html
+    assert response.context["first_month"] <= response.context["last_month"]
+    # the other readers reach it from the menu; the executive's home already is it
+    client.force_login(tenant.users["commerce"])
+    assert 'href="/insights/"' in client.get(HOME).content.decode()
 
 
 def test_finance_home_shows_commission_of_valid_agreements(client, tenant):

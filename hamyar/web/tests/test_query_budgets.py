@@ -100,7 +100,7 @@ FAMILIES = {
     "capability-gaps": Family(rows.gap_need, Need, ("needs:capability_gaps",)),
     "quotations": Family(rows.quotation, Quotation, ("commerce:quotation_list",)),
     "orders": Family(rows.order, Order, (
-        "commerce:order_list", "commerce:scorecard", "commerce:scorecard_list",
+        "commerce:order_list", "commerce:scorecard", "commerce:scorecard_list", "insights:dashboard",
         "insights:municipality_dashboard", "insights:opportunities", "needs:capability_gaps")),
     "group-purchases": Family(rows.group_purchase, GroupPurchase, ("commerce:group_purchase_list",)),
     "invoices": Family(rows.invoice, Invoice, (
