@@ -217,9 +217,10 @@ def provider_figures(*, user: User, provider: Provider) -> ProviderFigures:
         row["month"]: dict(row) for row in
         scope(ProviderMonth.objects.filter(provider=provider, month__gte=months[0]), user).order_by()
         .values("month").annotate(orders=Sum("orders"), amount=Sum("amount"))}
-    figures.months = [ProviderMonthVolume(month, month_label(month),
-                                          (per_month.get(month) or {}).get("orders") or 0,
-                                          (per_month.get(month) or {}).get("amount") or 0) for month in months]
+    figures.months = [
+        ProviderMonthVolume(month, month_label(month), (per_month.get(month) or {}).get("orders") or 0,
+                            (per_month.get(month) or {}).get("amount") or 0)
+        for month in months]
     return figures
 
 
