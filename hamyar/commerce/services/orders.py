@@ -185,7 +185,7 @@ def order_start(*, order: Order, acting_user: User) -> Order:
 
     with transaction.atomic():
         with transition(ORDER_LIFECYCLE, order, OrderAction.START, acting_user=acting_user,
-                        snapshot_of=state) as move:
+                        snapshot_of=state, savepoint=False) as move:
             pass
         announce(Order, [move.obj.pk])
     return move.obj

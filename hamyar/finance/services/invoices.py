@@ -250,7 +250,8 @@ def invoice_issue(
             _("The due date cannot be before the issue date (%(issued)s).") % {"issued": jalali(issue_date)},
         )
     with transaction.atomic():
-        with transition(INVOICE_LIFECYCLE, invoice, InvoiceAction.ISSUE, acting_user=acting_user) as move:
+        with transition(INVOICE_LIFECYCLE, invoice, InvoiceAction.ISSUE, acting_user=acting_user,
+                        savepoint=False) as move:
             locked = move.obj
             locked.issue_date, locked.due_date, locked.issued_at = issue_date, due_date, timezone.now()
             notify(
@@ -298,7 +299,8 @@ def invoice_void(*, invoice: Invoice, acting_user: User, reason: str) -> Invoice
 
 def _void(invoice: Invoice, *, acting_user: User, reason: str) -> Invoice:
     with transaction.atomic():
-        with transition(INVOICE_LIFECYCLE, invoice, InvoiceAction.VOID, acting_user=acting_user) as move:
+        with transition(INVOICE_LIFECYCLE, invoice, InvoiceAction.VOID, acting_user=acting_user,
+                        savepoint=False) as move:
             locked = move.obj
             locked.void_reason, locked.voided_at = reason, timezone.now()
             if move.before["status"] != InvoiceStatus.DRAFT:  # a draft was never sent to the municipality

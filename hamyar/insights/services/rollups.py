@@ -4,6 +4,10 @@
 the difference from the stored facts to the cells; the receiver of `core.changes.rows_changed` calls
 them, inside the writing service's transaction. `rebuild` throws everything away and recomputes it;
 after any sequence of writes the two give the same cells (tested), cells left at all zeros aside.
+
+What one order written costs: its stored fact read (and locked), its source in one query, then — only
+if the fact changed — one upsert per kind of cell and one write of the fact: five queries, two when
+nothing it counts in changed.
 """
 
 import datetime as dt
@@ -19,9 +23,10 @@ from django.utils import timezone
 from hamyar.commerce.choices import DeliveryStatus, OrderStatus
 from hamyar.commerce.models import Delivery, Order, OrderLine, Rating
 from hamyar.core.jalali import to_jalali
+from hamyar.directory.models import ServiceDomain
 from hamyar.finance.choices import OWED_STATUSES
 from hamyar.finance.models import Invoice
-from hamyar.needs.models import Need
+from hamyar.needs.models import Need, ServiceLevel
 from hamyar.needs.sla import ServiceLevels, need_clocks
 
 from ..models import Figures, MunicipalityMonth, NeedFact, OrderFact, ProviderMonth
@@ -106,6 +111,23 @@ def _order_rows(ids: list[int]) -> dict[int, OrderRow]:
     return rows
 
 
+class _Levels(ServiceLevels):
+    """An organization's service levels as `ServiceLevels` resolves them, read in one query: its domains,
+    each with its own level if it has one."""
+
+    def __init__(self, organization_id: int) -> None:
+        self.organization_id = organization_id
+        self.levels, self.parents = {}, {}
+        names = ("triage_hours", "first_quotation_hours", "delivery_days")
+        for pk, parent_id, level_id, *targets in ServiceDomain.objects.filter(
+                organization_id=organization_id).values_list(
+                "pk", "parent_id", "service_levels__pk", *(f"service_levels__{name}" for name in names)):
+            self.parents[pk] = parent_id
+            if level_id is not None:
+                self.levels[pk] = ServiceLevel(pk=level_id, organization_id=organization_id, domain_id=pk,
+                                               **dict(zip(names, targets, strict=True)))
+
+
 def _need_rows(ids: list[int]) -> dict[int, NeedRow]:
     """The facts of these needs as the source says now (absent: gone, or not submitted)."""
     needs = Need.objects.filter(pk__in=ids, submitted_at__isnull=False).order_by().only(
@@ -115,7 +137,7 @@ def _need_rows(ids: list[int]) -> dict[int, NeedRow]:
     rows = {}
     for need in needs:
         if need.organization_id not in levels:
-            levels[need.organization_id] = ServiceLevels(need.organization_id)
+            levels[need.organization_id] = _Levels(need.organization_id)
         clocks = need_clocks(need, levels=levels[need.organization_id])
         measured = [clock.met for clock in clocks if clock.met is not None]
         rows[need.pk] = NeedRow(need.organization_id, need.municipality_id, need.domain_id,

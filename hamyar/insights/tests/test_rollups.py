@@ -21,6 +21,8 @@ from hamyar.commerce.services import (
 from hamyar.commerce.tests.group_data import bench_pool
 from hamyar.core.changes import announce, rows_changed
 from hamyar.core.errors import InvalidInput
+from hamyar.directory import demo
+from hamyar.directory.models import Organization
 from hamyar.directory.services import domain_create, domain_update
 from hamyar.insights.models import Figures, MunicipalityMonth, ProviderMonth
 from hamyar.insights.services import jalali_month
@@ -250,3 +252,19 @@ def test_a_domain_moved_under_another_takes_its_service_levels(tenant, shop):
     domain_update(domain=benches, acting_user=admin, data={"parent": tenant.green})
     assert triage_met() == 1  # green's 8 hours
     assert differences(tenant.org.pk) == {}
+
+
+def test_the_demo_ends_with_what_the_rebuild_command_gives(db):
+    """The demo goes through the services and stamps its story's times as announced writes: its rollups,
+    kept as it loads, are what `rebuild_rollups` computes from scratch afterwards."""
+    call_command("load_demo", stdout=StringIO())
+    org = Organization.objects.get(slug=demo.ORGANIZATION["slug"])
+    kept = rollups(org.pk)
+    orders, needs = Order.objects.filter(organization=org).count(), len(kept["needs"])
+    assert len(kept["orders"]) == orders > 0 and needs == Need.objects.filter(
+        organization=org, submitted_at__isnull=False).count() > 0
+    assert len({month for _owner, _domain, month in kept["municipality_cells"]}) >= 3  # months of its story
+    out = StringIO()
+    call_command("rebuild_rollups", stdout=out)
+    assert out.getvalue().startswith(f"{org.name}: orders {orders}, needs {needs}, municipality_cells ")
+    assert rollups(org.pk) == kept

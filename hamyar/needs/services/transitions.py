@@ -62,7 +62,7 @@ def _step(need: Need, action: str, acting_user: User) -> Iterator[Move]:
     once saved, in the step's transaction."""
     with transaction.atomic():
         with transition(NEED_LIFECYCLE, need, action, acting_user=acting_user,
-                        snapshot_of=step_snapshot()) as move:
+                        snapshot_of=step_snapshot(), savepoint=False) as move:
             _reuse_read(move.obj, need, membership_of(acting_user))
             yield move
         announce(Need, [move.obj.pk])
