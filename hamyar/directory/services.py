@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.audit import audit_record, snapshot
+from hamyar.core.changes import announce
 from hamyar.core.errors import InvalidInput, NotFound
 from hamyar.core.roles import Role
 from hamyar.core.scoping import in_scope, require_role
@@ -164,7 +165,11 @@ def domain_update(*, domain: ServiceDomain, acting_user: User, data: dict[str, A
         node = node.parent
     before = snapshot(domain)
     _apply(domain, data)
-    return save_audited(domain, acting_user=acting_user, action="domain.update", before=before)
+    with transaction.atomic():
+        saved = save_audited(domain, acting_user=acting_user, action="domain.update", before=before)
+        if saved.parent_id != before.get("parent_id"):
+            announce(ServiceDomain, [saved.pk])  # the service levels it inherits may have changed
+    return saved
 
 
 def capability_create(*, acting_user: User, data: dict[str, Any]) -> Capability:

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from hamyar.core import clock
+from hamyar.core.changes import announce
 from hamyar.core.text import normalize
 from hamyar.needs.models import Need
 
@@ -94,6 +95,7 @@ def _pool(loader: Any, spec: DemoPool) -> None:
         ParticipantLine.objects.filter(participant=place).update(created_at=moment, updated_at=moment)
         Need.objects.filter(pk=place.need_id).update(created_at=moment, submitted_at=moment,
                                                      triaged_at=moment, assigned_at=moment, updated_at=moment)
+        announce(Need, [place.need_id])
     if spec.closed_after is None:
         return
     closed = at(spec.closed_after)
@@ -116,11 +118,13 @@ def _date_allocation(loader: Any, pool: GroupPurchase, closed: dt.datetime) -> N
     for order in orders.only("pk", "due_date"):
         due = order.due_date and day + (order.due_date - loader.today)
         Order.objects.filter(pk=order.pk).update(created_at=closed, updated_at=closed, due_date=due)
+    announce(Order, orders.values_list("pk", flat=True))
     Quotation.objects.filter(order__in=orders).update(created_at=closed, updated_at=closed, sent_at=closed,
                                                       decided_at=closed, valid_until=day)
     needs = Need.objects.filter(group_participations__in=shares)
     needs.update(approved_at=closed, updated_at=closed)
     needs.filter(first_quoted_at__isnull=False).update(first_quoted_at=closed)  # when the close sets it
+    announce(Need, needs.values_list("pk", flat=True))
 
 
 def _deliver(loader: Any, order: Order, closed: dt.datetime, moment: dt.datetime, note: str,
@@ -146,3 +150,4 @@ def _deliver(loader: Any, order: Order, closed: dt.datetime, moment: dt.datetime
     if order.status == OrderStatus.CLOSED:
         Order.objects.filter(pk=order.pk).update(closed_at=answered, updated_at=answered)
         Need.objects.filter(pk=order.need_id).update(closed_at=answered, updated_at=answered)
+        announce(Need, [order.need_id])

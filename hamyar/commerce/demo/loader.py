@@ -10,6 +10,7 @@ from django.utils import timezone
 from hamyar.accounts.models import User
 from hamyar.catalog.models import CatalogItem
 from hamyar.core import clock
+from hamyar.core.changes import announce
 from hamyar.core.text import normalize
 from hamyar.directory.models import MunicipalAsset, Municipality, Organization, Provider, ServiceDomain
 from hamyar.needs import services as needs
@@ -143,6 +144,7 @@ class _Loader:
     def _date_need(self, need: Need, stamps: dict[str, Any]) -> None:
         last = max(v for v in stamps.values() if isinstance(v, dt.datetime))
         Need.objects.filter(pk=need.pk).update(**stamps, updated_at=last)
+        announce(Need, [need.pk])  # the story's times: its month and clocks
         if "assigned_at" in stamps:
             Assignment.objects.filter(need=need).update(created_at=stamps["assigned_at"],
                                                         updated_at=stamps["assigned_at"])
@@ -150,6 +152,7 @@ class _Loader:
     def _stamp(self, model, pk: int, **stamps) -> None:
         stamps.setdefault("updated_at", max(v for v in stamps.values() if isinstance(v, dt.datetime)))
         model.objects.filter(pk=pk).update(**stamps)
+        announce(model, [pk])  # an order's month, due date and close count in the rollups
 
     def _valid_until(self, quotation: Quotation, created: dt.datetime) -> dt.date:
         """The validity counted from the day the quotation was priced; one still waiting for an answer
@@ -188,6 +191,7 @@ class _Loader:
             quotation = services.quotation_send(quotation=quotation, acting_user=preparer)
         self.created["quotations"] += 1
         Need.objects.filter(pk=need.pk).update(first_quoted_at=first_quoted, updated_at=first_quoted)
+        announce(Need, [need.pk])
         stamps = {"created_at": at("quote")}
         if quotation.sent_at is not None:  # to the municipality; not yet when it awaits the deputy
             stamps["sent_at"] = first_quoted
@@ -218,6 +222,7 @@ class _Loader:
         if quotation.status == QuotationStatus.APPROVED:
             Need.objects.filter(pk=need.pk).update(approved_at=stamps["decided_at"],
                                                    updated_at=stamps["decided_at"])
+            announce(Need, [need.pk])
             self._order(spec, quotation, stamps["decided_at"], at)
 
     def _chain(self, spec: DemoNeed, quotation: Quotation, stamps: dict, at, clerk, *, until: str = "",
@@ -292,6 +297,7 @@ class _Loader:
         if order.closed_at is not None and last_answer is not None:
             self._stamp(Order, order.pk, closed_at=last_answer)
             Need.objects.filter(pk=order.need_id).update(closed_at=last_answer, updated_at=last_answer)
+            announce(Need, [order.need_id])
             if spec.rating and spec.reaches("rated"):
                 score, comment = spec.rating
                 rated = last_answer + dt.timedelta(days=spec.rated_after)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.models import User
 from hamyar.core.audit import audit_record, snapshot
+from hamyar.core.changes import announce
 from hamyar.core.errors import InvalidInput
 from hamyar.core.lifecycle import transition
 from hamyar.core.numbering import next_number
@@ -127,6 +128,7 @@ def delivery_record(*, order: Order, acting_user: User, quantities: Mapping, del
             **snapshot(delivery), "lines": {str(pk): quantity for pk, quantity in cleaned.items()},
         })
         move_order(locked, lines, status_from_quantities(lines), acting_user=acting_user, before=before)
+        announce(Order, [locked.pk])  # its lines' quantities and its state
         tell(
             organization_id=locked.organization_id, roles=[Role.MUNICIPALITY_USER],
             municipality_id=locked.municipality_id,
@@ -194,6 +196,7 @@ def _answer(delivery: Delivery, action: str, *, acting_user: User, reason: str =
                 subject=_("Order %(order)s was received in full and closed.") % {"order": locked.number},
                 url=order_url(locked),
             )
+        announce(Order, [locked.pk])  # its lines' quantities, the delivery's answer and its state
     return move.obj
 
 

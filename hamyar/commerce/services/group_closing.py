@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.accounts.models import User
 from hamyar.catalog.models import CatalogItem, Price
 from hamyar.core.audit import audit_record, audit_record_many, snapshot
+from hamyar.core.changes import announce
 from hamyar.core.errors import ApplicationError
 from hamyar.core.jalali import format_jalali_date
 from hamyar.core.lifecycle import Move, transition
@@ -239,6 +240,7 @@ def _allocate(pool: GroupPurchase, joined: list[Participant], allocation: Alloca
         (organization_id, order_of[quotation], line_id, item, items[item].name[:300], items[item].unit,
          quantity, allocation.prices[item])
         for (_place, quotation, item, quantity), line_id in zip(line_rows, quotation_line_ids, strict=True)])
+    announce(Order, order_ids)
     for place, share, order_id in zip(joined, allocation.shares, order_ids, strict=True):
         place.order_id = order_id
         place.subtotal, place.vat_amount, place.total = share.subtotal, share.vat_amount, share.total
@@ -247,6 +249,7 @@ def _allocate(pool: GroupPurchase, joined: list[Participant], allocation: Alloca
     Need.objects.filter(pk__in=need_ids).update(
         status=NeedStatus.APPROVED, approved_at=now, provider_id=pool.provider_id, updated_at=now,
         first_quoted_at=Coalesce("first_quoted_at", Value(now)))
+    announce(Need, need_ids)
     audit_record_many(actor=acting_user, organization=Organization(pk=organization_id),
                       entries=[("order.place_from_group_purchase", Order(pk=order_id, number=number), None,
                                 {"number": number, "quotation": quotation_number, "total": share.total,

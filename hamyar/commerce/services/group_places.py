@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.accounts.models import User
 from hamyar.catalog.models import CatalogItem
 from hamyar.core.audit import audit_record, snapshot
+from hamyar.core.changes import announce
 from hamyar.core.errors import ApplicationError
 from hamyar.core.lifecycle import transition
 from hamyar.core.numbering import next_number
@@ -186,6 +187,7 @@ def _attach_need(place: Participant, pool: GroupPurchase, lines: dict[int, int],
         # The pool's tiers are its price offer from the day it joins: no first-quotation clock runs.
         submitted_at=now, triaged_at=now, assigned_at=now, first_quoted_at=now,
     )
+    announce(Need, [made.pk])
     _write_need_lines(made, lines)
     audit_record(actor=acting_user, action="need.create_for_group_purchase", obj=made,
                  after={**snapshot(made), "group_purchase": pool.number})
@@ -228,5 +230,6 @@ def _release_need(place: Participant, acting_user: User | None, status: str, rea
     else:
         need.provider = None
     need.save()
+    announce(Need, [need.pk])
     audit_record(actor=acting_user, action=f"need.group_purchase_{status}", obj=need,
                  before=before, after=snapshot(need))

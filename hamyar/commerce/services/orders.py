@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamyar.accounts.models import User
 from hamyar.core.audit import audit_record, snapshot
+from hamyar.core.changes import announce
 from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from hamyar.core.lifecycle import transition
 from hamyar.core.numbering import next_number
@@ -75,6 +76,7 @@ def order_build(*, quotation: Quotation) -> Order:
         )
         for line in quotation_lines
     )
+    announce(Order, [order.pk])
     return order
 
 
@@ -181,9 +183,11 @@ def order_start(*, order: Order, acting_user: User) -> Order:
             lines.update(lock_lines(locked))
         return order_snapshot(locked, lines)
 
-    with transition(ORDER_LIFECYCLE, order, OrderAction.START, acting_user=acting_user,
-                    snapshot_of=state) as move:
-        pass
+    with transaction.atomic():
+        with transition(ORDER_LIFECYCLE, order, OrderAction.START, acting_user=acting_user,
+                        snapshot_of=state, savepoint=False) as move:
+            pass
+        announce(Order, [move.obj.pk])
     return move.obj
 
 
@@ -241,6 +245,7 @@ def order_rate(*, order: Order, acting_user: User, score: object, comment: str =
             organization_id=locked.organization_id, order=locked, provider_id=locked.provider_id,
             score=score, comment=comment, on_time=_on_time(locked), rated_by=acting_user,
         )
+        announce(Rating, [rating.pk])
         audit_record(actor=acting_user, action="rating.create", obj=rating, after=snapshot(rating))
         provider_scorecard_refresh(provider=locked.provider, acting_user=acting_user)
     return rating

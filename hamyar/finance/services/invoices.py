@@ -28,6 +28,7 @@ from hamyar.accounts.services import notification_recipients, notify
 from hamyar.commerce.choices import DeliveryStatus
 from hamyar.commerce.models import Delivery, DeliveryLine
 from hamyar.core.audit import audit_record, snapshot
+from hamyar.core.changes import announce
 from hamyar.core.errors import ApplicationError
 from hamyar.core.lifecycle import transition
 from hamyar.core.money import vat_amount
@@ -117,6 +118,7 @@ def _create_invoice(
         )
         for description, quantity, unit, price in lines
     )
+    announce(Invoice, [invoice.pk])
     audit_record(
         actor=acting_user,
         action="invoice.create",
@@ -247,20 +249,23 @@ def invoice_issue(
             "due_date",
             _("The due date cannot be before the issue date (%(issued)s).") % {"issued": jalali(issue_date)},
         )
-    with transition(INVOICE_LIFECYCLE, invoice, InvoiceAction.ISSUE, acting_user=acting_user) as move:
-        locked = move.obj
-        locked.issue_date, locked.due_date, locked.issued_at = issue_date, due_date, timezone.now()
-        notify(
-            organization_id=locked.organization_id,
-            recipients=notification_recipients(
+    with transaction.atomic():
+        with transition(INVOICE_LIFECYCLE, invoice, InvoiceAction.ISSUE, acting_user=acting_user,
+                        savepoint=False) as move:
+            locked = move.obj
+            locked.issue_date, locked.due_date, locked.issued_at = issue_date, due_date, timezone.now()
+            notify(
                 organization_id=locked.organization_id,
-                roles=[Role.MUNICIPALITY_USER],
-                municipality_id=locked.municipality_id,
-            ),
-            subject=_("Invoice %(number)s of %(total)s Rial was issued; it is due on %(due)s.")
-            % {"number": locked.number, "total": rial(locked.total), "due": jalali(due_date)},
-            url=invoice_url(locked),
-        )
+                recipients=notification_recipients(
+                    organization_id=locked.organization_id,
+                    roles=[Role.MUNICIPALITY_USER],
+                    municipality_id=locked.municipality_id,
+                ),
+                subject=_("Invoice %(number)s of %(total)s Rial was issued; it is due on %(due)s.")
+                % {"number": locked.number, "total": rial(locked.total), "due": jalali(due_date)},
+                url=invoice_url(locked),
+            )
+        announce(Invoice, [locked.pk])
     return invoice
 
 
@@ -293,21 +298,24 @@ def invoice_void(*, invoice: Invoice, acting_user: User, reason: str) -> Invoice
 
 
 def _void(invoice: Invoice, *, acting_user: User, reason: str) -> Invoice:
-    with transition(INVOICE_LIFECYCLE, invoice, InvoiceAction.VOID, acting_user=acting_user) as move:
-        locked = move.obj
-        locked.void_reason, locked.voided_at = reason, timezone.now()
-        if move.before["status"] != InvoiceStatus.DRAFT:  # a draft was never sent to the municipality
-            notify(
-                organization_id=locked.organization_id,
-                recipients=notification_recipients(
+    with transaction.atomic():
+        with transition(INVOICE_LIFECYCLE, invoice, InvoiceAction.VOID, acting_user=acting_user,
+                        savepoint=False) as move:
+            locked = move.obj
+            locked.void_reason, locked.voided_at = reason, timezone.now()
+            if move.before["status"] != InvoiceStatus.DRAFT:  # a draft was never sent to the municipality
+                notify(
                     organization_id=locked.organization_id,
-                    roles=[Role.MUNICIPALITY_USER],
-                    municipality_id=locked.municipality_id,
-                ),
-                subject=_("Invoice %(number)s was voided.") % {"number": locked.number},
-                body=reason,
-                url=invoice_url(locked),
-            )
+                    recipients=notification_recipients(
+                        organization_id=locked.organization_id,
+                        roles=[Role.MUNICIPALITY_USER],
+                        municipality_id=locked.municipality_id,
+                    ),
+                    subject=_("Invoice %(number)s was voided.") % {"number": locked.number},
+                    body=reason,
+                    url=invoice_url(locked),
+                )
+        announce(Invoice, [locked.pk])
     return invoice
 
 

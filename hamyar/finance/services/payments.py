@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.accounts.models import User
 from hamyar.accounts.services import notification_recipients, notify
 from hamyar.core.audit import audit_record, snapshot
+from hamyar.core.changes import announce
 from hamyar.core.errors import InvalidInput
 from hamyar.core.lifecycle import transition
 from hamyar.core.roles import Role
@@ -116,6 +117,7 @@ def payment_record(
                 with transition(INVOICE_LIFECYCLE, locked, InvoiceAction.PAY, acting_user=acting_user,
                                 audit_action=f"invoice.{target}") as move:
                     move.obj.paid_amount, move.obj.status = paid, target
+                announce(Invoice, [locked.pk])
             if target == InvoiceStatus.PAID:
                 notify(
                     organization_id=locked.organization_id,

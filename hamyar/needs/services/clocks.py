@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.accounts.models import User
 from hamyar.accounts.services import notify
 from hamyar.core.audit import audit_record, snapshot
+from hamyar.core.changes import announce
 from hamyar.core.errors import NotFound
 from hamyar.core.roles import Role
 from hamyar.core.scoping import require_role
@@ -61,6 +62,7 @@ def service_level_set(*, acting_user: User, domain: ServiceDomain, triage_hours:
         for key, value in values.items():
             setattr(level, key, value)
         level.save()
+        announce(ServiceDomain, [domain.pk])  # its needs' clocks are judged against the new targets
         audit_record(actor=acting_user, action="service_level.set", obj=level, before=before,
                      after=snapshot(level))
     return level
@@ -74,6 +76,7 @@ def service_level_clear(*, acting_user: User, level: ServiceLevel) -> None:
     with transaction.atomic():
         audit_record(actor=acting_user, action="service_level.clear", obj=level, before=snapshot(level))
         level.delete()
+        announce(ServiceDomain, [level.domain_id])
 
 
 # ---------------------------------------------------------------- reminders

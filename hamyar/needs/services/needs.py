@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.accounts.models import Membership, User
 from hamyar.catalog.models import CatalogItem
 from hamyar.core.audit import audit_record
+from hamyar.core.changes import announce
 from hamyar.core.errors import ApplicationError
 from hamyar.core.lifecycle import lock_in_scope
 from hamyar.core.numbering import next_number
@@ -191,6 +192,7 @@ def need_update(*, need: Need, acting_user: User, **changes: Any) -> Need:
         for key, value in cleaned.items():
             setattr(locked, key, value)
         locked.save()
+        announce(Need, [locked.pk])
         if lines is not None:
             _write_lines(locked, lines)
         audit_record(actor=acting_user, action="need.update", obj=locked, before=before,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from hamyar.accounts.models import User
 from hamyar.accounts.services import notify
 from hamyar.core.audit import audit_record, snapshot
+from hamyar.core.changes import announce
 from hamyar.core.errors import ApplicationError
 from hamyar.core.lifecycle import Move, transition
 from hamyar.core.scoping import membership_of
@@ -57,11 +58,14 @@ MAX_COMPETING = 10
 
 @contextmanager
 def _step(need: Need, action: str, acting_user: User) -> Iterator[Move]:
-    """`transition` on the need's lifecycle, its snapshot reading the lines once."""
-    with transition(NEED_LIFECYCLE, need, action, acting_user=acting_user,
-                    snapshot_of=step_snapshot()) as move:
-        _reuse_read(move.obj, need, membership_of(acting_user))
-        yield move
+    """`transition` on the need's lifecycle, its snapshot reading the lines once; the need is announced
+    once saved, in the step's transaction."""
+    with transaction.atomic():
+        with transition(NEED_LIFECYCLE, need, action, acting_user=acting_user,
+                        snapshot_of=step_snapshot(), savepoint=False) as move:
+            _reuse_read(move.obj, need, membership_of(acting_user))
+            yield move
+        announce(Need, [move.obj.pk])
 
 
 def _reuse_read(locked: Need, *sources: Model | None) -> None:
@@ -264,6 +268,7 @@ def _commerce_step(locked: Need, status: NeedStatus, acting_user: User | None) -
     if getattr(locked, clock) is None:
         setattr(locked, clock, timezone.now())
     locked.save()
+    announce(Need, [locked.pk])
     audit_record(actor=acting_user, action=f"need.{status}", obj=locked, before=before,
                  after=snapshot(locked))
     return locked
