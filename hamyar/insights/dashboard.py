@@ -22,6 +22,7 @@ from hamyar.core.jalali import month_label
 from hamyar.core.text import to_persian_digits
 
 from . import charts
+from .selectors.verdicts import survey_latest
 from .tables import Column, Table
 
 __all__ = ["HEATMAP_ROWS", "dashboard_context", "dashboard_tables"]
@@ -214,7 +215,8 @@ def dashboard_context(user: User, figures: dict[str, Any]) -> dict[str, Any]:
             "total": {"needs": sum(r.needs for r in figures["by_domain"]),
                       "orders": sum(r.orders for r in figures["by_domain"]),
                       "amount": sum(r.amount for r in figures["by_domain"])},
-            "needs_since": links.need_list(since=since), "orders_since": links.order_list(since=since)}
+            "needs_since": links.need_list(since=since), "orders_since": links.order_list(since=since),
+            "verdict": survey_latest(user=user)}
 
 
 def _digits(value: Any) -> str:

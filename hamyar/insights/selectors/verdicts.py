@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hamyar.accounts.models import User
 from hamyar.core.roles import MUNICIPALITY_ROLES, Role
-from hamyar.core.scoping import require_role, scope
+from hamyar.core.scoping import require_role, role_of, scope
 from hamyar.directory.models import ServiceDomain
 
 from ..models import MunicipalityMonth
@@ -24,6 +24,7 @@ __all__ = [
     "RoundResult",
     "survey_asked",
     "survey_domains_of",
+    "survey_latest",
     "survey_mine",
     "survey_open_round",
     "survey_results",
@@ -85,6 +86,11 @@ class RoundResult:
     by_domain: list[dict[str, Any]] = field(default_factory=list)  # name, answers, one average per criterion
     comments: list[SurveyAnswer] = field(default_factory=list)
 
+    @property
+    def scores(self) -> list[tuple[str, Any, Decimal | None]]:
+        """(criterion, its label, the average), in the survey's order."""
+        return [(name, label, self.averages.get(name)) for name, label in CRITERIA]
+
 
 def _domain_row(row: dict[str, Any]) -> dict[str, Any]:
     return {"domain_id": row["domain_id"], "name": row["domain__name"], "answers": row["n"],
@@ -115,6 +121,20 @@ def survey_results(*, user: User, rounds: int = 6) -> list[RoundResult]:
     latest.comments = list(answers.filter(round=latest.round, domain__isnull=True).exclude(comment="")
                            .select_related("municipality").order_by("municipality__name"))
     return results
+
+
+def survey_latest(*, user: User) -> RoundResult | None:
+    """The latest round with the averages of its overall answers, for a dashboard card (None for a role
+    that may not read the results, or before any round)."""
+    if role_of(user) not in VERDICT_READERS:
+        return None
+    round_ = scope(SurveyRound.objects.all(), user).order_by("-opens_on", "-pk").first()
+    if round_ is None:
+        return None
+    overall = scope(SurveyAnswer.objects.filter(round=round_, domain__isnull=True), user).aggregate(
+        n=Count("pk"), **{name: Avg(name) for name, _label in CRITERIA})
+    return RoundResult(round=round_, municipalities=overall["n"],
+                       averages={name: _one_place(overall[name]) for name, _label in CRITERIA})
 
 
 def verdict_trend(*, organization_id: int) -> list[dict[str, Any]]:

@@ -259,3 +259,11 @@ def test_the_public_page_shows_the_trend_to_anyone(tenant, answered):
     assert page.status_code == 200 and 'id="verdict-1"' in html and "نظرسنجی آزمایشی" in html
     assert "۴٫۰" in html or "۴.۰" in html  # responsiveness (4+3+5)/3
     assert "پاسخ دیر" not in html and "نیشابور" not in html  # no comment, no municipality
+
+
+def test_the_executive_dashboard_shows_the_latest_verdict(tenant, answered):
+    html = client_of(tenant.users["executive"]).get("/insights/").content.decode()
+    assert 'id="verdict-card"' in html and 'data-criterion="price"' in html
+    assert "۲٫۷" in html or "۲.۷" in html  # price (2+3+3)/3
+    finance = client_of(tenant.users["finance"]).get("/insights/").content.decode()
+    assert 'id="verdict-card"' not in finance  # finance reads the dashboard, not the verdict
