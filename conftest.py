@@ -142,3 +142,23 @@ def tenant(db) -> Tenant:
 def other_tenant(db) -> Tenant:
     """A second organization, whose rows the first must never see."""
     return make_tenant("خراسان جنوبی", "kj")
+
+
+# The browser tests' Chromium (Debian's), launched headless with what a sandboxed CI allows.
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def browser_page():
+    """A Persian desktop page (1366 × 900) in headless Chromium, closed after the test."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fa-IR")
+        page = context.new_page()
+        yield page
+        context.close()
+        browser.close()

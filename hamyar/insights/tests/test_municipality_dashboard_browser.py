@@ -5,10 +5,8 @@ test-output/browser/)."""
 import io
 import os
 import shutil
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from hamyar.accounts.models import User
@@ -16,33 +14,14 @@ from hamyar.directory.demo.users import DEMO_PASSWORD
 from hamyar.directory.models import Organization
 from hamyar.insights.models import MunicipalityMonth
 from hamyar.insights.services.rollups import rebuild
+from hamyar.web.tests.test_browser import SCREENSHOTS
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the
-# fixtures happen outside it, so Django's async-safety check does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(settings.BASE_DIR) / "test-output" / "browser"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"Chromium is not installed at {CHROMIUM}"),
+    pytest.mark.skipif(shutil.which("/usr/bin/chromium") is None, reason="Chromium is not installed"),
 ]
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fa-IR")
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,35 +8,19 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from conftest import PASSWORD
+from conftest import CHROMIUM, LAUNCH_ARGS, PASSWORD  # noqa: F401  (used by other browser tests)
 from hamyar.core.jalali import format_jalali_date
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the
 # fixtures happen outside it, so Django's async-safety check does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-output" / "browser"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"Chromium is not installed at {CHROMIUM}"),
 ]
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fa-IR")
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
 
 
 def sign_in(page, live_server, username: str) -> list[str]:
