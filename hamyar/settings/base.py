@@ -189,5 +189,7 @@ HAMYAR_ATTACHMENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
 }
+# Complaints: the days the organization has to answer one (from filing, or from its reopening).
+HAMYAR_COMPLAINT_RESPONSE_DAYS = int(os.environ.get("HAMYAR_COMPLAINT_RESPONSE_DAYS", "7"))
 # Where links in e-mails point.
 HAMYAR_SITE_URL = os.environ.get("HAMYAR_SITE_URL", "http://127.0.0.1:8000")
