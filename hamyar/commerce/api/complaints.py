@@ -67,14 +67,14 @@ class ComplaintOut(Schema):
         return selectors.is_overdue(obj)
 
 
-class AttachmentOut(Schema):
+class ComplaintAttachmentOut(Schema):
     id: int
     original_name: str
     content_type: str
     size: int
 
 
-class TimelineOut(Schema):
+class ComplaintTimelineOut(Schema):
     action: str
     label: str
     actor: str
@@ -87,8 +87,8 @@ class ComplaintDetailOut(ComplaintOut):
     answer: str
     reopen_reason: str
     withdraw_reason: str
-    attachments: list[AttachmentOut]
-    timeline: list[TimelineOut]
+    attachments: list[ComplaintAttachmentOut]
+    timeline: list[ComplaintTimelineOut]
 
     @staticmethod
     def resolve_attachments(obj: Complaint) -> list:
@@ -108,15 +108,15 @@ class ComplaintIn(InputSchema):
     description: text(MAX_TEXT) = ""
 
 
-class AssignIn(InputSchema):
+class ComplaintAssignIn(InputSchema):
     owner: Id = Field(..., description="A user id of an org admin, commerce or finance officer.")
 
 
-class AnswerIn(InputSchema):
+class ComplaintAnswerIn(InputSchema):
     answer: text(MAX_TEXT) = ""
 
 
-class ReasonIn(InputSchema):
+class ComplaintReasonIn(InputSchema):
     reason: text(MAX_TEXT) = ""
 
 
@@ -159,7 +159,7 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Any:
     return Status(201, selectors.complaint_get(user=user, pk=complaint.pk))
 
 
-@router.post("/complaints/{id}/attachments", response={201: AttachmentOut}, openapi_extra=_UPLOAD,
+@router.post("/complaints/{id}/attachments", response={201: ComplaintAttachmentOut}, openapi_extra=_UPLOAD,
              summary="Attach a file (multipart/form-data, field `file`)")
 def upload_complaint_attachment(request: HttpRequest, id: int = PathId) -> Any:
     complaint = selectors.complaint_get(user=request.auth, pk=id)
@@ -182,7 +182,7 @@ def download_complaint_attachment(request: HttpRequest, id: int = PathId) -> Any
 
 
 @router.post("/complaints/{id}/assign", response={200: ComplaintDetailOut}, openapi_extra=describe(Complaint))
-def assign_complaint(request: HttpRequest, payload: AssignIn, id: int = PathId) -> Any:
+def assign_complaint(request: HttpRequest, payload: ComplaintAssignIn, id: int = PathId) -> Any:
     """The org admin or a commerce officer gives the complaint an owner."""
     complaint = selectors.complaint_get(user=request.auth, pk=id)
     services.complaint_assign(complaint=complaint, acting_user=request.auth, owner=payload.owner)
@@ -190,7 +190,7 @@ def assign_complaint(request: HttpRequest, payload: AssignIn, id: int = PathId) 
 
 
 @router.post("/complaints/{id}/answer", response={200: ComplaintDetailOut}, openapi_extra=describe(Complaint))
-def answer_complaint(request: HttpRequest, payload: AnswerIn, id: int = PathId) -> Any:
+def answer_complaint(request: HttpRequest, payload: ComplaintAnswerIn, id: int = PathId) -> Any:
     """The owner puts the organization's answer on record."""
     complaint = selectors.complaint_get(user=request.auth, pk=id)
     services.complaint_answer(complaint=complaint, acting_user=request.auth, answer=payload.answer)
@@ -206,7 +206,7 @@ def close_complaint(request: HttpRequest, id: int = PathId) -> Any:
 
 
 @router.post("/complaints/{id}/reopen", response={200: ComplaintDetailOut}, openapi_extra=describe(Complaint))
-def reopen_complaint(request: HttpRequest, payload: ReasonIn, id: int = PathId) -> Any:
+def reopen_complaint(request: HttpRequest, payload: ComplaintReasonIn, id: int = PathId) -> Any:
     """The complainant reopens the answered complaint, once, saying why."""
     complaint = selectors.complaint_get(user=request.auth, pk=id)
     services.complaint_reopen(complaint=complaint, acting_user=request.auth, reason=payload.reason)
@@ -215,7 +215,7 @@ def reopen_complaint(request: HttpRequest, payload: ReasonIn, id: int = PathId) 
 
 @router.post("/complaints/{id}/withdraw", response={200: ComplaintDetailOut},
              openapi_extra=describe(Complaint))
-def withdraw_complaint(request: HttpRequest, payload: ReasonIn, id: int = PathId) -> Any:
+def withdraw_complaint(request: HttpRequest, payload: ComplaintReasonIn, id: int = PathId) -> Any:
     """The complainant withdraws its complaint before it is answered."""
     complaint = selectors.complaint_get(user=request.auth, pk=id)
     services.complaint_withdraw(complaint=complaint, acting_user=request.auth, reason=payload.reason)

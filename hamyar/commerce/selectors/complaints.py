@@ -171,4 +171,6 @@ def complaints_by_provider(user: User, provider_ids: Iterable[int]) -> dict[int,
                       answered=Count("pk", filter=Q(status__in=[ComplaintStatus.ANSWERED,
                                                                 ComplaintStatus.CLOSED])),
                       reopened=Count("pk", filter=Q(reopened_at__isnull=False))))
-    return {row.pop("provider_id"): ComplaintCounts(**row) for row in rows}
+    return {row["provider_id"]: ComplaintCounts(total=row["total"], open=row["open"], overdue=row["overdue"],
+                                                answered=row["answered"], reopened=row["reopened"])
+            for row in rows}

@@ -184,7 +184,8 @@ def _tell_owner(complaint: Complaint, subject: Any, body: Any = "") -> None:
         return
     from hamyar.accounts.services import notify
 
-    notify(organization_id=complaint.organization_id, recipients=[complaint.owner], subject=str(subject),
+    owner = User.objects.get(pk=complaint.owner_id)
+    notify(organization_id=complaint.organization_id, recipients=[owner], subject=str(subject),
            body=str(body), url=complaint_url(complaint))
 
 
@@ -222,6 +223,8 @@ def _step(complaint: Complaint, action: str, acting_user: User) -> Any:
 def complaint_assign(*, complaint: Complaint, acting_user: User, owner: Any) -> Complaint:
     """The org admin or a commerce officer gives the complaint an owner (or hands it to another); the
     owner is told."""
+    if not in_scope(complaint, acting_user):
+        raise NotFound()
     require_role(acting_user, *COMPLAINT_ASSIGNERS)
     chosen = _owner(complaint.organization_id, owner)
     with transaction.atomic():

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamyar.core.errors import ApplicationError, field_error
+from hamyar.core.errors import ApplicationError
 from hamyar.core.pages import page, page_action, place_service_error, render_list
 from hamyar.core.roles import ORGANIZATION_WIDE_ROLES
 from hamyar.core.scoping import membership_of
@@ -85,15 +85,17 @@ def _process(request: HttpRequest) -> dict[str, Any]:
     if need_id is None:
         need_id = order.need_id if order else quotation.need_id if quotation else None
     if need_id is None:
-        raise field_error("need", _("Open the need, quotation or order the complaint is about, and file it "
-                                    "from there."))
+        return {}
     return {"need": needs.need_get(user=user, pk=need_id), "order": order, "quotation": quotation}
 
 
 @page(roles=COMPLAINANT_ROLES, model=Complaint)
 def complaint_file(request: HttpRequest) -> HttpResponse:
-    """File a complaint about the need (or its quotation or order) named in the query."""
+    """File a complaint about the need (or its quotation or order) named in the query; without one, the
+    page says where to file it from."""
     process = _process(request)
+    if not process:
+        return render(request, "commerce/complaint_form.html", {"form": None})
     form = ComplaintForm(request.POST or None)
     status = 200
     if request.method == "POST":
