@@ -1,8 +1,8 @@
 """The demo's complaints, filed and handled through the services on the days the story says.
 
 District 9's clerk complains about a rejected delivery of the supplier's (answered and closed); a small
-town's clerk about a slow quotation (given an owner, and now past its answer's due time); the supplier
-about a delivery District 9 has not yet received (just filed). Matched by subject: loading twice adds none.
+town's clerk about each of their needs (one past its answer's due time, one answered, one just filed); the
+supplier about a delivery District 9 has not yet received (just filed). Loading twice adds none.
 """
 
 import datetime as dt
@@ -21,7 +21,12 @@ from ..choices import ComplaintTopic, DeliveryStatus
 from ..models import Complaint, Delivery, Order
 
 REJECTED = "دو نیمکت با بدنه ترک‌خورده تحویل شد"
-SLOW = "پیش‌فاکتور دیرتر از موعد رسید"
+# The small towns' complaints: (subject, description).
+TOWNS = (
+    ("پیش‌فاکتور دیرتر از موعد رسید", "پیش‌فاکتور یک هفته پس از موعد خدمت رسید و کار ما عقب افتاد."),
+    ("موعد تحویل روشن نیست", "پس از تأیید، هنوز زمان تحویل به ما اعلام نشده است."),
+    ("پاسخی به پیگیری‌ها داده نشد", "دو بار برای این نیاز تماس گرفتیم و پاسخی نگرفتیم."),
+)
 AWAITING = "رسید تحویل هنوز ثبت نشده است"
 
 
@@ -35,11 +40,15 @@ def load_complaints(loader: Any) -> None:
     rejected = (Delivery.objects.filter(organization=loader.org, status=DeliveryStatus.REJECTED,
                                         order__municipality__memberships__user=users["district9"])
                 .select_related("order").order_by("pk").first())
-    if rejected is not None and normalize(REJECTED) not in existing:
-        filed = max(rejected.updated_at, now - dt.timedelta(days=20))
+    order = rejected.order if rejected else (
+        Order.objects.filter(organization=loader.org, municipality__memberships__user=users["district9"])
+        .order_by("pk").first())
+    if order is not None and normalize(REJECTED) not in existing:
+        since = rejected.updated_at if rejected else order.created_at
+        filed = min(max(since, now - dt.timedelta(days=20)), now - dt.timedelta(days=4))
         with clock.at(filed):
             complaint = services.complaint_file(
-                acting_user=users["district9"], order=rejected.order, topic=ComplaintTopic.DELIVERY,
+                acting_user=users["district9"], order=order, topic=ComplaintTopic.DELIVERY,
                 subject=REJECTED, description="دو نیمکت از محموله با بدنه ترک‌خورده رسید؛ عکس‌ها پیوست است.",
                 uploads=[ContentFile(pdf_bytes(), name="عکس-نیمکت.pdf")])
         with clock.at(filed + dt.timedelta(hours=5)):
@@ -53,30 +62,44 @@ def load_complaints(loader: Any) -> None:
         _stamp(complaint, filed)
         loader.created["complaints"] += 1
 
-    clerks = {name: users[name] for name in ("shandiz", "torqabeh", "kariz") if name in users}
-    slow = (Need.objects.filter(organization=loader.org, status__in=[NeedStatus.QUOTED, NeedStatus.APPROVED,
-                                                                      NeedStatus.FULFILLED],
-                                municipality__memberships__user__in=list(clerks.values()))
-            .order_by("pk").first())
-    if slow is not None and normalize(SLOW) not in existing:
-        clerk = next(u for u in clerks.values() if u.membership.municipality_id == slow.municipality_id)
-        filed = now - dt.timedelta(days=10)
+    # Each small town's clerk has one complaint about its own need, in a different state.
+    for index, name in enumerate(("shandiz", "torqabeh", "kariz")):
+        clerk = users.get(name)
+        if clerk is None:
+            continue
+        municipality_id = clerk.membership.municipality_id
+        if Complaint.objects.filter(organization=loader.org, municipality_id=municipality_id).exists():
+            continue
+        need = (Need.objects.filter(organization=loader.org, municipality_id=municipality_id)
+                .exclude(status=NeedStatus.DRAFT).order_by("pk").first())
+        if need is None:
+            continue
+        subject, description = TOWNS[index]
+        filed = now - dt.timedelta(days=(10, 6, 2)[index])
         with clock.at(filed):
-            complaint = services.complaint_file(
-                acting_user=clerk, need=slow, topic=ComplaintTopic.QUOTATION, subject=SLOW,
-                description="پیش‌فاکتور یک هفته پس از موعد خدمت رسید و کار ما عقب افتاد.")
-        with clock.at(filed + dt.timedelta(days=1)):
-            assigner = users.get("orgadmin") or users["commerce"]
-            services.complaint_assign(complaint=complaint, acting_user=assigner, owner=users["finance"].pk)
+            complaint = services.complaint_file(acting_user=clerk, need=need, topic=ComplaintTopic.NEED,
+                                                subject=subject, description=description)
+        if index < 2:  # given an owner: the first is now past its answer's due time
+            with clock.at(filed + dt.timedelta(days=1)):
+                assigner = users.get("orgadmin") or users["commerce"]
+                owner = users["finance"] if index == 0 else users["commerce"]
+                services.complaint_assign(complaint=complaint, acting_user=assigner, owner=owner.pk)
+        if index == 1:
+            with clock.at(filed + dt.timedelta(days=3)):
+                services.complaint_answer(complaint=complaint, acting_user=users["commerce"],
+                                          answer="کارشناس بازرگانی با شهرداری تماس گرفت و موعد تحویل "
+                                                 "تازه با تأمین‌کننده هماهنگ شد.")
         _stamp(complaint, filed)
         loader.created["complaints"] += 1
 
     awaiting = (Delivery.objects.filter(organization=loader.org, status=DeliveryStatus.AWAITING_RECEIPT,
                                         order__provider__memberships__user=users["supplier"])
-                .order_by("pk").first())
-    if awaiting is not None and normalize(AWAITING) not in existing:
+                .select_related("order").order_by("pk").first())
+    order = awaiting.order if awaiting else (
+        Order.objects.filter(organization=loader.org, provider__memberships__user=users["supplier"])
+        .order_by("pk").first())
+    if order is not None and normalize(AWAITING) not in existing:
         filed = now - dt.timedelta(days=1)
-        order: Order = awaiting.order
         with clock.at(filed):
             complaint = services.complaint_file(
                 acting_user=users["supplier"], order=order, topic=ComplaintTopic.DELIVERY, subject=AWAITING,
