@@ -98,16 +98,19 @@ _TEXT_OF = {"complaint.file": "description", "complaint.answer": "answer",
 def complaint_timeline(*, complaint: Complaint) -> list[Entry]:
     """What happened to the complaint, oldest first: filed, assigned, answered (each answer kept as it was
     given), reopened, closed or withdrawn — read from the hash-chained audit log."""
-    events = AuditEvent.objects.filter(organization_id=complaint.organization_id,
-                                       object_type=Complaint._meta.label_lower,
-                                       object_id=str(complaint.pk)).order_by("sequence")
+    events = (AuditEvent.objects.filter(organization_id=complaint.organization_id,
+                                        object_type=Complaint._meta.label_lower,
+                                        object_id=str(complaint.pk))
+              .select_related("actor").order_by("sequence"))
     entries = []
     for event in events:
         action = event.action.removeprefix("complaint.")
         label = str(_LABELS.get(action, ""))
         text_field = _TEXT_OF.get(event.action)
         text = str((event.after or {}).get(text_field, "")) if text_field else ""
-        entries.append(Entry(action=action, label=label or event.action, actor=event.actor_label,
+        user = event.actor
+        actor = (user.get_full_name() or user.get_username()) if user else event.actor_label
+        entries.append(Entry(action=action, label=label or event.action, actor=actor,
                              at=event.created_at, text=text))
     return entries
 

@@ -29,6 +29,7 @@ from ..choices import (
     COMPLAINT_LIFECYCLE,
     ComplaintAction,
     ComplaintStatus,
+    ComplaintTopic,
 )
 from ..complaint_forms import AnswerForm, AssignForm, ComplaintForm, ReopenForm, WithdrawForm
 from ..filters import ComplaintFilter
@@ -96,7 +97,9 @@ def complaint_file(request: HttpRequest) -> HttpResponse:
     process = _process(request)
     if not process:
         return render(request, "commerce/complaint_form.html", {"form": None})
-    form = ComplaintForm(request.POST or None)
+    topic = (ComplaintTopic.ORDER if process["order"] else ComplaintTopic.QUOTATION if process["quotation"]
+             else ComplaintTopic.NEED)
+    form = ComplaintForm(request.POST or None, initial={"topic": topic})
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -117,7 +120,9 @@ def complaint_file(request: HttpRequest) -> HttpResponse:
         else:
             status = 422
     context = {"form": form, **process, "days": services.complaints.response_days(),
-               "max_files": services.complaints.MAX_FILES, "query": request.GET.urlencode()}
+               "max_files": services.complaints.MAX_FILES, "query": request.GET.urlencode(),
+               # Several files at once, in the Persian file input (web/partials/file_input.html).
+               "file_attrs": {"class": "file-pick-input", "multiple": True, "aria-labelledby": "files-label"}}
     return render(request, "commerce/complaint_form.html", context, status=status)
 
 
