@@ -109,7 +109,7 @@ class ComplaintIn(InputSchema):
 
 
 class ComplaintAssignIn(InputSchema):
-    owner: Id = Field(..., description="A user id of an org admin, commerce or finance officer.")
+    owner: Id | None = Field(None, description="A user id of an org admin, commerce or finance officer.")
 
 
 class ComplaintAnswerIn(InputSchema):
