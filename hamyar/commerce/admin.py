@@ -1,7 +1,7 @@
 """Django admin for commerce: a superuser's tool for looking rows up.
 
-Quotations, orders, deliveries, receipts, ratings and group purchases change only through their services
-(each change audited, each transition checked), so they are read-only here; the policy is
+Quotations, orders, deliveries, receipts, ratings, group purchases and complaints change only through
+their services (each change audited, each transition checked), so they are read-only here; the policy is
 changed on its own page by the organization's admin.
 """
 
@@ -9,6 +9,8 @@ from django.contrib import admin
 
 from .models import (
     CommercePolicy,
+    Complaint,
+    ComplaintAttachment,
     Delivery,
     DeliveryLine,
     GroupPurchase,
@@ -129,3 +131,17 @@ class GroupPurchaseAdmin(ReadOnlyAdmin):
 class ParticipantAdmin(ReadOnlyAdmin):
     list_display = ("group_purchase", "municipality", "status", "quantity", "order", "total")
     list_filter = ("status",)
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdmin):
+    list_display = ("number", "subject", "status", "municipality", "complainant_provider", "provider",
+                    "owner", "filed_at", "due_at", "organization")
+    list_filter = ("status", "topic", "organization")
+    search_fields = ("number", "subject")
+
+
+@admin.register(ComplaintAttachment)
+class ComplaintAttachmentAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "complaint", "content_type", "size", "uploaded_by", "created_at")
+    search_fields = ("original_name",)

@@ -264,3 +264,62 @@ PARTICIPANT_LIFECYCLE = Lifecycle(
         _PA.FALL_BACK: Step(frozenset({_P.JOINED}), _P.FELL_BACK, MUNICIPALITY),
     },
 )
+
+
+# ---------------------------------------------------------------- complaints
+
+class ComplaintStatus(models.TextChoices):
+    FILED = "filed", _("Filed")
+    ASSIGNED = "assigned", _("Assigned")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The clock runs while the organization owes an answer.
+COMPLAINT_OPEN_STATUSES = frozenset({ComplaintStatus.FILED, ComplaintStatus.ASSIGNED})
+
+
+class ComplaintTopic(models.TextChoices):
+    """Which step of the process the complaint is about."""
+
+    NEED = "need", _("The need and its handling")
+    QUOTATION = "quotation", _("The quotation")
+    ORDER = "order", _("The order")
+    DELIVERY = "delivery", _("A delivery")
+    INVOICE = "invoice", _("An invoice or payment")
+    GROUP_SHARE = "group_share", _("A group purchase share")
+    OTHER = "other", _("Something else")
+
+
+class ComplaintAction(models.TextChoices):
+    ASSIGN = "assign", _("Assign")
+    ANSWER = "answer", _("Answer")
+    CLOSE = "close", _("Accept the answer and close")
+    REOPEN = "reopen", _("Reopen")
+    WITHDRAW = "withdraw", _("Withdraw")
+
+
+# Who files a complaint (and, being its complainant, withdraws, closes or reopens it): a municipality's
+# clerk or a supplier's user; the service checks that the actor's municipality or supplier is the one
+# that filed it. Who gives it an owner: the org admin or a commerce officer. Who may own and answer it:
+# an officer of the organization (the service checks that the one answering is its owner or an assigner).
+COMPLAINANT_ROLES = frozenset({Role.MUNICIPALITY_USER, Role.SUPPLIER_USER})
+COMPLAINT_ASSIGNERS = OFFICER_ROLES
+COMPLAINT_OWNER_ROLES = frozenset({Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.FINANCE_OFFICER})
+
+_C, _CA = ComplaintStatus, ComplaintAction
+# A complaint's life: filed → assigned (an owner, and again to hand it to another officer) → answered →
+# closed by the complainant, or reopened by it once (back to its owner, the clock restarted); withdrawn
+# by the complainant while no answer is on record.
+COMPLAINT_LIFECYCLE = Lifecycle(
+    name="complaint", actions=ComplaintAction, code="complaint_state",
+    message=_("The complaint is “%(status)s”; “%(action)s” is not possible now."),
+    steps={
+        _CA.ASSIGN: Step(frozenset({_C.FILED, _C.ASSIGNED}), _C.ASSIGNED, COMPLAINT_ASSIGNERS),
+        _CA.ANSWER: Step(frozenset({_C.ASSIGNED}), _C.ANSWERED, COMPLAINT_OWNER_ROLES),
+        _CA.CLOSE: Step(frozenset({_C.ANSWERED}), _C.CLOSED, COMPLAINANT_ROLES),
+        _CA.REOPEN: Step(frozenset({_C.ANSWERED}), _C.ASSIGNED, COMPLAINANT_ROLES),
+        _CA.WITHDRAW: Step(frozenset({_C.FILED, _C.ASSIGNED}), _C.WITHDRAWN, COMPLAINANT_ROLES),
+    },
+)

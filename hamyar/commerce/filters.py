@@ -2,7 +2,7 @@
 narrowing (hamyar.core.filters.ListFilter)."""
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.apikit import MAX_ID
@@ -10,7 +10,7 @@ from hamyar.core.filters import ListFilter
 from hamyar.core.forms import JalaliMonthField
 from hamyar.core.jalali import add_months, month_start
 
-from .choices import DeliveryStatus, GroupPurchaseStatus, OrderStatus, QuotationStatus
+from .choices import ComplaintStatus, DeliveryStatus, GroupPurchaseStatus, OrderStatus, QuotationStatus
 
 
 def _id(label: str) -> forms.IntegerField:
@@ -69,3 +69,25 @@ class GroupPurchaseFilter(ListFilter):
 
     status = forms.ChoiceField(required=False, choices=[("", "—"), *GroupPurchaseStatus.choices],
                                label=_("Status"))
+
+
+def _overdue(queryset: QuerySet, value: bool) -> QuerySet:
+    """Complaints still owed an answer past their due time (or, with `false`, every other)."""
+    from hamyar.core import clock
+
+    from .choices import COMPLAINT_OPEN_STATUSES
+
+    late = Q(status__in=sorted(COMPLAINT_OPEN_STATUSES), due_at__lt=clock.now())
+    return queryset.filter(late) if value else queryset.exclude(late)
+
+
+class ComplaintFilter(ListFilter):
+    """The complaints list: by status, overdue, municipality and provider complained about."""
+
+    status = forms.ChoiceField(required=False, choices=[("", "—"), *ComplaintStatus.choices],
+                               label=_("Status"))
+    overdue = forms.NullBooleanField(required=False, label=_("Overdue"))
+    municipality = _id(_("Municipality"))
+    provider = _id(_("Provider"))
+
+    lookups = {"overdue": _overdue, "municipality": "municipality_id", "provider": "provider_id"}

@@ -368,10 +368,12 @@ class Rating(TenantModel):
         return f"{self.order}: {self.score}"
 
 
+from .complaint_models import Complaint, ComplaintAttachment  # noqa: E402
 from .group_models import GroupPurchase, GroupPurchaseItem, Participant, ParticipantLine  # noqa: E402
 
 __all__ = [
-    "CommercePolicy", "Delivery", "DeliveryLine", "GroupPurchase", "GroupPurchaseItem", "Order",
+    "CommercePolicy", "Complaint", "ComplaintAttachment", "Delivery", "DeliveryLine", "GroupPurchase",
+    "GroupPurchaseItem", "Order",
     "OrderLine", "Participant", "ParticipantLine", "Quotation", "QuotationLine", "Rating", "Receipt",
     "unit_label",
 ]

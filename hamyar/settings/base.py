@@ -195,5 +195,8 @@ HAMYAR_ATTACHMENT_TYPES = {
 # The prefix of every published contracting process's OCDS id (`ocid`), as registered with the Open
 # Contracting Partnership; the organization's short name and the process number follow it.
 HAMYAR_OCID_PREFIX = os.environ.get("HAMYAR_OCID_PREFIX", "ocds-xxxxxx-hamyar")
+
+# Complaints: the days the organization has to answer one (from filing, or from its reopening).
+HAMYAR_COMPLAINT_RESPONSE_DAYS = int(os.environ.get("HAMYAR_COMPLAINT_RESPONSE_DAYS", "7"))
 # Where links in e-mails point.
 HAMYAR_SITE_URL = os.environ.get("HAMYAR_SITE_URL", "http://127.0.0.1:8000")

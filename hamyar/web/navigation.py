@@ -39,6 +39,7 @@ def _work_items(role: Role) -> list[NavItem | None]:
             _optional(_("Group purchases"), "commerce:group_purchase_list", "people",
                       "commerce:group_purchase"),
             _optional(_("Our projects"), "projects:project_list", "flag", "projects:"),
+            _optional(_("Complaints"), "commerce:complaint_list", "bell", "commerce:complaint"),
         ]
     if role in PROVIDER_ROLES:
         return [
@@ -48,6 +49,8 @@ def _work_items(role: Role) -> list[NavItem | None]:
             _optional(_("Group purchases"), "commerce:group_purchase_list", "people",
                       "commerce:group_purchase"),
             _optional(_("Our projects"), "projects:project_list", "flag", "projects:"),
+            _optional(_("Complaints"), "commerce:complaint_list", "bell", "commerce:complaint")
+            if role == Role.SUPPLIER_USER else None,
         ]
     # Triage is the commerce deputy's work; everyone organization-wide follows the board.
     triage = role in (Role.ORG_ADMIN, Role.COMMERCE_OFFICER)
@@ -66,6 +69,7 @@ def _work_items(role: Role) -> list[NavItem | None]:
         _optional(_("Group purchases"), "commerce:group_purchase_list", "people",
                   "commerce:group_purchase"),
         _optional(_("Project portfolio"), "projects:project_list", "flag", "projects:"),
+        _optional(_("Complaints"), "commerce:complaint_list", "bell", "commerce:complaint"),
     ]
 
 

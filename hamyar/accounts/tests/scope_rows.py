@@ -7,7 +7,8 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from hamyar.commerce.services import order_rate
+from hamyar.commerce.services import complaint_answer, complaint_assign, complaint_file, order_rate
+from hamyar.core.tests.sample_files import pdf_bytes
 from hamyar.finance.services import commission_calculate, payment_record
 from hamyar.finance.tests.finance_data import issued_invoice, received_delivery, tenant_catalog
 from hamyar.needs.models import NeedAttachment
@@ -26,6 +27,13 @@ def _municipality_rows(tenant, municipality, user, reference: str) -> None:
         organization=tenant.org, need=delivery.order.need, file=ContentFile(b"%PDF-1.4\n", name="plan.pdf"),
         original_name="plan.pdf", content_type="application/pdf", size=9, uploaded_by=user,
     )
+    # A complaint about the order, with a file, answered: the supplier complained about reads it too.
+    complaint = complaint_file(acting_user=user, order=delivery.order, topic="delivery",
+                               subject="نیمکت آسیب‌دیده", description="دو نیمکت آسیب دیده بود.",
+                               uploads=[ContentFile(pdf_bytes(), name="photo.pdf")])
+    officer = tenant.users["commerce"]
+    complaint_assign(complaint=complaint, acting_user=officer, owner=officer.pk)
+    complaint_answer(complaint=complaint, acting_user=officer, answer="جایگزین شد.")
 
 
 def build_rows_of_every_kind(tenant, other_tenant) -> None:

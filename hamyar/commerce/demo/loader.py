@@ -20,6 +20,7 @@ from hamyar.needs.models import Assignment, Need, ServiceLevel
 from .. import services
 from ..choices import LIVE_STATUSES, QuotationStatus
 from ..models import CommercePolicy, Delivery, Order, Quotation, Rating, Receipt
+from .complaints import load_complaints
 from .groups import load_pools
 from .story import ITEMS_MAKER_REASON, NEEDS, PACE, POLICY, SERVICE_LEVELS, DemoNeed
 
@@ -309,12 +310,13 @@ class _Loader:
 
 @transaction.atomic
 def load_commerce_demo(*, organization: Organization, acting_user) -> Counter:
-    """The needs, quotations, orders and ratings of the demo organization, then its group purchases;
-    what was created."""
+    """The needs, quotations, orders and ratings of the demo organization, then its group purchases and
+    complaints; what was created."""
     loader = _Loader(organization, acting_user)
     loader.settings()
     for spec in sorted(NEEDS, key=lambda s: -s.started):  # the oldest first: ratings feed later rankings
         if loader.ready(spec):
             loader.story(spec)
     load_pools(loader)
+    load_complaints(loader)
     return loader.created

@@ -2,6 +2,7 @@
 ratings, and group purchases."""
 
 from .approvals import *  # noqa: F403
+from .complaints import *  # noqa: F403
 from .deliveries import *  # noqa: F403
 from .group_closing import *  # noqa: F403
 from .group_places import *  # noqa: F403

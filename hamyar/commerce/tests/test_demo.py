@@ -15,7 +15,7 @@ from django.utils import timezone
 from hamyar.accounts.models import User
 from hamyar.commerce.choices import DeliveryStatus, OrderStatus, QuotationStatus
 from hamyar.commerce.demo import NEEDS, POLICY, SERVICE_LEVELS
-from hamyar.commerce.models import CommercePolicy, Delivery, Order, Quotation, Rating
+from hamyar.commerce.models import CommercePolicy, Complaint, Delivery, Order, Quotation, Rating
 from hamyar.core.audit import audit_verify_chain
 from hamyar.core.models import AuditEvent
 from hamyar.core.text import normalize
@@ -251,3 +251,18 @@ class TestTheCommerceDemo:
                 response = client.get(url)
                 assert response.status_code == 200, (spec["username"], url)
             client.logout()
+
+    def test_the_demo_complaints_show_each_state_and_each_complainant_sees_its_own(self, org):
+        from hamyar.commerce.selectors import complaint_list, is_overdue
+
+        complaints = list(Complaint.objects.filter(organization=org))
+        assert {c.status for c in complaints} >= {"filed", "assigned", "answered", "closed"}
+        assert any(is_overdue(c) for c in complaints)
+        assert any(c.attachments.exists() for c in complaints)
+        assert any(c.complainant_provider_id for c in complaints)
+        for username in ("district9", "shandiz", "torqabeh", "kariz", "supplier", "commerce", "ceo"):
+            user = User.objects.get(username=username)
+            assert complaint_list(user=user).exists(), username
+        for c in complaints:  # every step of each on the day the story says, and the chain intact
+            assert c.due_at > c.filed_at
+        assert audit_verify_chain(org.pk) is None

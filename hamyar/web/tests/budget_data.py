@@ -35,6 +35,7 @@ from hamyar.commerce.services import (
 from hamyar.commerce.tests.factories import assigned_need
 from hamyar.commerce.tests.order_data import approved_quotation, placed_order
 from hamyar.core.roles import API_TOKEN_ROLES, Role
+from hamyar.core.tests import sample_files
 from hamyar.directory.choices import AssetKind, MunicipalityKind, ProviderKind
 from hamyar.directory.models import (
     AgencyAgreement,
@@ -208,6 +209,24 @@ def order(tenant, catalog: Catalog, i: int) -> None:
         return
     delivery = received_delivery(tenant, catalog, ordered=5)
     order_rate(order=delivery.order, acting_user=tenant.users["district9"], score=1 + i % 5)
+
+
+def complaint(tenant, catalog: Catalog, i: int) -> None:
+    """District 9's complaint about its order with the supplier, answered (the supplier reads it), or
+    the supplier's own about that order; each with a file."""
+    from hamyar.commerce.services import complaint_answer, complaint_assign, complaint_file
+
+    order = (Order.objects.filter(organization=tenant.org, provider=tenant.supplier,
+                                  municipality=tenant.district9).first()
+             or placed_order(tenant, catalog, quantity=5))
+    upload = SimpleUploadedFile(f"photo-{i}.pdf", sample_files.pdf_bytes())
+    who = "supplier" if i % 2 else "district9"
+    filed = complaint_file(acting_user=tenant.users[who], order=order, subject=f"شکایت {i}",
+                           description="تحویل دیر", uploads=[upload])
+    if who == "district9":
+        officer = tenant.users["commerce"]
+        complaint_assign(complaint=filed, acting_user=officer, owner=officer.pk)
+        complaint_answer(complaint=filed, acting_user=officer, answer="پاسخ")
 
 
 def invoice(tenant, catalog: Catalog, i: int) -> None:

@@ -26,6 +26,7 @@ from django.urls import URLPattern, reverse
 from hamyar.accounts.tests import scope_rows
 from hamyar.commerce.choices import QuotationStatus
 from hamyar.commerce.models import Quotation
+from hamyar.commerce.services import complaint_file
 from hamyar.commerce.tests.factories import assigned_need
 from hamyar.commerce.tests.order_data import approved_quotation
 from hamyar.core.scoping import membership_of
@@ -58,7 +59,7 @@ PHOTOGRAPHED = [re.compile(p) for p in (
     r"^/accounts/login/$", r"^/$", r"^/catalog/$", r"^/catalog/items/\d+/$", r"^/needs/board/$",
     r"^/commerce/quotations/$", r"^/commerce/orders/\d+/$", r"^/projects/\d+/$", r"^/finance/invoices/\d+/$",
     r"^/directory/capability-map/$", r"^/commerce/providers/\d+/scorecard/$", r"^/commerce/scorecards/$",
-    r"^/insights/municipality/$",
+    r"^/insights/municipality/$", r"^/commerce/complaints/\d+/$",
 )]
 
 
@@ -76,6 +77,9 @@ def build_rows_in_every_state(tenant, other_tenant) -> None:
                                                 clerk_approved_by=None, clerk_approved_at=None)
     Need.objects.filter(pk=sent.need_id).update(status=NeedStatus.QUOTED, approved_at=None)
     pools_in_every_state(tenant, catalog)  # open, allocated, closed below the minimum, cancelled
+    # A complaint awaiting its owner (the scope rows' are answered): the assign and withdraw forms.
+    complaint_file(acting_user=tenant.users["district9"], need=Need.objects.get(pk=sent.need_id),
+                   subject="پاسخ دیر", description="پیش‌فاکتور دیر رسید.")
 
 
 

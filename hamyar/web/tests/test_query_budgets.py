@@ -33,7 +33,15 @@ from django.urls import URLPattern, reverse
 from conftest import make_tenant
 from hamyar.accounts.models import ApiToken, Membership, Notification
 from hamyar.catalog.models import CatalogItem, Price, PriceList, SearchSynonym
-from hamyar.commerce.models import Delivery, GroupPurchase, Order, OrderLine, Quotation, QuotationLine
+from hamyar.commerce.models import (
+    Complaint,
+    Delivery,
+    GroupPurchase,
+    Order,
+    OrderLine,
+    Quotation,
+    QuotationLine,
+)
 from hamyar.core.roles import Role
 from hamyar.core.scoping import scope
 from hamyar.core.testing import url_patterns
@@ -103,6 +111,7 @@ FAMILIES = {
         "commerce:order_list", "commerce:scorecard", "commerce:scorecard_list", "insights:dashboard",
         "insights:municipality_dashboard", "insights:opportunities", "needs:capability_gaps")),
     "group-purchases": Family(rows.group_purchase, GroupPurchase, ("commerce:group_purchase_list",)),
+    "complaints": Family(rows.complaint, Complaint, ("commerce:complaint_list",)),
     "invoices": Family(rows.invoice, Invoice, (
         "finance:invoice_list", "finance:statement_detail", "finance:statement_mine",
         "finance:statement_xlsx")),
@@ -138,9 +147,10 @@ FAMILIES = {
 # Pages without an id that list none of the data: an upload form and its template, the commerce
 # policy's form, the redirect to one's own catalog, the public page (nothing is published yet), the form
 # of an audit export (the chain's head only; the export itself is a download), the publication policy's
-# form.
+# form, the complaint form without the process it is about (it says where to file from).
 LISTS_NOTHING = {"catalog:import_create", "catalog:import_template", "commerce:policy", "catalog:my_catalog",
-                 "transparency:published", "transparency:policy", "insights:survey", "web:audit_export"}
+                 "transparency:published", "transparency:policy", "insights:survey", "web:audit_export",
+                 "commerce:complaint_file"}
 
 
 def _own_provider(tenant, who: str) -> int:
