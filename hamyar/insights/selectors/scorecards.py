@@ -20,7 +20,7 @@ from django.utils import timezone
 from hamyar.accounts.models import User
 from hamyar.commerce.choices import DeliveryStatus, OrderStatus
 from hamyar.commerce.models import Delivery, Order, Rating
-from hamyar.commerce.selectors import OPEN_ORDER_STATUSES, SCORECARD_READERS
+from hamyar.commerce.selectors import OPEN_ORDER_STATUSES, SCORECARD_READERS, complaints_by_provider
 from hamyar.core.roles import Role
 from hamyar.core.scoping import require_role, scope, scoped_get
 from hamyar.directory.models import AgencyAgreement, Provider
@@ -48,7 +48,7 @@ class ProviderMonthVolume:
 @dataclass
 class ProviderFigures:
     """A provider over the last twelve Jalali months: volume, on-time and ratings from its cells,
-    complaints from its ratings and deliveries, and the end of its latest agency agreement."""
+    complaints (its low ratings, its rejected deliveries and the complaints filed about it), and the end of its latest agency agreement."""
 
     provider: Provider
     first_month: int
@@ -62,6 +62,7 @@ class ProviderFigures:
     earlier_amount: int = 0  # the six before
     low_ratings: int = 0
     rejected_deliveries: int = 0
+    filed_complaints: int = 0  # complaints on record about it (commerce's Complaint), not withdrawn
     agreement_ends_on: dt.date | None = None
     months: list[ProviderMonthVolume] = field(default_factory=list)
 
@@ -76,7 +77,7 @@ class ProviderFigures:
 
     @property
     def complaints(self) -> int:
-        return self.low_ratings + self.rejected_deliveries
+        return self.low_ratings + self.rejected_deliveries + self.filed_complaints
 
     @property
     def trend(self) -> str | None:
@@ -202,6 +203,8 @@ def _fill(figures: dict[int, ProviderFigures], user: User, months: list[int]) ->
                 .values_list("order__provider_id", "n"))
     for provider_id, n in rejected:
         figures[provider_id].rejected_deliveries = n
+    for provider_id, counts in complaints_by_provider(user, ids).items():
+        figures[provider_id].filed_complaints = counts.total
     ends = (scope(AgencyAgreement.objects.filter(supplier_id__in=ids), user).order_by()
             .values("supplier_id").annotate(end=Max("ends_on")).values_list("supplier_id", "end"))
     for provider_id, end in ends:

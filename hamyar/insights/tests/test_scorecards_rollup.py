@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from hamyar.commerce.tests.complaint_data import answered_complaint, file_complaint
 from hamyar.core.errors import NotFound, PermissionDenied
 from hamyar.insights import selectors
 
@@ -158,3 +159,13 @@ def test_the_list_exports_its_rows(tenant, dealings):
     row = found[0]
     assert row[2:4] == [4, 15_444_000_000] and row[6:9] == [1, 1, 2] and row[9:11] == [11_325_600_000,
                                                                                        4_118_400_000]
+
+
+def test_complaints_filed_about_the_supplier_count_on_its_scorecard(tenant, dealings):
+    file_complaint(tenant, dealings.order1)  # filed: officers count it at once
+    answered_complaint(tenant, dealings.order2)
+    officer = selectors.provider_figures(user=tenant.users["commerce"], provider=tenant.supplier)
+    assert (officer.filed_complaints, officer.complaints) == (2, 1 + 1 + 2)
+    # The supplier sees a complaint about it once it is answered, as on the complaints list.
+    own = selectors.provider_figures(user=tenant.users["supplier"], provider=tenant.supplier)
+    assert own.filed_complaints == 1
