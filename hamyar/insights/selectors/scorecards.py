@@ -48,7 +48,8 @@ class ProviderMonthVolume:
 @dataclass
 class ProviderFigures:
     """A provider over the last twelve Jalali months: volume, on-time and ratings from its cells,
-    complaints (its low ratings, its rejected deliveries and the complaints filed about it), and the end of its latest agency agreement."""
+    complaints (its low ratings, its rejected deliveries and the complaints filed about it), and the end
+    of its latest agency agreement."""
 
     provider: Provider
     first_month: int
