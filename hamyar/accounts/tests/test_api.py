@@ -29,7 +29,10 @@ OPERATIONS = [
     (method, path, op) for path, ops in SCHEMA["paths"].items() for method, op in ops.items()
 ]
 # Routes that serve the caller rather than rows of a model, or the public no one's in particular.
-UNSCOPED = {("get", "/api/v1/me"), ("get", "/api/v1/transparency/")}
+# The published contracting data (OCDS): public, per organization, what its publication policy allows.
+OCDS = {("get", "/api/v1/ocds/{slug}/releases"), ("get", "/api/v1/ocds/{slug}/records"),
+        ("get", "/api/v1/ocds/{slug}/records/{ocid}"), ("get", "/api/v1/ocds/{slug}/releases.jsonl")}
+UNSCOPED = {("get", "/api/v1/me"), ("get", "/api/v1/transparency/"), *OCDS}
 # The routes declared public (`auth=None`): only transparency's (transparency/tests/test_public_reader.py).
 PUBLIC = {(method, path) for method, path, op in OPERATIONS if "security" not in op}
 LIST_ROUTES = [
@@ -223,7 +226,7 @@ def test_an_id_that_does_not_exist_is_the_same_404(tenant):
 
 
 def test_the_public_routes_are_transparencys():
-    assert PUBLIC == {("get", "/api/v1/transparency/")}
+    assert PUBLIC == {("get", "/api/v1/transparency/"), *OCDS}
 
 
 @pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, _ in OPERATIONS if (m, p) not in PUBLIC])
