@@ -49,6 +49,16 @@ class Tenant:
     district9_mayor: User | None = None
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rows are rolled back after a test (and SQLite reuses their
+    ids), so a value cached by one test must not be read by the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def make_user(tenant_org, username, role, *, municipality=None, provider=None, post="") -> User:
     user = User.objects.create_user(username=username, password=PASSWORD)
     Membership.objects.create(

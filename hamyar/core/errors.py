@@ -46,6 +46,14 @@ class NotFound(ApplicationError):
     default_message = _("Not found.")
 
 
+class TooManyRequests(ApplicationError):
+    """A public reader asked faster than `HAMYAR_PUBLIC_RATE` allows (see core.throttle)."""
+
+    status = 429
+    code = "too_many_requests"
+    default_message = _("Too many requests from your address; wait a minute and try again.")
+
+
 def field_error(field: str, message: Any, *, code: str = "invalid") -> InvalidInput:
     """A refusal of one field's value: the form shows it by its field, the API under `fields`."""
     return InvalidInput(message, code=code, extra={"fields": {field: [str(message)]}})

@@ -21,9 +21,10 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
-from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
+from hamyar.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied, TooManyRequests
 from hamyar.core.roles import Role
 from hamyar.core.scoping import require_role
+from hamyar.core.throttle import public_read_wait
 
 PAGE_SIZE = 50
 
@@ -72,6 +73,10 @@ def page(*, roles: Iterable[Role] | None = None, model: type[Model] | None = Non
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not public and not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            if public and (wait := public_read_wait(request)) is not None:
+                response = render(request, "web/error.html", {"error": TooManyRequests()}, status=429)
+                response["Retry-After"] = str(wait)
+                return response
             try:
                 if allowed is not None:
                     require_role(request.user, *allowed)

@@ -200,3 +200,9 @@ HAMYAR_OCID_PREFIX = os.environ.get("HAMYAR_OCID_PREFIX", "ocds-xxxxxx-hamyar")
 HAMYAR_COMPLAINT_RESPONSE_DAYS = int(os.environ.get("HAMYAR_COMPLAINT_RESPONSE_DAYS", "7"))
 # Where links in e-mails point.
 HAMYAR_SITE_URL = os.environ.get("HAMYAR_SITE_URL", "http://127.0.0.1:8000")
+# How often one address may read the public pages and API (see core.throttle); behind a proxy, how many
+# addresses of X-Forwarded-For to trust.
+HAMYAR_PUBLIC_RATE = os.environ.get("HAMYAR_PUBLIC_RATE", "120/m")
+NINJA_NUM_PROXIES = int(os.environ["HAMYAR_NUM_PROXIES"]) if os.environ.get("HAMYAR_NUM_PROXIES") else None
+# How long the public page keeps what it computed, at most (a write the page shows renews it sooner).
+HAMYAR_PUBLIC_CACHE_SECONDS = int(os.environ.get("HAMYAR_PUBLIC_CACHE_SECONDS", "600"))

@@ -21,12 +21,14 @@ from ninja import Field, Query, Router, Schema
 
 from hamyar.core.apikit import PageQuery, file_download
 from hamyar.core.errors import InvalidInput, NotFound
+from hamyar.core.throttle import PublicReadThrottle
 from hamyar.directory.models import Organization
 
 from . import selectors
 
-router = Router(tags=["transparency"])
-ocds_router = Router(tags=["ocds"])
+# Public routes share the public pages' budget per client address (core.throttle).
+router = Router(tags=["transparency"], throttle=PublicReadThrottle())
+ocds_router = Router(tags=["ocds"], throttle=PublicReadThrottle())
 
 OCDS_VERSION = "1.1"
 
@@ -128,7 +130,7 @@ def release_package(request: HttpRequest, slug: str, query: Query[DateRangeQuery
     """A release package: the published releases dated in [since, until), oldest first, a page at a time."""
     organization = _organization(slug)
     rows = [(datetime.fromisoformat(release["date"]), release["id"], release)
-            for process in selectors.published_processes(organization=organization)
+            for process in selectors.public_published_processes(organization=organization)
             for release in process.releases if _in_range(release["date"], query)]
     releases, next_cursor = _keyset(rows, query, f"hamyar.ocds.releases:{organization.slug}")
     return {**_envelope(request, organization), "releases": releases, "next_cursor": next_cursor}
@@ -140,7 +142,7 @@ def record_package(request: HttpRequest, slug: str, query: Query[DateRangeQuery]
     releases and compiled release, by the date of that latest release, a page at a time."""
     organization = _organization(slug)
     rows = [(datetime.fromisoformat(process.date), process.ocid, process)
-            for process in selectors.published_processes(organization=organization)
+            for process in selectors.public_published_processes(organization=organization)
             if _in_range(process.date, query)]
     processes, next_cursor = _keyset(rows, query, f"hamyar.ocds.records:{organization.slug}")
     return {**_envelope(request, organization), "records": [process.record() for process in processes],
@@ -151,7 +153,7 @@ def record_package(request: HttpRequest, slug: str, query: Query[DateRangeQuery]
 def record_detail(request: HttpRequest, slug: str, ocid: str) -> Any:
     """One published process's record (in a record package), by its ocid."""
     organization = _organization(slug)
-    published = selectors.published_processes(organization=organization)
+    published = selectors.public_published_processes(organization=organization)
     process = next((p for p in published if p.ocid == ocid), None)
     if process is None:
         raise NotFound(NOT_PUBLISHED, code="not_published")

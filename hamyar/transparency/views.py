@@ -1,8 +1,9 @@
 """The public face of the organization, and the org admin's choice of what it publishes.
 
-Nothing is listed on the public page yet (it is another part of the work); the contracting records are
-published in the Open Contracting Data Standard at /api/v1/ocds/<organization>/…, as the publication
-policy chooses.
+Anyone, signed in or not, reads the published processes of each organization (searchable, each with
+its timeline) and its headline figures; the same records are published in the Open Contracting Data
+Standard at /api/v1/ocds/<organization>/…, as the publication policy chooses. The public pages are
+rate-limited per address (core.throttle) and read through the cached `public_*` selectors.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamyar.core.pages import page, page_action
+from hamyar.core.errors import NotFound
+from hamyar.core.pages import page, page_action, render_list
 from hamyar.core.roles import ORGANIZATION_WIDE_ROLES, Role
 from hamyar.core.scoping import membership_of
 from hamyar.directory.models import Organization
@@ -20,7 +22,7 @@ from hamyar.insights.selectors import verdict_trend
 
 from . import selectors, services, tasks
 from .audit_head import published_audit_heads
-from .forms import PublicationPolicyForm
+from .forms import PublicationPolicyForm, PublicProcessFilter
 from .models import PublicationPolicy
 
 POLICY_READERS = ORGANIZATION_WIDE_ROLES
@@ -28,12 +30,45 @@ POLICY_READERS = ORGANIZATION_WIDE_ROLES
 
 @page(public=True)
 def published(request: HttpRequest) -> HttpResponse:
-    """What the organization has published, the municipalities' verdict on it (averages only) and the
-    head of its audit chain (so that a rewritten history shows)."""
+    """Each organization that publishes, with its headline figures; the municipalities' verdict on each
+    (averages only) and the head of its audit chain (so that a rewritten history shows)."""
+    organizations = [(organization, selectors.public_figures_of(organization=organization))
+                     for organization in selectors.public_organizations()]
     verdicts = [(organization, rows) for organization in Organization.objects.order_by("name")
                 if (rows := verdict_trend(organization_id=organization.pk))]
     return render(request, "transparency/published.html", {
-        "verdicts": verdicts, "criteria": CRITERIA, "audit_heads": published_audit_heads()})
+        "organizations": organizations, "verdicts": verdicts, "criteria": CRITERIA,
+        "audit_heads": published_audit_heads()})
+
+
+def _publishing(slug: str) -> Organization:
+    organization = selectors.published_organization(slug=slug)
+    if organization is None or not selectors.public_policy(organization).kinds:
+        raise NotFound(_("This organization publishes nothing here."))
+    return organization
+
+
+@page(public=True)
+def processes(request: HttpRequest, slug: str) -> HttpResponse:
+    """One organization's published processes: searched and filtered, the most recently changed first."""
+    organization = _publishing(slug)
+    summaries = selectors.public_summaries(organization=organization)
+    form = PublicProcessFilter(request.GET or None, summaries=summaries)
+    rows = selectors.public_processes(summaries, form.values() if form.is_bound else {})
+    return render_list(request, template="transparency/processes.html",
+                       fragment="transparency/partials/process_rows.html", rows=rows,
+                       context={"filter_form": form, "organization": organization,
+                                "figures": selectors.public_figures_of(organization=organization)})
+
+
+@page(public=True)
+def process(request: HttpRequest, slug: str, ocid: str) -> HttpResponse:
+    """One published process and its timeline: each release as the step a reader follows."""
+    organization = _publishing(slug)
+    found = selectors.public_process(organization=organization, ocid=ocid)
+    if found is None:
+        raise NotFound(_("This process is not published."))
+    return render(request, "transparency/process.html", {"organization": organization, "process": found})
 
 
 @page(roles=POLICY_READERS, model=PublicationPolicy)

@@ -23,14 +23,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError, ValidationErrorContext
 from ninja.openapi.schema import BODY_CONTENT_TYPES, REF_TEMPLATE, OpenAPISchema
 from ninja.operation import Operation
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.schema import NinjaGenerateJsonSchema
 
-from ..errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
+from ..errors import ApplicationError, InvalidInput, NotFound, PermissionDenied, TooManyRequests
 from ..idempotency import run_once
 from ..pages import public
 from ..services import invalid_from
@@ -211,6 +211,10 @@ class HamyarAPI(NinjaAPI):
         return self.error(request, 422, InvalidInput.default_message, InvalidInput.code, fields)
 
     def _http_error(self, request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc, Throttled):
+            response = self._application_error(request, TooManyRequests())
+            response["Retry-After"] = str(max(1, round(exc.wait or 60)))
+            return response
         if isinstance(exc, AuthenticationError):
             response = self.error(
                 request, 401, _("Sign in, or send a valid API token as “Authorization: Bearer …”."),

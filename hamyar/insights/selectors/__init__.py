@@ -8,6 +8,7 @@ from .growth import *  # noqa: F403
 from .homes import *  # noqa: F403
 from .municipality_dashboard import *  # noqa: F403
 from .needs import *  # noqa: F403
+from .public import *  # noqa: F403
 from .receivables import *  # noqa: F403
 from .savings import *  # noqa: F403
 from .scorecards import *  # noqa: F403

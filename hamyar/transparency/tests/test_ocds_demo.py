@@ -112,6 +112,22 @@ def all_pages(client: Client, path: str, key: str, **params: Any) -> list[dict[s
             return found
 
 
+def public_pages(client: Client) -> list[str]:
+    """The text of every public page: the index, the list (every page of it) and each process's timeline."""
+    texts, listed, number = [client.get("/transparency/").content.decode()], [], 1
+    while True:
+        response = client.get("/transparency/khorasan-razavi/processes/", {"page": number})
+        texts.append(response.content.decode())
+        listed += response.context["object_list"]
+        if not response.context["page_obj"].has_next():
+            break
+        number += 1
+    assert listed
+    texts += [client.get(f"/transparency/khorasan-razavi/processes/{row.ocid}/").content.decode()
+              for row in listed]
+    return [re.sub(r"<[^>]+>", " ", text) for text in texts]
+
+
 def words(text: str) -> set[str]:
     return set(re.findall(r"[\w\u200c]+", text))
 
@@ -280,6 +296,7 @@ class TestOcdsOverTheDemo:
             json.dumps(all_pages(client, "/api/v1/ocds/khorasan-razavi/records", "records"),
                        ensure_ascii=False),
             b"".join(client.get("/api/v1/ocds/khorasan-razavi/releases.jsonl").streaming_content).decode(),
+            "\n".join(public_pages(client)),
         ]
         for text in published:
             text = normalize(text)

@@ -24,7 +24,8 @@ from hamyar.core.testing import url_patterns
 from hamyar.directory.models import Municipality
 
 # Every view an anonymous visitor may open, by URL name: nothing else may be marked public.
-PUBLIC_PAGES = {"accounts:login", "accounts:logout", "web:favicon", "set_language", "transparency:published"}
+PUBLIC_PAGES = {"accounts:login", "accounts:logout", "web:favicon", "set_language", "transparency:published",
+                "transparency:processes", "transparency:process"}
 # The API's public routes (method, path): only transparency's, and its OCDS publication.
 PUBLIC_ROUTES = {("GET", "/api/v1/transparency/"), ("GET", "/api/v1/ocds/1/releases"),
                  ("GET", "/api/v1/ocds/1/records"), ("GET", "/api/v1/ocds/1/records/1"),
