@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.http import FileResponse, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +41,13 @@ class PublishedOut(Schema):
 
 @router.get("/", response={200: PublishedOut}, auth=None)
 def list_published(request: HttpRequest) -> Any:
-    """What the organization has published, for anyone: nothing yet (an empty page)."""
-    return {"items": [], "next_cursor": None}
+    """The organizations that publish, for anyone: each one's name, short name, public page and OCDS
+    records (one page: there are at most a few dozen organizations)."""
+    items = [{"name": organization.name, "slug": organization.slug,
+              "page": request.build_absolute_uri(reverse("transparency:processes", args=[organization.slug])),
+              "records": request.build_absolute_uri(reverse("api:record_package", args=[organization.slug]))}
+             for organization in selectors.public_organizations()]
+    return {"items": items, "next_cursor": None}
 
 
 # ---------------------------------------------------------------- OCDS

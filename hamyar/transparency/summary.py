@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from hamyar.core.jalali import format_jalali_date
 from hamyar.core.text import search_key
 
 from .choices import ProcessKind
@@ -167,9 +168,11 @@ def _tender_facts(tender: dict[str, Any]) -> list[Fact]:
 def _contract_facts(contract: dict[str, Any]) -> list[Fact]:
     facts = []
     if contract.get("value"):
-        facts.append(Fact(str(_("Order %(number)s signed")) % {"number": contract["id"]},
-                          amount=_amount(contract["value"]),
-                          when=_when(contract.get("period", {}).get("endDate"))))
+        due = _when(contract.get("period", {}).get("endDate"))
+        text = (str(_("Order %(number)s signed, to be delivered by %(date)s")) % {
+            "number": contract["id"], "date": format_jalali_date(due, persian_digits=False)} if due else
+            str(_("Order %(number)s signed")) % {"number": contract["id"]})
+        facts.append(Fact(text, amount=_amount(contract["value"])))
     implementation = contract.get("implementation", {})
     for milestone in implementation.get("milestones", []):
         status = MILESTONE_STATUS.get(milestone.get("status", ""), "")

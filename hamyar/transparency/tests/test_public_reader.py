@@ -22,6 +22,7 @@ from hamyar.core.pages import is_public
 from hamyar.core.scoping import scope, scoped_get
 from hamyar.core.testing import url_patterns
 from hamyar.directory.models import Municipality
+from hamyar.transparency.services import publication_policy_set
 
 # Every view an anonymous visitor may open, by URL name: nothing else may be marked public.
 PUBLIC_PAGES = {"accounts:login", "accounts:logout", "web:favicon", "set_language", "transparency:published",
@@ -115,6 +116,12 @@ def test_the_transparency_page_and_route_say_nothing_is_published_yet(client, te
     assert page.status_code == 200
     assert "هنوز چیزی در این‌جا منتشر نکرده" in page.content.decode()
     assert client.get("/api/v1/transparency/").json() == {"items": [], "next_cursor": None}
+    publication_policy_set(acting_user=tenant.users["admin"], kinds=["goods"], withheld_domain_ids=[])
+    [item] = client.get("/api/v1/transparency/").json()["items"]
+    assert item["slug"] == tenant.org.slug and item["name"] == tenant.org.name
+    assert item["page"].endswith(f"/transparency/{tenant.org.slug}/processes/")
+    assert item["records"].endswith(f"/api/v1/ocds/{tenant.org.slug}/records")
+    assert client.get(item["page"].removeprefix("http://testserver")).status_code == 200
     client.force_login(tenant.users["district9"])
     assert client.get(reverse("transparency:published")).status_code == 200
 
