@@ -125,12 +125,15 @@ def need_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @page(roles=_taking(Transition.REQUEST_COMPETING), model=Need)
 def need_request_competing(request: HttpRequest, pk: int) -> HttpResponse:
-    form = CompetingForm(request.POST)
-    if not form.is_valid():
-        raise InvalidInput(_("Ask between 1 and 10 providers."))
-    return _act(request, pk, lambda need: services.need_request_competing(
-        need=need, acting_user=request.user, count=form.cleaned_data["count"]),
-        _("The providers were asked for competing quotations."))
+    """The count is checked on the need the user may see: another's need is 404 whatever was sent."""
+    def ask(need: Need) -> object:
+        form = CompetingForm(request.POST)
+        if not form.is_valid():
+            raise InvalidInput(_("Ask between 1 and 10 providers."))
+        return services.need_request_competing(need=need, acting_user=request.user,
+                                               count=form.cleaned_data["count"])
+
+    return _act(request, pk, ask, _("The providers were asked for competing quotations."))
 
 
 @require_POST
