@@ -49,8 +49,9 @@ from hamyar.core.scoping import require_role, scope
 from hamyar.core.text import to_persian_digits
 from hamyar.directory.models import Capability, Municipality, ServiceDomain
 
-from ..models import MunicipalityMonth, NeedFact
-from ..services import jalali_month
+from ..models import DomainMonth, MunicipalityMonth, NeedFact, WindowCell
+from ..services import jalali_month, window_ready
+from .dashboard import up_to_date
 
 __all__ = [
     "ENTER_LEVEL", "GROWTH_READERS", "MIN_ON_TIME", "MIN_RATING", "WINDOW_MONTHS", "DomainFigures", "Fit",
@@ -285,7 +286,7 @@ CELL_SUMS = {name: Sum(name) for name in ("orders", "amount", "closed", "on_time
 def domain_figures(*, user: User, months: int = WINDOW_MONTHS,
                    today: dt.date | None = None) -> list[DomainFigures]:
     """Every domain of the organization with its figures over the window (from the cells)."""
-    require_role(user, *GROWTH_READERS)
+    organization_id = up_to_date(user, *GROWTH_READERS)
     window = window_months(months, today)
     recent = set(window[len(window) - months // 2:])
     earlier = set(window[len(window) - 2 * (months // 2):len(window) - months // 2])
@@ -294,7 +295,8 @@ def domain_figures(*, user: User, months: int = WINDOW_MONTHS,
         .values("pk", "name", "name_en", "parent_id")}
     figures = {pk: DomainFigures(pk, d["name"], d["name_en"]) for pk, d in domains.items()}
     cells = scope(MunicipalityMonth.objects.filter(month__in=window), user).order_by()
-    for row in cells.values("domain_id", "month").annotate(**CELL_SUMS):
+    by_domain = scope(DomainMonth.objects.filter(month__in=window), user).order_by()
+    for row in by_domain.values("domain_id", "month").annotate(**CELL_SUMS):
         cell: dict[str, Any] = dict(row)
         f = figures.get(cell["domain_id"])
         if f is None:
@@ -306,7 +308,9 @@ def domain_figures(*, user: User, months: int = WINDOW_MONTHS,
             f.earlier.add(cell)
         f.needs += cell["needs"] or 0
         f.gaps += cell["gaps"] or 0
-    asked = cells.filter(gaps__gt=0).values("domain_id").annotate(n=Count("municipality_id", distinct=True))
+    asked = (scope(WindowCell.objects.filter(gaps__gt=0), user).order_by()
+             if window_ready(organization_id, window[0], window[-1]) else cells.filter(gaps__gt=0))
+    asked = asked.values("domain_id").annotate(n=Count("municipality_id", distinct=True))
     for domain_id, n in asked.values_list("domain_id", "n"):
         if domain_id in figures:
             figures[domain_id].gap_municipalities = n
@@ -484,7 +488,7 @@ def opportunities(*, user: User, months: int = WINDOW_MONTHS, today: dt.date | N
     before), scaled to a year. expected − actual is the gap; the largest positive gaps come first:
     whom to visit, and what to offer.
     """
-    require_role(user, *GROWTH_READERS)
+    organization_id = up_to_date(user, *GROWTH_READERS)
     window = window_months(months, today)
     places: list[dict[str, Any]] = [dict(m) for m in scope(Municipality.objects.all(), user).order_by()
                                     .values("pk", "name", "name_en", "population", "area_ha", "parent_id")]
@@ -492,10 +496,14 @@ def opportunities(*, user: User, months: int = WINDOW_MONTHS, today: dt.date | N
     fitted = [m for m in places if m["population"] and m["pk"] not in parents]
     left_out = sum(1 for m in places if m["population"] and m["pk"] in parents)
     fitted.sort(key=lambda m: (m["name"], m["pk"]))
+    if window_ready(organization_id, window[0], window[-1]):
+        rows = scope(WindowCell.objects.filter(amount__gt=0), user).order_by()
+    else:
+        rows = (scope(MunicipalityMonth.objects.filter(month__in=window, amount__gt=0), user).order_by()
+                .values("municipality_id", "domain_id").annotate(amount=Sum("amount")))
     amounts: dict[tuple[int, int], int] = {
         (row["municipality_id"], row["domain_id"]): row["amount"] or 0
-        for row in scope(MunicipalityMonth.objects.filter(month__in=window, amount__gt=0), user).order_by()
-        .values("municipality_id", "domain_id").annotate(amount=Sum("amount"))
+        for row in rows.values("municipality_id", "domain_id", "amount")
     }
     dealt = {domain_id for (_m, domain_id), amount in amounts.items() if amount}
     domains: list[dict[str, Any]] = [
