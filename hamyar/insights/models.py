@@ -64,6 +64,11 @@ class NeedFact(TenantModel):
 
     scope_paths = {"municipality": "municipality", "provider": None}
 
+    class Meta:
+        # The capability gaps of a window, with their needs' budget estimates (growth): few of all needs.
+        indexes = [models.Index(fields=["organization", "month"], condition=models.Q(gap=1),
+                                name="need_fact_gaps")]
+
 
 class Figures(TenantModel):
     """The measures every cell adds up. `updated_at` is the cell's "as of"."""

@@ -372,18 +372,19 @@ class Coverage:
                         {key: value for key, value in self.cells.items() if key[0] in keep})
 
 
-def municipality_domain_sums(user: User, months: Window, *measures: str) -> dict[tuple[int, int], dict]:
-    """The `measures` summed per municipality × domain over the window, the user's rows: from the kept
-    window (`WindowCell`) when the window is the default one, else from the month cells."""
+def municipality_domain_sums(user: User, months: Window, measure: str) -> dict[tuple[int, int], int]:
+    """`measure` summed per municipality × domain over the window, the user's rows, those above zero:
+    from the kept window (`WindowCell`) when the window is the default one, else from the month cells."""
     organization_id = up_to_date(user)
     first, last = month_window(months)
     if _memo(("window", first, last), lambda: window_ready(organization_id, first, last)):
-        rows = scope(WindowCell.objects.all(), user).order_by().values("municipality_id", "domain_id",
-                                                                       *measures)
+        rows = (scope(WindowCell.objects.filter(**{f"{measure}__gt": 0}), user).order_by()
+                .values_list("municipality_id", "domain_id", measure))
     else:
         rows = (_cells(user, (first, last)).values("municipality_id", "domain_id")
-                .annotate(**{name: Sum(name) for name in measures}))
-    return {(row["municipality_id"], row["domain_id"]): row for row in rows}
+                .annotate(total=Sum(measure)).filter(total__gt=0)
+                .values_list("municipality_id", "domain_id", "total"))
+    return {(municipality_id, domain_id): total for municipality_id, domain_id, total in rows}
 
 
 def coverage(*, user: User, months: Window = None, measure: str = "orders") -> Coverage:
@@ -391,8 +392,7 @@ def coverage(*, user: User, months: Window = None, measure: str = "orders") -> C
     cells are where the organization does not serve a municipality yet."""
     if measure not in ("orders", "amount"):
         raise ValueError(measure)
-    sums = municipality_domain_sums(user, months, measure)
-    cells = {key: row[measure] for key, row in sums.items() if row[measure]}
+    cells = municipality_domain_sums(user, months, measure)
     m_sums: dict[int, int] = defaultdict(int)
     d_sums: dict[int, int] = defaultdict(int)
     for (municipality_id, domain_id), total in cells.items():
