@@ -8,7 +8,15 @@ Two levels, both rebuilt from scratch by `manage.py rebuild_rollups` (see `servi
   the cell it counts in. When a service changes an order, a delivery, a rating, an invoice or a need,
   the row's fact is recomputed from the source and the difference is added to its cells;
 - *cells*: the facts added up per municipality × domain × Jalali month (`MunicipalityMonth`) and per
-  provider × domain × Jalali month (`ProviderMonth`). Every dashboard reads these.
+  provider × domain × Jalali month (`ProviderMonth`); the same sums coarser, so that a figure reads the
+  smallest table that answers it: per domain × month (`DomainMonth`, the whole organization), per
+  municipality × month (`MunicipalityTotalMonth`, all domains), and per municipality × domain over the
+  organization's default window of 12 months (`WindowCell`, its window in `WindowOf`: the coverage
+  heatmap and the opportunities). Every dashboard reads these.
+
+A write does not touch them: it records the order or need it changed in `RollupBacklog` (one statement),
+and the backlog is worked off in batches — by a periodic task, and by every read of the cells first — so
+the figures are never read stale.
 
 A month is the Jalali year and month as one number, `year * 100 + month` (e.g. 140509), of the day the
 order was placed or the need submitted, in Tehran.
@@ -19,8 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hamyar.core.models import TenantModel
 
-__all__ = ["CRITERIA", "MunicipalityMonth", "NeedFact", "OrderFact", "ProviderMonth", "SurveyAnswer",
-           "SurveyRound"]
+__all__ = ["CRITERIA", "DomainMonth", "MunicipalityMonth", "MunicipalityTotalMonth", "NeedFact", "OrderFact",
+           "ProviderMonth", "RollupBacklog", "SurveyAnswer", "SurveyRound", "WindowCell", "WindowOf"]
 
 
 class OrderFact(TenantModel):
@@ -55,6 +63,11 @@ class NeedFact(TenantModel):
     clocks_met = models.PositiveSmallIntegerField(default=0)  # of those, within the target
 
     scope_paths = {"municipality": "municipality", "provider": None}
+
+    class Meta:
+        # The capability gaps of a window, with their needs' budget estimates (growth): few of all needs.
+        indexes = [models.Index(fields=["organization", "month"], condition=models.Q(gap=1),
+                                name="need_fact_gaps")]
 
 
 class Figures(TenantModel):
@@ -109,6 +122,71 @@ class ProviderMonth(Figures):
         constraints = [models.UniqueConstraint(fields=["provider", "domain", "month"],
                                                name="provider_month_unique")]
         indexes = [models.Index(fields=["organization", "month"], name="provider_month_org")]
+
+
+class DomainMonth(Figures):
+    """The organization's dealings in one domain and Jalali month, all municipalities together."""
+
+    domain = models.ForeignKey("directory.ServiceDomain", on_delete=models.CASCADE, related_name="+")
+    month = models.PositiveIntegerField(_("month"))
+
+    scope_paths = {"municipality": None, "provider": None}
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "domain", "month"],
+                                               name="domain_month_unique")]
+
+
+class MunicipalityTotalMonth(Figures):
+    """A municipality's dealings in one Jalali month, all domains together."""
+
+    municipality = models.ForeignKey("directory.Municipality", on_delete=models.CASCADE, related_name="+")
+    month = models.PositiveIntegerField(_("month"))
+
+    scope_paths = {"municipality": "municipality", "provider": None}
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "month"],
+                                               name="municipality_total_month_unique")]
+        indexes = [models.Index(fields=["organization", "month"], name="municipality_total_month_org")]
+
+
+class WindowOf(TenantModel):
+    """The months `WindowCell` sums for an organization: the default window (12 months ending with the
+    current one) when it was last built; built again when the current month moves on."""
+
+    first_month = models.PositiveIntegerField()
+    last_month = models.PositiveIntegerField()
+    built_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization"], name="window_of_unique")]
+
+
+class WindowCell(Figures):
+    """A municipality's dealings in one domain over its organization's window (`WindowOf`)."""
+
+    municipality = models.ForeignKey("directory.Municipality", on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey("directory.ServiceDomain", on_delete=models.CASCADE, related_name="+")
+
+    scope_paths = {"municipality": "municipality", "provider": None}
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "domain"], name="window_cell_unique")]
+        indexes = [models.Index(fields=["organization"], name="window_cell_org")]
+
+
+class RollupBacklog(TenantModel):
+    """An order, a need or a domain written since the rollups were last brought up to date: what the
+    writing service records (one INSERT … SELECT), for `services.rollups.catch_up` to work off."""
+
+    ORDER, NEED, DOMAIN = "o", "n", "d"
+
+    kind = models.CharField(max_length=1)
+    row_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organization"], name="rollup_backlog_org")]
 
 
 from .verdict_models import CRITERIA, SurveyAnswer, SurveyRound  # noqa: E402

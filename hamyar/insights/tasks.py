@@ -1,8 +1,10 @@
-"""Background work of insights: opening the satisfaction survey twice a year (periodic)."""
+"""Background work of insights: the rollups' backlog worked off, and the survey opened twice a year
+(periodic)."""
 
 from django_tasks import task
 
 from .services import survey_rounds_schedule
+from .services.rollups import catch_up, windows_move_on
 
 
 @task()
@@ -11,5 +13,15 @@ def survey_rounds_schedule_task() -> int:
     return survey_rounds_schedule()
 
 
+@task()
+def rollups_catch_up_task() -> int:
+    """Bring every organization's rollups up to date with its backlog, and move each kept window on when
+    the month has turned (so that the first reader of the month does not pay for it); returns the notes
+    worked off."""
+    done = catch_up()
+    windows_move_on()
+    return done
+
+
 # Queued every few minutes by `manage.py periodic`; safe to run again.
-PERIODIC = [survey_rounds_schedule_task]
+PERIODIC = [rollups_catch_up_task, survey_rounds_schedule_task]

@@ -1,6 +1,10 @@
-"""The executive dashboard's figures, each read from the rollup cells (`MunicipalityMonth`) the user may
-see — never from the orders or needs themselves, so a figure costs one small query however many order
-lines lie behind it.
+"""The executive dashboard's figures, each read from the rollup cells the user may see — never from the
+orders or needs themselves — and from the smallest kind of cell that answers it: per domain × month
+(`DomainMonth`) the volume by domain and month, service levels, on time and rating; per municipality ×
+month (`MunicipalityTotalMonth`) the volume by municipality, per capita and the small municipalities'
+share; per municipality × domain over the default window (`WindowCell`) the coverage. Sums are grouped
+on ids; the names come in a second small query. Every read first works off the rollups' backlog
+(`up_to_date`), so the figures include every write committed before it.
 
 Every function takes the acting `user` (the organization's executive, admin, commerce or finance
 officer; any other role is refused) and an optional `months` window: a number of Jalali months ending
@@ -12,20 +16,26 @@ each figure's drill-down list holds exactly the rows it counts.
 The benchmark (bench/dashboard.py) imports these by name.
 """
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Max, Model, Q, QuerySet, Sum
 from django.utils import timezone
 
 from hamyar.accounts.models import User
 from hamyar.core.access import DASHBOARD_READERS
 from hamyar.core.jalali import add_months, month_of
 from hamyar.core.scoping import require_role, scope
+from hamyar.directory.models import Municipality, ServiceDomain
 
-from ..models import MunicipalityMonth
+from ..models import DomainMonth, MunicipalityMonth, MunicipalityTotalMonth, WindowCell
+from ..services.rollups import catch_up, window_ready
 from .savings import group_savings, group_savings_by_municipality
 
 __all__ = [
@@ -41,16 +51,20 @@ __all__ = [
     "ServiceLevelFigures",
     "SmallShare",
     "average_rating",
+    "caught_up",
     "coverage",
     "current_month",
     "dashboard_figures",
     "dashboard_as_of",
+    "fresh",
     "delivery_on_time",
     "month_window",
     "months_in",
+    "municipality_domain_sums",
     "per_capita",
     "service_levels",
     "small_share_by_month",
+    "up_to_date",
     "volume_by_domain",
     "volume_by_month",
     "volume_by_municipality",
@@ -90,17 +104,114 @@ def _percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"))
 
 
-def _cells(user: User, months: Window, default: int = DEFAULT_MONTHS) -> QuerySet[MunicipalityMonth]:
-    """The cells of the window that the user may read; a role that may not read the dashboard is refused."""
-    require_role(user, *DASHBOARD_READERS)
+@dataclass
+class _Reading:
+    """One page's reading of the figures (inside `caught_up`): the organization whose backlog was worked
+    off, and what several figures share (names, sums over the same window), read once."""
+
+    organization_id: int
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+
+_reading: ContextVar[_Reading | None] = ContextVar("insights_reading", default=None)
+
+
+def _memo(key: Any, compute: Callable[[], Any]) -> Any:
+    """`compute()`, once per page inside `caught_up`; every time outside."""
+    reading = _reading.get()
+    if reading is None:
+        return compute()
+    if key not in reading.memo:
+        reading.memo[key] = compute()
+    return reading.memo[key]
+
+
+def up_to_date(user: User, *roles: str) -> int:
+    """Every read of the cells starts here: the user's role checked (`roles`, default the dashboard's
+    readers), then the organization's rollups brought up to date with what was written since (the
+    backlog worked off: one statement when there is none), so that no figure is read stale. Returns the
+    organization. Inside `caught_up` the backlog is worked off once for all the figures."""
+    return fresh(require_role(user, *(roles or DASHBOARD_READERS)).organization_id)
+
+
+def fresh(organization_id: int) -> int:
+    """The organization's rollups brought up to date (unless inside `caught_up` already); for readers
+    that check the role themselves."""
+    reading = _reading.get()
+    if reading is None or reading.organization_id != organization_id:
+        catch_up(organization_id)
+    return organization_id
+
+
+@contextmanager
+def caught_up(user: User, *roles: str) -> Iterator[int]:
+    """The backlog worked off once for every figure read inside, and what they share read once."""
+    organization_id = up_to_date(user, *roles)
+    token = _reading.set(_Reading(organization_id))
+    try:
+        yield organization_id
+    finally:
+        _reading.reset(token)
+
+
+def _window(user: User, model: type[Model], months: Window, default: int = DEFAULT_MONTHS) -> QuerySet:
+    """The rows of `model` (cells with a month) in the window that the user may read; a role that may not
+    read the dashboard is refused."""
+    up_to_date(user)
     first, last = month_window(months, default=default)
-    return scope(MunicipalityMonth.objects.filter(month__gte=first, month__lte=last), user).order_by()
+    return scope(model.objects.filter(month__gte=first, month__lte=last), user).order_by()
+
+
+def _cells(user: User, months: Window, default: int = DEFAULT_MONTHS) -> QuerySet[MunicipalityMonth]:
+    """The municipality × domain × month cells of the window that the user may read."""
+    return _window(user, MunicipalityMonth, months, default)
+
+
+NAMES: dict[type[Model], tuple[str, ...]] = {
+    Municipality: ("pk", "name", "name_en", "population", "area_ha"),
+    ServiceDomain: ("pk", "name", "name_en"),
+}
+
+
+def _names(model: type[Model], user: User, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The names (and sizes) of these municipalities or domains, in a second small query: the sums are
+    grouped on ids alone, never on joined columns. Inside `caught_up`, all of them once for the page."""
+    if _reading.get() is not None:
+        return _memo(("names", model), lambda: {
+            row["pk"]: row for row in scope(model.objects.all(), user).order_by().values(*NAMES[model])})
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return {row["pk"]: row for row in scope(model.objects.filter(pk__in=wanted), user).order_by()
+            .values(*NAMES[model])}
+
+
+DOMAIN_SUMS = ("orders", "amount", "needs", "gaps", "clocks_met", "clocks_measured", "on_time", "closed",
+               "rated", "score_sum")
+
+
+def _domain_sums(user: User, months: Window) -> list[dict[str, Any]]:
+    """Per domain, the measures of the domain figures over the window (one query for all of them)."""
+    first, last = month_window(months)
+    return _memo(("domains", first, last), lambda: list(
+        _window(user, DomainMonth, (first, last)).values("domain_id")
+        .annotate(**{name: Sum(name) for name in DOMAIN_SUMS})))
+
+
+def _municipality_sums(user: User, months: Window) -> list[dict[str, Any]]:
+    """Per municipality, orders, amount and needs over the window (one query for the volume and the
+    per-capita figures)."""
+    first, last = month_window(months)
+    return _memo(("municipalities", first, last), lambda: list(
+        _window(user, MunicipalityTotalMonth, (first, last)).values("municipality_id")
+        .annotate(orders=Sum("orders"), amount=Sum("amount"), needs=Sum("needs"))))
 
 
 def dashboard_as_of(*, user: User) -> datetime | None:
-    """When the figures were last brought up to date: the latest change of any of the user's cells."""
-    require_role(user, *DASHBOARD_READERS)
-    return scope(MunicipalityMonth.objects.all(), user).aggregate(last=Max("updated_at"))["last"]
+    """When the figures were last brought up to date: the latest change of any of the user's cells (every
+    change of a municipality × domain cell changes its domain × month cell too, which are few)."""
+    up_to_date(user)
+    return scope(DomainMonth.objects.all(), user).aggregate(last=Max("updated_at"))["last"]
 
 
 # ---------------------------------------------------------------- volume
@@ -137,22 +248,24 @@ class MonthVolume:
 
 def volume_by_municipality(*, user: User, months: Window = None) -> list[MunicipalityVolume]:
     """Orders (count and Rial) and needs per municipality, the largest amount first."""
-    rows = (_cells(user, months).values("municipality_id", "municipality__name", "municipality__name_en")
-            .annotate(orders=Sum("orders"), amount=Sum("amount"), needs=Sum("needs")))
-    result = [MunicipalityVolume(row["municipality_id"], row["municipality__name"],
-                                 row["municipality__name_en"] or "", row["orders"] or 0, row["amount"] or 0,
-                                 row["needs"] or 0) for row in rows]
+    rows = _municipality_sums(user, months)
+    names = _names(Municipality, user, (row["municipality_id"] for row in rows))
+    result = [MunicipalityVolume(row["municipality_id"], names[row["municipality_id"]]["name"],
+                                 names[row["municipality_id"]]["name_en"] or "", row["orders"] or 0,
+                                 row["amount"] or 0, row["needs"] or 0)
+              for row in rows if row["municipality_id"] in names]
     result.sort(key=lambda row: (-row.amount, -row.orders, -row.needs, row.name))
     return result
 
 
 def volume_by_domain(*, user: User, months: Window = None) -> list[DomainVolume]:
     """Orders (count and Rial), needs and capability gaps per service domain, the largest amount first."""
-    rows = (_cells(user, months).values("domain_id", "domain__name", "domain__name_en")
-            .annotate(orders=Sum("orders"), amount=Sum("amount"), needs=Sum("needs"), gaps=Sum("gaps")))
-    result = [DomainVolume(row["domain_id"], row["domain__name"], row["domain__name_en"] or "",
-                           row["orders"] or 0, row["amount"] or 0, row["needs"] or 0, row["gaps"] or 0)
-              for row in rows]
+    rows = _domain_sums(user, months)
+    names = _names(ServiceDomain, user, (row["domain_id"] for row in rows))
+    result = [DomainVolume(row["domain_id"], names[row["domain_id"]]["name"],
+                           names[row["domain_id"]]["name_en"] or "", row["orders"] or 0, row["amount"] or 0,
+                           row["needs"] or 0, row["gaps"] or 0)
+              for row in rows if row["domain_id"] in names]
     result.sort(key=lambda row: (-row.amount, -row.orders, -row.needs, row.name))
     return result
 
@@ -161,7 +274,7 @@ def volume_by_month(*, user: User, months: Window = None) -> list[MonthVolume]:
     """Orders (count and Rial) and needs per Jalali month, every month of the window (default 36) in
     order, a month without dealings as zeros."""
     first, last = month_window(months, default=TREND_MONTHS)
-    rows = {row["month"]: row for row in _cells(user, (first, last)).values("month")
+    rows = {row["month"]: row for row in _window(user, DomainMonth, (first, last)).values("month")
             .annotate(orders=Sum("orders"), amount=Sum("amount"), needs=Sum("needs"))}
     empty: dict[str, Any] = {}
     return [MonthVolume(month, rows.get(month, empty).get("orders") or 0,
@@ -194,10 +307,10 @@ class ServiceLevelFigures:
 
 
 def _rates(user: User, months: Window, part: str, whole: str) -> ServiceLevelFigures:
-    rows = (_cells(user, months).values("domain_id", "domain__name", "domain__name_en")
-            .annotate(part=Sum(part), whole=Sum(whole)).filter(whole__gt=0))
-    by_domain = [Rate(row["part"] or 0, row["whole"] or 0, row["domain_id"], row["domain__name"],
-                      row["domain__name_en"] or "") for row in rows]
+    rows = [row for row in _domain_sums(user, months) if row[whole]]
+    names = _names(ServiceDomain, user, (row["domain_id"] for row in rows))
+    by_domain = [Rate(row[part] or 0, row[whole] or 0, row["domain_id"], names[row["domain_id"]]["name"],
+                      names[row["domain_id"]]["name_en"] or "") for row in rows if row["domain_id"] in names]
     by_domain.sort(key=lambda rate: (-rate.whole, rate.name))
     overall = Rate(sum(rate.part for rate in by_domain), sum(rate.whole for rate in by_domain))
     return ServiceLevelFigures(overall, by_domain)
@@ -228,8 +341,8 @@ class Average:
 
 def average_rating(*, user: User, months: Window = None) -> Average:
     """The municipalities' average rating of the orders placed in the window."""
-    row = _cells(user, months).aggregate(rated=Sum("rated"), score_sum=Sum("score_sum"))
-    return Average(row["rated"] or 0, row["score_sum"] or 0)
+    rows = _domain_sums(user, months)
+    return Average(sum(row["rated"] or 0 for row in rows), sum(row["score_sum"] or 0 for row in rows))
 
 
 # ---------------------------------------------------------------- coverage
@@ -259,23 +372,39 @@ class Coverage:
                         {key: value for key, value in self.cells.items() if key[0] in keep})
 
 
+def municipality_domain_sums(user: User, months: Window, measure: str) -> dict[tuple[int, int], int]:
+    """`measure` summed per municipality × domain over the window, the user's rows, those above zero:
+    from the kept window (`WindowCell`) when the window is the default one, else from the month cells."""
+    organization_id = up_to_date(user)
+    first, last = month_window(months)
+    if _memo(("window", first, last), lambda: window_ready(organization_id, first, last)):
+        rows = (scope(WindowCell.objects.filter(**{f"{measure}__gt": 0}), user).order_by()
+                .values_list("municipality_id", "domain_id", measure))
+    else:
+        rows = (_cells(user, (first, last)).values("municipality_id", "domain_id")
+                .annotate(total=Sum(measure)).filter(total__gt=0)
+                .values_list("municipality_id", "domain_id", "total"))
+    return {(municipality_id, domain_id): total for municipality_id, domain_id, total in rows}
+
+
 def coverage(*, user: User, months: Window = None, measure: str = "orders") -> Coverage:
     """How much each municipality deals in each domain (`measure`: "orders" or "amount"): the empty
     cells are where the organization does not serve a municipality yet."""
     if measure not in ("orders", "amount"):
         raise ValueError(measure)
-    rows = list(_cells(user, months)
-                .values("municipality_id", "municipality__name", "municipality__name_en", "domain_id",
-                        "domain__name", "domain__name_en")
-                .annotate(total=Sum(measure)).filter(total__gt=0))
-    cells = {(row["municipality_id"], row["domain_id"]): row["total"] for row in rows}
-    m_total: dict[tuple[int, str, str], int] = {}
-    d_total: dict[tuple[int, str, str], int] = {}
-    for row in rows:
-        m_key = (row["municipality_id"], row["municipality__name"], row["municipality__name_en"] or "")
-        d_key = (row["domain_id"], row["domain__name"], row["domain__name_en"] or "")
-        m_total[m_key] = m_total.get(m_key, 0) + row["total"]
-        d_total[d_key] = d_total.get(d_key, 0) + row["total"]
+    cells = municipality_domain_sums(user, months, measure)
+    m_sums: dict[int, int] = defaultdict(int)
+    d_sums: dict[int, int] = defaultdict(int)
+    for (municipality_id, domain_id), total in cells.items():
+        m_sums[municipality_id] += total
+        d_sums[domain_id] += total
+    towns = _names(Municipality, user, m_sums)
+    kinds = _names(ServiceDomain, user, d_sums)
+    cells = {key: total for key, total in cells.items() if key[0] in towns and key[1] in kinds}
+    m_total = {(pk, towns[pk]["name"], towns[pk]["name_en"] or ""): total for pk, total in m_sums.items()
+               if pk in towns}
+    d_total = {(pk, kinds[pk]["name"], kinds[pk]["name_en"] or ""): total for pk, total in d_sums.items()
+               if pk in kinds}
     return Coverage(measure, sorted(m_total, key=lambda key: (-m_total[key], key[1])),
                     sorted(d_total, key=lambda key: (-d_total[key], key[1])), cells)
 
@@ -308,13 +437,11 @@ class PerCapita:
 def per_capita(*, user: User, months: Window = None) -> list[PerCapita]:
     """Each municipality's amount ordered per resident and per hectare of its profile, the highest
     amount per resident first (municipalities whose size is unknown last)."""
-    rows = (_cells(user, months)
-            .values("municipality_id", "municipality__name", "municipality__name_en",
-                    "municipality__population", "municipality__area_ha")
-            .annotate(amount=Sum("amount")).filter(amount__gt=0))
-    result = [PerCapita(row["municipality_id"], row["municipality__name"], row["municipality__name_en"] or "",
-                        row["municipality__population"], row["municipality__area_ha"], row["amount"])
-              for row in rows]
+    rows = [row for row in _municipality_sums(user, months) if row["amount"]]
+    towns = _names(Municipality, user, (row["municipality_id"] for row in rows))
+    result = [PerCapita(row["municipality_id"], town["name"], town["name_en"] or "", town["population"],
+                        town["area_ha"], row["amount"])
+              for row in rows if (town := towns.get(row["municipality_id"])) is not None]
     result.sort(key=lambda row: (row.per_resident is None, -(row.per_resident or 0), row.name))
     return result
 
@@ -350,7 +477,8 @@ def small_share_by_month(*, user: User, months: Window = None) -> SmallShare:
     first, last = month_window(months)
     small = Q(municipality__population__lt=SMALL_MUNICIPALITY)
     rows: dict[int, dict[str, Any]] = {
-        row["month"]: dict(row) for row in _cells(user, (first, last)).values("month")
+        row["month"]: dict(row)
+        for row in _window(user, MunicipalityTotalMonth, (first, last)).values("month")
         .annotate(small_total=Sum("amount", filter=small), total=Sum("amount"))}
     empty: dict[str, Any] = {}
     by_month = [SmallMonth(month, rows.get(month, empty).get("small_total") or 0,
@@ -362,6 +490,11 @@ def small_share_by_month(*, user: User, months: Window = None) -> SmallShare:
 def dashboard_figures(*, user: User, months: Window = None) -> dict[str, Any]:
     """Every figure of the dashboard page (the executive's home), over one window."""
     first, last = month_window(months)
+    with caught_up(user):
+        return _figures(user, first, last)
+
+
+def _figures(user: User, first: int, last: int) -> dict[str, Any]:
     return {
         "first_month": first,
         "last_month": last,

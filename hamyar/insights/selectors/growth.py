@@ -25,6 +25,7 @@ last half's ordered amount), then by count, then by name; enter first, then impr
 """
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,8 +50,9 @@ from hamyar.core.scoping import require_role, scope
 from hamyar.core.text import to_persian_digits
 from hamyar.directory.models import Capability, Municipality, ServiceDomain
 
-from ..models import MunicipalityMonth, NeedFact
-from ..services import jalali_month
+from ..models import DomainMonth, MunicipalityMonth, NeedFact, WindowCell
+from ..services import jalali_month, window_ready
+from .dashboard import up_to_date
 
 __all__ = [
     "ENTER_LEVEL", "GROWTH_READERS", "MIN_ON_TIME", "MIN_RATING", "WINDOW_MONTHS", "DomainFigures", "Fit",
@@ -285,7 +287,7 @@ CELL_SUMS = {name: Sum(name) for name in ("orders", "amount", "closed", "on_time
 def domain_figures(*, user: User, months: int = WINDOW_MONTHS,
                    today: dt.date | None = None) -> list[DomainFigures]:
     """Every domain of the organization with its figures over the window (from the cells)."""
-    require_role(user, *GROWTH_READERS)
+    organization_id = up_to_date(user, *GROWTH_READERS)
     window = window_months(months, today)
     recent = set(window[len(window) - months // 2:])
     earlier = set(window[len(window) - 2 * (months // 2):len(window) - months // 2])
@@ -294,7 +296,8 @@ def domain_figures(*, user: User, months: int = WINDOW_MONTHS,
         .values("pk", "name", "name_en", "parent_id")}
     figures = {pk: DomainFigures(pk, d["name"], d["name_en"]) for pk, d in domains.items()}
     cells = scope(MunicipalityMonth.objects.filter(month__in=window), user).order_by()
-    for row in cells.values("domain_id", "month").annotate(**CELL_SUMS):
+    by_domain = scope(DomainMonth.objects.filter(month__in=window), user).order_by()
+    for row in by_domain.values("domain_id", "month").annotate(**CELL_SUMS):
         cell: dict[str, Any] = dict(row)
         f = figures.get(cell["domain_id"])
         if f is None:
@@ -306,7 +309,9 @@ def domain_figures(*, user: User, months: int = WINDOW_MONTHS,
             f.earlier.add(cell)
         f.needs += cell["needs"] or 0
         f.gaps += cell["gaps"] or 0
-    asked = cells.filter(gaps__gt=0).values("domain_id").annotate(n=Count("municipality_id", distinct=True))
+    asked = (scope(WindowCell.objects.filter(gaps__gt=0), user).order_by()
+             if window_ready(organization_id, window[0], window[-1]) else cells.filter(gaps__gt=0))
+    asked = asked.values("domain_id").annotate(n=Count("municipality_id", distinct=True))
     for domain_id, n in asked.values_list("domain_id", "n"):
         if domain_id in figures:
             figures[domain_id].gap_municipalities = n
@@ -441,21 +446,46 @@ class Opportunities:
     left_out: int  # cities whose districts are fitted instead
 
 
-def _fit(domain: dict[str, Any], sizes: list[tuple[int, Fraction | None]], actual: list[Fraction]) -> Fit:
+@dataclass(frozen=True)
+class _Sizes:
+    """The fitted municipalities' sizes, and the sums of the normal equations that do not depend on the
+    domain, computed once: areas as integers of 1/`scale` hectare, so that every sum is of integers."""
+
+    populations: list[int]
+    areas: list[int] | None  # None: an area is unknown
+    scale: int
+    spp: int  # Σ population²
+    spa: Fraction  # Σ population × area
+    saa: Fraction  # Σ area²
+
+    @classmethod
+    def of(cls, sizes: list[tuple[int, Fraction | None]]) -> "_Sizes":
+        populations = [p for p, _a in sizes]
+        spp = sum(p * p for p in populations)
+        if any(a is None for _p, a in sizes):
+            return cls(populations, None, 1, spp, Fraction(0), Fraction(0))
+        fractions = [a for _p, a in sizes if a is not None]
+        scale = math.lcm(1, *(a.denominator for a in fractions))
+        areas = [int(a * scale) for a in fractions]
+        return cls(populations, areas, scale, spp,
+                   Fraction(sum(p * a for p, a in zip(populations, areas, strict=True)), scale),
+                   Fraction(sum(a * a for a in areas), scale * scale))
+
+
+def _fit(domain: dict[str, Any], sizes: _Sizes, dealt: list[tuple[int, int]], per_year: Fraction) -> Fit:
     """Least squares through the origin of the yearly amount on population and area (the 2×2 normal
     equations, solved exactly), or on population alone when an area is unknown, the system is singular
-    or a rate comes out below zero."""
-    spp = sum((Fraction(p * p) for p, _a in sizes), Fraction(0))
-    spy = sum((p * y for (p, _a), y in zip(sizes, actual, strict=True)), Fraction(0))
-    total = sum(actual, Fraction(0))
+    or a rate comes out below zero. `dealt`: (index among the fitted municipalities, amount of the
+    window) of those that dealt in the domain — the others add nothing to the sums."""
+    spy = per_year * sum(sizes.populations[i] * amount for i, amount in dealt)
+    total = per_year * sum(amount for _i, amount in dealt)
+    spp = Fraction(sizes.spp)
     per_resident = spy / spp
     basis = FitBasis.AREA_UNKNOWN
     per_hectare = None
-    if all(a is not None for _p, a in sizes):
-        areas = [a for _p, a in sizes if a is not None]
-        spa = sum((p * a for (p, _x), a in zip(sizes, areas, strict=True)), Fraction(0))
-        saa = sum((a * a for a in areas), Fraction(0))
-        say = sum((a * y for a, y in zip(areas, actual, strict=True)), Fraction(0))
+    if sizes.areas is not None:
+        spa, saa = sizes.spa, sizes.saa
+        say = per_year * Fraction(sum(sizes.areas[i] * amount for i, amount in dealt), sizes.scale)
         det = spp * saa - spa * spa
         # Cauchy–Schwarz makes det ≥ 0; 0 (to rounding of the data) when area ∝ population.
         if det <= spp * saa * Fraction(1, 10**9):
@@ -467,8 +497,8 @@ def _fit(domain: dict[str, Any], sizes: list[tuple[int, Fraction | None]], actua
                 basis = FitBasis.NEGATIVE
             else:
                 basis, per_resident, per_hectare = FitBasis.POPULATION_AREA, b_population, b_area
-    return Fit(domain["pk"], domain["name"], domain["name_en"], basis, per_resident, per_hectare, len(sizes),
-               _rial(total))
+    return Fit(domain["pk"], domain["name"], domain["name_en"], basis, per_resident, per_hectare,
+               len(sizes.populations), _rial(total))
 
 
 def opportunities(*, user: User, months: int = WINDOW_MONTHS, today: dt.date | None = None) -> Opportunities:
@@ -484,7 +514,7 @@ def opportunities(*, user: User, months: int = WINDOW_MONTHS, today: dt.date | N
     before), scaled to a year. expected − actual is the gap; the largest positive gaps come first:
     whom to visit, and what to offer.
     """
-    require_role(user, *GROWTH_READERS)
+    organization_id = up_to_date(user, *GROWTH_READERS)
     window = window_months(months, today)
     places: list[dict[str, Any]] = [dict(m) for m in scope(Municipality.objects.all(), user).order_by()
                                     .values("pk", "name", "name_en", "population", "area_ha", "parent_id")]
@@ -492,29 +522,53 @@ def opportunities(*, user: User, months: int = WINDOW_MONTHS, today: dt.date | N
     fitted = [m for m in places if m["population"] and m["pk"] not in parents]
     left_out = sum(1 for m in places if m["population"] and m["pk"] in parents)
     fitted.sort(key=lambda m: (m["name"], m["pk"]))
+    if window_ready(organization_id, window[0], window[-1]):
+        rows = scope(WindowCell.objects.filter(amount__gt=0), user).order_by()
+    else:
+        rows = (scope(MunicipalityMonth.objects.filter(month__in=window, amount__gt=0), user).order_by()
+                .values("municipality_id", "domain_id").annotate(amount=Sum("amount")))
     amounts: dict[tuple[int, int], int] = {
-        (row["municipality_id"], row["domain_id"]): row["amount"] or 0
-        for row in scope(MunicipalityMonth.objects.filter(month__in=window, amount__gt=0), user).order_by()
-        .values("municipality_id", "domain_id").annotate(amount=Sum("amount"))
+        (municipality_id, domain_id): amount or 0
+        for municipality_id, domain_id, amount in rows.values_list("municipality_id", "domain_id", "amount")
     }
     dealt = {domain_id for (_m, domain_id), amount in amounts.items() if amount}
     domains: list[dict[str, Any]] = [
         dict(d) for d in scope(ServiceDomain.objects.filter(pk__in=dealt), user).order_by("name", "pk")
         .values("pk", "name", "name_en")] if dealt else []
-    sizes: list[tuple[int, Fraction | None]] = [
-        (m["population"], None if m["area_ha"] is None else Fraction(m["area_ha"])) for m in fitted]
+    sizes = _Sizes.of([(m["population"], None if m["area_ha"] is None else Fraction(m["area_ha"]))
+                       for m in fitted])
     per_year = Fraction(12, months)
+    index = {m["pk"]: i for i, m in enumerate(fitted)}
+    by_domain: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (municipality_id, domain_id), amount in sorted(amounts.items()):
+        if amount and municipality_id in index:
+            by_domain[domain_id].append((index[municipality_id], amount))
     fits, rows = [], []
     for domain in domains:
-        actual = [amounts.get((m["pk"], domain["pk"]), 0) * per_year for m in fitted]
-        if not fitted or not any(actual):
+        dealt = by_domain.get(domain["pk"], [])
+        if not fitted or not dealt:
             continue
-        fit = _fit(domain, sizes, actual)
+        fit = _fit(domain, sizes, dealt, per_year)
         fits.append(fit)
-        for m, (population, area), value in zip(fitted, sizes, actual, strict=True):
-            row = Opportunity(m["pk"], m["name"], m["name_en"], population, m["area_ha"], fit,
-                              fit.expected(population, area), _rial(value))
-            if row.gap > 0:
-                rows.append(row)
+        # Expected and actual in integers over one denominator: exact as Fit.expected and _rial are.
+        # expected = (by_p × population + by_a × area) / over, rounded half up: Fit.expected exactly.
+        rate_p, rate_a = fit.exact_per_resident, fit.exact_per_hectare
+        areas = sizes.areas if rate_a is not None and sizes.areas is not None else None
+        if areas is not None and rate_a is not None:
+            by_p = rate_p.numerator * rate_a.denominator * sizes.scale
+            by_a = rate_a.numerator * rate_p.denominator
+            over = rate_p.denominator * rate_a.denominator * sizes.scale
+        else:
+            by_p, by_a, over = rate_p.numerator, 0, rate_p.denominator
+        actual = dict(dealt)
+        year_n, year_d = per_year.numerator, per_year.denominator
+        for i, population in enumerate(sizes.populations):
+            numerator = by_p * population + (by_a * areas[i] if areas is not None else 0)
+            expected = (2 * numerator + over) // (2 * over)
+            value = (2 * actual.get(i, 0) * year_n + year_d) // (2 * year_d)
+            if expected > value:
+                m = fitted[i]
+                rows.append(Opportunity(m["pk"], m["name"], m["name_en"], population, m["area_ha"], fit,
+                                        expected, value))
     rows.sort(key=lambda r: (-r.gap, r.name, r.municipality_id, r.fit.name, r.fit.domain_id))
     return Opportunities(months, window, fits, rows, len(fitted), left_out)

@@ -23,8 +23,9 @@ from hamyar.core.jalali import format_jalali_date
 from hamyar.core.roles import MUNICIPALITY_ROLES
 from hamyar.core.scoping import require_role, scope
 
-from ..models import MunicipalityMonth
+from ..models import DomainMonth, MunicipalityMonth
 from ..tables import Column, Table
+from .dashboard import fresh
 from .monthly import last_months, month_label
 from .savings import group_savings
 from .work_municipality import municipality_work
@@ -113,6 +114,7 @@ def municipality_dashboard(*, user: User, membership: Membership) -> dict[str, A
     """The dashboard of the user's own municipality, over the last twelve Jalali months (open items and
     savings as they stand today)."""
     require_role(user, *MUNICIPALITY_ROLES)
+    fresh(membership.organization_id)
     months = last_months(DASHBOARD_MONTHS)
     sums = {name: Sum(name) for name in (*DEALINGS, *SERVICE)}
     cells = scope(MunicipalityMonth.objects.filter(municipality=membership.municipality,
@@ -125,8 +127,8 @@ def municipality_dashboard(*, user: User, membership: Membership) -> dict[str, A
     month_rows = list(by_month.values())
     own_service = _figures(month_rows, SERVICE)
     # The province: every cell of the organization, summed into one row (see the module's docstring).
-    province = MunicipalityMonth.objects.filter(organization_id=membership.organization_id,
-                                                month__gte=months[0]).aggregate(
+    province = DomainMonth.objects.filter(organization_id=membership.organization_id,
+                                          month__gte=months[0]).aggregate(
         **{name: Sum(name) for name in SERVICE})
     province_service = {name: province[name] or 0 for name in SERVICE}
 

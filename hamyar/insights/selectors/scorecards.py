@@ -22,10 +22,11 @@ from hamyar.commerce.choices import DeliveryStatus, OrderStatus
 from hamyar.commerce.models import Delivery, Order, Rating
 from hamyar.commerce.selectors import OPEN_ORDER_STATUSES, SCORECARD_READERS, complaints_by_provider
 from hamyar.core.roles import Role
-from hamyar.core.scoping import require_role, scope, scoped_get
+from hamyar.core.scoping import membership_of, require_role, scope, scoped_get
 from hamyar.directory.models import AgencyAgreement, Provider
 
 from ..models import ProviderMonth
+from .dashboard import fresh
 from .monthly import last_months, month_label, month_start
 
 __all__ = ["SCORECARD_LIST_READERS", "SCORECARD_SORTS", "ProviderMonthVolume", "ProviderFigures", "Scorecard",
@@ -181,6 +182,9 @@ def _window(months: list[int]) -> dt.datetime:
 def _fill(figures: dict[int, ProviderFigures], user: User, months: list[int]) -> None:
     """Add to each provider's figures its cells, complaints and agreement, one query each for all."""
     ids = list(figures)
+    membership = membership_of(user)
+    if membership is not None:
+        fresh(membership.organization_id)
     half = months[len(months) // 2]
     sums: dict[str, Any] = {name: Sum(name) for name in CELL_SUMS}
     cells = scope(ProviderMonth.objects.filter(provider_id__in=ids, month__gte=months[0]), user).order_by()

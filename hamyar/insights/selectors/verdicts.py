@@ -17,6 +17,7 @@ from hamyar.directory.models import ServiceDomain
 from ..models import MunicipalityMonth
 from ..services.rollups import jalali_month
 from ..verdict_models import CRITERIA, SurveyAnswer, SurveyRound
+from .dashboard import fresh
 
 __all__ = [
     "PUBLIC_MINIMUM",
@@ -64,6 +65,7 @@ def _months_back(month: int, count: int) -> int:
 def survey_domains_of(*, user: User) -> list[ServiceDomain]:
     """The domains the user's municipality ordered in over the last six months: what it can judge."""
     membership = require_role(user, *MUNICIPALITY_ROLES)
+    fresh(membership.organization_id)
     since = _months_back(jalali_month(timezone.now()), RECENT_MONTHS - 1)
     ids = (scope(MunicipalityMonth.objects.all(), user)
            .filter(municipality_id=membership.municipality_id, month__gte=since, orders__gt=0)

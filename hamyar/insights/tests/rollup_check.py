@@ -4,8 +4,19 @@ from typing import Any
 
 from django.db import transaction
 
-from hamyar.insights.models import Figures, MunicipalityMonth, NeedFact, OrderFact, ProviderMonth
-from hamyar.insights.services import rebuild
+from hamyar.insights.models import (
+    DomainMonth,
+    Figures,
+    MunicipalityMonth,
+    MunicipalityTotalMonth,
+    NeedFact,
+    OrderFact,
+    ProviderMonth,
+    WindowCell,
+    WindowOf,
+)
+from hamyar.insights.services import catch_up, rebuild
+from hamyar.insights.services.rollups import default_window, window_build
 
 ORDER_FACT = ("organization_id", "municipality_id", "provider_id", "domain_id", "month", "lines", "amount",
               "received_amount", "invoiced_amount", "closed", "on_time", "rated", "score")
@@ -14,19 +25,26 @@ NEED_FACT = ("organization_id", "municipality_id", "domain_id", "month", "gap", 
 
 
 def rollups(organization_id: int) -> dict[str, Any]:
-    """The organization's facts and cells (cells whose measures are all zero left out)."""
-    def cells(model: Any, owner: str) -> dict[tuple, tuple]:
-        rows = model.objects.filter(organization_id=organization_id).values_list(
-            f"{owner}_id", "domain_id", "month", *Figures.MEASURES)
-        return {tuple(row[:3]): tuple(row[3:]) for row in rows if any(row[3:])}
+    """The organization's facts and cells (cells whose measures are all zero left out), once its backlog
+    is worked off. The window of `WindowCell` is built the first time, and kept by the writes after."""
+    catch_up(organization_id)
+    if not WindowOf.objects.filter(organization_id=organization_id).exists():
+        window_build(organization_id, *default_window())
+
+    def cells(model: Any, *keys: str) -> dict[tuple, tuple]:
+        rows = model.objects.filter(organization_id=organization_id).values_list(*keys, *Figures.MEASURES)
+        return {tuple(row[:len(keys)]): tuple(row[len(keys):]) for row in rows if any(row[len(keys):])}
 
     return {
         "orders": {row[0]: row[1:] for row in OrderFact.objects.filter(organization_id=organization_id)
                    .values_list("order_id", *ORDER_FACT)},
         "needs": {row[0]: row[1:] for row in NeedFact.objects.filter(organization_id=organization_id)
                   .values_list("need_id", *NEED_FACT)},
-        "municipality_cells": cells(MunicipalityMonth, "municipality"),
-        "provider_cells": cells(ProviderMonth, "provider"),
+        "municipality_cells": cells(MunicipalityMonth, "municipality_id", "domain_id", "month"),
+        "provider_cells": cells(ProviderMonth, "provider_id", "domain_id", "month"),
+        "domain_cells": cells(DomainMonth, "domain_id", "month"),
+        "municipality_total_cells": cells(MunicipalityTotalMonth, "municipality_id", "month"),
+        "window_cells": cells(WindowCell, "municipality_id", "domain_id"),
     }
 
 

@@ -25,7 +25,7 @@ from hamyar.directory import demo
 from hamyar.directory.models import Organization
 from hamyar.directory.services import domain_create, domain_update
 from hamyar.insights.models import Figures, MunicipalityMonth, ProviderMonth
-from hamyar.insights.services import jalali_month
+from hamyar.insights.services import catch_up, jalali_month
 from hamyar.needs.models import Need
 
 from .rollup_check import differences, rollups
@@ -46,7 +46,9 @@ def stamp(model: type[Model], pk: int, **values: object) -> None:
 
 
 def cells(model: type[Model], owner: str) -> dict[tuple, dict[str, int]]:
-    """The cells with any figure, by (owner, domain, month): only the figures that are not zero."""
+    """The cells with any figure, by (owner, domain, month): only the figures that are not zero (once the
+    writes' backlog is worked off, as every reader of the cells does first)."""
+    catch_up()
     found = {}
     for cell in model._default_manager.all():
         figures = {name: getattr(cell, name) for name in Figures.MEASURES if getattr(cell, name)}
@@ -245,6 +247,7 @@ def test_a_domain_moved_under_another_takes_its_service_levels(tenant, shop):
     month = jalali_month(need.submitted_at)
 
     def triage_met() -> int:
+        catch_up()
         cell = MunicipalityMonth.objects.get(municipality=tenant.district9, domain=benches, month=month)
         return cell.clocks_met
 
