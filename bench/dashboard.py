@@ -410,12 +410,14 @@ def rollups(org_id: int) -> None:
         municipality_id,
                 provider_id, domain_id, month, lines, amount, received_amount, invoiced_amount, closed,
                     on_time,
-                rated, score)
+                rated, score, open, deliveries_received, deliveries_rejected)
             SELECT o.organization_id, now(), now(), o.id, o.municipality_id, o.provider_id, n.domain_id,
                 d.month,
                 coalesce(l.n, 0), o.total, coalesce(l.received, 0), 0, (o.status = 'closed')::int,
                 (o.status = 'closed' AND (o.due_date IS NULL OR dl.last <= o.due_date))::int,
-                (r.id IS NOT NULL)::int, coalesce(r.score, 0)
+                (r.id IS NOT NULL)::int, coalesce(r.score, 0),
+                (o.status IN ('placed', 'in_fulfilment', 'partially_delivered'))::int,
+                coalesce(dc.received, 0), coalesce(dc.rejected, 0)
             FROM commerce_order o
             JOIN needs_need n ON n.id = o.need_id
             JOIN {DAYS} d ON d.day = (o.created_at AT TIME ZONE 'Asia/Tehran')::date
@@ -425,6 +427,10 @@ def rollups(org_id: int) -> None:
             LEFT JOIN (SELECT order_id, max(delivered_on) AS last FROM commerce_delivery
                        WHERE organization_id = %(org)s AND status = 'received' GROUP BY order_id) dl
                 ON dl.order_id = o.id
+            LEFT JOIN (SELECT order_id, count(*) FILTER (WHERE status = 'received') AS received,
+                              count(*) FILTER (WHERE status = 'rejected') AS rejected
+                       FROM commerce_delivery WHERE organization_id = %(org)s GROUP BY order_id) dc
+                ON dc.order_id = o.id
             LEFT JOIN commerce_rating r ON r.order_id = o.id
             WHERE o.organization_id = %(org)s""", {"org": org_id})
     step.done("order facts")
@@ -595,7 +601,8 @@ def verify(org_id: int) -> bool:
                 "provider_id", "domain_id", "month", *measures)),
             "order facts": set(OrderFact.objects.filter(organization_id=org_id).values_list(
                 "order_id", "municipality_id", "provider_id", "domain_id", "month", "lines", "amount",
-                "received_amount", "closed", "on_time", "rated", "score")),
+                "received_amount", "closed", "on_time", "rated", "score", "open", "deliveries_received",
+                "deliveries_rejected")),
             "need facts": set(NeedFact.objects.filter(organization_id=org_id).values_list(
                 "need_id", "municipality_id", "domain_id", "month", "gap", "clocks_measured", "clocks_met")),
         }

@@ -363,6 +363,8 @@ class Rating(TenantModel):
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="rating_score_1_to_5"),
         ]
+        # A provider's latest ratings (its scorecard) without sorting all of them.
+        indexes = [models.Index(fields=["provider", "-created_at"], name="rating_provider_latest")]
 
     def __str__(self) -> str:
         return f"{self.order}: {self.score}"

@@ -47,8 +47,18 @@ class OrderFact(TenantModel):
     on_time = models.PositiveSmallIntegerField(default=0)  # 1 if closed by its due date
     rated = models.PositiveSmallIntegerField(default=0)
     score = models.PositiveSmallIntegerField(default=0)  # 1–5 when rated
+    # A provider's scorecard counts these over all time (not in the cells: no figure sums them by month).
+    open = models.PositiveSmallIntegerField(default=0)  # 1 while placed, in fulfilment or partly delivered
+    deliveries_received = models.PositiveIntegerField(default=0)
+    deliveries_rejected = models.PositiveIntegerField(default=0)
 
     scope_paths = {"municipality": "municipality", "provider": "provider"}
+
+    class Meta:
+        # The scorecard's sums over one provider's facts read from the index alone (PostgreSQL).
+        indexes = [models.Index(fields=["provider", "organization"], name="order_fact_provider",
+                                include=["open", "closed", "rated", "score", "deliveries_received",
+                                         "deliveries_rejected"])]
 
 
 class NeedFact(TenantModel):

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from hamyar.commerce.choices import DeliveryStatus, OrderStatus
 from hamyar.commerce.models import Delivery, Order, OrderLine, Rating
+from hamyar.commerce.selectors import OPEN_ORDER_STATUSES
 from hamyar.core.jalali import add_months, month_of, to_jalali
 from hamyar.directory.models import ServiceDomain
 from hamyar.finance.choices import OWED_STATUSES
@@ -83,6 +84,9 @@ class OrderRow:
     on_time: int
     rated: int
     score: int
+    open: int = 0
+    deliveries_received: int = 0
+    deliveries_rejected: int = 0
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,8 @@ def _order_rows(ids: list[int]) -> dict[int, OrderRow]:
             .values("delivery__order_id"))
     received = (Delivery.objects.filter(order_id=order, status=DeliveryStatus.RECEIVED).order_by()
                 .values("order_id"))
+    rejected = (Delivery.objects.filter(order_id=order, status=DeliveryStatus.REJECTED).order_by()
+                .values("order_id"))
     orders = Order.objects.filter(pk__in=ids).order_by().annotate(
         n_lines=Subquery(lines.annotate(n=Count("pk")).values("n")),
         received=Subquery(lines.annotate(
@@ -112,8 +118,11 @@ def _order_rows(ids: list[int]) -> dict[int, OrderRow]:
         invoiced=Subquery(owed.annotate(s=Sum("total")).values("s")),
         score=Subquery(Rating.objects.filter(order_id=order).values("score")[:1]),
         last_received=Subquery(received.annotate(last=Max("delivered_on")).values("last")),
+        n_received=Subquery(received.annotate(n=Count("pk")).values("n")),
+        n_rejected=Subquery(rejected.annotate(n=Count("pk")).values("n")),
     ).values("pk", "organization_id", "municipality_id", "provider_id", "need__domain_id", "created_at",
-             "total", "status", "due_date", "n_lines", "received", "invoiced", "score", "last_received")
+             "total", "status", "due_date", "n_lines", "received", "invoiced", "score", "last_received",
+             "n_received", "n_rejected")
     rows = {}
     for row in orders:
         is_closed = row["status"] == OrderStatus.CLOSED
@@ -123,7 +132,8 @@ def _order_rows(ids: list[int]) -> dict[int, OrderRow]:
             row["organization_id"], row["municipality_id"], row["provider_id"], row["need__domain_id"],
             jalali_month(row["created_at"]), row["n_lines"] or 0, row["total"], row["received"] or 0,
             row["invoiced"] or 0, int(is_closed), int(on_time), int(row["score"] is not None),
-            row["score"] or 0)
+            row["score"] or 0, int(row["status"] in OPEN_ORDER_STATUSES), row["n_received"] or 0,
+            row["n_rejected"] or 0)
     return rows
 
 

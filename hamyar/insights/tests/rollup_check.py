@@ -19,7 +19,8 @@ from hamyar.insights.services import catch_up, rebuild
 from hamyar.insights.services.rollups import default_window, window_build
 
 ORDER_FACT = ("organization_id", "municipality_id", "provider_id", "domain_id", "month", "lines", "amount",
-              "received_amount", "invoiced_amount", "closed", "on_time", "rated", "score")
+              "received_amount", "invoiced_amount", "closed", "on_time", "rated", "score", "open",
+              "deliveries_received", "deliveries_rejected")
 NEED_FACT = ("organization_id", "municipality_id", "domain_id", "month", "gap", "clocks_measured",
              "clocks_met")
 

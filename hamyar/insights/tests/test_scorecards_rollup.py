@@ -55,6 +55,18 @@ def test_the_suppliers_figures_counted_by_hand(tenant, dealings):
     assert sum(orders for orders, _ in by_month.values()) == 4
 
 
+def test_the_scorecards_counts_over_all_time_counted_by_hand(tenant, dealings):
+    """Summed from the orders' facts: 4 orders, order 3 open, 3 closed; 3 deliveries received (orders 1,
+    2, 4) and order 3's rejected; ratings 4, 2 and 5. District 9 counts only its own three orders."""
+    card = selectors.provider_scorecard(user=tenant.users["commerce"], provider=tenant.supplier)
+    assert (card.orders, card.open, card.closed) == (4, 1, 3)
+    assert (card.deliveries_received, card.deliveries_rejected) == (3, 1)
+    assert card.score_counts == {5: 1, 4: 1, 3: 0, 2: 1, 1: 0}
+    mine = selectors.provider_scorecard(user=tenant.users["district9"], provider=tenant.supplier)
+    assert (mine.orders, mine.open, mine.closed, mine.deliveries_received) == (3, 1, 2, 2)
+    assert mine.score_counts == {5: 0, 4: 1, 3: 0, 2: 1, 1: 0}
+
+
 def test_a_provider_without_dealings_has_no_made_up_figures(tenant, dealings):
     figures = selectors.provider_figures(user=tenant.users["commerce"], provider=tenant.affiliate)
     assert (figures.orders, figures.amount, figures.complaints) == (0, 0, 0)
