@@ -74,16 +74,26 @@ def _toman_millions(amount: int | None) -> str:
 
 @dataclass
 class Shown:
-    """A table as the page shows it: each cell's value and the URL it drills down to ("" for none)."""
+    """A table as the page shows it: each cell's value and the URL it drills down to ("" for none), its
+    first `ON_PAGE` rows only (the sheet has them all: a province's 1,400 municipalities would make the
+    page a megabyte)."""
 
     table: Table
     cells: list[list[tuple[Any, str]]]
     number_columns: list[bool]
 
+    @property
+    def not_shown(self) -> int:
+        return len(self.table.rows) - len(self.cells)
+
+
+ON_PAGE = 50
+
 
 def _shown(table: Table, hrefs: list[list[str]]) -> Shown:
     table.links = [row[0] if row else "" for row in hrefs]
-    cells = [list(zip(row, links, strict=True)) for row, links in zip(table.rows, hrefs, strict=True)]
+    cells = [list(zip(row, links, strict=True))
+             for row, links in zip(table.rows[:ON_PAGE], hrefs[:ON_PAGE], strict=True)]
     return Shown(table, cells, [column.number for column in table.columns])
 
 

@@ -132,3 +132,23 @@ def test_empty_data_still_renders_a_chart_that_says_so():
             assert "هنوز رقمی نیست" in str(html)
         svg = svg_of(month_chart([(140501, 0), (140502, 0)], title="t", desc="d", chart_id="z"))
     assert all(float(r.get("height")) == 0 for r in svg.iter(f"{SVG}rect"))
+
+
+def test_a_long_dashboard_table_shows_its_first_rows_and_says_the_sheet_has_all():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from hamyar.insights.dashboard import ON_PAGE, _shown
+    from hamyar.insights.tables import Column, Table
+
+    table = Table("municipalities", "شهرداری‌ها", [Column("نام"), Column("مبلغ", number=True)],
+                  rows=[[f"شهرداری {i}", 1000 - i] for i in range(ON_PAGE + 70)])
+    shown = _shown(table, [[f"/m/{i}/", ""] for i in range(ON_PAGE + 70)])
+    assert len(shown.cells) == ON_PAGE and shown.not_shown == 70 and len(table.rows) == ON_PAGE + 70
+    with translation.override("fa"):
+        page = render_to_string("insights/partials/table.html", {"shown": shown})
+    assert page.count("<tr>") == ON_PAGE + 1  # the header and the rows shown
+    assert "۵۰ ردیف نخست از ۱۲۰ ردیف" in page
+    assert len(table.xlsx()) > 0 and table.links[-1] == f"/m/{ON_PAGE + 69}/"
+    few = _shown(Table("few", "چند", [Column("نام")], rows=[["یک"]]), [[""]])
+    assert few.not_shown == 0
