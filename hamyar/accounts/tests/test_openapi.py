@@ -9,6 +9,7 @@ Every answer must be documented (status, content type, body schema) and none may
 
 import enum
 import json
+import os
 import typing
 import uuid
 import zlib
@@ -49,8 +50,10 @@ from . import scope_rows
 # The document as clients read it: JSON, with string status codes.
 DOCUMENT = json.loads(json.dumps(api.get_openapi_schema(), cls=NinjaJSONEncoder))
 ROLES = ["district9", "commerce", "finance", "supplier", "project_manager", "executive"]
-# Cases per route and role; a route that answers a file (PDF, xlsx: slow to make) gets one.
-EXAMPLES, FILE_EXAMPLES = 2, 1
+# Cases per route and role (CI asks for more: `HAMYAR_FUZZ_EXAMPLES`, and at least
+# `HAMYAR_FUZZ_MIN_CASES` in all); a route that answers a file (PDF, xlsx: slow to make) gets one.
+EXAMPLES, FILE_EXAMPLES = int(os.environ.get("HAMYAR_FUZZ_EXAMPLES", "2")), 1
+MIN_CASES = int(os.environ.get("HAMYAR_FUZZ_MIN_CASES", "0"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 TOKEN_NAME = "schemathesis"
 # Ids in request bodies, by field name: drawn from these models' rows so writes can succeed.
@@ -220,6 +223,16 @@ def _with_real_references(data: st.DataObject, value: typing.Any,
     return result
 
 
+def _foreign_ids(other_tenant, label: str | None) -> set[int]:
+    """The ids of the other organization's rows of a route's model (none for a route of no model)."""
+    if not label:
+        return set()
+    model = apps.get_model(label)
+    if not any(f.name == "organization" for f in model._meta.fields):
+        return set()
+    return set(model.objects.filter(organization=other_tenant.org).values_list("pk", flat=True))
+
+
 def _answers_a_file(op: dict) -> bool:
     return any(media != "application/json"
                for answer in op["responses"].values() for media in answer.get("content", {}))
@@ -240,9 +253,22 @@ def _credentials(user) -> dict[str, str]:
     return {"Cookie": cookies, "X-CSRFToken": csrf}
 
 
+def _ids_answered(body: typing.Any) -> set[int]:
+    """The ids of the rows an answer hands out: its own, or its page's items'."""
+    if not isinstance(body, dict):
+        return set()
+    found = {body["id"]} if isinstance(body.get("id"), int) else set()
+    items = body.get("items")
+    if isinstance(items, list):
+        found |= {item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), int)}
+    return found
+
+
 def _fuzz(operation, strategy, examples: int, path_ids: list[int], references: dict[str, list[int]],
-          secret_owner: str, credentials: dict[str, str], app) -> list[tuple[int, str]]:
-    """A bounded run of generated calls to one route as one user: (status, failure) each."""
+          secret_owner: str, credentials: dict[str, str], app,
+          foreign: set[int] = frozenset()) -> list[tuple[int, str]]:
+    """A bounded run of generated calls to one route as one user: (status, failure) each. A read that
+    hands out a row of the other organization (`foreign`: ids of the route's model there) fails."""
     answers: list[tuple[int, str]] = []
 
     # Seeded by route and user: the same cases on every run, but not the same cases for every user.
@@ -261,12 +287,19 @@ def _fuzz(operation, strategy, examples: int, path_ids: list[int], references: d
             headers["Idempotency-Key"] = uuid.uuid4().hex
         case.headers = headers
         response = case.call(app=app)
+        leaked: set[int] = set()
+        if foreign and response.status_code < 300 and operation.method.upper() == "GET":
+            try:
+                leaked = _ids_answered(response.json()) & foreign
+            except ValueError:  # a file, not JSON
+                leaked = set()
         try:
             case.validate_response(response, checks=CHECKS)
         except BaseException as error:  # a group of failed checks: keep going, report them all
             answers.append((response.status_code, f"{error}\n{response.text[:300]}"))
         else:
-            answers.append((response.status_code, ""))
+            answers.append((response.status_code,
+                            f"CROSS-TENANT READ of {sorted(leaked)}" if leaked else ""))
 
     call()
     return answers
@@ -286,10 +319,12 @@ def test_the_api_answers_as_its_document_says(tenant, other_tenant, wsgi_app, re
         operation = result.ok()
         op = DOCUMENT["paths"][operation.path][operation.method.lower()]
         path_ids = _ids(tenant, op["x-hamyar-model"]) if "{id}" in operation.path else []
+        foreign = _foreign_ids(other_tenant, op.get("x-hamyar-model"))
         strategy = operation.as_strategy()
         examples = FILE_EXAMPLES if _answers_a_file(op) else EXAMPLES
         for role in ROLES:
-            answers = _fuzz(operation, strategy, examples, path_ids, references, role, credentials[role], app)
+            answers = _fuzz(operation, strategy, examples, path_ids, references, role, credentials[role], app,
+                            foreign)
             for status, failure in answers:
                 statuses[operation.label][status] += 1
                 if failure:
@@ -297,14 +332,25 @@ def test_the_api_answers_as_its_document_says(tenant, other_tenant, wsgi_app, re
 
     cases = sum(sum(counter.values()) for counter in statuses.values())
     answered_2xx = {label for label, counter in statuses.items() if any(200 <= s < 300 for s in counter)}
+    server_errors = sum(n for counter in statuses.values() for s, n in counter.items() if s >= 500)
+    leaks = sum("CROSS-TENANT READ" in failure for failure in failures)
     record_property("schemathesis_cases", cases)
     print(f"\nschemathesis: {cases} cases over {len(statuses)} operations as {len(ROLES)} roles, "
-          f"{len(answered_2xx)} operations answered 2xx")
+          f"{len(answered_2xx)} operations answered 2xx; {server_errors} server errors, "
+          f"{len(failures) - leaks} answers outside the schema, {leaks} cross-tenant reads")
     print(json.dumps({label: dict(counter) for label, counter in sorted(statuses.items())}))
     assert failures == [], "\n\n".join(failures[:20])
+    assert cases >= MIN_CASES, f"only {cases} cases, {MIN_CASES} asked"
     assert len(statuses) == len(OPERATIONS)
     # The rows are real: reads of each kind reach them, and writes get through.
     for path in ["needs/{id}", "commerce/quotations/{id}", "commerce/orders/{id}", "projects/{id}",
                  "finance/invoices/{id}", "catalog/items/{id}"]:
         assert f"GET /api/v1/{path}" in answered_2xx, path
     assert len(answered_2xx) >= len(OPERATIONS) // 2
+
+
+def test_a_read_handing_out_rows_is_seen_by_their_ids():
+    """What the fuzzing's cross-tenant check reads: an answer's own id and its page's items'."""
+    assert _ids_answered({"id": 7, "municipality": 3}) == {7}
+    assert _ids_answered({"items": [{"id": 4}, {"id": 9, "need": 2}], "next_cursor": None}) == {4, 9}
+    assert _ids_answered([{"id": 1}]) == set() and _ids_answered({"detail": "x"}) == set()
