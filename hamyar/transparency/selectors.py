@@ -189,10 +189,12 @@ def public_processes(summaries: list[ProcessSummary], filters: Mapping[str, str]
 
 
 def public_process(*, organization: Organization, ocid: str) -> PublicProcess | None:
-    """One published process and its timeline, or None when it is not published (cached)."""
+    """One published process and its timeline, or None when it is not published (cached). An ocid that
+    is not in the list is answered from the list, never by building again (a stranger's guesses cost
+    nothing); one that is but fell out of the cache is built again."""
     version = _version(organization)
     found = cache.get(_key(organization, version, ocid))
-    if found is None and cache.get(_key(organization, version, "list")) is None:
+    if found is None and any(s.ocid == ocid for s in public_summaries(organization=organization)):
         _build(organization, version)
         found = cache.get(_key(organization, version, ocid))
     return found

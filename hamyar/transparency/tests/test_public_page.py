@@ -209,3 +209,21 @@ class TestTheRateLimit:
         assert Client(REMOTE_ADDR="198.51.100.4").get("/transparency/").status_code == 200
         client.force_login(tenant.users["commerce"])
         assert client.get("/transparency/").status_code == 200
+
+
+@pytest.mark.usefixtures("loaded_demo")
+@pytest.mark.django_db
+def test_a_process_that_fell_out_of_the_cache_is_built_again_and_a_guess_builds_nothing():
+    from django.core.cache import cache
+
+    client = public()
+    assert client.get(f"{LIST}{BENCHES}/").status_code == 200
+    [key] = [k for k in cache._cache if k.endswith(f":{BENCHES}")]  # noqa: SLF001 (the local-memory cache)
+    raw = key.split(":", 2)[-1]
+    cache.delete(raw)
+    assert cache.get(raw) is None
+    assert client.get(f"{LIST}{BENCHES}/").status_code == 200
+    assert cache.get(raw) is not None
+    with CaptureQueriesContext(connection) as guess:
+        assert client.get(f"{LIST}ocds-xxxxxx-hamyar-khorasan-razavi-N-1405-77777/").status_code == 404
+    assert len(guess) <= 3
