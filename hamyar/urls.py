@@ -16,6 +16,9 @@ def area(app, pages: list) -> tuple:
     return include((app.urlpatterns + pages, app.app_name))
 
 
+# An unreachable database answers 503 ("try again in a minute"), never a 500 (web.unavailable).
+handler500 = "hamyar.web.unavailable.server_error"
+
 urlpatterns = [
     path("", include("hamyar.web.urls")),
     path("accounts/", include("hamyar.accounts.urls")),

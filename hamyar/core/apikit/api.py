@@ -16,6 +16,7 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver, re_path
@@ -159,6 +160,9 @@ class HamyarAPI(NinjaAPI):
     def set_default_exception_handlers(self) -> None:
         handlers: list[tuple[type[Exception], Callable]] = [
             (Exception, self._unexpected),
+            # The database unreachable (restarting, failing over): 503 and Retry-After, nothing written.
+            (OperationalError, self._database_unavailable),
+            (InterfaceError, self._database_unavailable),
             (ApplicationError, self._application_error),
             (ValidationError, self._invalid_input),
             (DjangoValidationError, lambda r, e: self._application_error(r, invalid_from(e))),
@@ -231,6 +235,13 @@ class HamyarAPI(NinjaAPI):
             # Ninja raises HttpError(400) from the parser's error: the body is not JSON.
             return self.error(request, 422, _("The request body is not valid JSON."), "malformed_json")
         return self.error(request, exc.status_code, exc.message, "error")
+
+    def _database_unavailable(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.warning("Database unreachable in %s %s: %s", request.method, request.path, exc)
+        response = self.error(request, 503, _("Hamyar cannot reach its database at the moment; nothing was "
+                                              "saved. Try again in a minute."), "database_unavailable")
+        response["Retry-After"] = "30"
+        return response
 
     def _unexpected(self, request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unexpected error in %s %s", request.method, request.path, exc_info=exc)
