@@ -159,7 +159,7 @@ def _window(user: User, model: type[Model], months: Window, default: int = DEFAU
     read the dashboard is refused."""
     up_to_date(user)
     first, last = month_window(months, default=default)
-    return scope(model.objects.filter(month__gte=first, month__lte=last), user).order_by()
+    return scope(model._default_manager.filter(month__gte=first, month__lte=last), user).order_by()
 
 
 def _cells(user: User, months: Window, default: int = DEFAULT_MONTHS) -> QuerySet[MunicipalityMonth]:
@@ -178,11 +178,12 @@ def _names(model: type[Model], user: User, ids: Iterable[int]) -> dict[int, dict
     grouped on ids alone, never on joined columns. Inside `caught_up`, all of them once for the page."""
     if _reading.get() is not None:
         return _memo(("names", model), lambda: {
-            row["pk"]: row for row in scope(model.objects.all(), user).order_by().values(*NAMES[model])})
+            row["pk"]: row for row in scope(model._default_manager.all(), user).order_by()
+            .values(*NAMES[model])})
     wanted = set(ids)
     if not wanted:
         return {}
-    return {row["pk"]: row for row in scope(model.objects.filter(pk__in=wanted), user).order_by()
+    return {row["pk"]: row for row in scope(model._default_manager.filter(pk__in=wanted), user).order_by()
             .values(*NAMES[model])}
 
 
@@ -377,6 +378,7 @@ def municipality_domain_sums(user: User, months: Window, measure: str) -> dict[t
     from the kept window (`WindowCell`) when the window is the default one, else from the month cells."""
     organization_id = up_to_date(user)
     first, last = month_window(months)
+    rows: QuerySet[Any, tuple[int, int, Any]]
     if _memo(("window", first, last), lambda: window_ready(organization_id, first, last)):
         rows = (scope(WindowCell.objects.filter(**{f"{measure}__gt": 0}), user).order_by()
                 .values_list("municipality_id", "domain_id", measure))

@@ -34,7 +34,7 @@ from fractions import Fraction
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.enums import TextChoices
 from django.urls import reverse
 from django.utils import timezone
@@ -309,9 +309,11 @@ def domain_figures(*, user: User, months: int = WINDOW_MONTHS,
             f.earlier.add(cell)
         f.needs += cell["needs"] or 0
         f.gaps += cell["gaps"] or 0
-    asked = (scope(WindowCell.objects.filter(gaps__gt=0), user).order_by()
-             if window_ready(organization_id, window[0], window[-1]) else cells.filter(gaps__gt=0))
-    asked = asked.values("domain_id").annotate(n=Count("municipality_id", distinct=True))
+    gap_cells: QuerySet[Any, Any] = (scope(WindowCell.objects.filter(gaps__gt=0), user).order_by()
+                                     if window_ready(organization_id, window[0], window[-1])
+                                     else cells.filter(gaps__gt=0))
+    asked: QuerySet[Any, Any] = (gap_cells.values("domain_id")
+                                 .annotate(n=Count("municipality_id", distinct=True)))
     for domain_id, n in asked.values_list("domain_id", "n"):
         if domain_id in figures:
             figures[domain_id].gap_municipalities = n
@@ -522,14 +524,15 @@ def opportunities(*, user: User, months: int = WINDOW_MONTHS, today: dt.date | N
     fitted = [m for m in places if m["population"] and m["pk"] not in parents]
     left_out = sum(1 for m in places if m["population"] and m["pk"] in parents)
     fitted.sort(key=lambda m: (m["name"], m["pk"]))
+    kept: QuerySet[Any, Any]
     if window_ready(organization_id, window[0], window[-1]):
-        rows = scope(WindowCell.objects.filter(amount__gt=0), user).order_by()
+        kept = scope(WindowCell.objects.filter(amount__gt=0), user).order_by()
     else:
-        rows = (scope(MunicipalityMonth.objects.filter(month__in=window, amount__gt=0), user).order_by()
+        kept = (scope(MunicipalityMonth.objects.filter(month__in=window, amount__gt=0), user).order_by()
                 .values("municipality_id", "domain_id").annotate(amount=Sum("amount")))
     amounts: dict[tuple[int, int], int] = {
         (municipality_id, domain_id): amount or 0
-        for municipality_id, domain_id, amount in rows.values_list("municipality_id", "domain_id", "amount")
+        for municipality_id, domain_id, amount in kept.values_list("municipality_id", "domain_id", "amount")
     }
     dealt = {domain_id for (_m, domain_id), amount in amounts.items() if amount}
     domains: list[dict[str, Any]] = [
@@ -543,12 +546,13 @@ def opportunities(*, user: User, months: int = WINDOW_MONTHS, today: dt.date | N
     for (municipality_id, domain_id), amount in sorted(amounts.items()):
         if amount and municipality_id in index:
             by_domain[domain_id].append((index[municipality_id], amount))
-    fits, rows = [], []
+    fits: list[Fit] = []
+    rows: list[Opportunity] = []
     for domain in domains:
-        dealt = by_domain.get(domain["pk"], [])
-        if not fitted or not dealt:
+        shares = by_domain.get(domain["pk"], [])
+        if not fitted or not shares:
             continue
-        fit = _fit(domain, sizes, dealt, per_year)
+        fit = _fit(domain, sizes, shares, per_year)
         fits.append(fit)
         # Expected and actual in integers over one denominator: exact as Fit.expected and _rial are.
         # expected = (by_p × population + by_a × area) / over, rounded half up: Fit.expected exactly.
@@ -560,7 +564,7 @@ def opportunities(*, user: User, months: int = WINDOW_MONTHS, today: dt.date | N
             over = rate_p.denominator * rate_a.denominator * sizes.scale
         else:
             by_p, by_a, over = rate_p.numerator, 0, rate_p.denominator
-        actual = dict(dealt)
+        actual: dict[int, int] = dict(shares)
         year_n, year_d = per_year.numerator, per_year.denominator
         for i, population in enumerate(sizes.populations):
             numerator = by_p * population + (by_a * areas[i] if areas is not None else 0)
