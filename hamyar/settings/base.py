@@ -159,6 +159,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("HAMYAR_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Where `manage.py backup` writes its archives unless told otherwise (--output).
+HAMYAR_BACKUP_DIR = Path(os.environ.get("HAMYAR_BACKUP_DIR", BASE_DIR / "backups"))
 
 TASKS = {
     "default": {
