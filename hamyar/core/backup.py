@@ -348,6 +348,8 @@ def backup_restore(*, archive: Path, force: bool = False,
         name = str(settings.DATABASES["default"]["NAME"])
         if kind == "sqlite":
             _check_sqlite_copy(database)
+            if not name.startswith("file:") and name != ":memory:":
+                Path(name).parent.mkdir(parents=True, exist_ok=True)  # a new machine's first run
             exists = True
         else:
             _run(["pg_restore", "--list", str(database)])  # the dump is readable as a whole
