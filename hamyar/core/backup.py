@@ -110,7 +110,7 @@ def _sha256(path: Path) -> str:
 
 def _pg_env() -> dict[str, str]:
     """libpq's environment for the default database, so no password appears on a command line."""
-    db = settings.DATABASES["default"]
+    db: dict[str, Any] = dict(settings.DATABASES["default"])
     env = dict(os.environ)
     for key, name in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
         if db.get(key):

@@ -32,7 +32,7 @@ class FileSystemStorage(DjangoFileSystemStorage):
     def _save(self, name: str, content: Any) -> str:
         partial = f"{name}.{uuid.uuid4().hex}.part"
         try:
-            written = super()._save(partial, content)
+            written = super()._save(partial, content)  # type: ignore[misc]  # Django's, untyped in the stubs
         except BaseException:
             self._discard(partial)
             raise
