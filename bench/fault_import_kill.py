@@ -54,7 +54,6 @@ def main() -> int:
     from django.core.management import call_command
     from django.utils import timezone
     from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
 
     from hamyar.accounts.models import Membership
     from hamyar.catalog import services, tasks
@@ -94,10 +93,8 @@ def main() -> int:
 
     first = worker(env)
     tasks.price_import_apply_enqueue(price_import=price_import, acting_user=user)
-    path = tasks.price_import_apply_task.module_path
     started = time.perf_counter()
-    while not DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.RUNNING,
-                                          args_kwargs__isnull=False).exists():
+    while not any(row.status == TaskResultStatus.RUNNING for row in tasks._apply_tasks(price_import.pk)):
         if time.perf_counter() - started > 60:
             print("the worker did not take the task")
             first.kill()

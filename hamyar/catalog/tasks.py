@@ -112,6 +112,11 @@ def price_imports_recover(*, now: dt.datetime | None = None) -> dict[int, Recove
                                        requeue_as=requeue_as)
         if outcome is None:
             continue
+        # The dead worker's task would read "running" for ever: it ended with its worker.
+        dead = [row.pk for row in queued if row.status == TaskResultStatus.RUNNING]
+        DBTaskResult.objects.filter(pk__in=dead).update(
+            status=TaskResultStatus.FAILED, finished_at=timezone.now(),
+            exception_class_path="hamyar.catalog.tasks.WorkerLost")
         if outcome == RecoveryOutcome.REQUEUED and requeue_as is not None:
             price_import_apply_task.enqueue(price_import.pk, requeue_as.pk)
         outcomes[price_import.pk] = outcome

@@ -107,6 +107,8 @@ def test_an_import_whose_worker_died_is_queued_again_and_applied(tenant):
     outcomes = tasks.price_imports_recover()  # the tests' task backend runs the queued apply at once
 
     assert outcomes == {price_import.pk: RecoveryOutcome.REQUEUED}
+    dead = DBTaskResult.objects.get()  # the dead worker's; the tests' backend queues no row
+    assert dead.status == TaskResultStatus.FAILED and dead.finished_at is not None
     price_import.refresh_from_db()
     assert price_import.status == ImportStatus.APPLIED
     assert price_import.price_list.prices.count() == 30
