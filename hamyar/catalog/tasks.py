@@ -6,17 +6,25 @@ Arguments are ids, so a task's arguments stay JSON. The services never enqueue:
 the pages call the `…_start` functions here, which run a small sheet at once.
 """
 
-from django_tasks import task
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from hamyar.accounts.models import User
 from hamyar.core.errors import InvalidInput
 
+from .choices import ImportStatus
 from .models import PriceImport
 from .selectors import price_import_in_background
 from .services.price_imports import (
+    STALE_APPLY,
+    RecoveryOutcome,
     price_import_apply,
     price_import_apply_claim,
     price_import_apply_claimed,
+    price_import_recover,
     price_import_validate,
 )
 
@@ -73,3 +81,52 @@ def price_import_apply_start(*, price_import: PriceImport, acting_user: User) ->
             raise
     price_import.refresh_from_db()
     return price_import
+
+
+def _apply_tasks(price_import_id: int) -> list[DBTaskResult]:
+    """The queued or started applies of this import in the task database, newest first (few rows)."""
+    rows = DBTaskResult.objects.filter(task_path=price_import_apply_task.module_path,
+                                       status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])
+    return [row for row in rows.order_by("-enqueued_at")
+            if (row.args_kwargs.get("args") or [None])[0] == price_import_id]
+
+
+def price_imports_recover(*, now: dt.datetime | None = None) -> dict[int, RecoveryOutcome]:
+    """Every import left "applying" by a dead worker, queued again (once) or marked failed.
+
+    Not stuck: an import claimed less than STALE_APPLY ago, one whose apply is still waiting in the
+    queue (the worker will reach it), and one whose apply holds its provider (price_import_recover).
+    The user who applied it is read from its task's arguments; without them it is marked failed.
+    """
+    stale_before = (now or timezone.now()) - STALE_APPLY
+    outcomes: dict[int, RecoveryOutcome] = {}
+    stuck = PriceImport.objects.filter(status=ImportStatus.APPLYING, price_list__isnull=True,
+                                       updated_at__lt=stale_before).order_by("pk")
+    for price_import in stuck:
+        queued = _apply_tasks(price_import.pk)
+        if any(row.status == TaskResultStatus.READY for row in queued):
+            continue
+        user_id = queued[0].args_kwargs["args"][1] if queued else None
+        requeue_as = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+        outcome = price_import_recover(price_import=price_import, stale_before=stale_before,
+                                       requeue_as=requeue_as)
+        if outcome is None:
+            continue
+        # The dead worker's task would read "running" for ever: it ended with its worker.
+        dead = [row.pk for row in queued if row.status == TaskResultStatus.RUNNING]
+        DBTaskResult.objects.filter(pk__in=dead).update(
+            status=TaskResultStatus.FAILED, finished_at=timezone.now(),
+            exception_class_path="hamyar.catalog.tasks.WorkerLost")
+        if outcome == RecoveryOutcome.REQUEUED and requeue_as is not None:
+            price_import_apply_task.enqueue(price_import.pk, requeue_as.pk)
+        outcomes[price_import.pk] = outcome
+    return outcomes
+
+
+@task()
+def price_imports_recover_task() -> dict[str, str]:
+    """Periodic: no import stays "applying" after its worker died (see price_imports_recover)."""
+    return {str(pk): str(outcome) for pk, outcome in price_imports_recover().items()}
+
+
+PERIODIC = [price_imports_recover_task]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamyar.core.access import ALL_ROLES
-from hamyar.core.errors import InvalidInput
+from hamyar.core.errors import InvalidInput, StorageFull
 from hamyar.core.pages import page, wants_fragment
 from hamyar.core.roles import ORGANIZATION_WIDE_ROLES, PROVIDER_ROLES
 from hamyar.core.scoping import membership_of, role_of
@@ -296,6 +296,9 @@ def import_create(request: HttpRequest) -> HttpResponse:
                 )
             except InvalidInput as error:
                 form.add_service_error(error)
+            except StorageFull as error:  # the disk is full: said above the form, the clerk's input kept
+                form.add_error(None, str(error.message))
+                return render(request, "catalog/import_form.html", {"form": form}, status=error.status)
             else:
                 tasks.price_import_validate_start(price_import=price_import)
                 return redirect("catalog:import_detail", pk=price_import.pk)

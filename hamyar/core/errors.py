@@ -57,3 +57,12 @@ class TooManyRequests(ApplicationError):
 def field_error(field: str, message: Any, *, code: str = "invalid") -> InvalidInput:
     """A refusal of one field's value: the form shows it by its field, the API under `fields`."""
     return InvalidInput(message, code=code, extra={"fields": {field: [str(message)]}})
+
+
+class StorageFull(ApplicationError):
+    """The disk (or the quota) of the file storage is full: the upload was not kept, nor any row of it."""
+
+    status = 507
+    code = "storage_full"
+    default_message = _("The server has no room left for files: the file was not saved and nothing was "
+                        "recorded. Try again later, or tell the organization's IT staff.")

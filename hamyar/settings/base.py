@@ -154,11 +154,13 @@ STATICFILES_DIRS = [
     ("vendor/jalalidatepicker", NODE_MODULES / "@majidh1" / "jalalidatepicker" / "dist"),
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "hamyar.core.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("HAMYAR_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Where `manage.py backup` writes its archives unless told otherwise (--output).
+HAMYAR_BACKUP_DIR = Path(os.environ.get("HAMYAR_BACKUP_DIR", BASE_DIR / "backups"))
 
 TASKS = {
     "default": {

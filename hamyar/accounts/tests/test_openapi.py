@@ -158,6 +158,8 @@ def test_every_route_documents_the_errors_it_can_answer(method, path, op):
         assert {409, 422} <= errors, "a write can be refused for the object's state and for bad input"
     if "requestBody" in op:
         assert 413 in errors
+    if "multipart/form-data" in op.get("requestBody", {}).get("content", {}):
+        assert 507 in errors, "an upload can meet a full disk"
     for status in errors:
         assert responses[str(status)]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/ErrorOut"}

@@ -17,11 +17,12 @@ import logging
 import os
 import uuid
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import IO, Any, Literal, overload
 
 from django.core.files.base import ContentFile
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,9 +31,10 @@ from hamyar.accounts.models import User
 from hamyar.core.audit import audit_record, snapshot
 from hamyar.core.errors import ApplicationError, InvalidInput, field_error
 from hamyar.core.jalali import JalaliDateError, clean_date_text, parse_date
+from hamyar.core.models import AuditEvent
 from hamyar.core.roles import Role
 from hamyar.core.text import normalize
-from hamyar.directory.models import Provider
+from hamyar.directory.models import Organization, Provider
 
 from .. import sheets
 from ..choices import VALIDATABLE, ImportStatus
@@ -48,14 +50,19 @@ from .import_apply import (
     read_import,
 )
 
-__all__ = ["IMPORTERS", "price_import_apply", "price_import_apply_claim", "price_import_apply_claimed",
-           "price_import_create", "price_import_validate"]
+__all__ = ["IMPORTERS", "STALE_APPLY", "RecoveryOutcome", "price_import_apply", "price_import_apply_claim",
+           "price_import_apply_claimed", "price_import_create", "price_import_recover",
+           "price_import_validate"]
 
 logger = logging.getLogger(__name__)
 
 IMPORTERS = (Role.ORG_ADMIN, Role.COMMERCE_OFFICER, Role.SUPPLIER_USER)
 # A check that saved no progress for this long died with its worker; it may be started again.
 STALE_CHECK = timedelta(minutes=15)
+# An apply claimed this long ago and still "applying", whose provider no transaction holds, lost its worker.
+STALE_APPLY = timedelta(minutes=15)
+# How often an import whose worker died is queued again before it is reported failed.
+MAX_APPLY_REQUEUES = 1
 
 
 @overload
@@ -254,3 +261,53 @@ def _finish_quietly(price_import: PriceImport, acting_user: User) -> None:
                 errors=[sheets.SheetError("apply_failed").as_dict()])
     except Exception:  # the database itself may be what failed; the apply's own error matters more
         logger.exception("Could not record the failure of price import %s", price_import.pk)
+
+
+class RecoveryOutcome(StrEnum):
+    REQUEUED = "requeued"
+    FAILED = "failed"
+
+
+def price_import_recover(*, price_import: PriceImport, stale_before: datetime,
+                         requeue_as: User | None) -> RecoveryOutcome | None:
+    """Take back an import left "applying" by a worker that died; None when its apply is still alive.
+
+    The apply is one transaction holding its provider's row lock (SQLite: the database's write lock)
+    from its first write to its commit, and a dead worker's transaction is rolled back with its
+    connection. So an import claimed before `stale_before` whose provider can be locked now has no
+    live apply and nothing of it was written. It is then queued again as `requeue_as` (once, and only
+    when the caller knows who applied it; the caller enqueues the task) or marked failed with a reason
+    the page shows, so that no import stays "applying".
+    """
+    stuck = Q(pk=price_import.pk, status=ImportStatus.APPLYING, price_list__isnull=True,
+              updated_at__lt=stale_before)
+    try:
+        with transaction.atomic():
+            if connection.features.has_select_for_update:
+                # Organization then provider, as every apply takes them (lock_provider), and never waiting:
+                # a row held by someone else is an apply (or another write) under way; try next round.
+                lockable = [Organization.objects.filter(pk=price_import.organization_id),
+                            Provider.objects.filter(pk=price_import.provider_id)]
+                if not all(rows.select_for_update(skip_locked=True).exists() for rows in lockable):
+                    return None
+            if not PriceImport.objects.filter(stuck).exists():
+                return None
+            requeues = AuditEvent.objects.filter(
+                object_type=PriceImport._meta.label_lower, object_id=str(price_import.pk),
+                action="price_import.requeue").count()
+            now = timezone.now()
+            if requeue_as is not None and requeues < MAX_APPLY_REQUEUES:
+                PriceImport.objects.filter(stuck).update(updated_at=now)
+                outcome, action, errors = RecoveryOutcome.REQUEUED, "price_import.requeue", []
+            else:
+                errors = [sheets.SheetError("worker_lost").as_dict()]
+                PriceImport.objects.filter(stuck).update(status=ImportStatus.FAILED, errors=errors,
+                                                         updated_at=now)
+                outcome, action = RecoveryOutcome.FAILED, "price_import.fail"
+            price_import.refresh_from_db()
+            audit_record(actor=None, action=action, obj=price_import,
+                         after={**snapshot(price_import, IMPORT_AUDIT_FIELDS), "errors": len(errors),
+                                "requeues": requeues})
+    except OperationalError:  # SQLite: a live apply holds the write lock past the busy timeout
+        return None
+    return outcome

@@ -46,6 +46,8 @@ MESSAGES: dict[str, Any] = {
     "service_refused": _("%(message)s"),
     "apply_failed": _("The sheet could not be applied; nothing was written. Check it again and retry."),
     "check_failed": _("The sheet could not be checked because of an internal error. Try again."),
+    "worker_lost": _("The background worker stopped before this sheet was applied; nothing was written. "
+                     "Check the sheet again and apply it."),
 }
 
 

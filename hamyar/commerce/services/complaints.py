@@ -132,13 +132,14 @@ def complaint_file(*, acting_user: User, need: Need | None = None, order: Order 
         about = None
     now = clock.now()
     attachments = []
-    for item in checked:
-        attachment = ComplaintAttachment(organization_id=need.organization_id, uploaded_by=acting_user,
-                                         original_name=normalize(item.name)[:200] or "file",
-                                         content_type=item.content_type, size=len(item.data))
-        attachment.file.save(f"{uuid.uuid4().hex}{item.extension}", ContentFile(item.data), save=False)
-        attachments.append(attachment)
     try:
+        # Inside the try: when the disk fills at the second file, the first one goes too.
+        for item in checked:
+            attachment = ComplaintAttachment(organization_id=need.organization_id, uploaded_by=acting_user,
+                                             original_name=normalize(item.name)[:200] or "file",
+                                             content_type=item.content_type, size=len(item.data))
+            attachment.file.save(f"{uuid.uuid4().hex}{item.extension}", ContentFile(item.data), save=False)
+            attachments.append(attachment)
         with transaction.atomic():
             complaint = Complaint.objects.create(
                 organization_id=need.organization_id, number=next_number(need.organization_id, "CM"),

@@ -2,6 +2,7 @@
 reader, attachments checked like a need's, the clock, and the counts the provider scorecards read."""
 
 import datetime as dt
+import errno
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -162,6 +163,29 @@ def test_a_file_whose_content_is_not_its_name_is_refused(tenant, order, media):
     with nothing_written(*APPS), pytest.raises(InvalidInput):
         file_complaint(tenant, order, uploads=[text])
     assert stored_files(media) == []
+
+
+def test_a_disk_that_fills_at_the_second_file_keeps_neither_file_nor_row(tenant, order, media, monkeypatch):
+    from django.core.files.storage import FileSystemStorage as DjangoFileSystemStorage
+
+    from hamyar.core.errors import StorageFull
+
+    django_save = DjangoFileSystemStorage._save
+    saved: list[str] = []
+
+    def full_after_one(self, name, content):
+        if saved:
+            (media / name).parent.mkdir(parents=True, exist_ok=True)
+            (media / name).write_bytes(b"%PDF-1.4 half")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        saved.append(name)
+        return django_save(self, name, content)
+
+    monkeypatch.setattr(DjangoFileSystemStorage, "_save", full_after_one)
+    with nothing_written(*APPS), pytest.raises(StorageFull) as refused:
+        file_complaint(tenant, order, uploads=[pdf("first.pdf"), pdf("second.pdf")])
+    assert refused.value.status == 507
+    assert saved and stored_files(media) == []
 
 
 def test_at_most_five_files(tenant, order):

@@ -318,6 +318,8 @@ def error_statuses(operation: Operation) -> dict[int, str]:
         )
     if bodies:
         statuses[413] = "The request body is too large."
+    if "multipart/form-data" in bodies:
+        statuses[507] = "The server has no room left for files: nothing was saved (try again later)."
     if operation.models or "POST" in methods:
         statuses[422] = "The input is not valid: `fields` gives each field's problems."
     return statuses
