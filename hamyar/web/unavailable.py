@@ -5,10 +5,12 @@ back with the connection.
 
 Django sends any uncaught error, including one raised by a middleware before the view (the session or
 the signed-in user read from the database), to `handler500`; `server_error` answers 503 when that
-error is the database's connection failing, and Django's own 500 otherwise. The page and the JSON are
-made without the database.
+error is the database's connection failing, 507 when the disk filled while Django was reading an
+upload into its temporary folder (before the storage, which says so itself, sees it), and Django's own
+500 otherwise. The page and the JSON are made without the database.
 """
 
+import errno
 import sys
 
 from django.db import InterfaceError, OperationalError
@@ -17,26 +19,37 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from hamyar.core.errors import StorageFull
+
 __all__ = ["RETRY_AFTER_SECONDS", "database_unavailable", "server_error"]
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 RETRY_AFTER_SECONDS = 30
 
 
-def database_unavailable(request: HttpRequest) -> HttpResponse:
-    """503: the API's JSON error under /api/, a page anywhere else."""
-    message = _("Hamyar cannot reach its database at the moment; nothing was saved. Try again in a minute.")
+def _answer(request: HttpRequest, status: int, message: str, code: str) -> HttpResponse:
+    """The API's JSON error under /api/, a page anywhere else; with Retry-After."""
     if request.path_info.startswith("/api/"):
-        response: HttpResponse = JsonResponse({"detail": message, "code": "database_unavailable"},
-                                              status=503, json_dumps_params={"ensure_ascii": False})
+        response: HttpResponse = JsonResponse({"detail": message, "code": code}, status=status,
+                                              json_dumps_params={"ensure_ascii": False})
     else:
-        response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=status)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    return _answer(request, 503, _("Hamyar cannot reach its database at the moment; nothing was saved. "
+                                   "Try again in a minute."), "database_unavailable")
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """`handler500`: 503 when the error being handled is the database's connection, else Django's 500."""
-    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+    """`handler500`: 503 when the error being handled is the database's connection, 507 when it is a
+    full disk, else Django's 500."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_DOWN):
         return database_unavailable(request)
+    if isinstance(error, OSError) and error.errno in DISK_FULL:
+        return _answer(request, 507, str(StorageFull.default_message), StorageFull.code)
     return defaults.server_error(request)

@@ -9,6 +9,7 @@ database has no server to lose.
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from hamyar.needs.models import Need
 
@@ -50,6 +51,23 @@ def test_pages_and_the_api_answer_503_in_persian_when_the_database_is_down(tenan
     # Back again: the same client is served, and the refused write left nothing.
     assert signed_in.get("/").status_code == 200
     assert Need.objects.count() == before
+
+
+@pytest.mark.parametrize("path", ["/needs/new/", "/api/v1/needs/1/attachments"])
+def test_a_disk_that_fills_while_an_upload_is_read_answers_507_in_persian(rf, path):
+    """Django writes a large upload to its temporary folder while reading the request, before the
+    storage (which answers 507 itself) sees it: that full disk is 507 too, not a 500."""
+    import errno
+
+    from hamyar.web.unavailable import server_error
+
+    try:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    except OSError:
+        with translation.override("fa"):
+            response = server_error(rf.post(path))
+    assert response.status_code == 507
+    assert "فضای ذخیره" in response.content.decode() and response["Retry-After"] == "30"
 
 
 def test_any_other_error_is_still_djangos_500(rf):
