@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A signed-in user's pages and every API answer: Cache-Control private, no-store.
     "hamyar.core.middleware.PrivateCacheMiddleware",
+    # A signed-in session lasts SESSION_COOKIE_AGE after the last request, not after signing in.
+    "hamyar.core.middleware.SessionIdleMiddleware",
     # Anonymous requests reach only the views marked public (hamyar.core.pages.public).
     "hamyar.core.pages.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -142,9 +144,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 
-# A session ends after this long without a request (each request renews it): 8 hours, a working day.
+# A session ends after this long without a request: 8 hours, a working day. The user's requests renew it,
+# writing the session at most once every HAMYAR_SESSION_RENEW_SECONDS (core.middleware.SessionIdleMiddleware).
 SESSION_COOKIE_AGE = int(os.environ.get("HAMYAR_SESSION_IDLE_SECONDS", str(8 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+HAMYAR_SESSION_RENEW_SECONDS = int(os.environ.get("HAMYAR_SESSION_RENEW_SECONDS", "300"))
 # An API token made without an expiry expires after this many days.
 HAMYAR_API_TOKEN_DAYS = int(os.environ.get("HAMYAR_API_TOKEN_DAYS", "90"))
 
