@@ -52,6 +52,7 @@ class ErrorOut(Schema):
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 MALFORMED_MULTIPART = _("The request body is not a valid multipart form; send files as multipart/form-data "
                         "with its boundary.")
+CLIENT_RATE = _("Too many requests from this account or token; wait a minute and try again.")
 MALFORMED_BODY = _("The request body could not be read; check its format and its length.")
 
 
@@ -212,7 +213,10 @@ class HamyarAPI(NinjaAPI):
 
     def _http_error(self, request: HttpRequest, exc: HttpError) -> HttpResponse:
         if isinstance(exc, Throttled):
-            response = self._application_error(request, TooManyRequests())
+            # A signed-in client is counted as itself (HAMYAR_API_RATE), not by its address.
+            signed_in = getattr(request, "auth", None) is not None
+            response = self._application_error(request, TooManyRequests(CLIENT_RATE) if signed_in
+                                               else TooManyRequests())
             response["Retry-After"] = str(max(1, round(exc.wait or 60)))
             return response
         if isinstance(exc, AuthenticationError):

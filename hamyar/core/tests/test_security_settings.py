@@ -97,7 +97,7 @@ def test_the_api_counts_each_clients_calls(tenant, settings):
     assert statuses == [200, 200, 200, 429]
     refused = Client().get("/api/v1/me", **bearer(first))
     assert refused.json()["code"] == "too_many_requests" and int(refused["Retry-After"]) >= 1
-    assert refused["Content-Language"] == "fa" and "درخواست" in refused.json()["detail"]
+    assert refused["Content-Language"] == "fa" and "از این حساب یا توکن" in refused.json()["detail"]
     # Another client has its own budget; a browser session counts as its user.
     assert Client().get("/api/v1/me", **bearer(second)).status_code == 200
     session = Client()
