@@ -313,6 +313,10 @@ def error_statuses(operation: Operation) -> dict[int, str]:
         statuses[413] = "The request body is too large."
     if operation.models or "POST" in methods:
         statuses[422] = "The input is not valid: `fields` gives each field's problems."
+    if operation.throttle_objects:
+        statuses[429] = ("Too many requests: from this client (token or signed-in user) over "
+                         "HAMYAR_API_RATE, or on a public route from this address over HAMYAR_PUBLIC_RATE; "
+                         "`Retry-After` says how many seconds to wait.")
     return statuses
 
 
