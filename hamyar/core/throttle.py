@@ -15,7 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja.throttling import AnonRateThrottle, SimpleRateThrottle
 
-__all__ = ["ApiClientThrottle", "PublicReadThrottle", "public_read_wait"]
+__all__ = ["ApiClientThrottle", "PublicReadThrottle", "client_address", "public_read_wait"]
 
 
 class PublicReadThrottle(AnonRateThrottle):
@@ -64,3 +64,16 @@ class ApiClientThrottle(SimpleRateThrottle):
         self.rate = settings.HAMYAR_API_RATE
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address for the sign-in lockout (AXES_CLIENT_IP_CALLABLE): REMOTE_ADDR, or behind
+    HAMYAR_NUM_PROXIES trusted proxies the address the outermost of them saw in X-Forwarded-For. Without
+    it every user behind the proxy would share one address, and five wrong passwords lock them all."""
+    remote = request.META.get("REMOTE_ADDR")
+    proxies = settings.NINJA_NUM_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if not proxies or not forwarded:
+        return remote
+    addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+    return addresses[-min(proxies, len(addresses))] if addresses else remote

@@ -143,6 +143,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HAMYAR_LOGIN_COOLOFF_M
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# The client's address as the throttles see it (behind HAMYAR_NUM_PROXIES proxies, from X-Forwarded-For).
+AXES_CLIENT_IP_CALLABLE = "hamyar.core.throttle.client_address"
 AXES_VERBOSE = False
 
 # A session ends after this long without a request: 8 hours, a working day. The user's requests renew it,

@@ -49,3 +49,18 @@ def test_the_lockout_page_is_persian_and_says_when_to_try_again(tenant):
     persian_minutes = str(minutes).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
     assert f"{persian_minutes} دقیقه دیگر دوباره تلاش کنید" in html
     assert "از نشانی شما" in html
+
+
+def test_behind_a_proxy_each_client_address_is_counted_apart(tenant, settings):
+    settings.NINJA_NUM_PROXIES = 1
+    users = [u.username for u in tenant.users.values()]
+
+    def through_proxy(username: str, password: str, client: str):
+        return Client().post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR="10.0.0.1",
+                             HTTP_X_FORWARDED_FOR=client)
+
+    statuses = [through_proxy(u, "wrong", "198.51.100.20").status_code
+                for u in users[: settings.AXES_FAILURE_LIMIT]]
+    assert statuses[-1] == 429
+    # Another client behind the same proxy is not locked out by the first one's guesses.
+    assert through_proxy(users[settings.AXES_FAILURE_LIMIT], PASSWORD, "198.51.100.21").status_code == 302
