@@ -62,6 +62,11 @@ def test_no_page_template_has_an_inline_script_handler_or_style():
         for pattern in (r'\sstyle="', r"<style[\s>]", r"\son[a-z]+=", r"javascript:",
                         r"<script(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)[^>]*>"):
             found += [f"{path.relative_to(TEMPLATES)}: {m.group(0)!r}" for m in re.finditer(pattern, text)]
+    # Nor a form widget drawn with a style attribute.
+    for path in sorted(TEMPLATES.glob("*/**/*.py")):
+        if "tests" not in path.parts:
+            found += [f"{path.relative_to(TEMPLATES)}: {m.group(0)!r}"
+                      for m in re.finditer(r"[\"']style[\"']\s*:", path.read_text(encoding="utf-8"))]
     assert found == []
 
 
