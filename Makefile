@@ -1,4 +1,5 @@
-# Hamyar: `make run` serves the demo; `make test` runs the whole suite.
+# Hamyar: `make run` serves the demo through gunicorn; `make dev` through Django's auto-reloading server;
+# `make test` runs the whole suite.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,7 +7,11 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup browser migrate demo lint messages clean
+.PHONY: run dev test setup browser migrate demo static lint messages clean
+
+# What `make run` serves with: the development settings with DEBUG off unless asked for (DEBUG=true make run),
+# so pages, errors and static files are what production gives.
+RUN_ENV := DJANGO_SETTINGS_MODULE=hamyar.settings.base DEBUG=$${DEBUG:-false}
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -34,13 +39,30 @@ migrate: setup
 demo: migrate
 	$(MANAGE) load_demo --if-empty
 
-run: demo
+# Static files collected under hashed names, compressed, for WhiteNoise; redone when a source changes.
+STATIC_SOURCES := $(shell find hamyar -path '*/static/*' -type f 2>/dev/null) package-lock.json
+staticfiles/staticfiles.json: $(STATIC_SOURCES) | setup
+	$(RUN_ENV) $(MANAGE) collectstatic --noinput --clear -v 0
+
+static: staticfiles/staticfiles.json
+
+# gunicorn (its settings in gunicorn.conf.py), the task worker and the periodic tasks; Ctrl-C stops all three.
+run: demo static
+	$(MANAGE) demo_logins
+	@echo "Hamyar: http://$(HOST):$(PORT)/"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(RUN_ENV) $(MANAGE) db_worker --queue-name default & \
+	while true; do $(RUN_ENV) $(MANAGE) periodic >/dev/null; sleep 300; done & \
+	$(RUN_ENV) $(VENV)/bin/gunicorn --bind $(HOST):$(PORT)
+
+# Development: Django's server reloads on every change and serves static files from their sources.
+dev: demo
 	$(MANAGE) demo_logins
 	@echo "Hamyar: http://$(HOST):$(PORT)/"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(MANAGE) db_worker --queue-name default & \
 	while true; do $(MANAGE) periodic >/dev/null; sleep 300; done & \
-	$(MANAGE) runserver --noreload $(HOST):$(PORT)
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup browser
 	$(MANAGE) check --fail-level WARNING --settings hamyar.settings.test

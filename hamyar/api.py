@@ -9,6 +9,7 @@ from hamyar.accounts.services import api_token_authenticate
 from hamyar.catalog.api import router as catalog_router
 from hamyar.commerce.api import router as commerce_router
 from hamyar.core.apikit import HamyarAPI
+from hamyar.core.throttle import ApiClientThrottle
 from hamyar.directory.api import router as directory_router
 from hamyar.finance.api import router as finance_router
 from hamyar.insights.api import router as insights_router
@@ -22,6 +23,8 @@ api = HamyarAPI(
     title="Hamyar API",
     version="1",
     urls_namespace="api",
+    # Each client's calls per minute (HAMYAR_API_RATE); the public routes count per address instead.
+    throttle=ApiClientThrottle(),
     description=(
         "The API of Hamyar, the operating system of a provincial Municipalities Cooperation "
         "Organization. Authenticate with `Authorization: Bearer hmy_…` (create a token with "

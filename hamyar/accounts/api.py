@@ -85,7 +85,9 @@ class TokenCreatedOut(TokenOut):
 
 class TokenIn(InputSchema):
     name: text_of(ApiToken, "name")
-    expires_at: AwareDatetime | None = None
+    expires_at: AwareDatetime | None = Field(
+        None, description="When the token stops working; left out: after HAMYAR_API_TOKEN_DAYS (90 days)."
+    )
 
 
 @router.get("/tokens", response={200: page_of(TokenOut)}, openapi_extra=describe(ApiToken))

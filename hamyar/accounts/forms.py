@@ -52,7 +52,7 @@ class ApiTokenForm(forms.Form):
     )
     days = PersianIntegerField(
         label=_("Valid for (days)"), required=False, min_value=1, max_value=3650,
-        help_text=_("Leave empty for a token that does not expire."),
+        help_text=_("Leave empty for the default lifetime; no token is valid for ever."),
         widget=forms.TextInput(attrs={"class": "form-control", "dir": "ltr", "inputmode": "numeric",
                                       "autocomplete": "off"}),
     )

@@ -3,9 +3,10 @@
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -170,7 +171,9 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """A new bearer token for the acting user; the secret is returned once and never stored.
 
-    Only the roles of API_TOKEN_ROLES hold tokens (see there why); any other role gets 403.
+    Only the roles of API_TOKEN_ROLES hold tokens (see there why); any other role gets 403. A token made
+    without an expiry expires after HAMYAR_API_TOKEN_DAYS: a secret forgotten in a script or a leaked
+    configuration stops working by itself.
     """
     membership = membership_of(acting_user)
     if membership is None:
@@ -181,6 +184,8 @@ def api_token_create(
         raise InvalidInput(_("Give the token a name of at most 100 characters."))
     if expires_at is not None and expires_at <= timezone.now():
         raise InvalidInput(_("The expiry must be in the future."))
+    if expires_at is None:
+        expires_at = timezone.now() + timedelta(days=settings.HAMYAR_API_TOKEN_DAYS)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         organization=membership.organization, user=acting_user, name=name,

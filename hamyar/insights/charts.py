@@ -89,10 +89,9 @@ def month_name(month: int, *, short: bool = False) -> str:
 
 def _open(width: int, height: int, title: str, desc: str, chart_id: str) -> str:
     return _svg(
-        '<svg class="chart" id="{id}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" '
+        '<svg class="chart" id="{id}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
         'preserveAspectRatio="xMidYMin meet" role="img" aria-label="{title}" '
-        'aria-labelledby="{id}-title {id}-desc" font-family="{font}" font-size="13" '
-        'style="max-width:{w}px;height:auto">'
+        'aria-labelledby="{id}-title {id}-desc" font-family="{font}" font-size="13">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>',
         id=chart_id, w=width, h=height, title=title, desc=desc, font=FONT,
     )

@@ -82,7 +82,7 @@ class AssignForm(forms.Form):
 
 class CompetingForm(forms.Form):
     count = PersianIntegerField(label=_("How many providers"), min_value=1, max_value=services.MAX_COMPETING,
-                                initial=3, widget=forms.TextInput({**_NUMBER, "style": "width: 5rem"}))
+                                initial=3, widget=forms.TextInput({**_NUMBER, "class": "form-control w-5"}))
 
 
 class ServiceLevelForm(ServiceErrorsMixin, forms.Form):

@@ -5,7 +5,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -60,12 +62,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hamyar.web.middleware.PersianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's pages and every API answer: Cache-Control private, no-store.
+    "hamyar.core.middleware.PrivateCacheMiddleware",
+    # A signed-in session lasts SESSION_COOKIE_AGE after the last request, not after signing in.
+    "hamyar.core.middleware.SessionIdleMiddleware",
     # Anonymous requests reach only the views marked public (hamyar.core.pages.public).
     "hamyar.core.pages.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -127,14 +134,43 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lockout after repeated failed logins (django-axes): five failures for one
-# username from one address lock it for 15 minutes.
+# Lockout after repeated failed logins (django-axes), counted twice over: five failures for one username
+# from any addresses lock that username, and five failures from one address, whatever usernames it tries,
+# lock that address; either for 15 minutes (HAMYAR_LOGIN_COOLOFF_MINUTES). The lockout page says when to
+# try again (accounts/locked.html).
 AXES_FAILURE_LIMIT = int(os.environ.get("HAMYAR_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HAMYAR_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# The client's address as the throttles see it (behind HAMYAR_NUM_PROXIES proxies, from X-Forwarded-For).
+AXES_CLIENT_IP_CALLABLE = "hamyar.core.throttle.client_address"
 AXES_VERBOSE = False
+
+# A session ends after this long without a request: 8 hours, a working day. The user's requests renew it,
+# writing the session at most once every HAMYAR_SESSION_RENEW_SECONDS (core.middleware.SessionIdleMiddleware).
+SESSION_COOKIE_AGE = int(os.environ.get("HAMYAR_SESSION_IDLE_SECONDS", str(8 * 3600)))
+HAMYAR_SESSION_RENEW_SECONDS = int(os.environ.get("HAMYAR_SESSION_RENEW_SECONDS", "300"))
+# An API token made without an expiry expires after this many days.
+HAMYAR_API_TOKEN_DAYS = int(os.environ.get("HAMYAR_API_TOKEN_DAYS", "90"))
+
+# Content-Security-Policy (django-csp): scripts and styles only from this site (htmx, Bootstrap, the date
+# picker are served locally) or carrying the request's nonce; no inline script, style attribute or
+# event handler; no framing; forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
@@ -153,10 +189,16 @@ STATICFILES_DIRS = [
     ("vendor/vazirmatn", NODE_MODULES / "vazirmatn"),
     ("vendor/jalalidatepicker", NODE_MODULES / "@majidh1" / "jalalidatepicker" / "dist"),
 ]
+# With DEBUG off (`make run`, production) static files are collected (`collectstatic`) under names that
+# carry their content's hash, compressed, and served by WhiteNoise with a far-future expiry.
 STORAGES = {
     "default": {"BACKEND": "hamyar.core.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Not compressed when collected: source maps (read only by a developer's tools) and TrueType fonts (pages
+# use the WOFF2 ones): together more than half the bytes, and most of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map", "ttf")
 MEDIA_ROOT = Path(os.environ.get("HAMYAR_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # Where `manage.py backup` writes its archives unless told otherwise (--output).
@@ -205,6 +247,8 @@ HAMYAR_SITE_URL = os.environ.get("HAMYAR_SITE_URL", "http://127.0.0.1:8000")
 # How often one address may read the public pages and API (see core.throttle); behind a proxy, how many
 # addresses of X-Forwarded-For to trust.
 HAMYAR_PUBLIC_RATE = os.environ.get("HAMYAR_PUBLIC_RATE", "120/m")
+# How often one API client (a token, or a signed-in user's session) may call the API (core.throttle).
+HAMYAR_API_RATE = os.environ.get("HAMYAR_API_RATE", "600/m")
 NINJA_NUM_PROXIES = int(os.environ["HAMYAR_NUM_PROXIES"]) if os.environ.get("HAMYAR_NUM_PROXIES") else None
 # How long the public page keeps what it computed, at most (a write the page shows renews it sooner).
 HAMYAR_PUBLIC_CACHE_SECONDS = int(os.environ.get("HAMYAR_PUBLIC_CACHE_SECONDS", "600"))

@@ -13,6 +13,8 @@ STORAGES = {
 
 # Static files are served from the finders in tests; no collectstatic run.
 WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
 
 # The public pages are read many times a minute by the tests; the throttle's own tests lower this.
 HAMYAR_PUBLIC_RATE = "100000/m"
+HAMYAR_API_RATE = "100000/m"

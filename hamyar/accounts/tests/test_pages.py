@@ -64,10 +64,11 @@ def test_five_failed_logins_lock_the_account_even_against_the_right_password(cli
     assert "_auth_user_id" not in client.session
 
 
-def test_lockout_is_per_username(client, tenant):
+def test_a_lockout_leaves_another_user_at_another_address_free(client, tenant):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         attempt(client, tenant.users["district9"].username, "wrong")
-    response = attempt(client, tenant.users["district10"].username, PASSWORD)
+    response = client.post(LOGIN, {"username": tenant.users["district10"].username, "password": PASSWORD},
+                           REMOTE_ADDR="192.0.2.44")
     assert response.status_code == 302
 
 

@@ -392,7 +392,7 @@ def test_progress_bar_is_polled_while_the_sheet_is_checked(client, tenant, catal
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment
     assert 'hx-trigger="every 1s"' in fragment
-    assert 'aria-valuenow="40"' in fragment and "width: 40%" in fragment
+    assert 'aria-valuenow="40"' in fragment and "w-pct-40" in fragment
     PriceImport.objects.filter(pk=price_import.pk).update(status=ImportStatus.VALID, processed_rows=50_000)
     assert "every 1s" not in client.get(url, HTTP_HX_REQUEST="true").content.decode()
 

@@ -141,7 +141,7 @@ def test_small_towns_pool_benches_and_each_finds_its_order(live_server, tenant, 
     watcher.page.evaluate(f"htmx.ajax('GET', '{reverse('commerce:group_purchase_pool', args=[gp.pk])}', "
                           "{target: '#pool', swap: 'outerHTML'})")
     watcher.page.wait_for_function(
-        f"document.querySelector('#current-price').innerText.includes('{rial(179_400_000)}')")
+        f"() => document.querySelector('#current-price').innerText.includes('{rial(179_400_000)}')")
     assert watcher.page.inner_text("#pooled-quantity").strip() == "56".translate(FA_DIGITS)
     watcher.shoot("tier-dropped")
     watcher.close()

@@ -53,6 +53,7 @@ class ErrorOut(Schema):
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 MALFORMED_MULTIPART = _("The request body is not a valid multipart form; send files as multipart/form-data "
                         "with its boundary.")
+CLIENT_RATE = _("Too many requests from this account or token; wait a minute and try again.")
 MALFORMED_BODY = _("The request body could not be read; check its format and its length.")
 
 
@@ -216,7 +217,10 @@ class HamyarAPI(NinjaAPI):
 
     def _http_error(self, request: HttpRequest, exc: HttpError) -> HttpResponse:
         if isinstance(exc, Throttled):
-            response = self._application_error(request, TooManyRequests())
+            # A signed-in client is counted as itself (HAMYAR_API_RATE), not by its address.
+            signed_in = getattr(request, "auth", None) is not None
+            response = self._application_error(request, TooManyRequests(CLIENT_RATE) if signed_in
+                                               else TooManyRequests())
             response["Retry-After"] = str(max(1, round(exc.wait or 60)))
             return response
         if isinstance(exc, AuthenticationError):
@@ -322,6 +326,10 @@ def error_statuses(operation: Operation) -> dict[int, str]:
         statuses[507] = "The server has no room left for files: nothing was saved (try again later)."
     if operation.models or "POST" in methods:
         statuses[422] = "The input is not valid: `fields` gives each field's problems."
+    if operation.throttle_objects:
+        statuses[429] = ("Too many requests: from this client (token or signed-in user) over "
+                         "HAMYAR_API_RATE, or on a public route from this address over HAMYAR_PUBLIC_RATE; "
+                         "`Retry-After` says how many seconds to wait.")
     return statuses
 
 

@@ -92,3 +92,25 @@ def rial(value: Any) -> Any:
         money.format_rial(amount, persian_digits=persian),
         money.format_toman(amount, persian_digits=persian),
     )
+
+
+@register.filter
+def bar_width(value: Any) -> str:
+    """A bar's width as a class of web/bars.css, 0–100 in whole percents: `w-pct-37`.
+
+    The Content-Security-Policy forbids style attributes, so a width computed on the server is a class.
+    """
+    return f"w-pct-{_whole_percent(value)}"
+
+
+@register.filter
+def bar_start(value: Any) -> str:
+    """A marker's place along a bar (its inline start) as a class of web/bars.css: `start-pct-37`."""
+    return f"start-pct-{_whole_percent(value)}"
+
+
+def _whole_percent(value: Any) -> int:
+    try:
+        return max(0, min(100, round(float(value))))
+    except (TypeError, ValueError, OverflowError):
+        return 0

@@ -193,13 +193,14 @@ def date_input(name: str, value: Any = None, *, size: str = "", compact: bool = 
     """A date box placed by hand in a template, drawn by the one JalaliDateInput so it gets the picker.
 
     `value` may be a date (shown in Jalali, in the page's digits) or text as typed; other keyword
-    arguments become attributes (id, title, style …).
+    arguments become attributes (id, title, class …: a class is added to the box's own).
     """
     from hamyar.core.forms import JalaliDateInput
 
     if isinstance(value, date):
         value = format_jalali_date(value, persian_digits=_persian())
-    attrs["class"] = "form-control form-control-sm" if size == "sm" else "form-control"
+    own = "form-control form-control-sm" if size == "sm" else "form-control"
+    attrs["class"] = f"{own} {attrs['class']}" if attrs.get("class") else own
     return JalaliDateInput(attrs, compact=compact).render(name, value or "")
 
 _PERSIAN_LETTER = re.compile("[\u0600-\u06ff]")

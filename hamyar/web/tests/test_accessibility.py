@@ -213,6 +213,10 @@ def test_every_page_of_every_role_has_no_serious_or_critical_axe_violation(live_
         context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fa-IR")
         context.add_init_script(path=str(AXE))  # in every page before its own scripts: one injection
         page = context.new_page()
+        # Every page under the Content-Security-Policy too: Chromium reports each refusal on the console.
+        refused: list[str] = []
+        page.on("console", lambda m: refused.append(f"{page.url}: {m.text}")
+                if "Content Security Policy" in m.text else None)
         results.append(("anonymous", "/accounts/login/",
                         run_axe(page, live_server.url, "/accounts/login/", photographed)))
         # The form as it comes back refused: its error messages are text to read too.
@@ -238,6 +242,7 @@ def test_every_page_of_every_role_has_no_serious_or_critical_axe_violation(live_
         encoding="utf-8")
 
     assert len(results) > 1 + len(ROLE_USERS) * 5, "too few pages were found: is the crawl broken?"
+    assert refused == [], "refused by the Content-Security-Policy:\n" + "\n".join(refused)
     failing = [(role, url, blocking(violations)) for role, url, violations in results if blocking(violations)]
     assert not failing, "serious or critical axe violations:\n" + "\n".join(
         f"{role} {url}: {describe(violations)}" for role, url, violations in failing)

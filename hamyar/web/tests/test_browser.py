@@ -68,7 +68,7 @@ def test_live_search_updates_the_results_without_reloading(live_server, tenant, 
     page.goto(f"{live_server.url}/directory/municipalities/")
     page.evaluate("window.__same_document = true")
     page.fill("input[name=q]", "نيشابور")  # typed with an Arabic yeh
-    page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#results tbody tr').length === 1")
     assert "نیشابور" in page.inner_text("#results")
     assert page.evaluate("window.__same_document") is True  # HTMX swapped the fragment only
     assert "q=" in page.url  # and pushed the search into the address bar

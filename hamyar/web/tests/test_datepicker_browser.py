@@ -20,7 +20,7 @@ from hamyar.web.tests.test_browser import CHROMIUM, LAUNCH_ARGS, SCREENSHOTS, si
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"no Chromium at {CHROMIUM}")]
 
-DAY_FOCUSED = "document.activeElement && document.activeElement.classList.contains('jdp-day')"
+DAY_FOCUSED = "() => document.activeElement && document.activeElement.classList.contains('jdp-day')"
 
 
 @pytest.fixture

@@ -169,7 +169,8 @@ class Phone:
         assert toggler.bounding_box()["height"] >= 40  # a finger can hit it
         toggler.click()
         self.page.wait_for_selector("#app-nav.show", state="visible")
-        self.page.wait_for_function("!document.querySelector('#app-nav').classList.contains('collapsing')")
+        self.page.wait_for_function(
+            "() => !document.querySelector('#app-nav').classList.contains('collapsing')")
         assert toggler.get_attribute("aria-expanded") == "true"
         self.axe(f"{name} (menu open)")
         self.page.screenshot(path=str(SCREENSHOTS / f"phone-{name}-menu.png"))
@@ -260,7 +261,7 @@ def test_district9_pages_fit_a_phone(live_server, tenant, demo_rows, phone):
     # A live search swaps the list in with HTMX: the new rows are cards too.
     phone.evaluate("window.__old_table = document.querySelector('#need-table')")
     phone.fill("input[name=q]", "نیمکت")
-    phone.wait_for_function("document.querySelector('#need-table') !== window.__old_table"
+    phone.wait_for_function("() => document.querySelector('#need-table') !== window.__old_table"
                             " && document.querySelector('#need-table.cards td[data-label]') !== null")
     walk.measure("district9-needs-searched")
     # Left to right (English) fits as well.
