@@ -1,8 +1,5 @@
 """A full disk while a price sheet is uploaded: the form says so in Persian (507); no file, no import."""
 
-import errno
-import os
-from pathlib import Path
 
 import pytest
 from django.core.files.storage import FileSystemStorage as DjangoFileSystemStorage
@@ -11,6 +8,7 @@ from django.urls import reverse
 
 from hamyar.catalog.models import PriceImport
 from hamyar.core.testing import nothing_written
+from hamyar.core.tests.test_storage import disk_fills_half_way
 
 from .sheetdata import bench_rows, xlsx
 
@@ -25,12 +23,6 @@ def media(settings, tmp_path):
 
 
 def test_a_full_disk_during_a_price_sheet_upload_is_said_on_the_form(client, tenant, media, monkeypatch):
-    def disk_fills_half_way(self, name, content):
-        path = Path(self.path(name))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"".join(content.chunks())[:100])
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
     monkeypatch.setattr(DjangoFileSystemStorage, "_save", disk_fills_half_way)
     client.force_login(tenant.users["supplier"])
 

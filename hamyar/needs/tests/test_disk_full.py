@@ -2,8 +2,6 @@
 is left behind. The disk is filled by Django's own write giving ENOSPC half-way (the storage is patched,
 never the database)."""
 
-import errno
-import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from django.urls import reverse
 from hamyar.catalog.tests.catalog_data import build_catalog
 from hamyar.core.testing import nothing_written
 from hamyar.core.tests import sample_files
+from hamyar.core.tests.test_storage import disk_fills_half_way
 
 from .helpers import goods_need
 
@@ -29,13 +28,6 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def full_disk(monkeypatch):
-    def disk_fills_half_way(self, name, content):
-        path = Path(self.path(name))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = b"".join(content.chunks())
-        path.write_bytes(data[: len(data) // 2])
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
     monkeypatch.setattr(DjangoFileSystemStorage, "_save", disk_fills_half_way)
 
 
